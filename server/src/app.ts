@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { AppError } from './errors.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import { loggerOptions } from './logger.ts';
+import { accountRoutes } from './modules/accounts/routes.ts';
+import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
+import { createMembersService } from './modules/accounts/members-service.ts';
+import { authRoutes } from './modules/auth/routes.ts';
+import { createAuthService } from './modules/auth/service.ts';
+import { jobRoutes } from './modules/jobs/routes.ts';
+import { createJobsService } from './modules/jobs/service.ts';
+import { siteRoutes } from './modules/sites/routes.ts';
+import { createSitesService } from './modules/sites/service.ts';
+import { systemRoutes } from './modules/system/routes.ts';
+import { createSystemService } from './modules/system/service.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+
+export interface BuildAppOptions {
+  config: Config;
+  db: Database;
+  queue: JobQueue;
+  /** Secret that signs access tokens (resolved by the runtime: config or generated for development). */
+  jwtSecret: string;
+  version: string;
+  /** A parent logger (pino); the app logs to stdout at config.LOG_LEVEL without one. */
+  logger?: Logger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The whole HTTP API as a Fastify instance that is ready but not listening: main.ts listens, tests use inject().
+ */
+export async function buildApp(options: BuildAppOptions) {
+  const { config, db, queue } = options;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(config.LOG_LEVEL) }),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    // Accept the caller's X-Request-ID when it is a sane token (never echo arbitrary bytes into logs).
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(helmet, {
+    // The docs page loads its own scripts and styles; swagger-ui adds their hashes to the CSP (staticCSP).
+    contentSecurityPolicy: { useDefaults: true },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false,
+    credentials: false,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
+  await app.register(rateLimit, {
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: '1 minute',
+    // Per client IP (behind a proxy, set TRUST_PROXY so this is the real client). In-memory: with several API
+    // instances each enforces its own share.
+    errorResponseBuilder: (_request, context) =>
+      new AppError('RATE_LIMITED', `Too many requests: try again in ${Math.ceil(context.ttl / 1000)} seconds.`, {
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'IGNY8 API',
+        version: options.version,
+        description:
+          'Every answer is an envelope: `{ success: true, data, message? }` or ' +
+          '`{ success: false, error, code, requestId, details? }`. Send `Authorization: Bearer <access token or API key>`.',
+      },
+      servers: config.PUBLIC_URL ? [{ url: config.PUBLIC_URL }] : [],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An access token (JWT) or an API key (igny8_...)' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  if (config.DOCS_ENABLED) {
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } });
+  }
+
+  await app.register(authPlugin, {
+    prisma: db.prisma,
+    jwtSecret: options.jwtSecret,
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+
+  const prisma = db.prisma;
+  const auth = createAuthService({
+    prisma,
+    signAccessToken: (claims) => app.jwt.sign(claims),
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+  });
+  const jobs = createJobsService({ prisma, queue });
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { prefix: '/auth', auth, loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE });
+      await api.register(accountRoutes, {
+        members: createMembersService({ prisma, invitationTtlHours: config.INVITATION_TTL_HOURS, publicUrl }),
+        apiKeys: createApiKeysService({ prisma }),
+        auth,
+        jobs,
+        loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+      });
+      await api.register(siteRoutes, { sites: createSitesService({ prisma }) });
+      await api.register(jobRoutes, { jobs });
+      await api.register(systemRoutes, {
+        system: createSystemService({ db, boss: queue.boss, version: options.version, startedAt: Date.now() }),
+      });
+      api.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,132 @@
+import type { Logger } from 'pino';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { JobCancelledError } from './errors.ts';
+
+/** A finished step as stored in JobRun.steps; `output` lets a retry reuse a step's result without redoing it. */
+export interface StoredStep {
+  name: string;
+  status: 'done';
+  at: string;
+  detail?: string;
+  output?: Prisma.InputJsonValue;
+}
+
+/**
+ * What a handler gets: its identity, a logger, cancellation, progress, and steps that run at most once per job
+ * across retries and crashes.
+ */
+export class JobContext {
+  readonly #prisma: PrismaClient;
+  #steps: StoredStep[];
+
+  constructor(
+    prisma: PrismaClient,
+    readonly jobId: string,
+    readonly accountId: string,
+    readonly requestId: string | undefined,
+    readonly attempt: number,
+    readonly log: Logger,
+    readonly signal: AbortSignal,
+    steps: StoredStep[],
+  ) {
+    this.#prisma = prisma;
+    this.#steps = steps;
+  }
+
+  get prisma(): PrismaClient {
+    return this.#prisma;
+  }
+
+  /** Throws JobCancelledError when the job was cancelled or the worker is giving it up. */
+  async throwIfCancelled(): Promise<void> {
+    if (this.signal.aborted) throw new JobCancelledError();
+    const run = await this.#prisma.jobRun.findUnique({
+      where: { id: this.jobId },
+      select: { cancelRequestedAt: true },
+    });
+    if (!run || run.cancelRequestedAt) throw new JobCancelledError();
+  }
+
+  /** Records progress (0-100) and the current step's label; also the place where cancellation is noticed. */
+  async progress(percent: number, currentStep?: string): Promise<void> {
+    await this.throwIfCancelled();
+    await this.#prisma.jobRun.updateMany({
+      where: { id: this.jobId, status: 'running' },
+      data: {
+        progress: Math.max(0, Math.min(100, Math.round(percent))),
+        ...(currentStep !== undefined ? { currentStep } : {}),
+      },
+    });
+  }
+
+  /**
+   * Runs `fn` once for this job: when a previous attempt finished a step of this name, its stored output is
+   * returned and `fn` is not called again. Outputs must be JSON.
+   */
+  async step<T extends Prisma.InputJsonValue | void>(
+    name: string,
+    fn: () => Promise<T>,
+    options: { progress?: number; detail?: (output: T) => string } = {},
+  ): Promise<T> {
+    const done = this.#steps.find((s) => s.name === name);
+    if (done) return done.output as T;
+    await this.throwIfCancelled();
+    await this.#prisma.jobRun.updateMany({ where: { id: this.jobId }, data: { currentStep: name } });
+    const output = await fn();
+    const stored: StoredStep = {
+      name,
+      status: 'done',
+      at: new Date().toISOString(),
+      ...(options.detail ? { detail: options.detail(output) } : {}),
+      ...(output !== undefined ? { output: output as Prisma.InputJsonValue } : {}),
+    };
+    this.#steps = [...this.#steps, stored];
+    await this.#prisma.jobRun.update({
+      where: { id: this.jobId },
+      data: {
+        steps: this.#steps as unknown as Prisma.InputJsonValue,
+        ...(options.progress !== undefined ? { progress: options.progress } : {}),
+      },
+    });
+    return output;
+  }
+
+  /**
+   * Like `step`, but `fn`'s database writes and the record of the step commit in one transaction: a crash at any
+   * line either loses both (the step runs again) or keeps both (the step is skipped). Exactly once for database work.
+   */
+  async transactionalStep<T extends Prisma.InputJsonValue | void>(
+    name: string,
+    fn: (tx: Prisma.TransactionClient) => Promise<T>,
+    options: { progress?: number; detail?: (output: T) => string } = {},
+  ): Promise<T> {
+    const done = this.#steps.find((s) => s.name === name);
+    if (done) return done.output as T;
+    await this.throwIfCancelled();
+    return this.#prisma.$transaction(async (tx) => {
+      // Lock the run so two deliveries of one job cannot both run this step.
+      const [row] = await tx.$queryRaw<{ steps: StoredStep[] }[]>`
+        SELECT steps FROM "JobRun" WHERE id = ${this.jobId}::uuid FOR UPDATE`;
+      const already = row?.steps.find((s) => s.name === name);
+      if (already) return already.output as T;
+      const output = await fn(tx);
+      const stored: StoredStep = {
+        name,
+        status: 'done',
+        at: new Date().toISOString(),
+        ...(options.detail ? { detail: options.detail(output) } : {}),
+        ...(output !== undefined ? { output: output as Prisma.InputJsonValue } : {}),
+      };
+      this.#steps = [...(row?.steps ?? this.#steps), stored];
+      await tx.jobRun.update({
+        where: { id: this.jobId },
+        data: {
+          steps: this.#steps as unknown as Prisma.InputJsonValue,
+          currentStep: name,
+          ...(options.progress !== undefined ? { progress: options.progress } : {}),
+        },
+      });
+      return output;
+    });
+  }
+}

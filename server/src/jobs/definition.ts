@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+import type { JobContext } from './context.ts';
+
+/**
+ * One kind of background work: its queue, its payload schema (checked when sent and when run), retry policy and
+ * handler. Handlers must be idempotent: wrap each side effect in `ctx.step(...)` so a retry skips finished steps.
+ */
+export interface JobDefinition<TPayload extends z.ZodType = z.ZodType, TResult = unknown> {
+  type: string;
+  payload: TPayload;
+  /** Retries after the first attempt (pg-boss retryLimit). */
+  retryLimit?: number;
+  /** First retry delay in seconds; doubles with jitter up to retryDelayMax. */
+  retryDelay?: number;
+  retryDelayMax?: number;
+  /** A job silent for this long is presumed dead (its worker crashed) and is retried. Minimum 10. */
+  heartbeatSeconds?: number;
+  /** Hard limit for one attempt. */
+  expireInSeconds?: number;
+  handler: (ctx: JobContext, payload: z.infer<TPayload>) => Promise<TResult>;
+}
+
+export function defineJob<TPayload extends z.ZodType, TResult>(
+  definition: JobDefinition<TPayload, TResult>,
+): JobDefinition<TPayload, TResult> {
+  return definition;
+}
+
+export const DEAD_LETTER_SUFFIX = '.dead';
+
+export class JobRegistry {
+  readonly #definitions = new Map<string, JobDefinition>();
+
+  register(...definitions: JobDefinition<z.ZodType, unknown>[]): this {
+    for (const definition of definitions) {
+      if (this.#definitions.has(definition.type)) throw new Error(`Job type ${definition.type} is registered twice`);
+      this.#definitions.set(definition.type, definition as JobDefinition);
+    }
+    return this;
+  }
+
+  get(type: string): JobDefinition | undefined {
+    return this.#definitions.get(type);
+  }
+
+  all(): JobDefinition[] {
+    return [...this.#definitions.values()];
+  }
+}

@@ -1,0 +1,121 @@
+import { fromPglite, fromPrisma, PgBoss } from 'pg-boss';
+import type { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import type { JobRun, Prisma } from '../generated/prisma/client.ts';
+import { DEAD_LETTER_SUFFIX, type JobDefinition, type JobRegistry } from './definition.ts';
+
+export const BOSS_SCHEMA = 'pgboss';
+
+/** What travels through pg-boss: the tenant and request travel with every job. */
+export interface JobEnvelope {
+  v: 1;
+  accountId: string;
+  requestId?: string;
+  payload: unknown;
+}
+
+export interface BossOptions {
+  /** How often pg-boss looks for jobs whose worker died (heartbeat or expiry missed). */
+  superviseIntervalSeconds?: number;
+  poolSize?: number;
+}
+
+export function createBoss(db: Database, options: BossOptions = {}): PgBoss {
+  const common = {
+    schema: BOSS_SCHEMA,
+    superviseIntervalSeconds: options.superviseIntervalSeconds ?? 10,
+    application_name: 'igny8',
+  };
+  if (db.pglite) return new PgBoss({ ...common, db: fromPglite(db.pglite), backend: 'pglite' });
+  return new PgBoss({ ...common, connectionString: db.url!, max: options.poolSize ?? 4 });
+}
+
+/** Creates each job type's queue and its dead-letter queue (idempotent). */
+export async function ensureQueues(boss: PgBoss, registry: JobRegistry): Promise<void> {
+  const existing = new Set((await boss.getQueues()).map((q) => q.name));
+  for (const def of registry.all()) {
+    const deadLetter = def.type + DEAD_LETTER_SUFFIX;
+    if (!existing.has(deadLetter)) await boss.createQueue(deadLetter, { retentionSeconds: 30 * 86_400 });
+    if (!existing.has(def.type)) {
+      await boss.createQueue(def.type, {
+        deadLetter,
+        retryLimit: def.retryLimit ?? 3,
+        retryDelay: def.retryDelay ?? 5,
+        retryBackoff: true,
+        retryDelayMax: def.retryDelayMax ?? 600,
+        heartbeatSeconds: def.heartbeatSeconds ?? 30,
+        expireInSeconds: def.expireInSeconds ?? 3_600,
+      });
+    }
+  }
+}
+
+export interface EnqueueRequest<TPayload> {
+  type: string;
+  accountId: string;
+  payload: TPayload;
+  siteId?: string | null;
+  requestId?: string;
+  createdById?: string | null;
+  /** Same key (per account and type) -> the existing job is returned, no second one is created. */
+  idempotencyKey?: string;
+}
+
+export class UnknownJobTypeError extends Error {
+  constructor(type: string) {
+    super(`No job type "${type}" is registered`);
+  }
+}
+
+/**
+ * Creates the JobRun row and the pg-boss job in the caller's transaction: both commit or neither does, so a
+ * rolled-back request never leaves a job behind. The pg-boss job id is the JobRun id.
+ */
+export class JobQueue {
+  constructor(
+    readonly boss: PgBoss,
+    readonly registry: JobRegistry,
+  ) {}
+
+  definition(type: string): JobDefinition {
+    const def = this.registry.get(type);
+    if (!def) throw new UnknownJobTypeError(type);
+    return def;
+  }
+
+  async enqueue<TPayload>(tx: Prisma.TransactionClient, request: EnqueueRequest<TPayload>): Promise<JobRun> {
+    const def = this.definition(request.type);
+    const payload = (def.payload as z.ZodType).parse(request.payload);
+    if (request.idempotencyKey) {
+      const existing = await tx.jobRun.findUnique({
+        where: {
+          accountId_type_idempotencyKey: {
+            accountId: request.accountId,
+            type: request.type,
+            idempotencyKey: request.idempotencyKey,
+          },
+        },
+      });
+      if (existing) return existing;
+    }
+    const run = await tx.jobRun.create({
+      data: {
+        id: crypto.randomUUID(),
+        accountId: request.accountId,
+        siteId: request.siteId ?? null,
+        type: request.type,
+        requestId: request.requestId ?? null,
+        createdById: request.createdById ?? null,
+        idempotencyKey: request.idempotencyKey ?? null,
+      },
+    });
+    const envelope: JobEnvelope = {
+      v: 1,
+      accountId: request.accountId,
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+      payload,
+    };
+    await this.boss.send(request.type, envelope as unknown as object, { id: run.id, db: fromPrisma(tx) });
+    return run;
+  }
+}

@@ -1,0 +1,186 @@
+import os from 'node:os';
+import type { Logger } from 'pino';
+import type { JobWithMetadata, PgBoss } from 'pg-boss';
+import type { z } from 'zod';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { JobContext, type StoredStep } from './context.ts';
+import type { JobDefinition, JobRegistry } from './definition.ts';
+import { JobCancelledError, PermanentJobError } from './errors.ts';
+import type { JobEnvelope } from './queue.ts';
+
+export interface WorkerOptions {
+  concurrency: number;
+  /** Seconds between worker heartbeats written for /system/status. */
+  heartbeatIntervalSeconds?: number;
+  /** How often an idle worker asks for new jobs. */
+  pollingIntervalSeconds?: number;
+}
+
+/** What a job's error looks like to the user; never a stack or a raw provider body. */
+function describeError(error: unknown): { code: string; message: string } {
+  if (error instanceof PermanentJobError) return { code: error.code, message: error.message };
+  return { code: 'JOB_FAILED', message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Runs registered job types: keeps JobRun (status, attempts, progress, steps) in step with pg-boss, notices
+ * cancellation, and reports a heartbeat. pg-boss owns delivery, retries with backoff, expiry and dead letters.
+ */
+export class JobWorker {
+  readonly id = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #started = false;
+
+  constructor(
+    private readonly boss: PgBoss,
+    private readonly prisma: PrismaClient,
+    private readonly registry: JobRegistry,
+    private readonly log: Logger,
+    private readonly options: WorkerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    const defs = this.registry.all();
+    for (const def of defs) {
+      await this.boss.work<JobEnvelope>(
+        def.type,
+        {
+          includeMetadata: true,
+          batchSize: 1,
+          localConcurrency: this.options.concurrency,
+          pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1,
+        },
+        async ([job]) => {
+          if (job) await this.run(def, job as JobWithMetadata<JobEnvelope>);
+        },
+      );
+    }
+    await this.beat();
+    this.#heartbeat = setInterval(
+      () => void this.beat().catch((error) => this.log.warn({ err: error }, 'worker heartbeat failed')),
+      (this.options.heartbeatIntervalSeconds ?? 5) * 1_000,
+    );
+    this.#heartbeat.unref();
+    this.#started = true;
+    this.log.info({ workerId: this.id, queues: defs.map((d) => d.type) }, 'worker started');
+  }
+
+  /** Stops fetching; jobs in flight finish (pg-boss graceful stop waits for them). */
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    clearInterval(this.#heartbeat);
+    await Promise.all(this.registry.all().map((def) => this.boss.offWork(def.type, { wait: true })));
+    await this.prisma.workerHeartbeat.deleteMany({ where: { id: this.id } }).catch(() => {});
+    this.log.info({ workerId: this.id }, 'worker stopped');
+  }
+
+  private async beat(): Promise<void> {
+    const now = new Date();
+    await this.prisma.workerHeartbeat.upsert({
+      where: { id: this.id },
+      create: {
+        id: this.id,
+        hostname: os.hostname(),
+        pid: process.pid,
+        queues: this.registry.all().map((d) => d.type),
+        startedAt: now,
+        lastSeenAt: now,
+      },
+      update: { lastSeenAt: now },
+    });
+  }
+
+  private async run(def: JobDefinition, job: JobWithMetadata<JobEnvelope>): Promise<void> {
+    const envelope = job.data;
+    const log = this.log.child({ jobId: job.id, jobType: def.type, reqId: envelope.requestId, attempt: job.retryCount });
+    const run = await this.prisma.jobRun.findUnique({ where: { id: job.id } });
+    if (!run) {
+      log.warn('job has no JobRun row; dropping it');
+      return;
+    }
+    if (run.status === 'cancelled' || run.status === 'succeeded' || run.cancelRequestedAt) {
+      await this.markCancelledIfRequested(job.id);
+      return;
+    }
+    await this.prisma.jobRun.update({
+      where: { id: job.id },
+      data: { status: 'running', attempts: { increment: 1 }, startedAt: run.startedAt ?? new Date() },
+    });
+    const parsed = (def.payload as z.ZodType).safeParse(envelope.payload);
+    if (!parsed.success) {
+      await this.finishFailed(job.id, { code: 'INVALID_PAYLOAD', message: `The job's input is invalid: ${parsed.error.message}` });
+      return;
+    }
+    const ctx = new JobContext(
+      this.prisma,
+      job.id,
+      envelope.accountId,
+      envelope.requestId,
+      job.retryCount + 1,
+      log,
+      job.signal,
+      (run.steps as unknown as StoredStep[]) ?? [],
+    );
+    try {
+      const result = await def.handler(ctx, parsed.data);
+      await this.prisma.jobRun.updateMany({
+        where: { id: job.id, status: 'running' },
+        data: {
+          status: 'succeeded',
+          progress: 100,
+          currentStep: null,
+          result: (result ?? null) as Prisma.InputJsonValue,
+          error: undefined,
+          finishedAt: new Date(),
+        },
+      });
+      log.info('job succeeded');
+    } catch (error) {
+      if (error instanceof JobCancelledError) {
+        if (await this.markCancelledIfRequested(job.id)) {
+          log.info('job cancelled');
+          return;
+        }
+        // Not cancelled by anyone: the worker is stopping or the attempt expired. Let pg-boss deliver it again.
+        await this.prisma.jobRun.updateMany({ where: { id: job.id, status: 'running' }, data: { status: 'queued' } });
+        log.warn('job interrupted; it will run again');
+        throw error;
+      }
+      const described = describeError(error);
+      if (error instanceof PermanentJobError) {
+        await this.finishFailed(job.id, described);
+        log.warn({ code: described.code }, 'job failed permanently');
+        return;
+      }
+      const lastAttempt = job.retryCount >= job.retryLimit;
+      if (lastAttempt) {
+        await this.finishFailed(job.id, described);
+        log.error({ err: error }, 'job failed after its last attempt; moved to the dead-letter queue');
+      } else {
+        await this.prisma.jobRun.updateMany({
+          where: { id: job.id, status: 'running' },
+          data: { status: 'queued', error: described },
+        });
+        log.warn({ err: error, retryCount: job.retryCount, retryLimit: job.retryLimit }, 'job attempt failed; will retry');
+      }
+      throw error;
+    }
+  }
+
+  private async finishFailed(id: string, error: { code: string; message: string }): Promise<void> {
+    await this.prisma.jobRun.updateMany({
+      where: { id, status: { in: ['running', 'queued'] } },
+      data: { status: 'failed', error, finishedAt: new Date() },
+    });
+  }
+
+  /** Records a requested cancellation; false when nobody asked for one. */
+  private async markCancelledIfRequested(id: string): Promise<boolean> {
+    const { count } = await this.prisma.jobRun.updateMany({
+      where: { id, status: { in: ['queued', 'running'] }, cancelRequestedAt: { not: null } },
+      data: { status: 'cancelled', finishedAt: new Date(), currentStep: null },
+    });
+    return count > 0;
+  }
+}

@@ -1,0 +1,203 @@
+import type { TCreateInvitationBody, TRole } from '@igny8/shared';
+import { AppError, errors } from '../../errors.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { hashPassword, randomToken, sha256, verifyPassword } from '../../lib/secrets.ts';
+import { iso } from '../../lib/serialize.ts';
+import { hasRole, type AuthContext } from '../auth/credentials.ts';
+
+export interface MembersServiceDeps {
+  prisma: PrismaClient;
+  invitationTtlHours: number;
+  /** Base URL for invitation links handed to the inviter. */
+  publicUrl: string;
+}
+
+function memberView(m: { userId: string; role: TRole; createdAt: Date; user: { email: string; name: string } }) {
+  return { userId: m.userId, email: m.user.email, name: m.user.name, role: m.role, createdAt: iso(m.createdAt) };
+}
+
+function invitationView(i: {
+  id: string;
+  email: string;
+  role: TRole;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+}) {
+  return {
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    expiresAt: iso(i.expiresAt),
+    acceptedAt: iso(i.acceptedAt),
+    revokedAt: iso(i.revokedAt),
+    createdAt: iso(i.createdAt),
+  };
+}
+
+export function createMembersService(deps: MembersServiceDeps) {
+  const { prisma } = deps;
+
+  async function findMember(auth: AuthContext, userId: string) {
+    const member = await prisma.membership.findUnique({
+      where: { accountId_userId: { accountId: auth.accountId, userId } },
+      include: { user: true },
+    });
+    if (!member) throw errors.notFound('Member', userId);
+    return member;
+  }
+
+  /** Only owners may create, change or remove owners; an account always keeps one. */
+  async function guardOwnerChange(auth: AuthContext, current: TRole, next: TRole | null) {
+    if ((current === 'owner' || next === 'owner') && auth.role !== 'owner') throw errors.roleRequired('owner');
+    if (current === 'owner' && next !== 'owner') {
+      const owners = await prisma.membership.count({ where: { accountId: auth.accountId, role: 'owner' } });
+      if (owners <= 1) {
+        throw new AppError('LAST_OWNER', 'An account needs at least one owner: make someone else owner first.');
+      }
+    }
+  }
+
+  async function findOpenInvitation(token: string) {
+    const invitation = await prisma.invitation.findUnique({
+      where: { tokenHash: sha256(token) },
+      include: { account: true },
+    });
+    if (!invitation || invitation.revokedAt || invitation.acceptedAt || invitation.expiresAt.getTime() <= Date.now()) {
+      throw new AppError(
+        'INVITATION_INVALID',
+        'This invitation link is no longer valid (used, revoked or expired). Ask for a new one.',
+      );
+    }
+    return invitation;
+  }
+
+  return {
+    async list(auth: AuthContext) {
+      const members = await prisma.membership.findMany({
+        where: { accountId: auth.accountId },
+        include: { user: true },
+        orderBy: { createdAt: 'asc' },
+      });
+      return members.map(memberView);
+    },
+
+    async updateRole(auth: AuthContext, userId: string, role: TRole) {
+      const member = await findMember(auth, userId);
+      await guardOwnerChange(auth, member.role, role);
+      const updated = await prisma.membership.update({
+        where: { id: member.id },
+        data: { role },
+        include: { user: true },
+      });
+      return memberView(updated);
+    },
+
+    async remove(auth: AuthContext, userId: string) {
+      const member = await findMember(auth, userId);
+      await guardOwnerChange(auth, member.role, null);
+      await prisma.$transaction([
+        prisma.membership.delete({ where: { id: member.id } }),
+        // Their sign-ins and keys for this account stop working at once.
+        prisma.refreshToken.updateMany({
+          where: { userId, accountId: auth.accountId, revokedAt: null },
+          data: { revokedAt: new Date() },
+        }),
+        prisma.apiKey.updateMany({
+          where: { createdById: userId, accountId: auth.accountId, revokedAt: null },
+          data: { revokedAt: new Date() },
+        }),
+      ]);
+    },
+
+    async invite(auth: AuthContext, body: TCreateInvitationBody) {
+      if (!hasRole(auth.role, body.role)) throw errors.roleRequired(body.role);
+      const existing = await prisma.membership.findFirst({
+        where: { accountId: auth.accountId, user: { email: body.email } },
+      });
+      if (existing) throw new AppError('ALREADY_MEMBER', `${body.email} is already a member of this account.`);
+      const token = randomToken(32);
+      const invitation = await prisma.invitation.create({
+        data: {
+          accountId: auth.accountId,
+          email: body.email,
+          role: body.role,
+          tokenHash: sha256(token),
+          invitedById: auth.userId,
+          expiresAt: new Date(Date.now() + deps.invitationTtlHours * 3_600_000),
+        },
+      });
+      // The token travels in the URL fragment, which browsers never send to servers or write to access logs.
+      const acceptUrl = `${deps.publicUrl.replace(/\/$/, '')}/accept-invitation#token=${token}`;
+      return { ...invitationView(invitation), token, acceptUrl };
+    },
+
+    async listInvitations(auth: AuthContext) {
+      const rows = await prisma.invitation.findMany({
+        where: { accountId: auth.accountId },
+        orderBy: { createdAt: 'desc' },
+        take: 200,
+      });
+      return rows.map(invitationView);
+    },
+
+    async revokeInvitation(auth: AuthContext, invitationId: string) {
+      const { count } = await prisma.invitation.updateMany({
+        where: { id: invitationId, accountId: auth.accountId, revokedAt: null, acceptedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      if (count === 0) {
+        const exists = await prisma.invitation.findFirst({ where: { id: invitationId, accountId: auth.accountId } });
+        if (!exists) throw errors.notFound('Invitation', invitationId);
+      }
+    },
+
+    async preview(token: string) {
+      const invitation = await findOpenInvitation(token);
+      const user = await prisma.user.findUnique({ where: { email: invitation.email } });
+      return {
+        accountName: invitation.account.name,
+        email: invitation.email,
+        role: invitation.role,
+        expiresAt: iso(invitation.expiresAt),
+        existingUser: Boolean(user),
+      };
+    },
+
+    /**
+     * Accepts an invitation: links the existing user with this email (who proves it with their password) or
+     * creates the user. Returns the ids to sign them in to the inviting account.
+     */
+    async accept(token: string, body: { password: string; name?: string | undefined }) {
+      const invitation = await findOpenInvitation(token);
+      const user = await prisma.user.findUnique({ where: { email: invitation.email } });
+      if (user && !(await verifyPassword(body.password, user.passwordHash))) {
+        throw new AppError('INVALID_CREDENTIALS', `The password for ${invitation.email} is wrong.`);
+      }
+      if (!user && !body.name) {
+        throw errors.validation([{ in: 'body', field: 'name', message: 'is required to create your user' }]);
+      }
+      const passwordHash = user ? null : await hashPassword(body.password);
+      return prisma.$transaction(async (tx) => {
+        // Consume the invitation first: of two concurrent accepts only one can win.
+        const { count } = await tx.invitation.updateMany({
+          where: { id: invitation.id, acceptedAt: null, revokedAt: null },
+          data: { acceptedAt: new Date() },
+        });
+        if (count === 0) throw new AppError('INVITATION_INVALID', 'This invitation was already used.');
+        const member =
+          user ??
+          (await tx.user.create({ data: { email: invitation.email, name: body.name!, passwordHash: passwordHash! } }));
+        await tx.membership.upsert({
+          where: { accountId_userId: { accountId: invitation.accountId, userId: member.id } },
+          create: { accountId: invitation.accountId, userId: member.id, role: invitation.role },
+          update: {},
+        });
+        return { userId: member.id, accountId: invitation.accountId };
+      });
+    },
+  };
+}
+
+export type MembersService = ReturnType<typeof createMembersService>;

@@ -1,0 +1,198 @@
+import type { TAuthResult, TLoginBody, TRegisterBody, TSession, TTokens } from '@igny8/shared';
+import { AppError } from '../../errors.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { isUniqueViolation } from '../../lib/prisma-errors.ts';
+import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../../lib/secrets.ts';
+import { iso } from '../../lib/serialize.ts';
+import type { AccessTokenClaims, AuthContext } from './credentials.ts';
+
+export interface AuthServiceDeps {
+  prisma: PrismaClient;
+  signAccessToken: (claims: AccessTokenClaims) => string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+}
+
+const REFRESH_PREFIX = 'rt_';
+
+export function createAuthService(deps: AuthServiceDeps) {
+  const { prisma } = deps;
+
+  async function issueTokens(userId: string, accountId: string, familyId?: string): Promise<TTokens> {
+    const refreshToken = REFRESH_PREFIX + randomToken(32);
+    await prisma.refreshToken.create({
+      data: {
+        userId,
+        accountId,
+        familyId: familyId ?? crypto.randomUUID(),
+        tokenHash: sha256(refreshToken),
+        expiresAt: new Date(Date.now() + deps.refreshTokenTtlDays * 86_400_000),
+      },
+    });
+    return {
+      accessToken: deps.signAccessToken({ sub: userId, acc: accountId }),
+      expiresIn: deps.accessTokenTtlSeconds,
+      refreshToken,
+      tokenType: 'Bearer',
+    };
+  }
+
+  async function session(auth: AuthContext): Promise<TSession> {
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { id: auth.userId },
+      include: { memberships: { include: { account: true }, orderBy: { createdAt: 'asc' } } },
+    });
+    const current = user.memberships.find((m) => m.accountId === auth.accountId);
+    if (!current) throw new AppError('UNAUTHENTICATED', 'You are no longer a member of this account.');
+    return {
+      user: {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        isOperator: user.isOperator,
+        createdAt: iso(user.createdAt),
+      },
+      account: {
+        id: current.account.id,
+        name: current.account.name,
+        status: current.account.status,
+        createdAt: iso(current.account.createdAt),
+      },
+      role: auth.role,
+      credential: auth.credential,
+      accounts: user.memberships.map((m) => ({ id: m.accountId, name: m.account.name, role: m.role })),
+    };
+  }
+
+  /** Tokens and session for a user just proven to be a member (e.g. after accepting an invitation). */
+  async function signIn(userId: string, accountId: string): Promise<TAuthResult> {
+    const member = await prisma.membership.findUniqueOrThrow({
+      where: { accountId_userId: { accountId, userId } },
+      include: { user: true },
+    });
+    const tokens = await issueTokens(userId, accountId);
+    return {
+      tokens,
+      session: await session({
+        userId,
+        accountId,
+        role: member.role,
+        isOperator: member.user.isOperator,
+        credential: { kind: 'user' },
+      }),
+    };
+  }
+
+  return {
+    session,
+    signIn,
+
+    async register(body: TRegisterBody): Promise<TAuthResult> {
+      const passwordHash = await hashPassword(body.password);
+      let ids: { userId: string; accountId: string };
+      try {
+        ids = await prisma.$transaction(async (tx) => {
+          const user = await tx.user.create({ data: { email: body.email, name: body.name, passwordHash } });
+          const account = await tx.account.create({ data: { name: body.accountName } });
+          await tx.membership.create({ data: { accountId: account.id, userId: user.id, role: 'owner' } });
+          return { userId: user.id, accountId: account.id };
+        });
+      } catch (error) {
+        if (isUniqueViolation(error, 'email')) {
+          throw new AppError('EMAIL_TAKEN', `An account already uses ${body.email}. Sign in instead.`, {
+            field: 'email',
+          });
+        }
+        throw error;
+      }
+      const tokens = await issueTokens(ids.userId, ids.accountId);
+      return {
+        tokens,
+        session: await session({ ...ids, role: 'owner', isOperator: false, credential: { kind: 'user' } }),
+      };
+    },
+
+    async login(body: TLoginBody): Promise<TAuthResult> {
+      const user = await prisma.user.findUnique({
+        where: { email: body.email },
+        include: { memberships: { orderBy: { createdAt: 'asc' } } },
+      });
+      // Hash even when the user does not exist, so response time does not reveal registered emails.
+      const valid = await verifyPassword(body.password, user?.passwordHash ?? (await dummyPasswordHash()));
+      if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is wrong.');
+      const membership = body.accountId
+        ? user.memberships.find((m) => m.accountId === body.accountId)
+        : user.memberships[0];
+      if (!membership) {
+        throw new AppError(
+          body.accountId ? 'NOT_FOUND' : 'FORBIDDEN',
+          body.accountId ? `Account ${body.accountId} was not found.` : 'This user is not a member of any account.',
+        );
+      }
+      await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+      const tokens = await issueTokens(user.id, membership.accountId);
+      return {
+        tokens,
+        session: await session({
+          userId: user.id,
+          accountId: membership.accountId,
+          role: membership.role,
+          isOperator: user.isOperator,
+          credential: { kind: 'user' },
+        }),
+      };
+    },
+
+    /**
+     * Rotates a refresh token. Each token works once; presenting one that was already rotated means it leaked
+     * (or a client replayed it), so the whole family is revoked and everyone holding it must sign in again.
+     */
+    async refresh(presented: string): Promise<TTokens> {
+      const invalid = new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid. Sign in again.');
+      const token = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256(presented) } });
+      if (!token || token.revokedAt || token.expiresAt.getTime() <= Date.now()) throw invalid;
+      const revokeFamily = () =>
+        prisma.refreshToken.updateMany({
+          where: { familyId: token.familyId, revokedAt: null },
+          data: { revokedAt: new Date() },
+        });
+      const reused = new AppError(
+        'REFRESH_TOKEN_REUSED',
+        'This refresh token was already used, so every session from the same sign-in was ended. Sign in again.',
+      );
+      if (token.rotatedAt) {
+        await revokeFamily();
+        throw reused;
+      }
+      // Only one of two concurrent refreshes with the same token can win this update.
+      const { count } = await prisma.refreshToken.updateMany({
+        where: { id: token.id, rotatedAt: null, revokedAt: null },
+        data: { rotatedAt: new Date() },
+      });
+      if (count === 0) {
+        await revokeFamily();
+        throw reused;
+      }
+      const member = await prisma.membership.findUnique({
+        where: { accountId_userId: { accountId: token.accountId, userId: token.userId } },
+      });
+      if (!member) {
+        await revokeFamily();
+        throw new AppError('UNAUTHENTICATED', 'You are no longer a member of this account.');
+      }
+      return issueTokens(token.userId, token.accountId, token.familyId);
+    },
+
+    /** Ends the sign-in the refresh token belongs to (every token rotated from it). */
+    async logout(presented: string): Promise<void> {
+      const token = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256(presented) } });
+      if (!token) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
+      await prisma.refreshToken.updateMany({
+        where: { familyId: token.familyId, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,113 @@
+import type { TJobAccepted, TJobListQuery, TJobRun } from '@igny8/shared';
+import { AppError, errors } from '../../errors.ts';
+import type { JobRun, PrismaClient } from '../../generated/prisma/client.ts';
+import type { StoredStep } from '../../jobs/context.ts';
+import type { JobQueue } from '../../jobs/queue.ts';
+import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
+import { iso } from '../../lib/serialize.ts';
+import type { AuthContext } from '../auth/credentials.ts';
+
+export function jobView(run: JobRun): TJobRun {
+  const steps = (run.steps as unknown as StoredStep[]).map(({ name, status, at, detail }) => ({
+    name,
+    status,
+    at,
+    ...(detail !== undefined ? { detail } : {}),
+  }));
+  return {
+    id: run.id,
+    type: run.type,
+    status: run.status,
+    progress: run.progress,
+    currentStep: run.currentStep,
+    steps,
+    result: run.result ?? null,
+    error: (run.error as TJobRun['error']) ?? null,
+    attempts: run.attempts,
+    siteId: run.siteId,
+    requestId: run.requestId,
+    createdAt: iso(run.createdAt),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    updatedAt: iso(run.updatedAt),
+  };
+}
+
+export interface StartJobRequest {
+  type: string;
+  payload: unknown;
+  siteId?: string;
+  idempotencyKey?: string;
+}
+
+export function createJobsService({ prisma, queue }: { prisma: PrismaClient; queue: JobQueue }) {
+  async function find(auth: AuthContext, jobId: string): Promise<JobRun> {
+    const run = await prisma.jobRun.findFirst({ where: { id: jobId, accountId: auth.accountId } });
+    if (!run) throw errors.notFound('Job', jobId);
+    return run;
+  }
+
+  return {
+    /** Enqueues a job for the caller's account and answers what a 202 needs. */
+    async start(auth: AuthContext, requestId: string, request: StartJobRequest): Promise<TJobAccepted> {
+      const run = await prisma.$transaction((tx) =>
+        queue.enqueue(tx, {
+          type: request.type,
+          accountId: auth.accountId,
+          payload: request.payload,
+          requestId,
+          createdById: auth.userId,
+          ...(request.siteId ? { siteId: request.siteId } : {}),
+          ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+        }),
+      );
+      return { jobId: run.id, status: run.status, pollUrl: `/api/v1/jobs/${run.id}` };
+    },
+
+    async get(auth: AuthContext, jobId: string): Promise<TJobRun> {
+      return jobView(await find(auth, jobId));
+    },
+
+    async list(auth: AuthContext, query: TJobListQuery) {
+      const rows = await prisma.jobRun.findMany({
+        where: {
+          accountId: auth.accountId,
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.type ? { type: query.type } : {}),
+          ...afterCursor(query.cursor),
+        },
+        orderBy: newestFirst,
+        take: query.limit + 1,
+      });
+      const page = pageFrom(rows, query.limit);
+      return { items: page.rows.map(jobView), nextCursor: page.nextCursor };
+    },
+
+    /**
+     * Cancels a queued job at once; a running job stops at its next step or progress update (the handler notices).
+     * Finished jobs cannot be cancelled.
+     */
+    async cancel(auth: AuthContext, jobId: string): Promise<TJobRun> {
+      const run = await find(auth, jobId);
+      if (run.status !== 'queued' && run.status !== 'running') {
+        throw new AppError('JOB_NOT_CANCELLABLE', `Job ${jobId} has already ${run.status === 'cancelled' ? 'been cancelled' : run.status}.`);
+      }
+      const now = new Date();
+      await prisma.jobRun.updateMany({
+        where: { id: run.id, status: { in: ['queued', 'running'] } },
+        data: { cancelRequestedAt: now },
+      });
+      if (run.status === 'queued') {
+        // Not started: take it off the queue so no worker picks it up, and finish it here.
+        await queue.boss.cancel(run.type, run.id);
+        await prisma.jobRun.updateMany({
+          where: { id: run.id, status: 'queued' },
+          data: { status: 'cancelled', finishedAt: now },
+        });
+      }
+      return jobView(await find(auth, jobId));
+    },
+  };
+}
+
+export type JobsService = ReturnType<typeof createJobsService>;

@@ -1,0 +1,133 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  pageOf,
+  ZCreateSectorBody,
+  ZCreateSiteBody,
+  ZPageQuery,
+  ZSector,
+  ZSectorParams,
+  ZSite,
+  ZSiteParams,
+  ZUpdateSectorBody,
+  ZUpdateSiteBody,
+} from '@igny8/shared';
+import { z } from 'zod';
+import { ok, reply } from '../../lib/envelope.ts';
+import type { SitesService } from './service.ts';
+
+const security = [{ bearer: [] }];
+
+export const siteRoutes: FastifyPluginAsyncZod<{ sites: SitesService }> = async (app, { sites }) => {
+  app.get('/sites', {
+    config: { auth: { scope: 'sites:read' } },
+    schema: {
+      tags: ['sites'],
+      summary: 'Sites of the account, newest first',
+      security,
+      querystring: ZPageQuery,
+      response: { 200: reply(pageOf(ZSite)) },
+    },
+    handler: async (request) => ok(await sites.list(request.auth, request.query)),
+  });
+
+  app.post('/sites', {
+    config: { auth: { role: 'admin', scope: 'sites:write' } },
+    schema: { tags: ['sites'], summary: 'Add a site', security, body: ZCreateSiteBody, response: { 201: reply(ZSite) } },
+    handler: async (request, res) => res.status(201).send(ok(await sites.create(request.auth, request.body))),
+  });
+
+  app.get('/sites/:siteId', {
+    config: { auth: { scope: 'sites:read' } },
+    schema: { tags: ['sites'], summary: 'A site', security, params: ZSiteParams, response: { 200: reply(ZSite) } },
+    handler: async (request) => ok(await sites.get(request.auth, request.params.siteId)),
+  });
+
+  app.patch('/sites/:siteId', {
+    config: { auth: { role: 'admin', scope: 'sites:write' } },
+    schema: {
+      tags: ['sites'],
+      summary: 'Change a site',
+      security,
+      params: ZSiteParams,
+      body: ZUpdateSiteBody,
+      response: { 200: reply(ZSite) },
+    },
+    handler: async (request) => ok(await sites.update(request.auth, request.params.siteId, request.body)),
+  });
+
+  app.delete('/sites/:siteId', {
+    config: { auth: { role: 'admin', scope: 'sites:write' } },
+    schema: {
+      tags: ['sites'],
+      summary: 'Delete a site and its sectors',
+      security,
+      params: ZSiteParams,
+      response: { 200: reply(z.null()) },
+    },
+    handler: async (request) => {
+      await sites.remove(request.auth, request.params.siteId);
+      return ok(null, 'Site deleted.');
+    },
+  });
+
+  app.get('/sites/:siteId/sectors', {
+    config: { auth: { scope: 'sites:read' } },
+    schema: {
+      tags: ['sectors'],
+      summary: "A site's sectors",
+      security,
+      params: ZSiteParams,
+      response: { 200: reply(z.array(ZSector)) },
+    },
+    handler: async (request) => ok(await sites.listSectors(request.auth, request.params.siteId)),
+  });
+
+  app.post('/sites/:siteId/sectors', {
+    config: { auth: { role: 'editor', scope: 'sites:write' } },
+    schema: {
+      tags: ['sectors'],
+      summary: 'Add a sector to a site',
+      security,
+      params: ZSiteParams,
+      body: ZCreateSectorBody,
+      response: { 201: reply(ZSector) },
+    },
+    handler: async (request, res) =>
+      res.status(201).send(ok(await sites.createSector(request.auth, request.params.siteId, request.body))),
+  });
+
+  app.get('/sites/:siteId/sectors/:sectorId', {
+    config: { auth: { scope: 'sites:read' } },
+    schema: { tags: ['sectors'], summary: 'A sector', security, params: ZSectorParams, response: { 200: reply(ZSector) } },
+    handler: async (request) => ok(await sites.getSector(request.auth, request.params.siteId, request.params.sectorId)),
+  });
+
+  app.patch('/sites/:siteId/sectors/:sectorId', {
+    config: { auth: { role: 'editor', scope: 'sites:write' } },
+    schema: {
+      tags: ['sectors'],
+      summary: 'Change a sector',
+      security,
+      params: ZSectorParams,
+      body: ZUpdateSectorBody,
+      response: { 200: reply(ZSector) },
+    },
+    handler: async (request) =>
+      ok(await sites.updateSector(request.auth, request.params.siteId, request.params.sectorId, request.body)),
+  });
+
+  app.delete('/sites/:siteId/sectors/:sectorId', {
+    config: { auth: { role: 'editor', scope: 'sites:write' } },
+    schema: {
+      tags: ['sectors'],
+      summary: 'Delete a sector',
+      security,
+      params: ZSectorParams,
+      response: { 200: reply(z.null()) },
+    },
+    handler: async (request) => {
+      await sites.removeSector(request.auth, request.params.siteId, request.params.sectorId);
+      return ok(null, 'Sector deleted.');
+    },
+  });
+};

@@ -1,0 +1,166 @@
+import type { TCreateSectorBody, TCreateSiteBody, TPageQuery, TSector, TSite, TUpdateSectorBody, TUpdateSiteBody } from '@igny8/shared';
+import { AppError, errors } from '../../errors.ts';
+import type { PrismaClient, Sector, Site } from '../../generated/prisma/client.ts';
+import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
+import { isUniqueViolation } from '../../lib/prisma-errors.ts';
+import { iso } from '../../lib/serialize.ts';
+import type { AuthContext } from '../auth/credentials.ts';
+
+/** One site per address per account: scheme and host lower-cased, no query, fragment or trailing slash. */
+export function normalizeSiteUrl(raw: string): string {
+  const url = new URL(raw);
+  url.hash = '';
+  url.search = '';
+  url.username = '';
+  url.password = '';
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function siteView(site: Site & { _count: { sectors: number } }): TSite {
+  return {
+    id: site.id,
+    name: site.name,
+    url: site.url,
+    language: site.language,
+    timezone: site.timezone,
+    sectorCount: site._count.sectors,
+    createdAt: iso(site.createdAt),
+    updatedAt: iso(site.updatedAt),
+  };
+}
+
+function sectorView(sector: Sector, site: { language: string }): TSector {
+  return {
+    id: sector.id,
+    siteId: sector.siteId,
+    name: sector.name,
+    voice: sector.voice,
+    language: sector.language,
+    effectiveLanguage: sector.language ?? site.language,
+    createdAt: iso(sector.createdAt),
+    updatedAt: iso(sector.updatedAt),
+  };
+}
+
+const withCount = { _count: { select: { sectors: true } } } as const;
+
+export function createSitesService({ prisma }: { prisma: PrismaClient }) {
+  function urlTaken(url: string) {
+    return new AppError('SITE_URL_TAKEN', `This account already has a site at ${url}.`, { field: 'url' });
+  }
+  function sectorTaken(name: string) {
+    return new AppError('SECTOR_NAME_TAKEN', `This site already has a sector named "${name}".`, { field: 'name' });
+  }
+
+  async function findSite(auth: AuthContext, siteId: string) {
+    const site = await prisma.site.findFirst({ where: { id: siteId, accountId: auth.accountId }, include: withCount });
+    if (!site) throw errors.notFound('Site', siteId);
+    return site;
+  }
+
+  async function findSector(auth: AuthContext, siteId: string, sectorId: string) {
+    const sector = await prisma.sector.findFirst({
+      where: { id: sectorId, siteId, accountId: auth.accountId },
+      include: { site: { select: { language: true } } },
+    });
+    if (!sector) throw errors.notFound('Sector', sectorId);
+    return sector;
+  }
+
+  return {
+    async list(auth: AuthContext, query: TPageQuery) {
+      const rows = await prisma.site.findMany({
+        where: { accountId: auth.accountId, ...afterCursor(query.cursor) },
+        include: withCount,
+        orderBy: newestFirst,
+        take: query.limit + 1,
+      });
+      const page = pageFrom(rows, query.limit);
+      return { items: page.rows.map(siteView), nextCursor: page.nextCursor };
+    },
+
+    async get(auth: AuthContext, siteId: string) {
+      return siteView(await findSite(auth, siteId));
+    },
+
+    async create(auth: AuthContext, body: TCreateSiteBody) {
+      const url = normalizeSiteUrl(body.url);
+      try {
+        const site = await prisma.site.create({
+          data: { accountId: auth.accountId, name: body.name, url, language: body.language, timezone: body.timezone },
+          include: withCount,
+        });
+        return siteView(site);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw urlTaken(url);
+        throw error;
+      }
+    },
+
+    async update(auth: AuthContext, siteId: string, body: TUpdateSiteBody) {
+      await findSite(auth, siteId);
+      const url = body.url ? normalizeSiteUrl(body.url) : undefined;
+      try {
+        const site = await prisma.site.update({
+          where: { id: siteId },
+          data: { ...body, ...(url ? { url } : {}) },
+          include: withCount,
+        });
+        return siteView(site);
+      } catch (error) {
+        if (isUniqueViolation(error) && url) throw urlTaken(url);
+        throw error;
+      }
+    },
+
+    async remove(auth: AuthContext, siteId: string) {
+      const { count } = await prisma.site.deleteMany({ where: { id: siteId, accountId: auth.accountId } });
+      if (count === 0) throw errors.notFound('Site', siteId);
+    },
+
+    async listSectors(auth: AuthContext, siteId: string) {
+      const site = await findSite(auth, siteId);
+      const sectors = await prisma.sector.findMany({
+        where: { siteId, accountId: auth.accountId },
+        orderBy: { createdAt: 'asc' },
+      });
+      return sectors.map((s) => sectorView(s, site));
+    },
+
+    async getSector(auth: AuthContext, siteId: string, sectorId: string) {
+      const sector = await findSector(auth, siteId, sectorId);
+      return sectorView(sector, sector.site);
+    },
+
+    async createSector(auth: AuthContext, siteId: string, body: TCreateSectorBody) {
+      const site = await findSite(auth, siteId);
+      try {
+        const sector = await prisma.sector.create({
+          data: { accountId: auth.accountId, siteId, name: body.name, voice: body.voice, language: body.language ?? null },
+        });
+        return sectorView(sector, site);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw sectorTaken(body.name);
+        throw error;
+      }
+    },
+
+    async updateSector(auth: AuthContext, siteId: string, sectorId: string, body: TUpdateSectorBody) {
+      const current = await findSector(auth, siteId, sectorId);
+      try {
+        const sector = await prisma.sector.update({ where: { id: current.id }, data: body });
+        return sectorView(sector, current.site);
+      } catch (error) {
+        if (isUniqueViolation(error) && body.name) throw sectorTaken(body.name);
+        throw error;
+      }
+    },
+
+    async removeSector(auth: AuthContext, siteId: string, sectorId: string) {
+      const { count } = await prisma.sector.deleteMany({ where: { id: sectorId, siteId, accountId: auth.accountId } });
+      if (count === 0) throw errors.notFound('Sector', sectorId);
+    },
+  };
+}
+
+export type SitesService = ReturnType<typeof createSitesService>;

@@ -1,0 +1,103 @@
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { TApiKeyScope, TRole } from '@igny8/shared';
+import { AppError, errors } from '../errors.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import {
+  API_KEY_PREFIX,
+  contextFromAccessToken,
+  contextFromApiKey,
+  hasRole,
+  hasScope,
+  type AccessTokenClaims,
+  type AuthContext,
+} from '../modules/auth/credentials.ts';
+
+/**
+ * What a route requires. Every /api/v1 route must declare one (checked when routes are registered):
+ * - 'public': no credential;
+ * - { role?, scope?, operator? }: a member of the account with at least `role`; an API key also needs `scope`;
+ *   `operator` admits only service operators signed in as users. `scope: null` means API keys may not call it.
+ */
+export type RouteAuth = 'public' | { role?: TRole; scope?: TApiKeyScope | null; operator?: boolean };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+  interface FastifyRequest {
+    /** Set on every authenticated route before its handler runs. */
+    auth: AuthContext;
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: AccessTokenClaims;
+    user: AccessTokenClaims;
+  }
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, token] = header.split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || !token) {
+    throw new AppError('UNAUTHENTICATED', 'Send the credential as "Authorization: Bearer <access token or API key>".');
+  }
+  return token;
+}
+
+export interface AuthPluginOptions {
+  prisma: PrismaClient;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+}
+
+export const authPlugin = fp(async (app: FastifyInstance, options: AuthPluginOptions) => {
+  await app.register(fastifyJwt, {
+    secret: options.jwtSecret,
+    sign: { algorithm: 'HS256', expiresIn: options.accessTokenTtlSeconds },
+    // Only the algorithm we sign with is accepted, whatever the token's header names.
+    verify: { algorithms: ['HS256'] },
+  });
+  app.decorateRequest('auth', null as unknown as AuthContext);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/v1') && route.config?.auth === undefined) {
+      throw new Error(`Route ${route.method} ${route.url} must declare config.auth`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const required = request.routeOptions.config?.auth;
+    if (required === undefined || required === 'public') return;
+    const token = bearer(request);
+    if (!token) throw errors.unauthenticated();
+    let context: AuthContext;
+    if (token.startsWith(API_KEY_PREFIX)) {
+      if (required.scope === null || required.operator) {
+        throw new AppError('FORBIDDEN', 'API keys cannot call this route; sign in as a user.');
+      }
+      context = await contextFromApiKey(options.prisma, token);
+    } else {
+      let claims: AccessTokenClaims;
+      try {
+        claims = app.jwt.verify<AccessTokenClaims>(token);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FAST_JWT_EXPIRED') {
+          throw new AppError('TOKEN_EXPIRED', 'The access token has expired: get a new one with POST /api/v1/auth/refresh.');
+        }
+        throw new AppError('TOKEN_INVALID', 'The access token is not valid. Sign in again.');
+      }
+      context = await contextFromAccessToken(options.prisma, claims);
+    }
+    if (required.operator && !context.isOperator) throw errors.operatorRequired();
+    if (required.role && !hasRole(context.role, required.role)) throw errors.roleRequired(required.role);
+    if (context.credential.kind === 'apiKey' && required.scope && !hasScope(context.credential.scopes, required.scope)) {
+      throw errors.insufficientScope(required.scope);
+    }
+    request.auth = context;
+  });
+});

@@ -1,0 +1,93 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PgBoss } from 'pg-boss';
+import pino, { type Logger } from 'pino';
+import { buildApp, type App } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import type { JobRegistry } from './jobs/definition.ts';
+import { createBoss, ensureQueues, JobQueue } from './jobs/queue.ts';
+import { productJobRegistry } from './jobs/registry.ts';
+import { JobWorker } from './jobs/worker.ts';
+import { loggerOptions } from './logger.ts';
+import { randomToken } from './lib/secrets.ts';
+
+export const VERSION = '0.1.0';
+
+export interface ServiceOptions {
+  config: Config;
+  /** Which parts run in this process. */
+  api: boolean;
+  worker: boolean;
+  registry?: JobRegistry;
+  logger?: Logger;
+  /** Passed to pg-boss: how often jobs of dead workers are looked for. */
+  superviseIntervalSeconds?: number;
+}
+
+export interface Service {
+  db: Database;
+  boss: PgBoss;
+  queue: JobQueue;
+  app?: App;
+  worker?: JobWorker;
+  log: Logger;
+  /** Graceful: stops taking requests and jobs, lets those in flight finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The JWT secret: from the environment, or (outside production) generated once into the data folder so tokens
+ * survive restarts of a zero-configuration install.
+ */
+async function resolveJwtSecret(config: Config): Promise<string> {
+  if (config.JWT_SECRET) return config.JWT_SECRET;
+  const file = path.join(config.dataDir, 'jwt-secret');
+  const existing = await readFile(file, 'utf8').catch(() => '');
+  if (existing.trim().length >= 32) return existing.trim();
+  await mkdir(config.dataDir, { recursive: true });
+  const secret = randomToken(48);
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Opens the database, applies migrations, starts pg-boss, then the API and/or the worker. */
+export async function startService(options: ServiceOptions): Promise<Service> {
+  const { config } = options;
+  const log = options.logger ?? pino(loggerOptions(config.LOG_LEVEL));
+  const registry = options.registry ?? productJobRegistry();
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, poolSize: config.DATABASE_POOL_SIZE });
+  try {
+    const migrated = await db.migrate((msg) => log.info(msg));
+    log.info({ mode: db.mode, applied: migrated.applied.length }, 'database ready');
+    const boss = createBoss(db, options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {});
+    boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
+    await boss.start();
+    await ensureQueues(boss, registry);
+    const queue = new JobQueue(boss, registry);
+
+    const app = options.api
+      ? await buildApp({ config, db, queue, jwtSecret: await resolveJwtSecret(config), version: VERSION, logger: log })
+      : undefined;
+    const worker = options.worker
+      ? new JobWorker(boss, db.prisma, registry, log.child({ component: 'worker' }), {
+          concurrency: config.WORKER_CONCURRENCY,
+        })
+      : undefined;
+    await worker?.start();
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        // Order matters: stop accepting work, let work in flight finish, then release the database.
+        await app?.close();
+        await worker?.stop();
+        await boss.stop({ graceful: true, timeout: config.SHUTDOWN_TIMEOUT_MS, close: true });
+        await db.close();
+      })());
+    return { db, boss, queue, log, close, ...(app ? { app } : {}), ...(worker ? { worker } : {}) };
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,28 @@
+import { createBoss } from '../src/jobs/queue.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { TEMPLATE_DB, urlFor, withAdmin } from './helpers/postgres.ts';
+
+/**
+ * Builds the template database once per run: migrations applied and pg-boss installed, so each test file clones
+ * it in milliseconds instead of migrating its own.
+ */
+export default async function setup() {
+  await withAdmin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+  });
+  const db = await openDatabase({ url: urlFor(TEMPLATE_DB), dataDir: '' });
+  await db.migrate();
+  const boss = createBoss(db);
+  await boss.start();
+  await boss.stop({ graceful: false, close: true });
+  await db.close();
+  // Orphans of interrupted runs (test databases are normally dropped by their files).
+  await withAdmin(async (c) => {
+    const { rows } = await c.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'igny8\\_t\\_%' AND datname NOT IN
+        (SELECT DISTINCT datname FROM pg_stat_activity WHERE datname IS NOT NULL)`,
+    );
+    for (const row of rows) await c.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
+  });
+}

@@ -1,0 +1,66 @@
+import pino from 'pino';
+import { buildApp, type App } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { openDatabase, type Database } from '../../src/db/database.ts';
+import type { JobRegistry } from '../../src/jobs/definition.ts';
+import { createBoss, ensureQueues, JobQueue } from '../../src/jobs/queue.ts';
+import { productJobRegistry } from '../../src/jobs/registry.ts';
+import { createTestDatabase, type TestDatabase } from './postgres.ts';
+
+export interface TestContext {
+  app: App;
+  db: Database;
+  queue: JobQueue;
+  config: Config;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+/** The real app on its own fresh PostgreSQL database, with pg-boss started (no worker unless a test starts one). */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { registry?: JobRegistry } = {},
+): Promise<TestContext> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: 'http://igny8.test',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    DATABASE_POOL_SIZE: '4',
+    ...env,
+  });
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, poolSize: 4 });
+  const boss = createBoss(db, { poolSize: 2 });
+  await boss.start();
+  const registry = options.registry ?? productJobRegistry();
+  await ensureQueues(boss, registry);
+  const queue = new JobQueue(boss, registry);
+  const app = await buildApp({
+    config,
+    db,
+    queue,
+    jwtSecret: TEST_JWT_SECRET,
+    version: 'test',
+    logger: pino({ level: 'silent' }),
+  });
+  await app.ready();
+  return {
+    app,
+    db,
+    queue,
+    config,
+    database,
+    async close() {
+      await app.close();
+      await boss.stop({ graceful: false, close: true });
+      await db.close();
+      await database.drop();
+    },
+  };
+}

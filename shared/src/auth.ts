@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+export const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
+export const ZRole = z.enum(ROLES);
+export type TRole = z.infer<typeof ZRole>;
+
+/** Rank of each role: a route requiring `editor` admits owner, admin and editor. */
+export const ROLE_RANK: Record<TRole, number> = { owner: 4, admin: 3, editor: 2, viewer: 1 };
+
+/**
+ * API key scopes. `<area>:read` allows GET routes of the area, `<area>:write` the rest (and implies read).
+ * A key never gets more than the role of the member who created it.
+ */
+export const API_KEY_SCOPES = [
+  'sites:read',
+  'sites:write',
+  'jobs:read',
+  'jobs:write',
+  'members:read',
+  'members:write',
+] as const;
+export const ZApiKeyScope = z.enum(API_KEY_SCOPES);
+export type TApiKeyScope = z.infer<typeof ZApiKeyScope>;
+
+export const ZEmail = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: 'must be a valid email address' }))
+  .transform((v) => v.toLowerCase());
+
+export const ZPassword = z
+  .string()
+  .min(10, { message: 'must be at least 10 characters' })
+  .max(200, { message: 'must be at most 200 characters' });
+
+export const ZRegisterBody = z.strictObject({
+  email: ZEmail,
+  password: ZPassword,
+  name: z.string().trim().min(1).max(120),
+  accountName: z.string().trim().min(1).max(120),
+});
+export type TRegisterBody = z.infer<typeof ZRegisterBody>;
+
+export const ZLoginBody = z.strictObject({
+  email: ZEmail,
+  password: z.string().min(1).max(200),
+  /** Which account to sign in to when the user belongs to several; the oldest membership otherwise. */
+  accountId: z.uuid().optional(),
+});
+export type TLoginBody = z.infer<typeof ZLoginBody>;
+
+export const ZRefreshBody = z.strictObject({ refreshToken: z.string().min(20).max(200) });
+export const ZLogoutBody = ZRefreshBody;
+
+export const ZTokens = z.object({
+  accessToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int(),
+  refreshToken: z.string(),
+  tokenType: z.literal('Bearer'),
+});
+export type TTokens = z.infer<typeof ZTokens>;
+
+export const ZUser = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  isOperator: z.boolean(),
+  createdAt: z.string(),
+});
+export type TUser = z.infer<typeof ZUser>;
+
+export const ZAccount = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  status: z.enum(['active', 'suspended']),
+  createdAt: z.string(),
+});
+export type TAccount = z.infer<typeof ZAccount>;
+
+export const ZSession = z.object({
+  user: ZUser,
+  account: ZAccount,
+  role: ZRole,
+  /** How the request was authenticated; API keys also list their scopes. */
+  credential: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('user') }),
+    z.object({ kind: z.literal('apiKey'), apiKeyId: z.uuid(), scopes: z.array(ZApiKeyScope) }),
+  ]),
+  accounts: z.array(z.object({ id: z.uuid(), name: z.string(), role: ZRole })),
+});
+export type TSession = z.infer<typeof ZSession>;
+
+export const ZAuthResult = z.object({ tokens: ZTokens, session: ZSession });
+export type TAuthResult = z.infer<typeof ZAuthResult>;
+
+export const ZCreateApiKeyBody = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  scopes: z.array(ZApiKeyScope).min(1).max(API_KEY_SCOPES.length),
+  /** Days until the key stops working; never when omitted. */
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+export type TCreateApiKeyBody = z.infer<typeof ZCreateApiKeyBody>;
+
+export const ZApiKey = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(ZApiKeyScope),
+  lastUsedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TApiKey = z.infer<typeof ZApiKey>;
+
+/** Returned once, at creation: `key` is never shown again. */
+export const ZCreatedApiKey = ZApiKey.extend({ key: z.string() });

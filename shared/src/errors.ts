@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Every error the API can answer with. The UI and the plugin switch on these codes, never on messages.
+ * Keep the HTTP status beside the code so server and clients agree on both.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 422,
+  MALFORMED_JSON: 400,
+  BAD_REQUEST: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  TOKEN_INVALID: 401,
+  API_KEY_INVALID: 401,
+  API_KEY_REVOKED: 401,
+  INVALID_CREDENTIALS: 401,
+  REFRESH_TOKEN_INVALID: 401,
+  REFRESH_TOKEN_REUSED: 401,
+  FORBIDDEN: 403,
+  INSUFFICIENT_SCOPE: 403,
+  ROLE_REQUIRED: 403,
+  OPERATOR_REQUIRED: 403,
+  ACCOUNT_SUSPENDED: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  EMAIL_TAKEN: 409,
+  SITE_URL_TAKEN: 409,
+  SECTOR_NAME_TAKEN: 409,
+  ALREADY_MEMBER: 409,
+  LAST_OWNER: 409,
+  JOB_NOT_CANCELLABLE: 409,
+  INVITATION_INVALID: 410,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const satisfies Record<string, number>;
+
+export type TErrorCode = keyof typeof ERROR_CODES;
+export const ZErrorCode = z.enum(Object.keys(ERROR_CODES) as [TErrorCode, ...TErrorCode[]]);
+
+/** One offending field of a request, as `details.fields[]` of a VALIDATION_FAILED error. */
+export const ZFieldIssue = z.object({
+  /** Where the field is: "body", "query", "params" or "headers". */
+  in: z.string(),
+  /** Dotted path of the field, e.g. "sectors.0.name"; empty for the whole part. */
+  field: z.string(),
+  message: z.string(),
+});
+export type TFieldIssue = z.infer<typeof ZFieldIssue>;

@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export * from './envelope.ts';
+export * from './auth.ts';
+export * from './tenancy.ts';
+export * from './jobs.ts';
+export * from './system.ts';

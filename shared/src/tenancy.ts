@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { ZEmail, ZPassword, ZRole } from './auth.ts';
+
+export const ZMember = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: ZRole,
+  createdAt: z.string(),
+});
+export type TMember = z.infer<typeof ZMember>;
+
+export const ZUpdateMemberBody = z.strictObject({ role: ZRole });
+
+export const ZCreateInvitationBody = z.strictObject({
+  email: ZEmail,
+  role: ZRole.exclude(['owner']).default('editor'),
+});
+export type TCreateInvitationBody = z.infer<typeof ZCreateInvitationBody>;
+
+export const ZInvitation = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  role: ZRole,
+  expiresAt: z.string(),
+  acceptedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TInvitation = z.infer<typeof ZInvitation>;
+
+/** The inviter gets the link (no mail server is assumed) and passes it on. */
+export const ZCreatedInvitation = ZInvitation.extend({ token: z.string(), acceptUrl: z.string() });
+
+export const ZInvitationPreview = z.object({
+  accountName: z.string(),
+  email: z.string(),
+  role: ZRole,
+  expiresAt: z.string(),
+  /** True when a user with this email exists: accepting then needs their password, not a new one. */
+  existingUser: z.boolean(),
+});
+
+export const ZAcceptInvitationBody = z.strictObject({
+  password: ZPassword,
+  /** Required when no user with the invited email exists yet. */
+  name: z.string().trim().min(1).max(120).optional(),
+});
+
+const ZLanguage = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, { message: 'must be a language tag such as "en" or "pt-BR"' });
+
+const ZTimezone = z
+  .string()
+  .trim()
+  .refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an IANA time zone such as "Europe/Berlin" or "UTC"' },
+  );
+
+const ZSiteUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as "https://example.com"' }));
+
+export const ZCreateSiteBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  url: ZSiteUrl,
+  language: ZLanguage.default('en'),
+  timezone: ZTimezone.default('UTC'),
+});
+export type TCreateSiteBody = z.infer<typeof ZCreateSiteBody>;
+
+export const ZUpdateSiteBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    url: ZSiteUrl,
+    language: ZLanguage,
+    timezone: ZTimezone,
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' });
+export type TUpdateSiteBody = z.infer<typeof ZUpdateSiteBody>;
+
+export const ZSite = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  url: z.string(),
+  language: z.string(),
+  timezone: z.string(),
+  sectorCount: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TSite = z.infer<typeof ZSite>;
+
+export const ZSiteParams = z.object({ siteId: z.uuid({ message: 'must be a site id (UUID)' }) });
+export const ZSectorParams = ZSiteParams.extend({
+  sectorId: z.uuid({ message: 'must be a sector id (UUID)' }),
+});
+
+export const ZCreateSectorBody = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  voice: z.string().trim().max(2000).default(''),
+  language: ZLanguage.nullable().optional(),
+});
+export type TCreateSectorBody = z.infer<typeof ZCreateSectorBody>;
+
+export const ZUpdateSectorBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(120),
+    voice: z.string().trim().max(2000),
+    language: ZLanguage.nullable(),
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' });
+export type TUpdateSectorBody = z.infer<typeof ZUpdateSectorBody>;
+
+export const ZSector = z.object({
+  id: z.uuid(),
+  siteId: z.uuid(),
+  name: z.string(),
+  voice: z.string(),
+  /** Null: the site's language applies. */
+  language: z.string().nullable(),
+  effectiveLanguage: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TSector = z.infer<typeof ZSector>;
