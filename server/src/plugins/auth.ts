@@ -22,7 +22,17 @@ import {
  */
 export type RouteAuth = 'public' | { role?: TRole; scope?: TApiKeyScope | null; operator?: boolean };
 
+/** One registered API route and what it requires: used by tests that must cover every route. */
+export interface CatalogedRoute {
+  method: string;
+  url: string;
+  auth: RouteAuth;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    routeCatalog: CatalogedRoute[];
+  }
   interface FastifyContextConfig {
     auth?: RouteAuth;
   }
@@ -64,9 +74,14 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthPluginOpt
   });
   app.decorateRequest('auth', null as unknown as AuthContext);
 
+  const catalog: CatalogedRoute[] = [];
+  app.decorate('routeCatalog', catalog);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/v1') && route.config?.auth === undefined) {
-      throw new Error(`Route ${route.method} ${route.url} must declare config.auth`);
+    if (!route.url.startsWith('/api/v1')) return;
+    const auth = route.config?.auth;
+    if (auth === undefined) throw new Error(`Route ${route.method} ${route.url} must declare config.auth`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') catalog.push({ method, url: route.url, auth });
     }
   });
 
