@@ -1,21 +1,18 @@
 #!/usr/bin/env node
-// Runs before `npm test`: makes sure the PostgreSQL server the test suite talks to is reachable.
-//
-// - TEST_DATABASE_URL set: we don't manage that server, only wait (up to 20 s) for it to answer.
-// - Otherwise the suite uses postgresql://postgres@127.0.0.1:5432/postgres with no password.
-//   If that doesn't answer, start (or create) the local Debian cluster, installing PostgreSQL
-//   with apt-get first when running as root on a machine without it.
-//
-// WARNING: this is meant for throwaway CI/dev test machines. If password-less TCP login as
-// postgres fails, it prepends `trust` rules for 127.0.0.1/::1 to pg_hba.conf, i.e. any local
-// process can then log in as superuser. Do not run it against a PostgreSQL you care about;
-// point TEST_DATABASE_URL at a server instead.
+// Runs before `npm test`: makes sure the PostgreSQL server the test suite talks to is usable.
+// - TEST_DATABASE_URL set: that server is not ours to manage, only wait (up to 20 s) for it to answer.
+// - Otherwise the suite uses postgresql://postgres@127.0.0.1:5432/postgres without a password. If that
+//   fails, start (or create) the local Debian cluster, first installing PostgreSQL with apt-get when
+//   running as root on a machine that has none.
+// WARNING: meant for THROWAWAY CI/dev test machines only. If password-less TCP login as postgres is
+// refused, it prepends `trust` rules for 127.0.0.1 and ::1 to pg_hba.conf, letting any local process
+// log in as superuser. Never run it next to a PostgreSQL you care about; set TEST_DATABASE_URL instead.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 
 const DEFAULT_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
-const HBA_MARK = '# ensure-postgres.mjs (throwaway test machine): password-less local TCP';
+const HBA_MARK = '# added by scripts/ensure-postgres.mjs (throwaway test machine): password-less local TCP';
 
 const log = (msg) => console.log(`ensure-postgres: ${msg}`);
 const fail = (msg) => {
@@ -23,7 +20,8 @@ const fail = (msg) => {
   process.exit(1);
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-// Checking PATH directly is faster than spawning `command -v` (keeps the fast path fast).
+const firstLine = (text) => text.split('\n')[0];
+// Looking at PATH directly is cheaper than spawning `command -v` (keeps the fast path fast).
 const onPath = (cmd) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(`${d}/${cmd}`));
 
 function run(cmd, args, opts = {}) {
@@ -36,38 +34,39 @@ function must(cmd, args) {
   return r.out;
 }
 
-// A real login + query when psql exists (catches auth problems, not just "port open");
-// -w never prompts for a password, so a missing password fails instead of hanging.
+// A real login + query when psql exists, so auth problems show up (not just "port open");
+// -w never prompts for a password: a missing password fails instead of hanging.
 async function probe(url) {
   if (onPath('psql')) {
     const env = { ...process.env, PGCONNECT_TIMEOUT: '3' };
     const r = run('psql', ['-w', '-X', '-q', '-A', '-t', '-d', url, '-c', 'select 1'], { env });
     return { ok: r.ok, detail: r.out };
   }
-  // No client tools installed: a TCP connect is the best check without dependencies.
+  // No client tools on this machine: a TCP connect is the best check without dependencies.
   const { hostname, port } = new URL(url);
-  const host = hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
+  const target = { host: hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(port) || 5432 };
   const ok = await new Promise((resolve) => {
-    const socket = net.connect({ host, port: Number(port) || 5432 });
+    const socket = net.connect(target);
     socket.setTimeout(3000, () => (socket.destroy(), resolve(false)));
     socket.once('connect', () => (socket.end(), resolve(true)));
     socket.once('error', () => resolve(false));
   });
-  return { ok, detail: ok ? '' : `nothing accepts TCP connections on ${host}:${port || 5432}` };
+  return { ok, detail: ok ? '' : `nothing accepts TCP connections on ${target.host}:${target.port}` };
 }
 
-async function waitFor(url, seconds) {
+async function waitUntil(check, seconds) {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
-    const result = await probe(url);
+    const result = await check();
     if (result.ok || Date.now() >= deadline) return result;
-    await sleep(500);
+    await sleep(300);
   }
 }
 
 // 1. An explicitly configured server: never touch it, just wait for it.
-if (process.env.TEST_DATABASE_URL) {
-  const result = await waitFor(process.env.TEST_DATABASE_URL, 20);
+const explicitUrl = process.env.TEST_DATABASE_URL;
+if (explicitUrl) {
+  const result = await waitUntil(() => probe(explicitUrl), 20);
   if (!result.ok) fail(`TEST_DATABASE_URL did not answer within 20 s:\n${result.detail}`);
   log('TEST_DATABASE_URL is reachable');
   process.exit(0);
@@ -79,14 +78,14 @@ if (result.ok) {
   log('PostgreSQL is up on 127.0.0.1:5432');
   process.exit(0);
 }
-log(`127.0.0.1:5432 not usable yet (${result.detail.split('\n')[0]})`);
+log(`127.0.0.1:5432 not usable yet (${firstLine(result.detail)})`);
 
-// 4. Not installed at all: install from Debian (12 ships PostgreSQL 15) if we are allowed to.
+// 4. Not installed at all: install it from Debian (12 ships PostgreSQL 15), which needs root.
 if (!onPath('pg_lsclusters')) {
   if (process.getuid?.() !== 0) {
     fail(
-      'PostgreSQL is not installed. Install it (`sudo apt-get update && sudo apt-get install -y postgresql`) ' +
-        'and re-run, or set TEST_DATABASE_URL to a server where the user may CREATE/DROP DATABASE.',
+      'PostgreSQL is not installed. Run `sudo apt-get update && sudo apt-get install -y postgresql` and retry, ' +
+        'or set TEST_DATABASE_URL to a server where its user may CREATE/DROP DATABASE.',
     );
   }
   for (const args of [['update'], ['install', '-y', 'postgresql']]) {
@@ -97,7 +96,7 @@ if (!onPath('pg_lsclusters')) {
   }
 }
 
-// 3. Debian PostgreSQL is installed: use the cluster on port 5432 (else the first one, else create one).
+// 3. Debian PostgreSQL is installed: use the cluster on port 5432, else the first one, else create one.
 const clusters = must('pg_lsclusters', ['--no-header'])
   .split('\n')
   .filter(Boolean)
@@ -107,8 +106,8 @@ const clusters = must('pg_lsclusters', ['--no-header'])
   });
 let cluster = clusters.find((c) => c.port === '5432') ?? clusters[0];
 if (!cluster) {
-  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : [];
-  const ver = versions.filter((v) => /^\d+$/.test(v)).sort((a, b) => b - a)[0];
+  const dirs = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : [];
+  const ver = dirs.filter((v) => /^\d+$/.test(v)).sort((a, b) => b - a)[0];
   if (!ver) fail('pg_lsclusters exists but no PostgreSQL server is installed (apt-get install -y postgresql)');
   log(`no cluster found, creating ${ver}/main on port 5432`);
   must('pg_createcluster', ['-p', '5432', ver, 'main']);
@@ -117,8 +116,8 @@ if (!cluster) {
 const { ver, name } = cluster;
 const conf = (key) => run('pg_conftool', ['-s', ver, name, 'show', key]);
 
-// The suite hard-codes 127.0.0.1:5432, so fix port / listen_addresses if they point elsewhere
-// (an unset listen_addresses means the default 'localhost', which is fine).
+// The suite hard-codes 127.0.0.1:5432: fix port / listen_addresses if they point elsewhere
+// (an unset listen_addresses means 'localhost', which is fine).
 let restart = false;
 if (cluster.port !== '5432') {
   log(`cluster ${ver}/${name} uses port ${cluster.port}, switching it to 5432`);
@@ -133,19 +132,24 @@ if (listen.ok && !/(^|[\s,'])(\*|localhost|127\.0\.0\.1|0\.0\.0\.0)([\s,']|$)/.t
 }
 const action = cluster.online ? (restart ? 'restart' : null) : 'start';
 if (action) {
-  // --skip-systemctl-redirect: works the same with or without systemd (containers have none).
+  // --skip-systemctl-redirect: behaves the same with or without systemd (containers have none).
   log(`${action === 'start' ? 'starting' : 'restarting'} cluster ${ver}/${name}`);
   must('pg_ctlcluster', ['--skip-systemctl-redirect', ver, name, action]);
 }
 
-result = await waitFor(DEFAULT_URL, 15);
-// Server answers but refuses a password-less login (Debian defaults to scram/md5 for host
-// connections): trust 127.0.0.1 and ::1 by putting rules above all others, then reload.
-if (!result.ok && run('pg_isready', ['-q', '-h', '127.0.0.1', '-p', '5432']).ok) {
-  const hba = conf('hba_file').ok ? conf('hba_file').out : `/etc/postgresql/${ver}/${name}/pg_hba.conf`;
+// Wait until the server accepts connections at all (pg_ctlcluster normally already waited), so a
+// refused login below is recognised at once instead of after a timeout.
+const accepting = () => ({ ok: run('pg_isready', ['-q', '-h', '127.0.0.1', '-p', '5432']).ok });
+await waitUntil(accepting, 15);
+result = await probe(DEFAULT_URL);
+// Answers but refuses a password-less login (Debian defaults to scram/md5 for host connections):
+// put trust rules for 127.0.0.1 and ::1 above all other rules, then reload.
+if (!result.ok && accepting().ok) {
+  const hbaConf = conf('hba_file');
+  const hba = hbaConf.ok ? hbaConf.out : `/etc/postgresql/${ver}/${name}/pg_hba.conf`;
   const text = readFileSync(hba, 'utf8');
   if (!text.includes(HBA_MARK)) {
-    log(`login refused (${result.detail.split('\n')[0]}); adding trust rules for 127.0.0.1 and ::1 to ${hba}`);
+    log(`login refused (${firstLine(result.detail)}); adding trust rules for 127.0.0.1 and ::1 to ${hba}`);
     try {
       writeFileSync(hba, `${HBA_MARK}\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n${text}`);
     } catch (err) {
@@ -153,7 +157,7 @@ if (!result.ok && run('pg_isready', ['-q', '-h', '127.0.0.1', '-p', '5432']).ok)
     }
   }
   must('pg_ctlcluster', ['--skip-systemctl-redirect', ver, name, 'reload']);
-  result = await waitFor(DEFAULT_URL, 5);
+  result = await waitUntil(() => probe(DEFAULT_URL), 5);
 }
 if (!result.ok) fail(`PostgreSQL ${ver}/${name} still not usable at ${DEFAULT_URL}:\n${result.detail}`);
 log(`PostgreSQL ${ver}/${name} is up on 127.0.0.1:5432`);

@@ -41,6 +41,7 @@ export const MIGRATION_LOCK_CONTENT =
 // No tables or enums are managed outside schema.prisma (pg-boss lives in its own schema, which Prisma ignores).
 const NO_EXTERNAL_ENTITIES: SchemaFilter = { externalTables: [], externalEnums: [] };
 
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- the module is loaded by hand (see loadEngine)
 type EngineModule = typeof import('@prisma/schema-engine-wasm/schema_engine_bg');
 
 // Neither lib ES2023 nor @types/node 20 declare the WebAssembly global; type the one call we make.

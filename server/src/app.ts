@@ -5,7 +5,12 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { AppError } from './errors.ts';
 import type { Config } from './config.ts';
@@ -126,7 +131,11 @@ export async function buildApp(options: BuildAppOptions) {
 
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { prefix: '/auth', auth, loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE });
+      await api.register(authRoutes, {
+        prefix: '/auth',
+        auth,
+        loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+      });
       await api.register(accountRoutes, {
         members: createMembersService({ prisma, invitationTtlHours: config.INVITATION_TTL_HOURS, publicUrl }),
         apiKeys: createApiKeysService({ prisma }),

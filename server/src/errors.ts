@@ -30,8 +30,7 @@ export const errors = {
   operatorRequired: () => new AppError('OPERATOR_REQUIRED', 'Only service operators can do this.'),
   conflict: (code: TErrorCode, message: string, details?: Record<string, unknown>) =>
     new AppError(code, message, details),
-  badRequest: (message: string, details?: Record<string, unknown>) =>
-    new AppError('BAD_REQUEST', message, details),
+  badRequest: (message: string, details?: Record<string, unknown>) => new AppError('BAD_REQUEST', message, details),
   validation: (fields: { in: string; field: string; message: string }[]) =>
     new AppError(
       'VALIDATION_FAILED',

@@ -56,11 +56,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const { config } = options;
   const log = options.logger ?? pino(loggerOptions(config.LOG_LEVEL));
   const registry = options.registry ?? productJobRegistry();
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, poolSize: config.DATABASE_POOL_SIZE });
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.dataDir,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
   try {
     const migrated = await db.migrate((msg) => log.info(msg));
     log.info({ mode: db.mode, applied: migrated.applied.length }, 'database ready');
-    const boss = createBoss(db, options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {});
+    const boss = createBoss(
+      db,
+      options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {},
+    );
     boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
     await boss.start();
     await ensureQueues(boss, registry);

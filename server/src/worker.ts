@@ -20,6 +20,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : `IGNY8 worker failed to start: ${error?.message ?? error}`);
+  console.error(
+    error instanceof ConfigError ? error.message : `IGNY8 worker failed to start: ${error?.message ?? error}`,
+  );
   process.exit(1);
 });

@@ -27,7 +27,10 @@ afterAll(async () => {
 });
 
 async function startWorker() {
-  const w = startProcess('test/fixtures/worker-process.ts', { DATABASE_URL: t.database.url, JWT_SECRET: 'x'.repeat(40) });
+  const w = startProcess('test/fixtures/worker-process.ts', {
+    DATABASE_URL: t.database.url,
+    JWT_SECRET: 'x'.repeat(40),
+  });
   await w.waitFor(/WORKER READY/);
   return w;
 }
@@ -81,7 +84,12 @@ describe('without a worker', () => {
   it('returns the same job for the same idempotency key', async () => {
     const send = () =>
       t.db.prisma.$transaction((tx) =>
-        t.queue.enqueue(tx, { type: RECORD_JOB, accountId: owner.accountId, payload: { steps: 1 }, idempotencyKey: 'k-1' }),
+        t.queue.enqueue(tx, {
+          type: RECORD_JOB,
+          accountId: owner.accountId,
+          payload: { steps: 1 },
+          idempotencyKey: 'k-1',
+        }),
       );
     const a = await send();
     const b = await send();

@@ -28,10 +28,14 @@ export interface DatabaseOptions {
   /** Folder of the embedded database; used only without `url`. */
   dataDir: string;
   poolSize?: number;
+  /** Connection errors outside any query (the server restarted, a connection was killed): log them. */
+  onConnectionError?: (error: Error) => void;
 }
 
 export function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openEmbedded(options.dataDir);
+  return options.url
+    ? openPostgres(options.url, options.poolSize ?? 10, options.onConnectionError)
+    : openEmbedded(options.dataDir);
 }
 
 async function ping(prisma: PrismaClient): Promise<number> {
@@ -40,9 +44,13 @@ async function ping(prisma: PrismaClient): Promise<number> {
   return Math.round((performance.now() - started) * 100) / 100;
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, onError?: (error: Error) => void): Promise<Database> {
+  const report = onError ?? (() => {});
   const prisma = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, max, connectionTimeoutMillis: 5_000 }),
+    adapter: new PrismaPg(
+      { connectionString: url, max, connectionTimeoutMillis: 5_000 },
+      { onPoolError: report, onConnectionError: report },
+    ),
   });
   return {
     mode: 'postgres',

@@ -112,9 +112,7 @@ export async function applyMigrations(
         await db.exec('COMMIT');
       } catch (error) {
         await db.exec('ROLLBACK');
-        throw new MigrationError(
-          `Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`,
-        );
+        throw new MigrationError(`Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`);
       }
       applied.push(migration.name);
       log(`applied migration ${migration.name}`);

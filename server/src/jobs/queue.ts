@@ -15,7 +15,10 @@ export interface JobEnvelope {
 }
 
 export interface BossOptions {
-  /** How often pg-boss looks for jobs whose worker died (heartbeat or expiry missed). */
+  /**
+   * How often pg-boss looks for jobs whose worker died (heartbeat or expiry missed). pg-boss's own default
+   * monitor interval is 60 s; 10 s means a crashed worker's job runs again within heartbeat + 10 s.
+   */
   superviseIntervalSeconds?: number;
   poolSize?: number;
 }
@@ -24,6 +27,7 @@ export function createBoss(db: Database, options: BossOptions = {}): PgBoss {
   const common = {
     schema: BOSS_SCHEMA,
     superviseIntervalSeconds: options.superviseIntervalSeconds ?? 10,
+    monitorIntervalSeconds: options.superviseIntervalSeconds ?? 10,
     application_name: 'igny8',
   };
   if (db.pglite) return new PgBoss({ ...common, db: fromPglite(db.pglite), backend: 'pglite' });

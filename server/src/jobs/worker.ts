@@ -93,7 +93,12 @@ export class JobWorker {
 
   private async run(def: JobDefinition, job: JobWithMetadata<JobEnvelope>): Promise<void> {
     const envelope = job.data;
-    const log = this.log.child({ jobId: job.id, jobType: def.type, reqId: envelope.requestId, attempt: job.retryCount });
+    const log = this.log.child({
+      jobId: job.id,
+      jobType: def.type,
+      reqId: envelope.requestId,
+      attempt: job.retryCount,
+    });
     const run = await this.prisma.jobRun.findUnique({ where: { id: job.id } });
     if (!run) {
       log.warn('job has no JobRun row; dropping it');
@@ -109,7 +114,10 @@ export class JobWorker {
     });
     const parsed = (def.payload as z.ZodType).safeParse(envelope.payload);
     if (!parsed.success) {
-      await this.finishFailed(job.id, { code: 'INVALID_PAYLOAD', message: `The job's input is invalid: ${parsed.error.message}` });
+      await this.finishFailed(job.id, {
+        code: 'INVALID_PAYLOAD',
+        message: `The job's input is invalid: ${parsed.error.message}`,
+      });
       return;
     }
     const ctx = new JobContext(
@@ -162,7 +170,10 @@ export class JobWorker {
           where: { id: job.id, status: 'running' },
           data: { status: 'queued', error: described },
         });
-        log.warn({ err: error, retryCount: job.retryCount, retryLimit: job.retryLimit }, 'job attempt failed; will retry');
+        log.warn(
+          { err: error, retryCount: job.retryCount, retryLimit: job.retryLimit },
+          'job attempt failed; will retry',
+        );
       }
       throw error;
     }

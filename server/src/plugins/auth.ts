@@ -102,7 +102,10 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthPluginOpt
         claims = app.jwt.verify<AccessTokenClaims>(token);
       } catch (error) {
         if ((error as { code?: string }).code === 'FAST_JWT_EXPIRED') {
-          throw new AppError('TOKEN_EXPIRED', 'The access token has expired: get a new one with POST /api/v1/auth/refresh.');
+          throw new AppError(
+            'TOKEN_EXPIRED',
+            'The access token has expired: get a new one with POST /api/v1/auth/refresh.',
+          );
         }
         throw new AppError('TOKEN_INVALID', 'The access token is not valid. Sign in again.');
       }
@@ -110,7 +113,11 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthPluginOpt
     }
     if (required.operator && !context.isOperator) throw errors.operatorRequired();
     if (required.role && !hasRole(context.role, required.role)) throw errors.roleRequired(required.role);
-    if (context.credential.kind === 'apiKey' && required.scope && !hasScope(context.credential.scopes, required.scope)) {
+    if (
+      context.credential.kind === 'apiKey' &&
+      required.scope &&
+      !hasScope(context.credential.scopes, required.scope)
+    ) {
       throw errors.insufficientScope(required.scope);
     }
     request.auth = context;

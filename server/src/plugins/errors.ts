@@ -6,7 +6,9 @@ import { AppError } from '../errors.ts';
 
 const LOCATION: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
 
-function fieldIssues(error: FastifyError & { validation: { instancePath: string; message?: string }[] }): TFieldIssue[] {
+function fieldIssues(
+  error: FastifyError & { validation: { instancePath: string; message?: string }[] },
+): TFieldIssue[] {
   const where = LOCATION[error.validationContext ?? 'body'] ?? 'body';
   return error.validation.map((v) => ({
     in: where,
@@ -36,8 +38,21 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
   }
 }
 
-function send(reply: FastifyReply, request: FastifyRequest, status: number, code: TErrorCode, message: string, details?: Record<string, unknown>) {
-  const body: TErrorEnvelope = { success: false, error: message, code, requestId: request.id, ...(details ? { details } : {}) };
+function send(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  status: number,
+  code: TErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+) {
+  const body: TErrorEnvelope = {
+    success: false,
+    error: message,
+    code,
+    requestId: request.id,
+    ...(details ? { details } : {}),
+  };
   return reply.status(status).send(body);
 }
 

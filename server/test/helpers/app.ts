@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
@@ -21,7 +21,7 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 /** The real app on its own fresh PostgreSQL database, with pg-boss started (no worker unless a test starts one). */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { registry?: JobRegistry } = {},
+  options: { registry?: JobRegistry; logger?: Logger } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase();
   const config = loadConfig({
@@ -37,6 +37,8 @@ export async function createTestApp(
   });
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, poolSize: 4 });
   const boss = createBoss(db, { poolSize: 2 });
+  // Tests that stop the database see connection errors here; the app must survive them as in production.
+  boss.on('error', () => {});
   await boss.start();
   const registry = options.registry ?? productJobRegistry();
   await ensureQueues(boss, registry);
@@ -47,7 +49,7 @@ export async function createTestApp(
     queue,
     jwtSecret: TEST_JWT_SECRET,
     version: 'test',
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
   });
   await app.ready();
   return {

@@ -52,7 +52,10 @@ function checkScopesAllowed(auth: AuthContext, scopes: TApiKeyScope[]) {
 export function createApiKeysService({ prisma }: { prisma: PrismaClient }) {
   return {
     async list(auth: AuthContext) {
-      const keys = await prisma.apiKey.findMany({ where: { accountId: auth.accountId }, orderBy: { createdAt: 'desc' } });
+      const keys = await prisma.apiKey.findMany({
+        where: { accountId: auth.accountId },
+        orderBy: { createdAt: 'desc' },
+      });
       return keys.map(view);
     },
 

@@ -14,32 +14,51 @@ export const accountExportJob = defineJob({
   retryLimit: 3,
   handler: async (ctx) => {
     const accountId = ctx.accountId;
-    const account = await ctx.step('account', async () => {
-      const a = await ctx.prisma.account.findUniqueOrThrow({ where: { id: accountId } });
-      return { id: a.id, name: a.name, createdAt: iso(a.createdAt) };
-    }, { progress: 20 });
-    const members = await ctx.step('members', async () => {
-      const rows = await ctx.prisma.membership.findMany({
-        where: { accountId },
-        include: { user: { select: { email: true, name: true } } },
-        orderBy: { createdAt: 'asc' },
-      });
-      return rows.map((m) => ({ email: m.user.email, name: m.user.name, role: m.role }));
-    }, { progress: 50, detail: (rows) => `${rows.length} members` });
-    const sites = await ctx.step('sites', async () => {
-      const rows = await ctx.prisma.site.findMany({
-        where: { accountId },
-        include: { sectors: { orderBy: { createdAt: 'asc' } } },
-        orderBy: { createdAt: 'asc' },
-      });
-      return rows.map((s) => ({
-        name: s.name,
-        url: s.url,
-        language: s.language,
-        timezone: s.timezone,
-        sectors: s.sectors.map((c) => ({ name: c.name, voice: c.voice, language: c.language })),
-      }));
-    }, { progress: 90, detail: (rows) => `${rows.length} sites` });
-    return { format: 'igny8.account-export', version: 1, exportedAt: new Date().toISOString(), account, members, sites };
+    const account = await ctx.step(
+      'account',
+      async () => {
+        const a = await ctx.prisma.account.findUniqueOrThrow({ where: { id: accountId } });
+        return { id: a.id, name: a.name, createdAt: iso(a.createdAt) };
+      },
+      { progress: 20 },
+    );
+    const members = await ctx.step(
+      'members',
+      async () => {
+        const rows = await ctx.prisma.membership.findMany({
+          where: { accountId },
+          include: { user: { select: { email: true, name: true } } },
+          orderBy: { createdAt: 'asc' },
+        });
+        return rows.map((m) => ({ email: m.user.email, name: m.user.name, role: m.role }));
+      },
+      { progress: 50, detail: (rows) => `${rows.length} members` },
+    );
+    const sites = await ctx.step(
+      'sites',
+      async () => {
+        const rows = await ctx.prisma.site.findMany({
+          where: { accountId },
+          include: { sectors: { orderBy: { createdAt: 'asc' } } },
+          orderBy: { createdAt: 'asc' },
+        });
+        return rows.map((s) => ({
+          name: s.name,
+          url: s.url,
+          language: s.language,
+          timezone: s.timezone,
+          sectors: s.sectors.map((c) => ({ name: c.name, voice: c.voice, language: c.language })),
+        }));
+      },
+      { progress: 90, detail: (rows) => `${rows.length} sites` },
+    );
+    return {
+      format: 'igny8.account-export',
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      account,
+      members,
+      sites,
+    };
   },
 });

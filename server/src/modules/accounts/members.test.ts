@@ -23,7 +23,11 @@ describe('invitations', () => {
     const stored = await t.db.prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
     expect(stored.tokenHash).not.toBe(invitation.token);
 
-    const preview = await t.app.inject({ method: 'POST', url: '/api/v1/invitations/preview', payload: { token: invitation.token } });
+    const preview = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/invitations/preview',
+      payload: { token: invitation.token },
+    });
     expect(preview.json().data).toMatchObject({ role: 'editor', existingUser: false });
 
     const missingName = await t.app.inject({
@@ -83,7 +87,11 @@ describe('invitations', () => {
 
   it('refuses revoked invitations, and inviting an existing member', async () => {
     const invitation = (await invite(owner, { email: 'late@example.com', role: 'viewer' })).json().data;
-    const revoke = await t.app.inject({ method: 'DELETE', url: `/api/v1/invitations/${invitation.id}`, headers: owner.headers });
+    const revoke = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/invitations/${invitation.id}`,
+      headers: owner.headers,
+    });
     expect(revoke.statusCode).toBe(200);
     const accept = await t.app.inject({
       method: 'POST',
@@ -135,13 +143,25 @@ describe('members', () => {
     });
     expect(promote.json().data.role).toBe('admin');
 
-    const remove = await t.app.inject({ method: 'DELETE', url: `/api/v1/members/${editor.userId}`, headers: admin.headers });
+    const remove = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/members/${editor.userId}`,
+      headers: admin.headers,
+    });
     expect(remove.statusCode).toBe(200);
     const token = await t.app.inject({ method: 'GET', url: '/api/v1/sites', headers: editor.headers });
     expect(token.statusCode).toBe(401);
-    const viaKey = await t.app.inject({ method: 'GET', url: '/api/v1/sites', headers: { authorization: `Bearer ${key}` } });
+    const viaKey = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/sites',
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(viaKey.statusCode).toBe(401);
-    const refresh = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: editor.refreshToken } });
+    const refresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: editor.refreshToken },
+    });
     expect(refresh.statusCode).toBe(401);
   });
 });

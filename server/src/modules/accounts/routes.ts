@@ -40,7 +40,12 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
 
   app.get('/members', {
     config: { auth: { scope: 'members:read' } },
-    schema: { tags: ['members'], summary: 'Members of the account', security, response: { 200: reply(z.array(ZMember)) } },
+    schema: {
+      tags: ['members'],
+      summary: 'Members of the account',
+      security,
+      response: { 200: reply(z.array(ZMember)) },
+    },
     handler: async (request) => ok(await members.list(request.auth)),
   });
 
@@ -74,7 +79,12 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
 
   app.get('/invitations', {
     config: { auth: { role: 'admin', scope: 'members:read' } },
-    schema: { tags: ['members'], summary: 'Invitations sent', security, response: { 200: reply(z.array(ZInvitation)) } },
+    schema: {
+      tags: ['members'],
+      summary: 'Invitations sent',
+      security,
+      response: { 200: reply(z.array(ZInvitation)) },
+    },
     handler: async (request) => ok(await members.listInvitations(request.auth)),
   });
 
@@ -136,7 +146,12 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
 
   app.get('/api-keys', {
     config: { auth: { scope: null } },
-    schema: { tags: ['api keys'], summary: "The account's API keys", security, response: { 200: reply(z.array(ZApiKey)) } },
+    schema: {
+      tags: ['api keys'],
+      summary: "The account's API keys",
+      security,
+      response: { 200: reply(z.array(ZApiKey)) },
+    },
     handler: async (request) => ok(await apiKeys.list(request.auth)),
   });
 
@@ -150,7 +165,9 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
       response: { 201: reply(ZCreatedApiKey) },
     },
     handler: async (request, res) =>
-      res.status(201).send(ok(await apiKeys.create(request.auth, request.body), 'Copy the key now: it is not shown again.')),
+      res
+        .status(201)
+        .send(ok(await apiKeys.create(request.auth, request.body), 'Copy the key now: it is not shown again.')),
   });
 
   app.delete('/api-keys/:apiKeyId', {

@@ -104,16 +104,28 @@ describe('refresh token rotation', () => {
     expect(replay.json().code).toBe('REFRESH_TOKEN_REUSED');
 
     // The legitimate newest token was revoked with its family.
-    const afterReuse = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: second } });
+    const afterReuse = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: second },
+    });
     expect(afterReuse.statusCode).toBe(401);
     expect(afterReuse.json().code).toBe('REFRESH_TOKEN_INVALID');
   });
 
   it('logout ends the sign-in', async () => {
     const owner = await registerOwner(t.app);
-    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', payload: { refreshToken: owner.refreshToken } });
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      payload: { refreshToken: owner.refreshToken },
+    });
     expect(out.statusCode).toBe(200);
-    const refresh = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: owner.refreshToken } });
+    const refresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: owner.refreshToken },
+    });
     expect(refresh.json().code).toBe('REFRESH_TOKEN_INVALID');
   });
 });
@@ -125,12 +137,20 @@ describe('access tokens', () => {
     const forged = `${header}.${payload}.${'A'.repeat(43)}`;
     const noneAlg = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
     for (const token of [forged, noneAlg, 'garbage']) {
-      const res = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/auth/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.statusCode).toBe(401);
       expect(res.json().code).toBe('TOKEN_INVALID');
     }
     const expired = t.app.jwt.sign({ sub: owner.userId, acc: owner.accountId }, { expiresIn: -10 } as never);
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${expired}` } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${expired}` },
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json().code).toBe('TOKEN_EXPIRED');
   });
@@ -169,7 +189,11 @@ describe('API keys', () => {
     const listed = list.json().data[0];
     expect(listed).not.toHaveProperty('key');
     expect(listed.lastUsedAt).not.toBeNull();
-    const revoke = await t.app.inject({ method: 'DELETE', url: `/api/v1/api-keys/${listed.id}`, headers: owner.headers });
+    const revoke = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/api-keys/${listed.id}`,
+      headers: owner.headers,
+    });
     expect(revoke.statusCode).toBe(200);
     const after = await t.app.inject({ method: 'GET', url: '/api/v1/sites', headers });
     expect(after.statusCode).toBe(401);

@@ -26,7 +26,10 @@ async function memberContext(prisma: PrismaClient, userId: string, accountId: st
     select: { role: true, account: { select: { status: true } }, user: { select: { isOperator: true } } },
   });
   if (!membership) {
-    throw new AppError('UNAUTHENTICATED', 'This credential no longer belongs to a member of the account. Sign in again.');
+    throw new AppError(
+      'UNAUTHENTICATED',
+      'This credential no longer belongs to a member of the account. Sign in again.',
+    );
   }
   if (membership.account.status === 'suspended') {
     throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended. Contact the service operator.');

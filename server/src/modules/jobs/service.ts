@@ -90,7 +90,10 @@ export function createJobsService({ prisma, queue }: { prisma: PrismaClient; que
     async cancel(auth: AuthContext, jobId: string): Promise<TJobRun> {
       const run = await find(auth, jobId);
       if (run.status !== 'queued' && run.status !== 'running') {
-        throw new AppError('JOB_NOT_CANCELLABLE', `Job ${jobId} has already ${run.status === 'cancelled' ? 'been cancelled' : run.status}.`);
+        throw new AppError(
+          'JOB_NOT_CANCELLABLE',
+          `Job ${jobId} has already ${run.status === 'cancelled' ? 'been cancelled' : run.status}.`,
+        );
       }
       const now = new Date();
       await prisma.jobRun.updateMany({

@@ -32,7 +32,13 @@ export const siteRoutes: FastifyPluginAsyncZod<{ sites: SitesService }> = async 
 
   app.post('/sites', {
     config: { auth: { role: 'admin', scope: 'sites:write' } },
-    schema: { tags: ['sites'], summary: 'Add a site', security, body: ZCreateSiteBody, response: { 201: reply(ZSite) } },
+    schema: {
+      tags: ['sites'],
+      summary: 'Add a site',
+      security,
+      body: ZCreateSiteBody,
+      response: { 201: reply(ZSite) },
+    },
     handler: async (request, res) => res.status(201).send(ok(await sites.create(request.auth, request.body))),
   });
 
@@ -98,7 +104,13 @@ export const siteRoutes: FastifyPluginAsyncZod<{ sites: SitesService }> = async 
 
   app.get('/sites/:siteId/sectors/:sectorId', {
     config: { auth: { scope: 'sites:read' } },
-    schema: { tags: ['sectors'], summary: 'A sector', security, params: ZSectorParams, response: { 200: reply(ZSector) } },
+    schema: {
+      tags: ['sectors'],
+      summary: 'A sector',
+      security,
+      params: ZSectorParams,
+      response: { 200: reply(ZSector) },
+    },
     handler: async (request) => ok(await sites.getSector(request.auth, request.params.siteId, request.params.sectorId)),
   });
 

@@ -1,4 +1,12 @@
-import type { TCreateSectorBody, TCreateSiteBody, TPageQuery, TSector, TSite, TUpdateSectorBody, TUpdateSiteBody } from '@igny8/shared';
+import type {
+  TCreateSectorBody,
+  TCreateSiteBody,
+  TPageQuery,
+  TSector,
+  TSite,
+  TUpdateSectorBody,
+  TUpdateSiteBody,
+} from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
 import type { PrismaClient, Sector, Site } from '../../generated/prisma/client.ts';
 import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
@@ -136,7 +144,13 @@ export function createSitesService({ prisma }: { prisma: PrismaClient }) {
       const site = await findSite(auth, siteId);
       try {
         const sector = await prisma.sector.create({
-          data: { accountId: auth.accountId, siteId, name: body.name, voice: body.voice, language: body.language ?? null },
+          data: {
+            accountId: auth.accountId,
+            siteId,
+            name: body.name,
+            voice: body.voice,
+            language: body.language ?? null,
+          },
         });
         return sectorView(sector, site);
       } catch (error) {

@@ -24,7 +24,12 @@ describe('sites', () => {
     });
     expect(created.statusCode).toBe(201);
     const site = created.json().data;
-    expect(site).toMatchObject({ url: 'https://garden.example.com/blog', language: 'de', timezone: 'Europe/Berlin', sectorCount: 0 });
+    expect(site).toMatchObject({
+      url: 'https://garden.example.com/blog',
+      language: 'de',
+      timezone: 'Europe/Berlin',
+      sectorCount: 0,
+    });
 
     const got = await t.app.inject({ method: 'GET', url: `/api/v1/sites/${site.id}`, headers: owner.headers });
     expect(got.json().data.name).toBe('Garden blog');
@@ -63,7 +68,10 @@ describe('sites', () => {
       expect(res.statusCode, JSON.stringify(body)).toBe(422);
       expect(res.json().code).toBe('VALIDATION_FAILED');
       const fields = res.json().details.fields as { field: string; message: string }[];
-      expect(fields.some((f) => f.field === field), JSON.stringify(fields)).toBe(true);
+      expect(
+        fields.some((f) => f.field === field),
+        JSON.stringify(fields),
+      ).toBe(true);
     }
     expect(await t.db.prisma.site.count()).toBe(before);
   });
@@ -88,7 +96,8 @@ describe('sites', () => {
 
 describe('sectors', () => {
   it('manages sectors of a site; the language falls back to the site', async () => {
-    const site = (await createSite(owner, { name: 'Shop', url: 'https://shop.example.com', language: 'fr' })).json().data;
+    const site = (await createSite(owner, { name: 'Shop', url: 'https://shop.example.com', language: 'fr' })).json()
+      .data;
     const base = `/api/v1/sites/${site.id}/sectors`;
     const created = await t.app.inject({
       method: 'POST',
@@ -113,20 +122,34 @@ describe('sectors', () => {
 
     const list = await t.app.inject({ method: 'GET', url: base, headers: owner.headers });
     expect(list.json().data).toHaveLength(1);
-    expect((await t.app.inject({ method: 'GET', url: `/api/v1/sites/${site.id}`, headers: owner.headers })).json().data.sectorCount).toBe(1);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/api/v1/sites/${site.id}`, headers: owner.headers })).json().data
+        .sectorCount,
+    ).toBe(1);
 
     const del = await t.app.inject({ method: 'DELETE', url: `${base}/${sector.id}`, headers: owner.headers });
     expect(del.statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: `${base}/${sector.id}`, headers: owner.headers })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `${base}/${sector.id}`, headers: owner.headers })).statusCode,
+    ).toBe(404);
   });
 
   it('does not find a sector through another site of the same account', async () => {
     const a = (await createSite(owner, { name: 'A', url: 'https://a1.example.com' })).json().data;
     const b = (await createSite(owner, { name: 'B', url: 'https://b1.example.com' })).json().data;
     const sector = (
-      await t.app.inject({ method: 'POST', url: `/api/v1/sites/${a.id}/sectors`, headers: owner.headers, payload: { name: 'X' } })
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/sites/${a.id}/sectors`,
+        headers: owner.headers,
+        payload: { name: 'X' },
+      })
     ).json().data;
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/sites/${b.id}/sectors/${sector.id}`, headers: owner.headers });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/sites/${b.id}/sectors/${sector.id}`,
+      headers: owner.headers,
+    });
     expect(res.statusCode).toBe(404);
   });
 });

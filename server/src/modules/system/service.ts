@@ -29,7 +29,12 @@ export function createSystemService(deps: { db: Database; boss: PgBoss; version:
                 latencyMs: ms,
                 queued: value.filter((q) => !q.name.endsWith('.dead')).reduce((n, q) => n + q.queuedCount, 0),
               }),
-              () => ({ status: 'down' as const, latencyMs: null, queued: null, detail: 'The job queue does not answer.' }),
+              () => ({
+                status: 'down' as const,
+                latencyMs: null,
+                queued: null,
+                detail: 'The job queue does not answer.',
+              }),
             );
       const beats =
         database.status === 'down'
