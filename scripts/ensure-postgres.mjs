@@ -88,7 +88,8 @@ if (!onPath('pg_lsclusters')) {
         'or set TEST_DATABASE_URL to a server where its user may CREATE/DROP DATABASE.',
     );
   }
-  for (const args of [['update'], ['install', '-y', 'postgresql']]) {
+  // Lock timeout: on a freshly booted VM unattended-upgrades may briefly hold the dpkg lock.
+  for (const args of [['update'], ['-o', 'DPkg::Lock::Timeout=120', 'install', '-y', 'postgresql']]) {
     log(`apt-get ${args.join(' ')}`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
