@@ -23,12 +23,12 @@ describe('loadConfig', () => {
     expect(message).toContain('must start with postgres:// or postgresql://');
   });
 
-  it('requires JWT_SECRET in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: is required in production/);
-  });
-
   it('treats empty strings as unset and parses lists and booleans', () => {
-    const config = loadConfig({ DATABASE_URL: '', CORS_ORIGINS: 'https://a.example, https://b.example', DOCS_ENABLED: 'false' });
+    const config = loadConfig({
+      DATABASE_URL: '',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      DOCS_ENABLED: 'false',
+    });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
     expect(config.DOCS_ENABLED).toBe(false);

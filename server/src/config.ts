@@ -23,7 +23,10 @@ export const ConfigSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Where the embedded database and other local state live. */
   DATA_DIR: z.string().default('./.data'),
-  /** Signs access tokens. At least 32 characters; generated into DATA_DIR when unset in development. */
+  /**
+   * Signs access tokens. At least 32 characters. Required by the API in production; generated into DATA_DIR when
+   * unset in development. Workers and migrations do not need it.
+   */
   JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -70,9 +73,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
   }
-  const config = parsed.data;
-  if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
-    throw new ConfigError(['JWT_SECRET: is required in production (at least 32 random characters)']);
-  }
-  return { ...config, dataDir: path.resolve(config.DATA_DIR) };
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { PgBoss } from 'pg-boss';
 import pino, { type Logger } from 'pino';
 import { buildApp, type App } from './app.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import type { JobRegistry } from './jobs/definition.ts';
 import { createBoss, ensureQueues, JobQueue } from './jobs/queue.ts';
@@ -42,6 +42,9 @@ export interface Service {
  */
 async function resolveJwtSecret(config: Config): Promise<string> {
   if (config.JWT_SECRET) return config.JWT_SECRET;
+  if (config.NODE_ENV === 'production') {
+    throw new ConfigError(['JWT_SECRET: the API needs it in production (at least 32 random characters)']);
+  }
   const file = path.join(config.dataDir, 'jwt-secret');
   const existing = await readFile(file, 'utf8').catch(() => '');
   if (existing.trim().length >= 32) return existing.trim();

@@ -14,17 +14,30 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const post = (url: string, payload: string, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json', ...owner.headers, ...headers } });
+  t.app.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': 'application/json', ...owner.headers, ...headers },
+  });
 
 describe('request ids', () => {
   it('echoes a sane X-Request-ID and puts it in error bodies', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/sites', headers: { 'x-request-id': 'trace-abc.123' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/sites',
+      headers: { 'x-request-id': 'trace-abc.123' },
+    });
     expect(res.headers['x-request-id']).toBe('trace-abc.123');
     expect(res.json().requestId).toBe('trace-abc.123');
   });
 
   it('replaces an unsafe one with its own', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/system/status', headers: { 'x-request-id': 'bad id\nwith newline' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/system/status',
+      headers: { 'x-request-id': 'bad id\nwith newline' },
+    });
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -46,7 +59,10 @@ describe('bad input is refused with a specific code, and nothing is written', ()
   });
 
   it('unknown fields -> 422 naming them', async () => {
-    const res = await post('/api/v1/sites', JSON.stringify({ name: 'A', url: 'https://u.example.com', accountId: owner.accountId }));
+    const res = await post(
+      '/api/v1/sites',
+      JSON.stringify({ name: 'A', url: 'https://u.example.com', accountId: owner.accountId }),
+    );
     expect(res.statusCode).toBe(422);
     expect(res.json().code).toBe('VALIDATION_FAILED');
     expect(res.json().error).toContain('accountId');
@@ -55,7 +71,10 @@ describe('bad input is refused with a specific code, and nothing is written', ()
   it('wrong types -> 422 naming each field', async () => {
     const res = await post('/api/v1/sites', JSON.stringify({ name: ['A'], url: 12 }));
     expect(res.statusCode).toBe(422);
-    const fields = res.json().details.fields.map((f: { field: string }) => f.field).sort();
+    const fields = res
+      .json()
+      .details.fields.map((f: { field: string }) => f.field)
+      .sort();
     expect(fields).toEqual(['name', 'url']);
   });
 
@@ -77,7 +96,11 @@ describe('bad input is refused with a specific code, and nothing is written', ()
   it('an unknown route -> 404 ROUTE_NOT_FOUND in the envelope', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here?x=1' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toMatchObject({ success: false, code: 'ROUTE_NOT_FOUND', error: 'There is no route GET /api/v1/nothing-here.' });
+    expect(res.json()).toMatchObject({
+      success: false,
+      code: 'ROUTE_NOT_FOUND',
+      error: 'There is no route GET /api/v1/nothing-here.',
+    });
   });
 });
 
@@ -134,7 +157,11 @@ describe('login rate limit', () => {
     const limited = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '3' });
     try {
       const attempt = () =>
-        limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a@example.com', password: 'nope nope' } });
+        limited.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: 'a@example.com', password: 'nope nope' },
+        });
       for (let i = 0; i < 3; i++) expect((await attempt()).statusCode).toBe(401);
       const res = await attempt();
       expect(res.statusCode).toBe(429);
@@ -156,7 +183,11 @@ describe('failures', () => {
         headers: owner.headers,
         payload: { name: 'S', url: 'https://s500.example.com' },
       });
-      const res = await t.app.inject({ method: 'GET', url: `/api/v1/sites/${site.json().data?.id ?? owner.accountId}/sectors`, headers: owner.headers });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/sites/${site.json().data?.id ?? owner.accountId}/sectors`,
+        headers: owner.headers,
+      });
       expect(res.statusCode).toBe(500);
       const body = res.json();
       expect(body).toMatchObject({ success: false, code: 'INTERNAL_ERROR' });
@@ -178,7 +209,11 @@ describe('failures', () => {
     try {
       const down = await t.app.inject({ method: 'GET', url: '/api/v1/system/status' });
       expect(down.statusCode).toBe(503);
-      expect(down.json().data).toMatchObject({ status: 'down', database: { status: 'down' }, queue: { status: 'down' } });
+      expect(down.json().data).toMatchObject({
+        status: 'down',
+        database: { status: 'down' },
+        queue: { status: 'down' },
+      });
     } finally {
       await withAdmin((c) => c.query(`ALTER DATABASE ${t.database.name} ALLOW_CONNECTIONS true`));
     }

@@ -24,14 +24,22 @@ describe('logs', () => {
     const owner = await registerOwner(t.app);
     const key = await createApiKey(t.app, owner, ['sites:read']);
     await t.app.inject({ method: 'GET', url: '/api/v1/sites', headers: { authorization: `Bearer ${key}` } });
-    const refreshed = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: owner.refreshToken } });
+    const refreshed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: owner.refreshToken },
+    });
     const invitation = await t.app.inject({
       method: 'POST',
       url: '/api/v1/invitations',
       headers: owner.headers,
       payload: { email: 'guest@example.com', role: 'viewer' },
     });
-    await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: owner.email, password: owner.password } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: owner.email, password: owner.password },
+    });
     // A failing request logs more (the error); its credential must not leak either.
     await t.app.inject({ method: 'GET', url: '/api/v1/sites', headers: { authorization: `Bearer ${key}x` } });
 

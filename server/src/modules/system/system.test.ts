@@ -33,7 +33,11 @@ describe('system', () => {
     );
 
     const key = await createApiKey(t.app, owner, ['sites:read']);
-    const viaKey = await t.app.inject({ method: 'GET', url: '/api/v1/system/accounts', headers: { authorization: `Bearer ${key}` } });
+    const viaKey = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/system/accounts',
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(viaKey.statusCode).toBe(403);
   });
 });
