@@ -32,7 +32,10 @@ async function memberContext(prisma: PrismaClient, userId: string, accountId: st
     JOIN "User" u ON u.id = m."userId"
     WHERE m."accountId" = ${accountId}::uuid AND m."userId" = ${userId}::uuid`;
   if (!membership) {
-    throw new AppError('UNAUTHENTICATED', 'This credential no longer belongs to a member of the account. Sign in again.');
+    throw new AppError(
+      'UNAUTHENTICATED',
+      'This credential no longer belongs to a member of the account. Sign in again.',
+    );
   }
   if (membership.status === 'suspended') {
     throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended. Contact the service operator.');
