@@ -4,3 +4,4 @@ export * from './auth.ts';
 export * from './tenancy.ts';
 export * from './jobs.ts';
 export * from './system.ts';
+export * from './signing.ts';
