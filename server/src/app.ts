@@ -21,6 +21,8 @@ import { accountRoutes } from './modules/accounts/routes.ts';
 import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
 import { createMembersService } from './modules/accounts/members-service.ts';
 import { authRoutes } from './modules/auth/routes.ts';
+import { connectRoutes } from './modules/connect/routes.ts';
+import type { ConnectService } from './modules/connect/service.ts';
 import { createAuthService } from './modules/auth/service.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
 import { createJobsService } from './modules/jobs/service.ts';
@@ -38,6 +40,8 @@ export interface BuildAppOptions {
   /** Secret that signs access tokens (resolved by the runtime: config or generated for development). */
   jwtSecret: string;
   version: string;
+  /** Connection to WordPress sites (built once per process: workers use it too). */
+  connect: ConnectService;
   /** A parent logger (pino); the app logs to stdout at config.LOG_LEVEL without one. */
   logger?: Logger;
 }
@@ -61,6 +65,13 @@ export async function buildApp(options: BuildAppOptions) {
     },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
+
+  // Keep the raw JSON text: signed requests from sites are verified over the exact bytes received.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    request.rawBody = body as string;
+    parseJson(request, body as string, done);
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -113,6 +124,12 @@ export async function buildApp(options: BuildAppOptions) {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An access token (JWT) or an API key (igny8_...)' },
+          siteSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-IGNY8-Signature',
+            description: 'Requests from connected WordPress sites, signed as described in docs/connection-protocol.md',
+          },
         },
       },
     },
@@ -153,6 +170,11 @@ export async function buildApp(options: BuildAppOptions) {
         loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
       });
       await api.register(siteRoutes, { sites: createSitesService({ prisma }) });
+      await api.register(connectRoutes, {
+        connect: options.connect,
+        jobs,
+        registerRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+      });
       await api.register(jobRoutes, { jobs });
       await api.register(systemRoutes, {
         system: createSystemService({ db, boss: queue.boss, version: options.version, startedAt: Date.now() }),

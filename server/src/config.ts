@@ -28,6 +28,17 @@ export const ConfigSchema = z.object({
    * unset in development. Workers and migrations do not need it.
    */
   JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  /**
+   * Keys that encrypt stored secrets (site publishing passwords, signing keys): "kid:base64(32 bytes)", current
+   * first, older ones after a comma for rotation. Required in production; generated into DATA_DIR otherwise.
+   */
+  ENCRYPTION_KEYS: z.string().min(10).optional(),
+  /**
+   * Let the server call site URLs on loopback or private networks (local development and tests). Cloud metadata
+   * addresses stay refused.
+   */
+  ALLOW_PRIVATE_SITE_URLS: bool.default(false),
+  CONNECTION_KEY_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),

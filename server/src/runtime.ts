@@ -5,12 +5,14 @@ import pino, { type Logger } from 'pino';
 import { buildApp, type App } from './app.ts';
 import { ConfigError, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
-import type { JobRegistry } from './jobs/definition.ts';
+import type { JobDefinition } from './jobs/definition.ts';
+import { connectServiceFor } from './modules/connect/index.ts';
 import { createBoss, ensureQueues, JobQueue } from './jobs/queue.ts';
 import { productJobRegistry } from './jobs/registry.ts';
 import { JobWorker } from './jobs/worker.ts';
 import { loggerOptions } from './logger.ts';
 import { randomToken } from './lib/secrets.ts';
+import { SecretBox } from './lib/encryption.ts';
 
 export const VERSION = '0.1.0';
 
@@ -19,7 +21,8 @@ export interface ServiceOptions {
   /** Which parts run in this process. */
   api: boolean;
   worker: boolean;
-  registry?: JobRegistry;
+  /** Job types added to the product's (tests add their own). */
+  extraJobs?: JobDefinition[];
   logger?: Logger;
   /** Passed to pg-boss: how often jobs of dead workers are looked for. */
   superviseIntervalSeconds?: number;
@@ -54,19 +57,37 @@ async function resolveJwtSecret(config: Config): Promise<string> {
   return secret;
 }
 
+/** The stored-secrets box: from ENCRYPTION_KEYS, or (outside production) a key generated once into DATA_DIR. */
+export async function resolveSecretBox(config: Config): Promise<SecretBox> {
+  if (config.ENCRYPTION_KEYS) return new SecretBox(config.ENCRYPTION_KEYS);
+  if (config.NODE_ENV === 'production') {
+    throw new ConfigError(['ENCRYPTION_KEYS: required in production ("k1:" followed by 32 random bytes in base64)']);
+  }
+  const file = path.join(config.dataDir, 'encryption-keys');
+  const existing = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (existing) return new SecretBox(existing);
+  await mkdir(config.dataDir, { recursive: true });
+  const spec = SecretBox.generateSpec('dev1');
+  await writeFile(file, spec, { mode: 0o600 });
+  return new SecretBox(spec);
+}
+
 /** Opens the database, applies migrations, starts pg-boss, then the API and/or the worker. */
 export async function startService(options: ServiceOptions): Promise<Service> {
   const { config } = options;
   const log = options.logger ?? pino(loggerOptions(config.LOG_LEVEL));
-  const registry = options.registry ?? productJobRegistry();
   const db = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.dataDir,
     poolSize: config.DATABASE_POOL_SIZE,
+    onConnectionError: (error) => log.warn({ err: error }, 'database connection error'),
   });
   try {
     const migrated = await db.migrate((msg) => log.info(msg));
     log.info({ mode: db.mode, applied: migrated.applied.length }, 'database ready');
+    const box = await resolveSecretBox(config);
+    const connect = connectServiceFor(config, db.prisma, box);
+    const registry = productJobRegistry({ connect }).register(...(options.extraJobs ?? []));
     const boss = createBoss(
       db,
       options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {},
@@ -77,7 +98,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const queue = new JobQueue(boss, registry);
 
     const app = options.api
-      ? await buildApp({ config, db, queue, jwtSecret: await resolveJwtSecret(config), version: VERSION, logger: log })
+      ? await buildApp({
+          config,
+          db,
+          queue,
+          connect,
+          jwtSecret: await resolveJwtSecret(config),
+          version: VERSION,
+          logger: log,
+        })
       : undefined;
     const worker = options.worker
       ? new JobWorker(boss, db.prisma, registry, log.child({ component: 'worker' }), {

@@ -48,6 +48,10 @@ const CASES: Record<string, Case> = {
   'GET /api/v1/sites/:siteId/sectors/:sectorId': {},
   'PATCH /api/v1/sites/:siteId/sectors/:sectorId': { body: { name: 'Pwned' } },
   'DELETE /api/v1/sites/:siteId/sectors/:sectorId': {},
+  'GET /api/v1/sites/:siteId/connection': {},
+  'DELETE /api/v1/sites/:siteId/connection': {},
+  'POST /api/v1/sites/:siteId/connection/rotate': {},
+  'POST /api/v1/sites/:siteId/connection/check': {},
   'GET /api/v1/jobs/:jobId': {},
   'POST /api/v1/jobs/:jobId/cancel': {},
 };

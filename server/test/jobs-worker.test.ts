@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { productJobRegistry } from '../src/jobs/registry.ts';
 import { CREATE_EFFECT_TABLES, RECORD_JOB, recordJob } from './fixtures/test-jobs.ts';
 import { createTestApp, type TestContext } from './helpers/app.ts';
 import { eventually, startProcess, type RunningProcess } from './helpers/processes.ts';
@@ -15,7 +14,7 @@ let owner: Member;
 let worker: RunningProcess | undefined;
 
 beforeAll(async () => {
-  t = await createTestApp({}, { registry: productJobRegistry().register(recordJob) });
+  t = await createTestApp({}, { extraJobs: [recordJob] });
   owner = await registerOwner(t.app);
   await t.db.prisma.$executeRawUnsafe(CREATE_EFFECT_TABLES.split(';')[0]!);
   await t.db.prisma.$executeRawUnsafe(CREATE_EFFECT_TABLES.split(';')[1]!);

@@ -5,3 +5,4 @@ export * from './tenancy.ts';
 export * from './jobs.ts';
 export * from './system.ts';
 export * from './signing.ts';
+export * from './connection.ts';

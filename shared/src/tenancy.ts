@@ -92,6 +92,15 @@ export const ZUpdateSiteBody = z
   .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' });
 export type TUpdateSiteBody = z.infer<typeof ZUpdateSiteBody>;
 
+/** What the site list shows of a connection (the full view is GET /sites/:siteId/connection). */
+export const ZSiteConnectionSummary = z.object({
+  status: z.enum(['connected', 'disconnected']),
+  wpVersion: z.string().nullable(),
+  pluginVersion: z.string().nullable(),
+  health: z.enum(['unknown', 'ok', 'unreachable', 'error']),
+  lastContactAt: z.string().nullable(),
+});
+
 export const ZSite = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -99,6 +108,7 @@ export const ZSite = z.object({
   language: z.string(),
   timezone: z.string(),
   sectorCount: z.number().int(),
+  connection: ZSiteConnectionSummary.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,7 +1,13 @@
 import { accountExportJob } from '../modules/accounts/export-job.ts';
+import { siteHealthJob } from '../modules/connect/health-job.ts';
+import type { ConnectService } from '../modules/connect/service.ts';
 import { JobRegistry } from './definition.ts';
 
+export interface JobServices {
+  connect: ConnectService;
+}
+
 /** Every job type the product runs. Modules add their definitions here. */
-export function productJobRegistry(): JobRegistry {
-  return new JobRegistry().register(accountExportJob);
+export function productJobRegistry(services: JobServices): JobRegistry {
+  return new JobRegistry().register(accountExportJob, siteHealthJob(services.connect));
 }

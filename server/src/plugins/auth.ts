@@ -17,10 +17,11 @@ import {
 /**
  * What a route requires. Every /api/v1 route must declare one (checked when routes are registered):
  * - 'public': no credential;
+ * - 'site': a request signed by a connected WordPress site (verified by the connect module);
  * - { role?, scope?, operator? }: a member of the account with at least `role`; an API key also needs `scope`;
  *   `operator` admits only service operators signed in as users. `scope: null` means API keys may not call it.
  */
-export type RouteAuth = 'public' | { role?: TRole; scope?: TApiKeyScope | null; operator?: boolean };
+export type RouteAuth = 'public' | 'site' | { role?: TRole; scope?: TApiKeyScope | null; operator?: boolean };
 
 /** One registered API route and what it requires: used by tests that must cover every route. */
 export interface CatalogedRoute {
@@ -87,7 +88,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthPluginOpt
 
   app.addHook('onRequest', async (request) => {
     const required = request.routeOptions.config?.auth;
-    if (required === undefined || required === 'public') return;
+    if (required === undefined || required === 'public' || required === 'site') return;
     const token = bearer(request);
     if (!token) throw errors.unauthenticated();
     let context: AuthContext;

@@ -2,7 +2,9 @@ import pino, { type Logger } from 'pino';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
-import type { JobRegistry } from '../../src/jobs/definition.ts';
+import type { JobDefinition } from '../../src/jobs/definition.ts';
+import { SecretBox } from '../../src/lib/encryption.ts';
+import { connectServiceFor } from '../../src/modules/connect/index.ts';
 import { createBoss, ensureQueues, JobQueue } from '../../src/jobs/queue.ts';
 import { productJobRegistry } from '../../src/jobs/registry.ts';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
@@ -13,21 +15,24 @@ export interface TestContext {
   queue: JobQueue;
   config: Config;
   database: TestDatabase;
+  box: SecretBox;
   close(): Promise<void>;
 }
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+export const TEST_ENCRYPTION_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
 
 /** The real app on its own fresh PostgreSQL database, with pg-boss started (no worker unless a test starts one). */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { registry?: JobRegistry; logger?: Logger } = {},
+  options: { extraJobs?: JobDefinition[]; logger?: Logger } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     JWT_SECRET: TEST_JWT_SECRET,
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     LOG_LEVEL: 'silent',
     PUBLIC_URL: 'http://igny8.test',
     RATE_LIMIT_PER_MINUTE: '100000',
@@ -40,13 +45,16 @@ export async function createTestApp(
   // Tests that stop the database see connection errors here; the app must survive them as in production.
   boss.on('error', () => {});
   await boss.start();
-  const registry = options.registry ?? productJobRegistry();
+  const box = new SecretBox(TEST_ENCRYPTION_KEYS);
+  const connect = connectServiceFor(config, db.prisma, box);
+  const registry = productJobRegistry({ connect }).register(...(options.extraJobs ?? []));
   await ensureQueues(boss, registry);
   const queue = new JobQueue(boss, registry);
   const app = await buildApp({
     config,
     db,
     queue,
+    connect,
     jwtSecret: TEST_JWT_SECRET,
     version: 'test',
     logger: options.logger ?? pino({ level: 'silent' }),
@@ -58,6 +66,7 @@ export async function createTestApp(
     queue,
     config,
     database,
+    box,
     async close() {
       await app.close();
       await boss.stop({ graceful: false, close: true });

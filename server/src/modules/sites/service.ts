@@ -8,7 +8,7 @@ import type {
   TUpdateSiteBody,
 } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
-import type { PrismaClient, Sector, Site } from '../../generated/prisma/client.ts';
+import type { PrismaClient, Sector, Site, SiteConnection } from '../../generated/prisma/client.ts';
 import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import { iso } from '../../lib/serialize.ts';
@@ -24,7 +24,8 @@ export function normalizeSiteUrl(raw: string): string {
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-function siteView(site: Site & { _count: { sectors: number } }): TSite {
+function siteView(site: Site & { _count: { sectors: number }; connection: SiteConnection | null }): TSite {
+  const c = site.connection;
   return {
     id: site.id,
     name: site.name,
@@ -32,6 +33,15 @@ function siteView(site: Site & { _count: { sectors: number } }): TSite {
     language: site.language,
     timezone: site.timezone,
     sectorCount: site._count.sectors,
+    connection: c
+      ? {
+          status: c.status,
+          wpVersion: c.wpVersion,
+          pluginVersion: c.pluginVersion,
+          health: c.health,
+          lastContactAt: iso(c.lastContactAt),
+        }
+      : null,
     createdAt: iso(site.createdAt),
     updatedAt: iso(site.updatedAt),
   };
@@ -50,7 +60,7 @@ function sectorView(sector: Sector, site: { language: string }): TSector {
   };
 }
 
-const withCount = { _count: { select: { sectors: true } } } as const;
+const withCount = { _count: { select: { sectors: true } }, connection: true } as const;
 
 export function createSitesService({ prisma }: { prisma: PrismaClient }) {
   function urlTaken(url: string) {
