@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '../../src/db/database.ts';
 import type { JobDefinition } from '../../src/jobs/definition.ts';
 import { SecretBox } from '../../src/lib/encryption.ts';
 import { connectServiceFor } from '../../src/modules/connect/index.ts';
+import type { ConnectService } from '../../src/modules/connect/service.ts';
 import { createBoss, ensureQueues, JobQueue } from '../../src/jobs/queue.ts';
 import { productJobRegistry } from '../../src/jobs/registry.ts';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
@@ -16,6 +17,7 @@ export interface TestContext {
   config: Config;
   database: TestDatabase;
   box: SecretBox;
+  connect: ConnectService;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function createTestApp(
     config,
     database,
     box,
+    connect,
     async close() {
       await app.close();
       await boss.stop({ graceful: false, close: true });

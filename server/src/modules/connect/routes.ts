@@ -160,17 +160,15 @@ export const connectRoutes: FastifyPluginAsyncZod<{
     },
     handler: async (request, res) => {
       await connect.get(request.auth, request.params.siteId);
-      return res
-        .status(202)
-        .send(
-          ok(
-            await jobs.start(request.auth, request.id, {
-              type: SITE_HEALTH_JOB,
-              payload: { siteId: request.params.siteId },
-              siteId: request.params.siteId,
-            }),
-          ),
-        );
+      return res.status(202).send(
+        ok(
+          await jobs.start(request.auth, request.id, {
+            type: SITE_HEALTH_JOB,
+            payload: { siteId: request.params.siteId },
+            siteId: request.params.siteId,
+          }),
+        ),
+      );
     },
   });
 };
