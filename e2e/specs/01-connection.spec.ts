@@ -1,0 +1,104 @@
+import { expect, test } from '@playwright/test';
+import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
+import { rememberKeyMaterial } from '../support/key-material.ts';
+import { stack } from '../support/stack.ts';
+import { connectionScreenUrl, logIn } from '../support/wp-admin.ts';
+
+/**
+ * Connecting a WordPress site to a freshly registered account, from wp-admin, and disconnecting it again.
+ * Specs share one site, so this file runs as one serial journey.
+ */
+test.describe.configure({ mode: 'serial' });
+
+let account: Awaited<ReturnType<typeof registerAccount>>;
+
+test.beforeAll(async () => {
+  account = await registerAccount('Journey Agency');
+});
+
+test('an admin connects the site and sees "Connected" with the balance', async ({ page }) => {
+  const key = await createConnectionKey(account.token);
+  await logIn(page, 'admin');
+  await page.goto(connectionScreenUrl());
+  await expect(page.getByRole('heading', { name: 'Connection', exact: false }).first()).toBeVisible();
+
+  await page.getByLabel('Server URL').fill(stack().serverUrl);
+  await page.getByLabel('Account connection key').fill(key);
+  await page.screenshot({ path: 'test-results/screens/connection-form.png', fullPage: true });
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+
+  await expect(page.getByRole('heading', { name: 'Connected', exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(account.accountName)).toBeVisible();
+  await expect(page.getByText('Credit balance')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/connection-connected.png', fullPage: true });
+
+  await rememberKeyMaterial();
+
+  // The key was single use.
+  const reuse = await api('POST', '/connect/register', { connectionKey: key }, undefined);
+  expect(reuse.status).toBe(422);
+});
+
+test('the server lists the site with its WordPress version, plugin version, URL and health', async () => {
+  const sites = await api('GET', '/sites', undefined, account.token);
+  expect(sites.status).toBe(200);
+  expect(sites.data.items).toHaveLength(1);
+  const site = sites.data.items[0];
+  expect(site).toMatchObject({
+    url: stack().wp.url,
+    connection: { status: 'connected', wpVersion: '6.1.9', pluginVersion: expect.any(String), health: 'ok' },
+  });
+  const check = await api('POST', `/sites/${site.id}/connection/check`, undefined, account.token);
+  expect(check.status).toBe(202);
+  await expect
+    .poll(async () => (await api('GET', `/jobs/${check.data.jobId}`, undefined, account.token)).data.status, {
+      timeout: 30_000,
+    })
+    .toBe('succeeded');
+  const connection = await api('GET', `/sites/${site.id}/connection`, undefined, account.token);
+  expect(connection.data).toMatchObject({
+    health: 'ok',
+    wpVersion: '6.1.9',
+    phpVersion: expect.stringMatching(/^8\./),
+  });
+});
+
+test('an Editor cannot reach the connection screen or its REST routes', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, 'editor');
+  await page.goto(connectionScreenUrl());
+  await expect(page.getByText('Sorry, you are not allowed to access this page.')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/connection-editor-refused.png', fullPage: true });
+
+  const nonce = await (await page.request.get(`${stack().wp.url}/wp-admin/admin-ajax.php?action=rest-nonce`)).text();
+  for (const [method, route] of [
+    ['GET', 'igny8/v1/connection'],
+    ['POST', 'igny8/v1/connection'],
+    ['DELETE', 'igny8/v1/connection'],
+    ['POST', 'igny8/v1/connection/rotate'],
+  ] as const) {
+    const res = await page.request.fetch(`${stack().wp.url}/?rest_route=/${route}`, {
+      method,
+      headers: { 'X-WP-Nonce': nonce },
+      ...(method === 'POST' ? { data: { serverUrl: stack().serverUrl, connectionKey: 'x'.repeat(40) } } : {}),
+    });
+    expect(res.status(), `${method} ${route}`).toBe(403);
+  }
+  await context.close();
+});
+
+test('disconnect from wp-admin ends the connection on both sides', async ({ page }) => {
+  await logIn(page, 'admin');
+  await page.goto(connectionScreenUrl());
+  await expect(page.getByRole('heading', { name: 'Connected', exact: true })).toBeVisible();
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  const confirm = page.getByRole('dialog').getByRole('button', { name: 'Disconnect' });
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: 'test-results/screens/connection-disconnected.png', fullPage: true });
+
+  const sites = await api('GET', '/sites', undefined, account.token);
+  expect(sites.data.items[0].connection.status).toBe('disconnected');
+});

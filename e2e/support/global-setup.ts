@@ -1,0 +1,92 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { RESULTS, ROOT, SECRETS_FILE, STACK_FILE, type Stack } from './stack.ts';
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/**
+ * A fresh WordPress (harness reset) with the plugin built and active, a fresh PostgreSQL database, and the real
+ * server (API + worker in one process) listening on a free port, allowed to call the local WordPress.
+ */
+export default async function globalSetup() {
+  rmSync(RESULTS, { recursive: true, force: true });
+  mkdirSync(path.join(RESULTS, 'logs'), { recursive: true });
+  writeFileSync(SECRETS_FILE, '[]');
+
+  execFileSync('npm', ['run', 'build', '-w', 'wp-plugin'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('node', ['scripts/wp/harness.mjs', 'reset'], { cwd: ROOT, stdio: 'inherit' });
+  const wp = JSON.parse(readFileSync(path.join(ROOT, '.data', 'wp-harness.json'), 'utf8'));
+
+  const database = `igny8_e2e_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const dbUrl = new URL(ADMIN_URL);
+  dbUrl.pathname = `/${database}`;
+
+  const port = await freePort();
+  const serverLog = path.join(RESULTS, 'logs', 'server.log');
+  const encryptionKeys = `e2e:${randomBytes(32).toString('base64')}`;
+  const out = openSync(serverLog, 'a');
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: path.join(ROOT, 'server'),
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl.toString(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      ENCRYPTION_KEYS: encryptionKeys,
+      ALLOW_PRIVATE_SITE_URLS: 'true',
+      LOG_LEVEL: 'debug',
+      DATA_DIR: path.join(RESULTS, 'server-data'),
+    },
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
+  server.unref();
+  const serverUrl = `http://127.0.0.1:${port}`;
+  await waitFor(`${serverUrl}/api/v1/system/status`, 60_000);
+
+  const stack: Stack = {
+    serverUrl,
+    serverPid: server.pid!,
+    serverLog,
+    database,
+    adminDatabaseUrl: ADMIN_URL,
+    encryptionKeys,
+    wp,
+    logFiles: [serverLog, ...(Object.values(wp.logs ?? {}) as string[])],
+  };
+  writeFileSync(STACK_FILE, JSON.stringify(stack, null, 2));
+}

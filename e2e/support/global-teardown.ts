@@ -1,0 +1,17 @@
+import pg from 'pg';
+import { stack } from './stack.ts';
+
+/** Stops the server and drops its database; WordPress stays up for inspection (npm run wp:stop ends it). */
+export default async function globalTeardown() {
+  const s = stack();
+  try {
+    process.kill(s.serverPid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  await new Promise((r) => setTimeout(r, 1_000));
+  const admin = new pg.Client({ connectionString: s.adminDatabaseUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${s.database} WITH (FORCE)`);
+  await admin.end();
+}

@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import pg from 'pg';
+import { SecretBox } from '../../server/src/lib/encryption.ts';
+import { rememberSecret } from './secrets.ts';
+import { stack } from './stack.ts';
+
+/**
+ * Reads the secrets each side stored during the handshake (decrypting the server's with the run's key), so the log
+ * check can prove none of them was ever written to a log.
+ */
+export async function rememberKeyMaterial(): Promise<void> {
+  const s = stack();
+  const url = new URL(s.adminDatabaseUrl);
+  url.pathname = `/${s.database}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  const { rows } = await client.query<{ publisherPasswordEnc: string; serverPrivateKeyEnc: string }>(
+    'SELECT "publisherPasswordEnc", "serverPrivateKeyEnc" FROM "SiteConnection"',
+  );
+  await client.end();
+  const box = new SecretBox(s.encryptionKeys);
+  for (const row of rows) {
+    rememberSecret('publisher application password', box.decrypt(row.publisherPasswordEnc));
+    rememberSecret('server private key', box.decrypt(row.serverPrivateKeyEnc));
+  }
+  const option = execFileSync(
+    'mariadb',
+    [
+      '--no-defaults',
+      `--socket=${s.wp.db.socket}`,
+      `--user=${s.wp.db.user}`,
+      `--password=${s.wp.db.password}`,
+      '--batch',
+      '--skip-column-names',
+      s.wp.db.name,
+      '-e',
+      "SELECT option_value FROM wp_options WHERE option_name = 'igny8_site_private_key'",
+    ],
+    { encoding: 'utf8' },
+  );
+  for (const key of option.match(/[A-Za-z0-9_-]{43}/g) ?? []) rememberSecret('site private key', key);
+}

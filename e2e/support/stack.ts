@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const RESULTS = fileURLToPath(new URL('../test-results', import.meta.url));
+export const STACK_FILE = fileURLToPath(new URL('../test-results/stack.json', import.meta.url));
+
+/** What the global setup started, for specs and the teardown. */
+export interface Stack {
+  serverUrl: string;
+  serverPid: number;
+  serverLog: string;
+  database: string;
+  adminDatabaseUrl: string;
+  encryptionKeys: string;
+  wp: {
+    url: string;
+    adminUrl: string;
+    restUrl: string;
+    users: Record<'admin' | 'editor' | 'author', { username: string; password: string }>;
+    db: { socket: string; name: string; user: string; password: string };
+  };
+  logFiles: string[];
+}
+
+export function stack(): Stack {
+  return JSON.parse(readFileSync(STACK_FILE, 'utf8'));
+}
+
+/** Secrets created during the run; the last spec checks none of them reached a log. */
+export const SECRETS_FILE = fileURLToPath(new URL('../test-results/secrets.json', import.meta.url));
