@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
 import { rememberKeyMaterial } from '../support/key-material.ts';
+import { withConnectService } from '../support/server-code.ts';
 import { stack } from '../support/stack.ts';
 import { connectionScreenUrl, logIn } from '../support/wp-admin.ts';
 
@@ -61,6 +62,31 @@ test('the server lists the site with its WordPress version, plugin version, URL 
     wpVersion: '6.1.9',
     phpVersion: expect.stringMatching(/^8\./),
   });
+});
+
+test('the server creates a draft post on the site as the dedicated publishing user', async () => {
+  const sites = await api('GET', '/sites', undefined, account.token);
+  const siteId = sites.data.items[0].id as string;
+  const draft = await withConnectService((connect) =>
+    connect.createDraftPost(account.accountId, siteId, {
+      title: 'Hello from IGNY8',
+      content: '<p>Drafted by the server.</p>',
+    }),
+  );
+  expect(draft.status).toBe('draft');
+  const { wp } = stack();
+  const basic = Buffer.from(
+    `${wp.users.admin.username}:${(wp.users.admin as { applicationPassword?: string }).applicationPassword}`,
+  ).toString('base64');
+  const res = await fetch(`${wp.url}/?rest_route=/wp/v2/posts/${draft.postId}&context=edit`, {
+    headers: { authorization: `Basic ${basic}` },
+  });
+  const post = (await res.json()) as { status: string; title: { raw: string }; author: number };
+  expect(post).toMatchObject({ status: 'draft', title: { raw: 'Hello from IGNY8' } });
+  const author = await fetch(`${wp.url}/?rest_route=/wp/v2/users/${post.author}&context=edit`, {
+    headers: { authorization: `Basic ${basic}` },
+  });
+  expect(await author.json()).toMatchObject({ username: 'igny8-publisher', roles: ['author'] });
 });
 
 test('an Editor cannot reach the connection screen or its REST routes', async ({ browser }) => {

@@ -21,6 +21,8 @@ import { accountRoutes } from './modules/accounts/routes.ts';
 import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
 import { createMembersService } from './modules/accounts/members-service.ts';
 import { authRoutes } from './modules/auth/routes.ts';
+import { billingRoutes } from './modules/billing/routes.ts';
+import { createBillingService } from './modules/billing/service.ts';
 import { connectRoutes } from './modules/connect/routes.ts';
 import type { ConnectService } from './modules/connect/service.ts';
 import { createAuthService } from './modules/auth/service.ts';
@@ -176,6 +178,7 @@ export async function buildApp(options: BuildAppOptions) {
         registerRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
       });
       await api.register(jobRoutes, { jobs });
+      await api.register(billingRoutes, { billing: createBillingService({ prisma }) });
       await api.register(systemRoutes, {
         system: createSystemService({ db, boss: queue.boss, version: options.version, startedAt: Date.now() }),
       });

@@ -48,7 +48,6 @@ export const ZHeartbeatBody = z.object({
 export const ZHeartbeatResult = z.object({
   siteId: z.uuid(),
   accountName: z.string(),
-  /** Null until billing is enabled for the account. */
   credits: z.object({ balance: z.number() }).nullable(),
 });
 

@@ -138,7 +138,14 @@ describe('signed requests from the site', () => {
   it('accepts a signed heartbeat and answers the account', async () => {
     const res = await fromSite('/api/v1/connect/heartbeat', { wpVersion: '6.1.10', pluginVersion: '0.1.1' });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().data).toMatchObject({ siteId: site.siteId, accountName: "Owner's agency" });
+    expect(res.json().data).toMatchObject({
+      siteId: site.siteId,
+      accountName: "Owner's agency",
+      credits: { balance: 0 },
+    });
+    await t.db.prisma.creditLedgerEntry.create({ data: { accountId: owner.accountId, kind: 'grant', amount: 500 } });
+    const after = await fromSite('/api/v1/connect/heartbeat', {});
+    expect(after.json().data.credits).toEqual({ balance: 500 });
     const stored = await t.db.prisma.siteConnection.findUniqueOrThrow({ where: { siteId: site.siteId! } });
     expect(stored.wpVersion).toBe('6.1.10');
   });

@@ -1,6 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { SecretBox } from '../../lib/encryption.ts';
+import { createBillingService } from '../billing/service.ts';
 import { createConnectService } from './service.ts';
 import { createSiteClient } from './site-client.ts';
 
@@ -13,6 +14,7 @@ export function connectServiceFor(config: Config, prisma: PrismaClient, box: Sec
     outbound,
     siteClient: createSiteClient({ box, outbound }),
     connectionKeyTtlMinutes: config.CONNECTION_KEY_TTL_MINUTES,
+    billing: createBillingService({ prisma }),
     serverUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
   });
 }

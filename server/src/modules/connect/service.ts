@@ -21,6 +21,7 @@ import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import { randomToken, sha256 } from '../../lib/secrets.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
+import type { BillingService } from '../billing/service.ts';
 import type { SiteClient, SiteEndpoint } from './site-client.ts';
 
 export const CONNECTION_KEY_PREFIX = 'igny8ck_';
@@ -31,6 +32,7 @@ export interface ConnectServiceDeps {
   siteClient: SiteClient;
   outbound: OutboundOptions;
   connectionKeyTtlMinutes: number;
+  billing: BillingService;
   /** The base URL sites should use to reach this server. */
   serverUrl: string;
 }
@@ -315,7 +317,11 @@ export function createConnectService(deps: ConnectServiceDeps) {
       // Expired nonces are of no use; heartbeats are frequent enough to keep the table small.
       await prisma.connectionNonce.deleteMany({ where: { expiresAt: { lt: new Date() } } });
       const account = await prisma.account.findUniqueOrThrow({ where: { id: connection.accountId } });
-      return { siteId: connection.siteId, accountName: account.name, credits: null };
+      return {
+        siteId: connection.siteId,
+        accountName: account.name,
+        credits: { balance: await deps.billing.balance(account.id) },
+      };
     },
 
     async rotateSiteKey(connection: ConnectedSite, body: { newPublicKey: string; newKeyId: string }) {
