@@ -53,7 +53,6 @@ export class FakeSite {
               method: req.method!,
               url: `http://${req.headers.host}${path}`,
               body,
-              siteId: h.siteId,
               siteUrl: this.url,
               ...h,
             },
