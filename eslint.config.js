@@ -19,6 +19,11 @@ export default tseslint.config(
     },
   },
   {
+    // The plugin's admin scripts run in the browser (wp-admin), not in Node.
+    files: ['wp-plugin/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.test.ts', '**/test/**', '**/bench/**', 'e2e/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

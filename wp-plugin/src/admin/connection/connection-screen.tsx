@@ -1,0 +1,115 @@
+import { Notice, Spinner } from '@wordpress/components';
+import { useDispatch, useSelect } from '@wordpress/data';
+import { useEffect, useRef, useState } from '@wordpress/element';
+import { __, sprintf } from '@wordpress/i18n';
+import { store as connectionStore, type ConnectionStatus } from '../../store/connection';
+import { ConnectForm } from './connect-form';
+import { ConnectionDetails } from './connection-details';
+
+/** IGNY8 > Connection: connect this site to an IGNY8 account, see the connection, rotate its key, disconnect. */
+export function ConnectionScreen() {
+  const { status, hasLoaded, pendingOperation, error } = useSelect((select) => {
+    const connection = select(connectionStore);
+    return {
+      status: connection.getConnection(),
+      hasLoaded: connection.hasFinishedResolution('getConnection'),
+      pendingOperation: connection.getPendingOperation(),
+      error: connection.getError(),
+    };
+  }, []);
+  const { clearError, invalidateResolution } = useDispatch(connectionStore);
+
+  // What the last action changed, in words; read out by screen readers through the status region.
+  const [statusMessage, setStatusMessage] = useState('');
+  // Set once the user connected or disconnected here, so the card that replaces the other one takes focus.
+  const [hasSwitchedCards, setSwitchedCards] = useState(false);
+  const errorRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (error) {
+      errorRef.current?.focus();
+    }
+  }, [error]);
+
+  const onConnected = (connected: ConnectionStatus) => {
+    setSwitchedCards(true);
+    setStatusMessage(
+      connected.accountName
+        ? sprintf(
+            /* translators: %s: the IGNY8 account name. */
+            __('This site is now connected to the IGNY8 account %s.', 'igny8'),
+            connected.accountName,
+          )
+        : __('This site is now connected to IGNY8.', 'igny8'),
+    );
+  };
+
+  const onDisconnected = () => {
+    setSwitchedCards(true);
+    setStatusMessage(__('This site is now disconnected from IGNY8.', 'igny8'));
+  };
+
+  const onKeyRotated = (rotated: ConnectionStatus) => {
+    setStatusMessage(
+      rotated.keyId
+        ? sprintf(
+            /* translators: %s: the new key ID. */
+            __('The site key was rotated. The new key ID is %s.', 'igny8'),
+            rotated.keyId,
+          )
+        : __('The site key was rotated.', 'igny8'),
+    );
+  };
+
+  const retryLoad = () => {
+    clearError();
+    invalidateResolution('getConnection', []);
+  };
+
+  return (
+    <div className="igny8-connection">
+      {error && (
+        <div ref={errorRef} tabIndex={-1} className="igny8-connection__error">
+          <Notice
+            status="error"
+            isDismissible
+            onRemove={clearError}
+            actions={error.operation === 'load' ? [{ label: __('Try again', 'igny8'), onClick: retryLoad }] : undefined}
+          >
+            {error.message}
+          </Notice>
+        </div>
+      )}
+
+      <div role="status" aria-live="polite" className="igny8-connection__status">
+        {statusMessage && <p>{statusMessage}</p>}
+      </div>
+
+      {!hasLoaded && (
+        <p className="igny8-connection__loading">
+          <Spinner />
+          {__('Loading the connection…', 'igny8')}
+        </p>
+      )}
+
+      {hasLoaded &&
+        status &&
+        (status.connected ? (
+          <ConnectionDetails
+            status={status}
+            pendingOperation={pendingOperation}
+            focusHeadingOnMount={hasSwitchedCards}
+            onDisconnected={onDisconnected}
+            onKeyRotated={onKeyRotated}
+          />
+        ) : (
+          <ConnectForm
+            status={status}
+            isPending={pendingOperation === 'connect'}
+            focusHeadingOnMount={hasSwitchedCards}
+            onConnected={onConnected}
+          />
+        ))}
+    </div>
+  );
+}
