@@ -29,7 +29,7 @@ test('an admin connects the site and sees "Connected" with the balance', async (
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
 
   await expect(page.getByRole('heading', { name: 'Connected', exact: true })).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByText(account.accountName)).toBeVisible();
+  await expect(page.getByText(account.accountName, { exact: true })).toBeVisible();
   await expect(page.getByText('Credit balance')).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/connection-connected.png', fullPage: true });
 

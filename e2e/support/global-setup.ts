@@ -4,7 +4,7 @@ import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { RESULTS, ROOT, SECRETS_FILE, STACK_FILE, type Stack } from './stack.ts';
+import { E2E_WP_ENV, RESULTS, ROOT, SECRETS_FILE, STACK_FILE, type Stack } from './stack.ts';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -42,8 +42,12 @@ export default async function globalSetup() {
   writeFileSync(SECRETS_FILE, '[]');
 
   execFileSync('npm', ['run', 'build', '-w', 'wp-plugin'], { cwd: ROOT, stdio: 'inherit' });
-  execFileSync('node', ['scripts/wp/harness.mjs', 'reset'], { cwd: ROOT, stdio: 'inherit' });
-  const wp = JSON.parse(readFileSync(path.join(ROOT, '.data', 'wp-harness.json'), 'utf8'));
+  execFileSync('node', ['scripts/wp/harness.mjs', 'reset'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ...E2E_WP_ENV },
+  });
+  const wp = JSON.parse(readFileSync(path.join(E2E_WP_ENV.WP_HARNESS_DIR, 'wp-harness.json'), 'utf8'));
 
   const database = `igny8_e2e_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { stack } from './stack.ts';
 
-/** Stops the server and drops its database; WordPress stays up for inspection (npm run wp:stop ends it). */
+/** Stops the server and drops its database; the e2e WordPress stays up for inspection until the next run. */
 export default async function globalTeardown() {
   const s = stack();
   try {

@@ -3,6 +3,13 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const RESULTS = fileURLToPath(new URL('../test-results', import.meta.url));
+/** The e2e suite's own WordPress, beside (never instead of) the development one. */
+export const E2E_WP_ENV = {
+  WP_HARNESS_DIR: fileURLToPath(new URL('../../.data/e2e-wordpress', import.meta.url)),
+  WP_PORT: process.env.E2E_WP_PORT ?? '8891',
+  WP_DB_PORT: process.env.E2E_WP_DB_PORT ?? '3317',
+};
+
 export const STACK_FILE = fileURLToPath(new URL('../test-results/stack.json', import.meta.url));
 
 /** What the global setup started, for specs and the teardown. */

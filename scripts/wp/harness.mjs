@@ -40,7 +40,9 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
-const DATA = join(ROOT, '.data');
+// WP_HARNESS_DIR lets a second, independent WordPress run beside the development one (the e2e suite uses its own,
+// with WP_PORT and WP_DB_PORT, so it never resets the site a developer is working on).
+const DATA = process.env.WP_HARNESS_DIR ? resolve(process.env.WP_HARNESS_DIR) : join(ROOT, '.data');
 const WP_DIR = join(DATA, 'wordpress');
 const DB_DIR = join(DATA, 'wp-mariadb');
 const LOG_DIR = join(DATA, 'wp-logs');

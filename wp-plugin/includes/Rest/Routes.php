@@ -1,0 +1,45 @@
+<?php
+/**
+ * The plugin's REST routes (namespace igny8/v1) that the connection owns.
+ *
+ * Two audiences, two kinds of authentication, never mixed on one route:
+ * - the wp-admin browser (cookie + wp_rest nonce, capability manage_options): ConnectionController;
+ * - the IGNY8 server (Ed25519 request signature, docs/connection-protocol.md): ServerController.
+ *
+ * @package IGNY8
+ */
+
+declare( strict_types = 1 );
+
+namespace IGNY8\Rest;
+
+use IGNY8\Connection\Connection;
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+/**
+ * Registers every igny8/v1 route of the connection; hooked to rest_api_init by IGNY8\Plugin.
+ */
+final class Routes {
+
+	public const NAMESPACE = 'igny8/v1';
+
+	private Connection $connection;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param Connection|null $connection The connection service.
+	 */
+	public function __construct( ?Connection $connection = null ) {
+		$this->connection = $connection ?? new Connection();
+	}
+
+	/** Registers the routes. */
+	public function register(): void {
+		( new ConnectionController( $this->connection ) )->register( self::NAMESPACE );
+		( new ServerController( $this->connection ) )->register( self::NAMESPACE );
+	}
+}
