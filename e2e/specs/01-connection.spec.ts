@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
-import { rememberKeyMaterial } from '../support/key-material.ts';
+import { grantCredits, rememberKeyMaterial } from '../support/key-material.ts';
 import { withConnectService } from '../support/server-code.ts';
 import { stack } from '../support/stack.ts';
 import { connectionScreenUrl, logIn } from '../support/wp-admin.ts';
@@ -19,6 +19,7 @@ test.beforeAll(async () => {
 
 test('an admin connects the site and sees "Connected" with the balance', async ({ page }) => {
   const key = await createConnectionKey(account.token);
+  await grantCredits(account.accountId, 1250);
   await logIn(page, 'admin');
   await page.goto(connectionScreenUrl());
   await expect(page.getByRole('heading', { name: 'Connection', exact: false }).first()).toBeVisible();
@@ -30,7 +31,8 @@ test('an admin connects the site and sees "Connected" with the balance', async (
 
   await expect(page.getByRole('heading', { name: 'Connected', exact: true })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText(account.accountName, { exact: true })).toBeVisible();
-  await expect(page.getByText('Credit balance')).toBeVisible();
+  const balance = page.locator('dt', { hasText: 'Credit balance' }).locator('xpath=following-sibling::dd[1]');
+  await expect(balance).toHaveText(/1,?250/);
   await page.screenshot({ path: 'test-results/screens/connection-connected.png', fullPage: true });
 
   await rememberKeyMaterial();
@@ -38,6 +40,19 @@ test('an admin connects the site and sees "Connected" with the balance', async (
   // The key was single use.
   const reuse = await api('POST', '/connect/register', { connectionKey: key }, undefined);
   expect(reuse.status).toBe(422);
+});
+
+test("the plugin's script loads on its own screen only", async ({ page }) => {
+  await logIn(page, 'admin');
+  const scripts = () =>
+    page.locator('script[src*="/plugins/igny8/"]').evaluateAll((els) => els.map((e) => e.getAttribute('src')));
+  await page.goto(`${stack().wp.adminUrl}index.php`);
+  expect(await scripts()).toEqual([]);
+  await page.goto(`${stack().wp.adminUrl}admin.php?page=igny8`);
+  expect(await scripts()).toEqual([]);
+  await page.screenshot({ path: 'test-results/screens/dashboard.png', fullPage: true });
+  await page.goto(connectionScreenUrl());
+  expect((await scripts()).some((src) => src?.includes('build/connection.js'))).toBe(true);
 });
 
 test('the server lists the site with its WordPress version, plugin version, URL and health', async () => {

@@ -40,3 +40,17 @@ export async function rememberKeyMaterial(): Promise<void> {
   );
   for (const key of option.match(/[A-Za-z0-9_-]{43}/g) ?? []) rememberSecret('site private key', key);
 }
+
+/** Credits for the account, written to the ledger directly until the operator grant route exists. */
+export async function grantCredits(accountId: string, amount: number): Promise<void> {
+  const s = stack();
+  const url = new URL(s.adminDatabaseUrl);
+  url.pathname = `/${s.database}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query(
+    `INSERT INTO "CreditLedgerEntry" (id, "accountId", kind, amount, note) VALUES (gen_random_uuid(), $1, 'grant', $2, 'e2e')`,
+    [accountId, amount],
+  );
+  await client.end();
+}
