@@ -12,6 +12,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { SecretBox } from './lib/encryption.ts';
 import { AppError } from './errors.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -20,6 +21,9 @@ import { loggerOptions } from './logger.ts';
 import { accountRoutes } from './modules/accounts/routes.ts';
 import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
 import { createMembersService } from './modules/accounts/members-service.ts';
+import { aiRoutes } from './modules/ai/routes.ts';
+import { createCredentialsService } from './modules/ai/credentials-service.ts';
+import { createModelRegistry } from './modules/ai/registry-service.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { billingRoutes } from './modules/billing/routes.ts';
 import { createBillingService } from './modules/billing/service.ts';
@@ -42,6 +46,8 @@ export interface BuildAppOptions {
   /** Secret that signs access tokens (resolved by the runtime: config or generated for development). */
   jwtSecret: string;
   version: string;
+  /** Seals stored secrets (provider keys, site credentials). */
+  box: SecretBox;
   /** Connection to WordPress sites (built once per process: workers use it too). */
   connect: ConnectService;
   /** A parent logger (pino); the app logs to stdout at config.LOG_LEVEL without one. */
@@ -179,6 +185,10 @@ export async function buildApp(options: BuildAppOptions) {
       });
       await api.register(jobRoutes, { jobs });
       await api.register(billingRoutes, { billing: createBillingService({ prisma }) });
+      await api.register(aiRoutes, {
+        registry: createModelRegistry({ prisma }),
+        credentials: createCredentialsService({ prisma, box: options.box }),
+      });
       await api.register(systemRoutes, {
         system: createSystemService({ db, boss: queue.boss, version: options.version, startedAt: Date.now() }),
       });

@@ -7,6 +7,7 @@ import { ConfigError, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import type { JobDefinition } from './jobs/definition.ts';
 import { connectServiceFor } from './modules/connect/index.ts';
+import { seedModelRegistry } from './modules/ai/seed.ts';
 import { createBoss, ensureQueues, JobQueue } from './jobs/queue.ts';
 import { productJobRegistry } from './jobs/registry.ts';
 import { JobWorker } from './jobs/worker.ts';
@@ -86,6 +87,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const migrated = await db.migrate((msg) => log.info(msg));
     log.info({ mode: db.mode, applied: migrated.applied.length }, 'database ready');
     const box = await resolveSecretBox(config);
+    await seedModelRegistry(db.prisma);
     const connect = connectServiceFor(config, db.prisma, box);
     const registry = productJobRegistry({ connect }).register(...(options.extraJobs ?? []));
     const boss = createBoss(
@@ -103,6 +105,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           db,
           queue,
           connect,
+          box,
           jwtSecret: await resolveJwtSecret(config),
           version: VERSION,
           logger: log,

@@ -30,10 +30,16 @@ beforeAll(async () => {
   ids.apiKeyId = (await inject('POST', '/api/v1/api-keys', { name: 'k', scopes: ['sites:read'] })).id;
   ids.jobId = (await inject('POST', '/api/v1/account/exports', {})).jobId;
   ids.userId = alice.userId;
+  ids.credentialId = (
+    await inject('POST', '/api/v1/ai/credentials', { provider: 'openai', apiKey: 'sk-alice-0000-1111' })
+  ).id;
+  ids.modelId = (await t.db.prisma.aiModel.findFirstOrThrow()).id;
+  ids.function = 'generate_content';
 });
 afterAll(() => t?.close());
 
-type Case = { body?: object };
+/** `status`: global resources of operators answer 403 to everyone else instead of 404. */
+type Case = { body?: object; status?: number; code?: string };
 /** "METHOD /url" -> how to call it as Mallory with Alice's ids. */
 const CASES: Record<string, Case> = {
   'PATCH /api/v1/members/:userId': { body: { role: 'viewer' } },
@@ -52,6 +58,13 @@ const CASES: Record<string, Case> = {
   'DELETE /api/v1/sites/:siteId/connection': {},
   'POST /api/v1/sites/:siteId/connection/rotate': {},
   'POST /api/v1/sites/:siteId/connection/check': {},
+  'DELETE /api/v1/ai/credentials/:credentialId': {},
+  'PATCH /api/v1/ai/models/:modelId': { body: { active: false }, status: 403, code: 'OPERATOR_REQUIRED' },
+  'PUT /api/v1/ai/defaults/:function': {
+    body: { modelId: '00000000-0000-4000-8000-000000000000' },
+    status: 403,
+    code: 'OPERATOR_REQUIRED',
+  },
   'GET /api/v1/jobs/:jobId': {},
   'POST /api/v1/jobs/:jobId/cancel': {},
 };
@@ -83,8 +96,8 @@ describe('cross-account isolation', () => {
         headers: mallory.headers,
         ...(testCase.body ? { payload: testCase.body } : {}),
       });
-      expect(res.statusCode, res.body).toBe(404);
-      expect(res.json()).toMatchObject({ success: false, code: 'NOT_FOUND' });
+      expect(res.statusCode, res.body).toBe(testCase.status ?? 404);
+      expect(res.json()).toMatchObject({ success: false, code: testCase.code ?? 'NOT_FOUND' });
     });
   }
 

@@ -1,5 +1,6 @@
 import { createBoss } from '../src/jobs/queue.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { seedModelRegistry } from '../src/modules/ai/seed.ts';
 import { TEMPLATE_DB, urlFor, withAdmin } from './helpers/postgres.ts';
 
 /**
@@ -13,6 +14,7 @@ export default async function setup() {
   });
   const db = await openDatabase({ url: urlFor(TEMPLATE_DB), dataDir: '' });
   await db.migrate();
+  await seedModelRegistry(db.prisma);
   const boss = createBoss(db);
   await boss.start();
   await boss.stop({ graceful: false, close: true });

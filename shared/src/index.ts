@@ -6,3 +6,4 @@ export * from './jobs.ts';
 export * from './system.ts';
 export * from './signing.ts';
 export * from './connection.ts';
+export * from './ai.ts';

@@ -57,6 +57,7 @@ export async function createTestApp(
     db,
     queue,
     connect,
+    box,
     jwtSecret: TEST_JWT_SECRET,
     version: 'test',
     logger: options.logger ?? pino({ level: 'silent' }),

@@ -1,0 +1,109 @@
+import type { z } from 'zod';
+import type { ZCreateCredentialBody } from '@igny8/shared';
+import { AppError, errors } from '../../errors.ts';
+import type { AiProvider, PrismaClient, ProviderCredential } from '../../generated/prisma/client.ts';
+import type { SecretBox } from '../../lib/encryption.ts';
+import { iso } from '../../lib/serialize.ts';
+import type { AuthContext } from '../auth/credentials.ts';
+
+function view(c: ProviderCredential) {
+  return {
+    id: c.id,
+    provider: c.provider,
+    scope: c.accountId ? ('account' as const) : ('global' as const),
+    baseUrl: c.baseUrl,
+    keyLast4: c.keyLast4,
+    requestsPerMinute: c.requestsPerMinute,
+    tokensPerMinute: c.tokensPerMinute,
+    active: c.active,
+    createdAt: iso(c.createdAt),
+  };
+}
+
+/** A usable key for a call: the account's own for the provider if it has one, else the operator's global key. */
+export interface ResolvedCredential {
+  id: string;
+  provider: AiProvider;
+  apiKey: string;
+  baseUrl: string | null;
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+}
+
+/**
+ * Provider API keys, sealed at rest (SecretBox: AES-256-GCM with a key id for rotation) and never returned: the API
+ * shows the last 4 characters only.
+ */
+export function createCredentialsService({ prisma, box }: { prisma: PrismaClient; box: SecretBox }) {
+  return {
+    async list(auth: AuthContext) {
+      const rows = await prisma.providerCredential.findMany({
+        where: auth.isOperator
+          ? { OR: [{ accountId: auth.accountId }, { accountId: null }] }
+          : { accountId: auth.accountId },
+        orderBy: { createdAt: 'desc' },
+      });
+      return rows.map(view);
+    },
+
+    async create(auth: AuthContext, body: z.infer<typeof ZCreateCredentialBody>) {
+      if (body.global && !auth.isOperator) throw errors.operatorRequired();
+      if (body.provider === 'openai_compatible' && !body.baseUrl) {
+        throw errors.validation([
+          { in: 'body', field: 'baseUrl', message: 'is required for an OpenAI-compatible endpoint' },
+        ]);
+      }
+      if (body.provider !== 'openai_compatible' && body.baseUrl) {
+        throw errors.validation([
+          { in: 'body', field: 'baseUrl', message: `is only for OpenAI-compatible endpoints, not ${body.provider}` },
+        ]);
+      }
+      const created = await prisma.providerCredential.create({
+        data: {
+          accountId: body.global ? null : auth.accountId,
+          provider: body.provider,
+          baseUrl: body.baseUrl ?? null,
+          keyEnc: box.encrypt(body.apiKey),
+          keyLast4: body.apiKey.slice(-4),
+          requestsPerMinute: body.requestsPerMinute ?? null,
+          tokensPerMinute: body.tokensPerMinute ?? null,
+          createdById: auth.userId,
+        },
+      });
+      return view(created);
+    },
+
+    async remove(auth: AuthContext, id: string) {
+      const row = await prisma.providerCredential.findFirst({
+        where: { id, OR: [{ accountId: auth.accountId }, ...(auth.isOperator ? [{ accountId: null }] : [])] },
+      });
+      if (!row) throw errors.notFound('Provider key', id);
+      await prisma.providerCredential.delete({ where: { id } });
+    },
+
+    /** For the AI engine. Throws a message naming the provider when no key is configured at all. */
+    async resolve(accountId: string, provider: AiProvider): Promise<ResolvedCredential> {
+      const rows = await prisma.providerCredential.findMany({
+        where: { provider, active: true, OR: [{ accountId }, { accountId: null }] },
+        orderBy: { createdAt: 'desc' },
+      });
+      const chosen = rows.find((r) => r.accountId === accountId) ?? rows.find((r) => r.accountId === null);
+      if (!chosen) {
+        throw new AppError(
+          'CONFLICT',
+          `No ${provider} API key is configured. Add one in Settings > AI providers (or ask the service operator).`,
+        );
+      }
+      return {
+        id: chosen.id,
+        provider,
+        apiKey: box.decrypt(chosen.keyEnc),
+        baseUrl: chosen.baseUrl,
+        requestsPerMinute: chosen.requestsPerMinute,
+        tokensPerMinute: chosen.tokensPerMinute,
+      };
+    },
+  };
+}
+
+export type CredentialsService = ReturnType<typeof createCredentialsService>;

@@ -1,0 +1,141 @@
+import type { TAiFunction, TAiModel } from '@igny8/shared';
+import { z } from 'zod';
+import { ZAiModelBody, ZAiModelPatch } from '@igny8/shared';
+import { AppError, errors } from '../../errors.ts';
+import type { AiModel, PrismaClient } from '../../generated/prisma/client.ts';
+import { isUniqueViolation } from '../../lib/prisma-errors.ts';
+import { usdToMicros } from './seed.ts';
+
+const microsToUsd = (micros: number) => micros / 1_000_000;
+
+export function modelView(model: AiModel & { defaultFor: { function: TAiFunction }[] }): TAiModel {
+  return {
+    id: model.id,
+    provider: model.provider,
+    modelId: model.modelId,
+    kind: model.kind,
+    displayName: model.displayName,
+    inputPerMTokensUsd: microsToUsd(model.inputMicrosPerMTokens),
+    outputPerMTokensUsd: microsToUsd(model.outputMicrosPerMTokens),
+    perImageUsd: microsToUsd(model.imageMicros),
+    contextWindow: model.contextWindow,
+    maxOutputTokens: model.maxOutputTokens,
+    active: model.active,
+    defaultFor: model.defaultFor.map((d) => d.function),
+  };
+}
+
+const KIND_FOR: Record<TAiFunction, AiModel['kind']> = {
+  auto_cluster: 'text',
+  generate_ideas: 'text',
+  generate_content: 'text',
+  generate_image_prompts: 'text',
+  generate_images: 'image',
+};
+
+/** The AI model registry: models with prices, and the default model of each AI function. */
+export function createModelRegistry({ prisma }: { prisma: PrismaClient }) {
+  const include = { defaultFor: { select: { function: true } } } as const;
+
+  async function find(id: string) {
+    const model = await prisma.aiModel.findUnique({ where: { id }, include });
+    if (!model) throw errors.notFound('Model', id);
+    return model;
+  }
+
+  return {
+    async list(options: { includeInactive: boolean }) {
+      const models = await prisma.aiModel.findMany({
+        where: options.includeInactive ? {} : { active: true },
+        include,
+        orderBy: [{ provider: 'asc' }, { kind: 'asc' }, { modelId: 'asc' }],
+      });
+      return models.map(modelView);
+    },
+
+    async create(body: z.infer<typeof ZAiModelBody>) {
+      try {
+        const model = await prisma.aiModel.create({
+          data: {
+            provider: body.provider,
+            modelId: body.modelId,
+            kind: body.kind,
+            displayName: body.displayName,
+            inputMicrosPerMTokens: usdToMicros(body.inputPerMTokensUsd),
+            outputMicrosPerMTokens: usdToMicros(body.outputPerMTokensUsd),
+            imageMicros: usdToMicros(body.perImageUsd),
+            contextWindow: body.contextWindow,
+            maxOutputTokens: body.maxOutputTokens,
+            active: body.active,
+          },
+          include,
+        });
+        return modelView(model);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new AppError('CONFLICT', `The registry already has ${body.provider} model ${body.modelId}.`);
+        }
+        throw error;
+      }
+    },
+
+    async update(id: string, body: z.infer<typeof ZAiModelPatch>) {
+      const current = await find(id);
+      if (body.active === false && current.defaultFor.length) {
+        throw new AppError(
+          'CONFLICT',
+          `Model ${current.modelId} is the default for ${current.defaultFor.map((d) => d.function).join(', ')}: choose another default first.`,
+        );
+      }
+      const model = await prisma.aiModel.update({
+        where: { id },
+        data: {
+          ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
+          ...(body.inputPerMTokensUsd !== undefined
+            ? { inputMicrosPerMTokens: usdToMicros(body.inputPerMTokensUsd) }
+            : {}),
+          ...(body.outputPerMTokensUsd !== undefined
+            ? { outputMicrosPerMTokens: usdToMicros(body.outputPerMTokensUsd) }
+            : {}),
+          ...(body.perImageUsd !== undefined ? { imageMicros: usdToMicros(body.perImageUsd) } : {}),
+          ...(body.contextWindow !== undefined ? { contextWindow: body.contextWindow } : {}),
+          ...(body.maxOutputTokens !== undefined ? { maxOutputTokens: body.maxOutputTokens } : {}),
+          ...(body.active !== undefined ? { active: body.active } : {}),
+        },
+        include,
+      });
+      return modelView(model);
+    },
+
+    async setDefault(fn: TAiFunction, modelId: string) {
+      const model = await find(modelId);
+      if (!model.active) throw new AppError('CONFLICT', `Model ${model.modelId} is inactive: activate it first.`);
+      if (model.kind !== KIND_FOR[fn]) {
+        throw errors.validation([
+          {
+            in: 'body',
+            field: 'modelId',
+            message: `must be a ${KIND_FOR[fn]} model for ${fn} (${model.modelId} is ${model.kind})`,
+          },
+        ]);
+      }
+      await prisma.aiFunctionDefault.upsert({
+        where: { function: fn },
+        create: { function: fn, modelId },
+        update: { modelId },
+      });
+      return modelView(await find(modelId));
+    },
+
+    /** The model an AI function runs on. */
+    async defaultFor(fn: TAiFunction): Promise<AiModel> {
+      const row = await prisma.aiFunctionDefault.findUnique({ where: { function: fn }, include: { model: true } });
+      if (!row || !row.model.active) {
+        throw new AppError('CONFLICT', `No active model is set for ${fn}. An operator must choose one.`);
+      }
+      return row.model;
+    },
+  };
+}
+
+export type ModelRegistry = ReturnType<typeof createModelRegistry>;

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+export const AI_PROVIDERS = ['openai', 'anthropic', 'openai_compatible'] as const;
+export const ZAiProvider = z.enum(AI_PROVIDERS);
+export const ZAiModelKind = z.enum(['text', 'image', 'embedding']);
+export const AI_FUNCTIONS = [
+  'auto_cluster',
+  'generate_ideas',
+  'generate_content',
+  'generate_image_prompts',
+  'generate_images',
+] as const;
+export const ZAiFunction = z.enum(AI_FUNCTIONS);
+export type TAiFunction = z.infer<typeof ZAiFunction>;
+
+/** Prices in USD per 1M tokens / per image (decimals, e.g. 0.4); stored internally in millionths of a dollar. */
+export const ZAiModelBody = z.strictObject({
+  provider: ZAiProvider,
+  modelId: z.string().trim().min(1).max(120),
+  kind: ZAiModelKind,
+  displayName: z.string().trim().min(1).max(120),
+  inputPerMTokensUsd: z.number().min(0).max(10_000).default(0),
+  outputPerMTokensUsd: z.number().min(0).max(10_000).default(0),
+  perImageUsd: z.number().min(0).max(100).default(0),
+  contextWindow: z.number().int().min(0).max(100_000_000).default(0),
+  maxOutputTokens: z.number().int().min(0).max(10_000_000).default(0),
+  active: z.boolean().default(true),
+});
+export const ZAiModelPatch = ZAiModelBody.omit({ provider: true, modelId: true, kind: true })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' });
+
+export const ZAiModel = z.object({
+  id: z.uuid(),
+  provider: ZAiProvider,
+  modelId: z.string(),
+  kind: ZAiModelKind,
+  displayName: z.string(),
+  inputPerMTokensUsd: z.number(),
+  outputPerMTokensUsd: z.number(),
+  perImageUsd: z.number(),
+  contextWindow: z.number().int(),
+  maxOutputTokens: z.number().int(),
+  active: z.boolean(),
+  defaultFor: z.array(ZAiFunction),
+});
+export type TAiModel = z.infer<typeof ZAiModel>;
+
+export const ZAiModelParams = z.object({ modelId: z.uuid({ message: 'must be a model id (UUID)' }) });
+export const ZAiFunctionParams = z.object({ function: ZAiFunction });
+export const ZSetDefaultModelBody = z.strictObject({ modelId: z.uuid() });
+
+export const ZCreateCredentialBody = z.strictObject({
+  provider: ZAiProvider,
+  apiKey: z.string().trim().min(8).max(500),
+  /** Required for openai_compatible (Ollama, OpenRouter, vLLM); not allowed otherwise. */
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+  requestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
+  tokensPerMinute: z.number().int().min(1).max(1_000_000_000).optional(),
+  /** Operators only: a key for every account without its own. */
+  global: z.boolean().default(false),
+});
+
+export const ZProviderCredential = z.object({
+  id: z.uuid(),
+  provider: ZAiProvider,
+  scope: z.enum(['account', 'global']),
+  baseUrl: z.string().nullable(),
+  /** Only the last 4 characters are ever returned. */
+  keyLast4: z.string(),
+  requestsPerMinute: z.number().int().nullable(),
+  tokensPerMinute: z.number().int().nullable(),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+export const ZCredentialParams = z.object({ credentialId: z.uuid({ message: 'must be a credential id (UUID)' }) });
