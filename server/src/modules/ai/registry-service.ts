@@ -1,6 +1,6 @@
 import type { TAiFunction, TAiModel } from '@igny8/shared';
-import { z } from 'zod';
-import { ZAiModelBody, ZAiModelPatch } from '@igny8/shared';
+import { type z } from 'zod';
+import { type ZAiModelBody, type ZAiModelPatch } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
 import type { AiModel, PrismaClient } from '../../generated/prisma/client.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
