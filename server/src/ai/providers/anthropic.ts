@@ -1,0 +1,74 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { AiError, classifySdkError } from '../errors.ts';
+import type { ProviderClient, ProviderClientOptions } from './types.ts';
+
+/**
+ * Anthropic Messages through the official SDK. Structured output uses a forced tool call, whose input Anthropic
+ * shapes by the tool's JSON schema; its input is returned as the JSON text.
+ */
+export function createAnthropicClient(options: ProviderClientOptions): ProviderClient {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
+    timeout: options.timeoutMs ?? 120_000,
+    maxRetries: 0,
+  });
+  const unsupported = (what: string) =>
+    new AiError('invalid_request', `Anthropic does not offer ${what}; choose an OpenAI model for it.`, 'anthropic');
+
+  return {
+    provider: 'anthropic',
+
+    async text(request) {
+      let message: Anthropic.Message;
+      try {
+        message = await client.messages.create(
+          {
+            model: request.model,
+            max_tokens: request.maxOutputTokens,
+            system: request.system,
+            messages: [{ role: 'user', content: request.prompt }],
+            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+            ...(request.json
+              ? {
+                  tools: [
+                    {
+                      name: request.json.name,
+                      description: 'Record the answer in this exact structure.',
+                      input_schema: request.json.schema as Anthropic.Tool.InputSchema,
+                    },
+                  ],
+                  tool_choice: { type: 'tool' as const, name: request.json.name },
+                }
+              : {}),
+          },
+          request.signal ? { signal: request.signal } : {},
+        );
+      } catch (error) {
+        throw classifySdkError(error, 'anthropic');
+      }
+      const usage = { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens };
+      const finishReason = message.stop_reason === 'max_tokens' ? 'length' : (message.stop_reason ?? 'stop');
+      if (request.json) {
+        const tool = message.content.find((block) => block.type === 'tool_use');
+        if (!tool || tool.type !== 'tool_use') {
+          throw new AiError('malformed_output', 'The model did not return the structured answer.', 'anthropic');
+        }
+        return { text: JSON.stringify(tool.input), usage, finishReason };
+      }
+      const text = message.content
+        .filter((block) => block.type === 'text')
+        .map((block) => (block.type === 'text' ? block.text : ''))
+        .join('');
+      return { text, usage, finishReason };
+    },
+
+    async image() {
+      throw unsupported('image generation');
+    },
+
+    async embed() {
+      throw unsupported('embeddings');
+    },
+  };
+}
