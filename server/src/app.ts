@@ -21,6 +21,8 @@ import { loggerOptions } from './logger.ts';
 import { accountRoutes } from './modules/accounts/routes.ts';
 import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
 import { createMembersService } from './modules/accounts/members-service.ts';
+import { promptRoutes } from './ai/prompts/routes.ts';
+import { createPromptService } from './ai/prompts/service.ts';
 import { aiRoutes } from './modules/ai/routes.ts';
 import { createCredentialsService } from './modules/ai/credentials-service.ts';
 import { createModelRegistry } from './modules/ai/registry-service.ts';
@@ -185,6 +187,7 @@ export async function buildApp(options: BuildAppOptions) {
       });
       await api.register(jobRoutes, { jobs });
       await api.register(billingRoutes, { billing: createBillingService({ prisma }) });
+      await api.register(promptRoutes, { prompts: createPromptService({ prisma }) });
       await api.register(aiRoutes, {
         registry: createModelRegistry({ prisma }),
         credentials: createCredentialsService({ prisma, box: options.box }),

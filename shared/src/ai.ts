@@ -77,3 +77,26 @@ export const ZProviderCredential = z.object({
   createdAt: z.string(),
 });
 export const ZCredentialParams = z.object({ credentialId: z.uuid({ message: 'must be a credential id (UUID)' }) });
+
+export const ZEffectivePrompt = z.object({
+  function: ZAiFunction,
+  template: z.string(),
+  source: z.enum(['account', 'global', 'built-in']),
+  version: z.number().int().nullable(),
+});
+export const ZPromptVersion = z.object({
+  version: z.number().int(),
+  template: z.string(),
+  reset: z.boolean(),
+  createdAt: z.string(),
+});
+export const ZSavePromptBody = z.strictObject({
+  function: ZAiFunction,
+  template: z.string().min(1).max(20_000),
+  /** Operators only: the default for every account without its own. */
+  global: z.boolean().default(false),
+});
+export const ZPromptVersionsQuery = z.object({
+  function: ZAiFunction,
+  scope: z.enum(['account', 'global']).default('account'),
+});
