@@ -1,0 +1,166 @@
+import type { TAiFunction } from '@igny8/shared';
+import { z } from 'zod';
+
+/**
+ * The five AI functions of the product: what each takes, the structure its answer must have, and how much output it
+ * may need (the credit estimate is based on it). Output schemas have no optional fields, as strict structured output
+ * requires.
+ */
+export interface AiFunctionDefinition<TInput extends z.ZodType, TOutput extends z.ZodType | null> {
+  name: TAiFunction;
+  kind: 'text' | 'image';
+  input: TInput;
+  /** Null for image generation (the answer is an image, not JSON). */
+  output: TOutput;
+  /** Template variables (besides the site and sector context) from the input. */
+  variables: (input: z.infer<TInput>) => Record<string, string>;
+  /** Upper bound of output tokens for one call: the estimate and the hold use it. */
+  maxOutputTokens: (input: z.infer<TInput>) => number;
+  /** Instructions that do not change with the prompt: the answer's role and rules. */
+  system: string;
+}
+
+export function defineAiFunction<TInput extends z.ZodType, TOutput extends z.ZodType | null>(
+  definition: AiFunctionDefinition<TInput, TOutput>,
+): AiFunctionDefinition<TInput, TOutput> {
+  return definition;
+}
+
+const list = (items: string[]) => items.join('\n');
+
+export const ZClusterOutput = z.object({
+  clusters: z.array(z.object({ name: z.string().min(1).max(120), keywords: z.array(z.string().min(1)).min(1) })).min(1),
+});
+
+export const autoCluster = defineAiFunction({
+  name: 'auto_cluster',
+  kind: 'text' as const,
+  input: z.object({
+    keywords: z.array(z.string().min(1).max(200)).min(2).max(500),
+    maxClusters: z.number().int().min(1).max(100).default(20),
+  }),
+  output: ZClusterOutput,
+  variables: (input) => ({ keywords: list(input.keywords), max_clusters: String(input.maxClusters) }),
+  maxOutputTokens: (input) => 200 + input.keywords.length * 12,
+  system: 'You are an SEO strategist. Answer only with the requested structure. Use the keywords exactly as given.',
+});
+
+export const CONTENT_TYPES = ['how-to', 'listicle', 'guide', 'comparison', 'review'] as const;
+export const INTENTS = ['informational', 'commercial', 'transactional', 'navigational'] as const;
+
+export const ZIdeaOutput = z.object({
+  ideas: z
+    .array(
+      z.object({
+        title: z.string().min(5).max(200),
+        angle: z.string().min(1).max(500),
+        contentType: z.enum(CONTENT_TYPES),
+        outline: z.array(z.object({ level: z.enum(['h2', 'h3']), heading: z.string().min(1).max(200) })).min(2),
+        primaryKeyword: z.string().min(1),
+        secondaryKeywords: z.array(z.string()),
+        intent: z.enum(INTENTS),
+        targetWords: z.number().int().min(300).max(6000),
+      }),
+    )
+    .min(1),
+});
+
+export const generateIdeas = defineAiFunction({
+  name: 'generate_ideas',
+  kind: 'text' as const,
+  input: z.object({
+    clusterName: z.string().min(1).max(200),
+    keywords: z.array(z.string().min(1)).min(1).max(200),
+    ideaCount: z.number().int().min(1).max(20).default(5),
+    existingTitles: z.array(z.string()).max(200).default([]),
+  }),
+  output: ZIdeaOutput,
+  variables: (input) => ({
+    cluster_name: input.clusterName,
+    keywords: list(input.keywords),
+    idea_count: String(input.ideaCount),
+    existing_titles: input.existingTitles.length ? input.existingTitles.join('; ') : 'none',
+  }),
+  maxOutputTokens: (input) => 300 + input.ideaCount * 400,
+  system: 'You are an SEO content strategist. Answer only with the requested structure.',
+});
+
+export const ZSectionOutput = z.object({
+  heading: z.string().min(1).max(200),
+  /** HTML of the section body (paragraphs, lists, tables); sanitized before it is stored. */
+  html: z.string().min(1),
+});
+
+export const generateContent = defineAiFunction({
+  name: 'generate_content',
+  kind: 'text' as const,
+  input: z.object({
+    title: z.string().min(1).max(200),
+    outline: z.array(z.string().min(1)).min(1).max(40),
+    section: z.string().min(1).max(200),
+    primaryKeyword: z.string().min(1),
+    secondaryKeywords: z.array(z.string()).default([]),
+    targetWords: z.number().int().min(100).max(8000),
+    sectionWords: z.number().int().min(50).max(3000),
+  }),
+  output: ZSectionOutput,
+  variables: (input) => ({
+    title: input.title,
+    outline: list(input.outline),
+    section: `${input.section} (about ${input.sectionWords} words)`,
+    primary_keyword: input.primaryKeyword,
+    secondary_keywords: input.secondaryKeywords.join(', ') || 'none',
+    target_words: String(input.targetWords),
+  }),
+  // About 1.4 tokens per English word plus markup; never less than a short section needs.
+  maxOutputTokens: (input) => Math.max(400, Math.ceil(input.sectionWords * 2)),
+  system: 'You are an expert writer. Answer only with the requested structure; the html field holds the section body.',
+});
+
+export const ZImagePromptOutput = z.object({
+  images: z
+    .array(
+      z.object({
+        role: z.enum(['featured', 'inline']),
+        prompt: z.string().min(10).max(1000),
+        altText: z.string().min(5).max(250),
+      }),
+    )
+    .min(1),
+});
+
+export const generateImagePrompts = defineAiFunction({
+  name: 'generate_image_prompts',
+  kind: 'text' as const,
+  input: z.object({
+    title: z.string().min(1).max(200),
+    summary: z.string().max(4000).default(''),
+    imageCount: z.number().int().min(1).max(10).default(3),
+  }),
+  output: ZImagePromptOutput,
+  variables: (input) => ({
+    title: input.title,
+    summary: input.summary || input.title,
+    image_count: String(input.imageCount),
+  }),
+  maxOutputTokens: (input) => 150 + input.imageCount * 200,
+  system: 'You are an art director. Answer only with the requested structure. The first image is the featured one.',
+});
+
+export const generateImages = defineAiFunction({
+  name: 'generate_images',
+  kind: 'image' as const,
+  input: z.object({ prompt: z.string().min(10).max(2000), style: z.string().max(200).default('natural photograph') }),
+  output: null,
+  variables: (input) => ({ prompt: input.prompt, style: input.style }),
+  maxOutputTokens: () => 0,
+  system: '',
+});
+
+export const AI_FUNCTION_DEFINITIONS = {
+  auto_cluster: autoCluster,
+  generate_ideas: generateIdeas,
+  generate_content: generateContent,
+  generate_image_prompts: generateImagePrompts,
+  generate_images: generateImages,
+} as const;
