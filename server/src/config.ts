@@ -38,6 +38,10 @@ export const ConfigSchema = z.object({
    * addresses stay refused.
    */
   ALLOW_PRIVATE_SITE_URLS: bool.default(false),
+  /** Credits per US dollar of provider cost: 100 makes one credit one cent. */
+  CREDITS_PER_USD: z.coerce.number().positive().max(1_000_000).default(100),
+  /** Multiplier over the provider's price when charging credits. */
+  CREDIT_MARKUP: z.coerce.number().min(1).max(100).default(1.5),
   CONNECTION_KEY_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
