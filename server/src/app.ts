@@ -21,7 +21,10 @@ import { loggerOptions } from './logger.ts';
 import { accountRoutes } from './modules/accounts/routes.ts';
 import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
 import { createMembersService } from './modules/accounts/members-service.ts';
+import { aiEngineFor } from './ai/index.ts';
 import { promptRoutes } from './ai/prompts/routes.ts';
+import { aiRunRoutes } from './ai/routes.ts';
+import { createAiRunsService } from './ai/runs-service.ts';
 import { createPromptService } from './ai/prompts/service.ts';
 import { aiRoutes } from './modules/ai/routes.ts';
 import { createCredentialsService } from './modules/ai/credentials-service.ts';
@@ -188,6 +191,14 @@ export async function buildApp(options: BuildAppOptions) {
       await api.register(jobRoutes, { jobs });
       await api.register(billingRoutes, { billing: createBillingService({ prisma }) });
       await api.register(promptRoutes, { prompts: createPromptService({ prisma }) });
+      await api.register(aiRunRoutes, {
+        runs: createAiRunsService({
+          prisma,
+          engine: aiEngineFor(config, prisma, options.box),
+          billing: createBillingService({ prisma }),
+          queue,
+        }),
+      });
       await api.register(aiRoutes, {
         registry: createModelRegistry({ prisma }),
         credentials: createCredentialsService({ prisma, box: options.box }),

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/database.ts';
 import type { JobDefinition } from './jobs/definition.ts';
 import { connectServiceFor } from './modules/connect/index.ts';
 import { seedModelRegistry } from './modules/ai/seed.ts';
+import { aiJobDepsFor } from './ai/index.ts';
 import { createBoss, ensureQueues, JobQueue } from './jobs/queue.ts';
 import { productJobRegistry } from './jobs/registry.ts';
 import { JobWorker } from './jobs/worker.ts';
@@ -89,7 +90,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const box = await resolveSecretBox(config);
     await seedModelRegistry(db.prisma);
     const connect = connectServiceFor(config, db.prisma, box);
-    const registry = productJobRegistry({ connect }).register(...(options.extraJobs ?? []));
+    const registry = productJobRegistry({ connect, ai: aiJobDepsFor(config, db.prisma, box) }).register(
+      ...(options.extraJobs ?? []),
+    );
     const boss = createBoss(
       db,
       options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {},

@@ -100,3 +100,21 @@ export const ZPromptVersionsQuery = z.object({
   function: ZAiFunction,
   scope: z.enum(['account', 'global']).default('account'),
 });
+
+/** Starts one AI function as a job (202). Send an Idempotency-Key header to make retries of this call safe. */
+export const ZStartAiRunBody = z.strictObject({
+  function: ZAiFunction,
+  input: z.record(z.string(), z.unknown()),
+  siteId: z.uuid().optional(),
+  sectorId: z.uuid().optional(),
+});
+export type TStartAiRunBody = z.infer<typeof ZStartAiRunBody>;
+
+export const ZAiRunAccepted = z.object({
+  jobId: z.uuid(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  pollUrl: z.string(),
+  /** Credits set aside for the run; what it does not use is given back. */
+  heldCredits: z.number().int(),
+  model: z.string(),
+});

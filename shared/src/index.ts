@@ -7,3 +7,4 @@ export * from './system.ts';
 export * from './signing.ts';
 export * from './connection.ts';
 export * from './ai.ts';
+export * from './billing.ts';

@@ -101,6 +101,17 @@ export function classifySdkError(error: unknown, provider: string): AiError {
       status,
     );
   }
+  // Anthropic reports an exhausted prepaid balance as a 400 "credit balance is too low".
+  const text = `${e.message ?? ''} ${JSON.stringify(e.error ?? {})}`;
+  if (status === 400 && /credit balance/i.test(text)) {
+    return new AiError(
+      'quota_exhausted',
+      `${name} says the account's credit is used up. Top it up with ${name}, or use another key.`,
+      provider,
+      undefined,
+      status,
+    );
+  }
   if (status === 400 || status === 404 || status === 413 || status === 422) {
     return new AiError(
       'invalid_request',

@@ -47,6 +47,32 @@ export class JobContext {
     if (!run || run.cancelRequestedAt) throw new JobCancelledError();
   }
 
+  /**
+   * A signal aborted when the job is cancelled (checked every `pollMs`) or the worker gives it up: pass it to long
+   * calls (AI requests) so a cancellation stops spending at once, not at the next step. Call `stop()` when done.
+   */
+  watchCancellation(pollMs = 2_000): { signal: AbortSignal; stop: () => void } {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    this.signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setInterval(() => {
+      this.#prisma.jobRun
+        .findUnique({ where: { id: this.jobId }, select: { cancelRequestedAt: true } })
+        .then((run) => {
+          if (!run || run.cancelRequestedAt) controller.abort();
+        })
+        .catch(() => {});
+    }, pollMs);
+    timer.unref();
+    return {
+      signal: controller.signal,
+      stop: () => {
+        clearInterval(timer);
+        this.signal.removeEventListener('abort', onAbort);
+      },
+    };
+  }
+
   /** Records progress (0-100) and the current step's label; also the place where cancellation is noticed. */
   async progress(percent: number, currentStep?: string): Promise<void> {
     await this.throwIfCancelled();

@@ -18,6 +18,11 @@ export interface JobDefinition<TPayload extends z.ZodType = z.ZodType, TResult =
   /** Hard limit for one attempt. */
   expireInSeconds?: number;
   handler: (ctx: JobContext, payload: z.infer<TPayload>) => Promise<TResult>;
+  /**
+   * Runs once when the job ends without success (failed for good, or cancelled): give back what it reserved, such
+   * as a credit hold. Must be idempotent.
+   */
+  onFailure?: (ctx: { jobId: string; accountId: string }, payload: z.infer<TPayload>) => Promise<void>;
 }
 
 export function defineJob<TPayload extends z.ZodType, TResult>(

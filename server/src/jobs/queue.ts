@@ -63,6 +63,10 @@ export interface EnqueueRequest<TPayload> {
   createdById?: string | null;
   /** Same key (per account and type) -> the existing job is returned, no second one is created. */
   idempotencyKey?: string;
+  /** Hash of the request that started it, to tell a retry from a different request with the same key. */
+  requestHash?: string;
+  /** The job id, when the caller needs it before enqueueing (e.g. to tie a credit hold to the job). */
+  id?: string;
 }
 
 export class UnknownJobTypeError extends Error {
@@ -104,8 +108,9 @@ export class JobQueue {
     }
     const run = await tx.jobRun.create({
       data: {
-        id: crypto.randomUUID(),
+        id: request.id ?? crypto.randomUUID(),
         accountId: request.accountId,
+        requestHash: request.requestHash ?? null,
         siteId: request.siteId ?? null,
         type: request.type,
         requestId: request.requestId ?? null,

@@ -1,13 +1,15 @@
 import { accountExportJob } from '../modules/accounts/export-job.ts';
 import { siteHealthJob } from '../modules/connect/health-job.ts';
 import type { ConnectService } from '../modules/connect/service.ts';
+import { aiJobs, type AiJobDeps } from '../ai/jobs.ts';
 import { JobRegistry } from './definition.ts';
 
 export interface JobServices {
   connect: ConnectService;
+  ai: AiJobDeps;
 }
 
 /** Every job type the product runs. Modules add their definitions here. */
 export function productJobRegistry(services: JobServices): JobRegistry {
-  return new JobRegistry().register(accountExportJob, siteHealthJob(services.connect));
+  return new JobRegistry().register(accountExportJob, siteHealthJob(services.connect), ...aiJobs(services.ai));
 }

@@ -147,6 +147,7 @@ export class JobWorker {
     } catch (error) {
       if (error instanceof JobCancelledError) {
         if (await this.markCancelledIfRequested(job.id)) {
+          await this.cleanUp(def, job, parsed.data);
           log.info('job cancelled');
           return;
         }
@@ -158,12 +159,14 @@ export class JobWorker {
       const described = describeError(error);
       if (error instanceof PermanentJobError) {
         await this.finishFailed(job.id, described);
+        await this.cleanUp(def, job, parsed.data);
         log.warn({ code: described.code }, 'job failed permanently');
         return;
       }
       const lastAttempt = job.retryCount >= job.retryLimit;
       if (lastAttempt) {
         await this.finishFailed(job.id, described);
+        await this.cleanUp(def, job, parsed.data);
         log.error({ err: error }, 'job failed after its last attempt; moved to the dead-letter queue');
       } else {
         await this.prisma.jobRun.updateMany({
@@ -184,6 +187,16 @@ export class JobWorker {
       where: { id, status: { in: ['running', 'queued'] } },
       data: { status: 'failed', error, finishedAt: new Date() },
     });
+  }
+
+  /** The definition's clean-up for a job that will not succeed (failed for good or cancelled). */
+  private async cleanUp(def: JobDefinition, job: JobWithMetadata<JobEnvelope>, payload: unknown): Promise<void> {
+    if (!def.onFailure) return;
+    try {
+      await def.onFailure({ jobId: job.id, accountId: job.data.accountId }, payload);
+    } catch (error) {
+      this.log.error({ err: error, jobId: job.id }, 'job clean-up failed');
+    }
   }
 
   /** Records a requested cancellation; false when nobody asked for one. */

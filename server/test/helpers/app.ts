@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '../../src/db/database.ts';
 import type { JobDefinition } from '../../src/jobs/definition.ts';
 import { SecretBox } from '../../src/lib/encryption.ts';
 import { connectServiceFor } from '../../src/modules/connect/index.ts';
+import { aiJobDepsFor } from '../../src/ai/index.ts';
 import type { ConnectService } from '../../src/modules/connect/service.ts';
 import { createBoss, ensureQueues, JobQueue } from '../../src/jobs/queue.ts';
 import { productJobRegistry } from '../../src/jobs/registry.ts';
@@ -49,7 +50,9 @@ export async function createTestApp(
   await boss.start();
   const box = new SecretBox(TEST_ENCRYPTION_KEYS);
   const connect = connectServiceFor(config, db.prisma, box);
-  const registry = productJobRegistry({ connect }).register(...(options.extraJobs ?? []));
+  const registry = productJobRegistry({ connect, ai: aiJobDepsFor(config, db.prisma, box) }).register(
+    ...(options.extraJobs ?? []),
+  );
   await ensureQueues(boss, registry);
   const queue = new JobQueue(boss, registry);
   const app = await buildApp({

@@ -1,7 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import {
+  pageOf,
+  ZCreditBalance,
+  ZCreditEntry,
+  ZCreditTransactionsQuery,
+  ZGrantBody,
+  ZGrantResult,
+  ZUsageQuery,
+  ZUsageReport,
+} from '@igny8/shared';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { BillingService } from './service.ts';
+
+const security = [{ bearer: [] }];
 
 export const billingRoutes: FastifyPluginAsyncZod<{ billing: BillingService }> = async (app, { billing }) => {
   app.get('/billing/balance', {
@@ -9,9 +20,49 @@ export const billingRoutes: FastifyPluginAsyncZod<{ billing: BillingService }> =
     schema: {
       tags: ['billing'],
       summary: "The account's credit balance",
-      security: [{ bearer: [] }],
-      response: { 200: reply(z.object({ balance: z.number().int() })) },
+      security,
+      response: { 200: reply(ZCreditBalance) },
     },
     handler: async (request) => ok({ balance: await billing.balance(request.auth.accountId) }),
+  });
+
+  app.get('/billing/transactions', {
+    config: { auth: {} },
+    schema: {
+      tags: ['billing'],
+      summary: "The account's credit ledger, newest first",
+      security,
+      querystring: ZCreditTransactionsQuery,
+      response: { 200: reply(pageOf(ZCreditEntry)) },
+    },
+    handler: async (request) => ok(await billing.transactions(request.auth.accountId, request.query)),
+  });
+
+  app.get('/billing/usage', {
+    config: { auth: {} },
+    schema: {
+      tags: ['billing'],
+      summary: 'Credits used, grouped by operation, site, model or UTC day (the last 30 days by default)',
+      security,
+      querystring: ZUsageQuery,
+      response: { 200: reply(ZUsageReport) },
+    },
+    handler: async (request) => ok(await billing.usage(request.auth.accountId, request.query)),
+  });
+
+  app.post('/billing/grants', {
+    config: { auth: { operator: true } },
+    schema: {
+      tags: ['billing'],
+      summary: 'Add credits to an account (service operators only)',
+      security,
+      body: ZGrantBody,
+      response: { 201: reply(ZGrantResult) },
+    },
+    handler: async (request, res) => {
+      const { accountId, amount, note, kind } = request.body;
+      const result = await billing.grant(accountId, amount, note, request.auth.userId, kind);
+      return res.status(201).send(ok(result));
+    },
   });
 };

@@ -103,10 +103,16 @@ export function createJobsService({ prisma, queue }: { prisma: PrismaClient; que
       if (run.status === 'queued') {
         // Not started: take it off the queue so no worker picks it up, and finish it here.
         await queue.boss.cancel(run.type, run.id);
-        await prisma.jobRun.updateMany({
+        const { count } = await prisma.jobRun.updateMany({
           where: { id: run.id, status: 'queued' },
           data: { status: 'cancelled', finishedAt: now },
         });
+        // No worker will run it, so its clean-up (e.g. releasing a credit hold) happens here. Clean-ups key on the
+        // job id, not the payload.
+        if (count)
+          await queue.registry
+            .get(run.type)
+            ?.onFailure?.({ jobId: run.id, accountId: run.accountId }, undefined as never);
       }
       return jobView(await find(auth, jobId));
     },

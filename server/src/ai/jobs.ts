@@ -1,0 +1,112 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AI_FUNCTIONS, type TAiFunction } from '@igny8/shared';
+import { z } from 'zod';
+import type { JobDefinition } from '../jobs/definition.ts';
+import { defineJob } from '../jobs/definition.ts';
+import { PermanentJobError } from '../jobs/errors.ts';
+import type { BillingService } from '../modules/billing/service.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { AiEngine } from './engine.ts';
+import { AiError } from './errors.ts';
+
+interface Generated {
+  output: unknown;
+  usage: Record<string, number>;
+  credits: number;
+  model: string;
+}
+
+export const aiJobType = (fn: TAiFunction) => `ai.${fn}`;
+
+export const ZAiJobPayload = z.object({
+  input: z.record(z.string(), z.unknown()),
+  siteId: z.uuid().nullable(),
+  sectorId: z.uuid().nullable(),
+  holdId: z.uuid(),
+});
+
+export interface AiJobDeps {
+  engine: AiEngine;
+  billing: BillingService;
+  prisma: PrismaClient;
+  /** Where generated images are written (local disk by default). */
+  mediaDir: string;
+}
+
+/**
+ * One job type per AI function. The provider call and the settlement are separate steps, so a retry after a crash
+ * between them does not call the provider again, and the hold is settled exactly once: the run is charged once.
+ * A run that fails for good, or is cancelled, gives the whole hold back.
+ */
+export function aiFunctionJob(fn: TAiFunction, deps: AiJobDeps) {
+  return defineJob({
+    type: aiJobType(fn),
+    payload: ZAiJobPayload,
+    retryLimit: 2,
+    retryDelay: 5,
+    heartbeatSeconds: 30,
+    handler: async (ctx, payload) => {
+      const watch = ctx.watchCancellation();
+      let generated: Generated;
+      try {
+        generated = (await ctx.step(
+          'generate',
+          async () => {
+            const result = await deps.engine.run(
+              {
+                accountId: ctx.accountId,
+                siteId: payload.siteId,
+                sectorId: payload.sectorId,
+                jobRunId: ctx.jobId,
+                signal: watch.signal,
+              },
+              fn,
+              payload.input,
+            );
+            let output = result.output as unknown;
+            if (Buffer.isBuffer(output)) {
+              const file = path.join(deps.mediaDir, ctx.accountId, `${ctx.jobId}.png`);
+              await mkdir(path.dirname(file), { recursive: true });
+              await writeFile(file, output);
+              output = { file: path.relative(deps.mediaDir, file), bytes: output.length, mimeType: 'image/png' };
+            }
+            return {
+              output,
+              usage: { ...result.usage },
+              credits: result.credits,
+              model: result.model,
+            } as Prisma.InputJsonValue;
+          },
+          { progress: 80 },
+        )) as unknown as Generated;
+      } catch (error) {
+        if (error instanceof AiError && !error.retryable)
+          throw new PermanentJobError(`AI_${error.kind.toUpperCase()}`, error.message);
+        throw error;
+      } finally {
+        watch.stop();
+      }
+      await ctx.step(
+        'settle',
+        async () => {
+          await deps.billing.settle(payload.holdId, {
+            captured: generated.credits,
+            model: generated.model,
+            usage: generated.usage,
+          });
+        },
+        { progress: 100 },
+      );
+      return { output: generated.output, usage: generated.usage, credits: generated.credits, model: generated.model };
+    },
+    onFailure: async ({ jobId }) => {
+      const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: jobId } });
+      if (hold) await deps.billing.release(hold.id);
+    },
+  });
+}
+
+export function aiJobs(deps: AiJobDeps): JobDefinition[] {
+  return AI_FUNCTIONS.map((fn) => aiFunctionJob(fn, deps) as unknown as JobDefinition);
+}

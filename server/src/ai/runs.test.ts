@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeAi, type FakeAi } from '../../test/fake-ai/server.ts';
+import { createTestApp, TEST_ENCRYPTION_KEYS, type TestContext } from '../../test/helpers/app.ts';
+import { eventually, startProcess, type RunningProcess } from '../../test/helpers/processes.ts';
+import { registerOwner, type Member } from '../../test/helpers/users.ts';
+import { createBillingService } from '../modules/billing/service.ts';
+
+/**
+ * Starting AI work through the API, run by a real worker process against the fake provider: holds, 402, idempotency,
+ * settlement, failure release, and a SIGKILL mid-generation that still charges once.
+ */
+let t: TestContext;
+let fake: FakeAi;
+let worker: RunningProcess | undefined;
+const billing = () => createBillingService({ prisma: t.db.prisma });
+
+const CLUSTER_INPUT = { keywords: ['best running shoes', 'trail running shoes', 'running shoes for flat feet'] };
+
+async function account(credits: number): Promise<Member> {
+  const member = await registerOwner(t.app);
+  for (const [provider, baseUrl] of [
+    ['openai', fake.openaiBaseUrl],
+    ['anthropic', fake.anthropicBaseUrl],
+  ] as const) {
+    await t.db.prisma.providerCredential.create({
+      data: {
+        accountId: member.accountId,
+        provider,
+        baseUrl,
+        keyEnc: t.box.encrypt(`sk-${provider}-test-key`),
+        keyLast4: 'key1',
+      },
+    });
+  }
+  if (credits) await billing().grant(member.accountId, credits, 'test credits', member.userId);
+  return member;
+}
+
+const start = (member: Member, body: object, key?: string) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/ai/runs',
+    headers: { ...member.headers, ...(key ? { 'idempotency-key': key } : {}) },
+    payload: body,
+  });
+
+const job = async (member: Member, id: string) =>
+  (await t.app.inject({ method: 'GET', url: `/api/v1/jobs/${id}`, headers: member.headers })).json().data;
+
+async function startWorker() {
+  const w = startProcess('test/fixtures/worker-process.ts', {
+    DATABASE_URL: t.database.url,
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+    JWT_SECRET: 'x'.repeat(40),
+  });
+  await w.waitFor(/WORKER READY/);
+  return w;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  fake = await startFakeAi();
+});
+beforeEach(() => fake.reset());
+afterAll(async () => {
+  worker?.child.kill('SIGKILL');
+  await worker?.exited;
+  await fake?.close();
+  await t?.close();
+});
+
+describe('starting AI runs (no worker yet)', () => {
+  it('answers 402 naming what is needed and the balance, and writes nothing', async () => {
+    const poor = await account(1);
+    const res = await start(poor, {
+      function: 'generate_ideas',
+      input: { clusterName: 'shoes', keywords: ['running shoes'], ideaCount: 5 },
+    });
+    expect(res.statusCode).toBe(402);
+    expect(res.json().code).toBe('INSUFFICIENT_CREDITS');
+    expect(res.json().error).toMatch(/needs \d+ credits; the balance is 1/);
+    expect(await t.db.prisma.jobRun.count({ where: { accountId: poor.accountId } })).toBe(0);
+    expect(await t.db.prisma.creditHold.count({ where: { accountId: poor.accountId } })).toBe(0);
+  });
+
+  it('the same Idempotency-Key sent 20 times at once makes one job and one hold', async () => {
+    const rich = await account(100_000);
+    const body = { function: 'auto_cluster', input: CLUSTER_INPUT };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => start(rich, body, 'run-key-0001')));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(20).fill(202));
+    expect(new Set(answers.map((a) => a.json().data.jobId)).size).toBe(1);
+    expect(await t.db.prisma.jobRun.count({ where: { accountId: rich.accountId } })).toBe(1);
+    expect(await t.db.prisma.creditHold.count({ where: { accountId: rich.accountId } })).toBe(1);
+    const conflict = await start(
+      rich,
+      { function: 'auto_cluster', input: { keywords: ['other', 'words'] } },
+      'run-key-0001',
+    );
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('cancelling a queued run gives its hold back', async () => {
+    const member = await account(10_000);
+    const res = await start(member, { function: 'auto_cluster', input: CLUSTER_INPUT });
+    const held = res.json().data.heldCredits;
+    expect(await billing().balance(member.accountId)).toBe(10_000 - held);
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/jobs/${res.json().data.jobId}/cancel`,
+      headers: member.headers,
+    });
+    expect(await billing().balance(member.accountId)).toBe(10_000);
+  });
+});
+
+describe('AI runs on a worker process', () => {
+  beforeAll(async () => {
+    worker = await startWorker();
+  });
+
+  it('runs, charges what was used (never more than held) and gives the rest back', async () => {
+    const member = await account(10_000);
+    const res = await start(member, { function: 'auto_cluster', input: CLUSTER_INPUT });
+    expect(res.statusCode).toBe(202);
+    const { jobId, heldCredits } = res.json().data;
+    const done = await eventually(async () => {
+      const j = await job(member, jobId);
+      return j.status === 'succeeded' ? j : undefined;
+    }, 30_000);
+    expect(done.result.output.clusters.length).toBeGreaterThan(0);
+    expect(done.result.credits).toBeGreaterThan(0);
+    expect(done.result.credits).toBeLessThanOrEqual(heldCredits);
+    expect(await billing().balance(member.accountId)).toBe(10_000 - done.result.credits);
+    const entries = await t.db.prisma.creditLedgerEntry.findMany({
+      where: { accountId: member.accountId },
+      orderBy: { createdAt: 'asc' },
+    });
+    // A release follows the capture only when the run used less than it held.
+    const kinds = entries.map((e) => e.kind);
+    expect(kinds.slice(0, 3)).toEqual(['grant', 'hold', 'capture']);
+    expect(kinds.length === 4 ? kinds[3] : 'release').toBe('release');
+    expect(entries.reduce((sum, e) => sum + e.amount, 0)).toBe(10_000 - done.result.credits);
+  });
+
+  it('a quota error fails the job with a clear message and releases the hold', async () => {
+    const member = await account(10_000);
+    fake.setKnobs({ failNext: [{ kind: 'quota' }] });
+    const res = await start(member, { function: 'auto_cluster', input: CLUSTER_INPUT });
+    const failed = await eventually(async () => {
+      const j = await job(member, res.json().data.jobId);
+      return j.status === 'failed' ? j : undefined;
+    }, 30_000);
+    expect(failed.error.code).toBe('AI_QUOTA_EXHAUSTED');
+    expect(failed.error.message).toMatch(/OpenAI says the API key's quota or credit is used up/);
+    expect(failed.attempts).toBe(1);
+    expect(await billing().balance(member.accountId)).toBe(10_000);
+  });
+
+  it('a worker killed during a generation: the job runs again, finishes once, and is charged once', async () => {
+    const member = await account(10_000);
+    fake.setKnobs({ latencyMs: 2_500 });
+    const res = await start(member, { function: 'auto_cluster', input: CLUSTER_INPUT });
+    const { jobId } = res.json().data;
+    await eventually(async () => fake.requests.length >= 1, 20_000);
+    worker!.child.kill('SIGKILL');
+    await worker!.exited;
+    fake.setKnobs({ latencyMs: 0 });
+    worker = await startWorker();
+    const done = await eventually(async () => {
+      const j = await job(member, jobId);
+      return j.status === 'succeeded' ? j : undefined;
+    }, 60_000);
+    expect(done.attempts).toBe(2);
+    const captures = await t.db.prisma.creditLedgerEntry.count({
+      where: { accountId: member.accountId, kind: 'capture' },
+    });
+    expect(captures).toBe(1);
+    expect(await billing().balance(member.accountId)).toBe(10_000 - done.result.credits);
+  }, 90_000);
+});
