@@ -68,16 +68,23 @@ interface SdkErrorShape {
 }
 
 /** Maps an OpenAI or Anthropic SDK error (they share the shape) to an AiError with a clear message. */
-export function classifySdkError(error: unknown, provider: string): AiError {
+export function classifySdkError(error: unknown, provider: string, signal?: AbortSignal): AiError {
   if (error instanceof AiError) return error;
   const e = (error ?? {}) as SdkErrorShape;
   const name = providerName(provider);
-  if (e.name === 'APIUserAbortError' || (error as Error)?.name === 'AbortError') {
+  const className = (error as object | null)?.constructor?.name;
+  if (
+    signal?.aborted ||
+    className === 'APIUserAbortError' ||
+    e.name === 'APIUserAbortError' ||
+    e.name === 'AbortError'
+  ) {
     return new AiError('cancelled', 'The AI request was cancelled.', provider);
   }
   if (e.name === 'APIConnectionTimeoutError')
     return new AiError('timeout', `${name} did not answer in time.`, provider);
-  if (e.name === 'APIConnectionError') return new AiError('network', `Could not reach ${name}.`, provider);
+  if (className === 'APIConnectionError' || e.name === 'APIConnectionError')
+    return new AiError('network', `Could not reach ${name}.`, provider);
   const status = e.status;
   const detailType = e.code ?? e.type ?? e.error?.error?.type ?? e.error?.type;
   if (status === 429) {

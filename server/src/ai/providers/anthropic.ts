@@ -45,7 +45,7 @@ export function createAnthropicClient(options: ProviderClientOptions): ProviderC
           request.signal ? { signal: request.signal } : {},
         );
       } catch (error) {
-        throw classifySdkError(error, 'anthropic');
+        throw classifySdkError(error, 'anthropic', request.signal);
       }
       const usage = { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens };
       const finishReason = message.stop_reason === 'max_tokens' ? 'length' : (message.stop_reason ?? 'stop');

@@ -15,11 +15,11 @@ export function createOpenAiClient(options: ProviderClientOptions, provider: AiP
     // The engine retries (and counts attempts, and honours retry-after); SDK retries would multiply them.
     maxRetries: 0,
   });
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+  const call = async <T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
     try {
       return await fn();
     } catch (error) {
-      throw classifySdkError(error, provider);
+      throw classifySdkError(error, provider, signal);
     }
   };
 
@@ -27,27 +27,29 @@ export function createOpenAiClient(options: ProviderClientOptions, provider: AiP
     provider,
 
     async text(request) {
-      const completion = await call(() =>
-        client.chat.completions.create(
-          {
-            model: request.model,
-            messages: [
-              { role: 'system', content: request.system },
-              { role: 'user', content: request.prompt },
-            ],
-            max_completion_tokens: request.maxOutputTokens,
-            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-            ...(request.json
-              ? {
-                  response_format: {
-                    type: 'json_schema' as const,
-                    json_schema: { name: request.json.name, schema: request.json.schema, strict: true },
-                  },
-                }
-              : {}),
-          },
-          request.signal ? { signal: request.signal } : {},
-        ),
+      const completion = await call(
+        () =>
+          client.chat.completions.create(
+            {
+              model: request.model,
+              messages: [
+                { role: 'system', content: request.system },
+                { role: 'user', content: request.prompt },
+              ],
+              max_completion_tokens: request.maxOutputTokens,
+              ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+              ...(request.json
+                ? {
+                    response_format: {
+                      type: 'json_schema' as const,
+                      json_schema: { name: request.json.name, schema: request.json.schema, strict: true },
+                    },
+                  }
+                : {}),
+            },
+            request.signal ? { signal: request.signal } : {},
+          ),
+        request.signal,
       );
       const choice = completion.choices[0];
       if (!choice) throw new AiError('malformed_output', 'The model returned no answer.', provider);
@@ -62,11 +64,13 @@ export function createOpenAiClient(options: ProviderClientOptions, provider: AiP
     },
 
     async image(request) {
-      const result = await call(() =>
-        client.images.generate(
-          { model: request.model, prompt: request.prompt, size: request.size, n: 1 },
-          request.signal ? { signal: request.signal } : {},
-        ),
+      const result = await call(
+        () =>
+          client.images.generate(
+            { model: request.model, prompt: request.prompt, size: request.size, n: 1 },
+            request.signal ? { signal: request.signal } : {},
+          ),
+        request.signal,
       );
       const b64 = result.data?.[0]?.b64_json;
       if (!b64) throw new AiError('malformed_output', 'The image model returned no image.', provider);
