@@ -146,8 +146,13 @@ export class JobWorker {
       log.info('job succeeded');
     } catch (error) {
       if (error instanceof JobCancelledError) {
-        if (await this.markCancelledIfRequested(job.id)) {
+        const current = await this.prisma.jobRun.findUnique({
+          where: { id: job.id },
+          select: { cancelRequestedAt: true },
+        });
+        if (current?.cancelRequestedAt) {
           await this.cleanUp(def, job, parsed.data);
+          await this.markCancelledIfRequested(job.id);
           log.info('job cancelled');
           return;
         }
@@ -158,15 +163,17 @@ export class JobWorker {
       }
       const described = describeError(error);
       if (error instanceof PermanentJobError) {
-        await this.finishFailed(job.id, described);
+        // Clean up first: once the job shows as failed, what it reserved is already given back.
         await this.cleanUp(def, job, parsed.data);
+        await this.finishFailed(job.id, described);
         log.warn({ code: described.code }, 'job failed permanently');
         return;
       }
       const lastAttempt = job.retryCount >= job.retryLimit;
       if (lastAttempt) {
-        await this.finishFailed(job.id, described);
+        // Clean up first: once the job shows as failed, what it reserved is already given back.
         await this.cleanUp(def, job, parsed.data);
+        await this.finishFailed(job.id, described);
         log.error({ err: error }, 'job failed after its last attempt; moved to the dead-letter queue');
       } else {
         await this.prisma.jobRun.updateMany({
