@@ -112,8 +112,9 @@ export const generateContent = defineAiFunction({
     secondary_keywords: input.secondaryKeywords.join(', ') || 'none',
     target_words: String(input.targetWords),
   }),
-  // About 1.4 tokens per English word plus markup; never less than a short section needs.
-  maxOutputTokens: (input) => Math.max(400, Math.ceil(input.sectionWords * 2)),
+  // About 1.4 tokens per English word, more for other languages and HTML markup: a generous ceiling costs nothing
+  // (the unused part of the hold is released) while a tight one cuts answers off.
+  maxOutputTokens: (input) => Math.ceil(input.sectionWords * 3) + 300,
   system: 'You are an expert writer. Answer only with the requested structure; the html field holds the section body.',
 });
 
