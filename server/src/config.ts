@@ -38,6 +38,11 @@ export const ConfigSchema = z.object({
    * addresses stay refused.
    */
   ALLOW_PRIVATE_SITE_URLS: bool.default(false),
+  /**
+   * Demo mode: accounts without a provider key are sent to this OpenAI/Anthropic-compatible endpoint (e.g. the fake
+   * provider of `npm run fake-ai`, http://127.0.0.1:4010) instead of failing; everything made that way is marked demo.
+   */
+  AI_DEMO_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Credits per US dollar of provider cost: 100 makes one credit one cent. */
   CREDITS_PER_USD: z.coerce.number().positive().max(1_000_000).default(100),
   /** Multiplier over the provider's price when charging credits. */

@@ -176,6 +176,25 @@ describe('images', () => {
   });
 });
 
+describe('demo mode', () => {
+  it('sends accounts without keys to the demo endpoint, and marks what it made as demo', async () => {
+    const demo = createAiEngine({
+      prisma: t.db.prisma,
+      registry: createModelRegistry({ prisma: t.db.prisma }),
+      credentials: createCredentialsService({ prisma: t.db.prisma, box: t.box, demoBaseUrl: fake.url }),
+      prompts: createPromptService({ prisma: t.db.prisma }),
+      limiter: createRateLimiter(t.db.prisma),
+      pricing: { creditsPerUsd: 100, markup: 1.5 },
+    });
+    const keyless = await registerOwner(t.app, 'Trial');
+    const result = await demo.run({ accountId: keyless.accountId }, 'auto_cluster', INPUTS.auto_cluster);
+    expect(result.demo).toBe(true);
+    expect(ZClusterOutput.safeParse(result.output).success).toBe(true);
+    const real = await demo.run(ctx(), 'auto_cluster', INPUTS.auto_cluster);
+    expect(real.demo).toBe(false);
+  });
+});
+
 describe('configuration problems', () => {
   it('says clearly when no key is configured for the provider', async () => {
     const other = await registerOwner(t.app, 'Keyless');

@@ -60,6 +60,8 @@ export interface AiRunResult<T> {
   /** What the run cost, never more than the estimate. */
   credits: number;
   model: string;
+  /** Made by the demo endpoint (AI_DEMO_BASE_URL), not a real model. */
+  demo: boolean;
 }
 
 /** ~3.5 characters per token for English prose and JSON; the estimate errs on the high side. */
@@ -235,6 +237,7 @@ export function createAiEngine(deps: AiEngineDeps) {
         costMicros: micros,
         credits: Math.min(creditsFor(micros, deps.pricing), p.worstCredits),
         model: `${p.model.provider}/${p.model.modelId}`,
+        demo: credential.demo,
       };
     },
   };

@@ -15,7 +15,7 @@ export function aiEngineFor(config: Config, prisma: PrismaClient, box: SecretBox
   return createAiEngine({
     prisma,
     registry: createModelRegistry({ prisma }),
-    credentials: createCredentialsService({ prisma, box }),
+    credentials: createCredentialsService({ prisma, box, demoBaseUrl: config.AI_DEMO_BASE_URL }),
     prompts: createPromptService({ prisma }),
     limiter: createRateLimiter(prisma),
     pricing: { creditsPerUsd: config.CREDITS_PER_USD, markup: config.CREDIT_MARKUP },

@@ -15,6 +15,7 @@ interface Generated {
   usage: Record<string, number>;
   credits: number;
   model: string;
+  demo: boolean;
 }
 
 export const aiJobType = (fn: TAiFunction) => `ai.${fn}`;
@@ -98,7 +99,14 @@ export function aiFunctionJob(fn: TAiFunction, deps: AiJobDeps) {
         },
         { progress: 100 },
       );
-      return { output: generated.output, usage: generated.usage, credits: generated.credits, model: generated.model };
+      return {
+        output: generated.output,
+        usage: generated.usage,
+        credits: generated.credits,
+        model: generated.model,
+        // Demo output is filler from a stand-in provider; whoever uses it must show it as such.
+        demo: generated.demo,
+      };
     },
     onFailure: async ({ jobId }) => {
       const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: jobId } });

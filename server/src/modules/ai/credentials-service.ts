@@ -28,13 +28,27 @@ export interface ResolvedCredential {
   baseUrl: string | null;
   requestsPerMinute: number | null;
   tokensPerMinute: number | null;
+  /** True for the demo endpoint (AI_DEMO_BASE_URL): its content is filler and is marked as demo. */
+  demo: boolean;
 }
+
+/** Stands for the demo endpoint in rate-limit rows; it is no stored key. */
+export const DEMO_CREDENTIAL_ID = '00000000-0000-4000-8000-00000000de00';
 
 /**
  * Provider API keys, sealed at rest (SecretBox: AES-256-GCM with a key id for rotation) and never returned: the API
  * shows the last 4 characters only.
  */
-export function createCredentialsService({ prisma, box }: { prisma: PrismaClient; box: SecretBox }) {
+export function createCredentialsService({
+  prisma,
+  box,
+  demoBaseUrl,
+}: {
+  prisma: PrismaClient;
+  box: SecretBox;
+  /** AI_DEMO_BASE_URL: where keyless accounts are sent instead of failing (the fake provider, for trials). */
+  demoBaseUrl?: string | undefined;
+}) {
   return {
     async list(auth: AuthContext) {
       const rows = await prisma.providerCredential.findMany({
@@ -88,6 +102,18 @@ export function createCredentialsService({ prisma, box }: { prisma: PrismaClient
         orderBy: { createdAt: 'desc' },
       });
       const chosen = rows.find((r) => r.accountId === accountId) ?? rows.find((r) => r.accountId === null);
+      if (!chosen && demoBaseUrl) {
+        const base = demoBaseUrl.replace(/\/+$/, '');
+        return {
+          id: DEMO_CREDENTIAL_ID,
+          provider,
+          apiKey: 'demo',
+          baseUrl: provider === 'anthropic' ? base : `${base}/v1`,
+          requestsPerMinute: null,
+          tokensPerMinute: null,
+          demo: true,
+        };
+      }
       if (!chosen) {
         throw new AppError(
           'CONFLICT',
@@ -101,6 +127,7 @@ export function createCredentialsService({ prisma, box }: { prisma: PrismaClient
         baseUrl: chosen.baseUrl,
         requestsPerMinute: chosen.requestsPerMinute,
         tokensPerMinute: chosen.tokensPerMinute,
+        demo: false,
       };
     },
   };
