@@ -47,13 +47,23 @@ export function createAiRunsService(deps: {
     return { run, heldCredits: hold?.amount ?? 0 };
   }
 
+  /** The model a run uses: the function's default when it runs, as when it was first started. */
+  async function modelOf(auth: AuthContext, body: TStartAiRunBody): Promise<string> {
+    const estimate = await deps.engine.estimate(
+      { accountId: auth.accountId, siteId: body.siteId ?? null },
+      body.function,
+      body.input,
+    );
+    return `${estimate.model.provider}/${estimate.model.modelId}`;
+  }
+
   return {
     async start(auth: AuthContext, requestId: string, body: TStartAiRunBody, idempotencyKey?: string) {
       const type = aiJobType(body.function);
       const requestHash = createHash('sha256').update(canonical(body)).digest('hex');
       if (idempotencyKey) {
         const found = await existing(auth, type, idempotencyKey, requestHash);
-        if (found) return { ...found, model: '' };
+        if (found) return { ...found, model: await modelOf(auth, body) };
       }
       if (
         body.siteId &&
@@ -112,7 +122,7 @@ export function createAiRunsService(deps: {
       } catch (error) {
         if (idempotencyKey && (error instanceof DuplicateRun || isUniqueViolation(error))) {
           const found = await existing(auth, type, idempotencyKey, requestHash);
-          if (found) return { ...found, model: '' };
+          if (found) return { ...found, model: await modelOf(auth, body) };
         }
         throw error;
       }
