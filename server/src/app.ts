@@ -41,6 +41,7 @@ import { siteRoutes } from './modules/sites/routes.ts';
 import { createSitesService } from './modules/sites/service.ts';
 import { systemRoutes } from './modules/system/routes.ts';
 import { createSystemService } from './modules/system/service.ts';
+import { plannerRoutes } from './modules/planner/routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 
@@ -191,14 +192,14 @@ export async function buildApp(options: BuildAppOptions) {
       await api.register(jobRoutes, { jobs });
       await api.register(billingRoutes, { billing: createBillingService({ prisma }) });
       await api.register(promptRoutes, { prompts: createPromptService({ prisma }) });
-      await api.register(aiRunRoutes, {
-        runs: createAiRunsService({
-          prisma,
-          engine: aiEngineFor(config, prisma, options.box),
-          billing: createBillingService({ prisma }),
-          queue,
-        }),
+      const runs = createAiRunsService({
+        prisma,
+        engine: aiEngineFor(config, prisma, options.box),
+        billing: createBillingService({ prisma }),
+        queue,
       });
+      await api.register(aiRunRoutes, { runs });
+      await api.register(plannerRoutes, { prefix: '/planner', config, prisma, queue, jobs, runs });
       await api.register(aiRoutes, {
         registry: createModelRegistry({ prisma }),
         credentials: createCredentialsService({ prisma, box: options.box }),

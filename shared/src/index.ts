@@ -8,3 +8,7 @@ export * from './signing.ts';
 export * from './connection.ts';
 export * from './ai.ts';
 export * from './billing.ts';
+export * from './planner-import.ts';
+export * from './planner-keywords.ts';
+export * from './planner-clusters.ts';
+export * from './planner-ideas.ts';

@@ -77,6 +77,7 @@ export function aiFunctionJob(fn: TAiFunction, deps: AiJobDeps) {
               usage: { ...result.usage },
               credits: result.credits,
               model: result.model,
+              demo: result.demo,
             } as Prisma.InputJsonValue;
           },
           { progress: 80 },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TStartAiRunBody } from '@igny8/shared';
+import type { TAiFunction, TStartAiRunBody } from '@igny8/shared';
 import { AppError, errors } from '../errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { JobQueue } from '../jobs/queue.ts';
@@ -11,6 +11,27 @@ import { AiError } from './errors.ts';
 import { aiJobType } from './jobs.ts';
 
 class DuplicateRun extends Error {}
+
+export interface HeldJobRequest {
+  /** The job type to enqueue. */
+  type: string;
+  /** The ledger's operation name (usage reports group by it). */
+  operation: string;
+  siteId: string | null;
+  /** What the Idempotency-Key protects: the same key with another body is a conflict. */
+  body: unknown;
+  idempotencyKey?: string;
+  /** The most the job can cost; may throw 404/422 for bad input (called before anything is written). */
+  estimate: () => Promise<{ credits: number; model: string }>;
+  /** The job's payload, which must carry the hold id so the job can settle it. */
+  payload: (ids: { holdId: string; jobId: string }) => Record<string, unknown>;
+}
+
+export interface HeldJobStarted {
+  run: Awaited<ReturnType<JobQueue['enqueue']>>;
+  heldCredits: number;
+  model: string;
+}
 
 /** Canonical JSON (sorted keys), so the same body always hashes the same. */
 function canonical(value: unknown): string {
@@ -47,85 +68,98 @@ export function createAiRunsService(deps: {
     return { run, heldCredits: hold?.amount ?? 0 };
   }
 
-  /** The model a run uses: the function's default when it runs, as when it was first started. */
-  async function modelOf(auth: AuthContext, body: TStartAiRunBody): Promise<string> {
-    const estimate = await deps.engine.estimate(
-      { accountId: auth.accountId, siteId: body.siteId ?? null },
-      body.function,
-      body.input,
-    );
-    return `${estimate.model.provider}/${estimate.model.modelId}`;
+  /**
+   * Starts any job that spends credits: estimate, then hold and enqueue in one transaction. Planner and Writer jobs
+   * use this too, so every paid operation has the same 402, idempotency and refund behaviour.
+   */
+  async function startHeld(auth: AuthContext, requestId: string, request: HeldJobRequest): Promise<HeldJobStarted> {
+    const requestHash = createHash('sha256').update(canonical(request.body)).digest('hex');
+    if (request.idempotencyKey) {
+      const found = await existing(auth, request.type, request.idempotencyKey, requestHash);
+      if (found) return { ...found, model: (await request.estimate()).model };
+    }
+    const estimate = await request.estimate();
+    try {
+      const run = await deps.prisma.$transaction(async (tx) => {
+        const jobId = crypto.randomUUID();
+        const hold = await deps.billing.hold(tx, {
+          accountId: auth.accountId,
+          amount: estimate.credits,
+          operation: request.operation,
+          siteId: request.siteId,
+          jobRunId: jobId,
+        });
+        const run = await deps.queue.enqueue(tx, {
+          id: jobId,
+          type: request.type,
+          accountId: auth.accountId,
+          siteId: request.siteId,
+          requestId,
+          requestHash,
+          createdById: auth.userId,
+          ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+          payload: request.payload({ holdId: hold.id, jobId }),
+        });
+        // Another request with the same key committed first: undo this one's hold and answer with that job.
+        if (run.id !== jobId) throw new DuplicateRun();
+        return run;
+      });
+      return { run, heldCredits: estimate.credits, model: estimate.model };
+    } catch (error) {
+      if (request.idempotencyKey && (error instanceof DuplicateRun || isUniqueViolation(error))) {
+        const found = await existing(auth, request.type, request.idempotencyKey, requestHash);
+        if (found) return { ...found, model: estimate.model };
+      }
+      throw error;
+    }
+  }
+
+  /** The engine's estimate; an input the function refuses is a 422 naming the input. */
+  async function estimate(accountId: string, siteId: string | null, fn: TAiFunction, input: unknown) {
+    try {
+      const e = await deps.engine.estimate({ accountId, siteId }, fn, input);
+      return { credits: e.credits, model: `${e.model.provider}/${e.model.modelId}` };
+    } catch (error) {
+      if (error instanceof AiError) throw errors.validation([{ in: 'body', field: 'input', message: error.message }]);
+      throw error;
+    }
   }
 
   return {
+    startHeld,
+    estimate,
+
     async start(auth: AuthContext, requestId: string, body: TStartAiRunBody, idempotencyKey?: string) {
-      const type = aiJobType(body.function);
-      const requestHash = createHash('sha256').update(canonical(body)).digest('hex');
-      if (idempotencyKey) {
-        const found = await existing(auth, type, idempotencyKey, requestHash);
-        if (found) return { ...found, model: await modelOf(auth, body) };
-      }
-      if (
-        body.siteId &&
-        !(await deps.prisma.site.findFirst({ where: { id: body.siteId, accountId: auth.accountId } }))
-      ) {
-        throw errors.notFound('Site', body.siteId);
-      }
-      if (
-        body.sectorId &&
-        !(await deps.prisma.sector.findFirst({ where: { id: body.sectorId, accountId: auth.accountId } }))
-      ) {
-        throw errors.notFound('Sector', body.sectorId);
-      }
-      let estimate;
-      try {
-        estimate = await deps.engine.estimate(
-          { accountId: auth.accountId, siteId: body.siteId ?? null },
-          body.function,
-          body.input,
-        );
-      } catch (error) {
-        if (error instanceof AiError) throw errors.validation([{ in: 'body', field: 'input', message: error.message }]);
-        throw error;
-      }
-      try {
-        const run = await deps.prisma.$transaction(async (tx) => {
-          const jobId = crypto.randomUUID();
-          const hold = await deps.billing.hold(tx, {
-            accountId: auth.accountId,
-            amount: estimate.credits,
-            operation: body.function,
-            siteId: body.siteId ?? null,
-            jobRunId: jobId,
-          });
-          const run = await deps.queue.enqueue(tx, {
-            id: jobId,
-            type,
-            accountId: auth.accountId,
-            siteId: body.siteId ?? null,
-            requestId,
-            requestHash,
-            createdById: auth.userId,
-            ...(idempotencyKey ? { idempotencyKey } : {}),
-            payload: {
-              input: body.input,
-              siteId: body.siteId ?? null,
-              sectorId: body.sectorId ?? null,
-              holdId: hold.id,
-            },
-          });
-          // Another request with the same key committed first: undo this one's hold and answer with that job.
-          if (run.id !== jobId) throw new DuplicateRun();
-          return run;
-        });
-        return { run, heldCredits: estimate.credits, model: `${estimate.model.provider}/${estimate.model.modelId}` };
-      } catch (error) {
-        if (idempotencyKey && (error instanceof DuplicateRun || isUniqueViolation(error))) {
-          const found = await existing(auth, type, idempotencyKey, requestHash);
-          if (found) return { ...found, model: await modelOf(auth, body) };
-        }
-        throw error;
-      }
+      return startHeld(auth, requestId, {
+        type: aiJobType(body.function),
+        operation: body.function,
+        siteId: body.siteId ?? null,
+        body,
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+        estimate: async () => {
+          if (
+            body.siteId &&
+            !(await deps.prisma.site.findFirst({ where: { id: body.siteId, accountId: auth.accountId } }))
+          ) {
+            throw errors.notFound('Site', body.siteId);
+          }
+          if (
+            body.sectorId &&
+            !(await deps.prisma.sector.findFirst({ where: { id: body.sectorId, accountId: auth.accountId } }))
+          ) {
+            throw errors.notFound('Sector', body.sectorId);
+          }
+          return estimate(auth.accountId, body.siteId ?? null, body.function, body.input);
+        },
+        payload: ({ holdId }) => ({
+          input: body.input,
+          siteId: body.siteId ?? null,
+          sectorId: body.sectorId ?? null,
+          holdId,
+        }),
+      });
     },
   };
 }
+
+export type AiRunsService = ReturnType<typeof createAiRunsService>;

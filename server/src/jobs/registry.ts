@@ -2,6 +2,7 @@ import { accountExportJob } from '../modules/accounts/export-job.ts';
 import { siteHealthJob } from '../modules/connect/health-job.ts';
 import type { ConnectService } from '../modules/connect/service.ts';
 import { aiJobs, type AiJobDeps } from '../ai/jobs.ts';
+import { plannerJobs } from '../modules/planner/jobs.ts';
 import { JobRegistry } from './definition.ts';
 
 export interface JobServices {
@@ -11,5 +12,10 @@ export interface JobServices {
 
 /** Every job type the product runs. Modules add their definitions here. */
 export function productJobRegistry(services: JobServices): JobRegistry {
-  return new JobRegistry().register(accountExportJob, siteHealthJob(services.connect), ...aiJobs(services.ai));
+  return new JobRegistry().register(
+    accountExportJob,
+    siteHealthJob(services.connect),
+    ...aiJobs(services.ai),
+    ...plannerJobs({ ...services.ai, connect: services.connect }),
+  );
 }

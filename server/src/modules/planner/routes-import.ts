@@ -1,0 +1,7 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { PlannerRouteDeps } from './deps.ts';
+
+export const plannerImportRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = async (app, deps) => {
+  void app;
+  void deps;
+};

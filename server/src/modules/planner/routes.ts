@@ -1,0 +1,14 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { PlannerRouteDeps } from './deps.ts';
+import { plannerClustersRoutes } from './routes-clusters.ts';
+import { plannerIdeasRoutes } from './routes-ideas.ts';
+import { plannerImportRoutes } from './routes-import.ts';
+import { plannerKeywordsRoutes } from './routes-keywords.ts';
+
+/** Every /api/v1/planner route; each part of the planner registers its own plugin here. */
+export const plannerRoutes: FastifyPluginAsync<PlannerRouteDeps> = async (app, deps) => {
+  await app.register(plannerImportRoutes, deps);
+  await app.register(plannerKeywordsRoutes, deps);
+  await app.register(plannerClustersRoutes, deps);
+  await app.register(plannerIdeasRoutes, deps);
+};
