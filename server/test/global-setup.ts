@@ -1,7 +1,7 @@
 import { createBoss } from '../src/jobs/queue.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { seedModelRegistry } from '../src/modules/ai/seed.ts';
-import { TEMPLATE_DB, urlFor, withAdmin } from './helpers/postgres.ts';
+import { TEMPLATE_DB, TEST_DB_PATTERN, urlFor, withAdmin } from './helpers/postgres.ts';
 
 /**
  * Builds the template database once per run: migrations applied and pg-boss installed, so each test file clones
@@ -22,8 +22,9 @@ export default async function setup() {
   // Orphans of interrupted runs (test databases are normally dropped by their files).
   await withAdmin(async (c) => {
     const { rows } = await c.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'igny8\\_t\\_%' AND datname NOT IN
+      `SELECT datname FROM pg_database WHERE datname ~ $1 AND datname NOT IN
         (SELECT DISTINCT datname FROM pg_stat_activity WHERE datname IS NOT NULL)`,
+      [TEST_DB_PATTERN],
     );
     for (const row of rows) await c.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
   });
