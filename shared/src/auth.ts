@@ -18,6 +18,8 @@ export const API_KEY_SCOPES = [
   'jobs:write',
   'members:read',
   'members:write',
+  'planner:read',
+  'planner:write',
 ] as const;
 export const ZApiKeyScope = z.enum(API_KEY_SCOPES);
 export type TApiKeyScope = z.infer<typeof ZApiKeyScope>;
