@@ -4,7 +4,7 @@ import { AI_FUNCTIONS, type TAiFunction } from '@igny8/shared';
 import { z } from 'zod';
 import type { JobDefinition } from '../jobs/definition.ts';
 import { defineJob } from '../jobs/definition.ts';
-import { PermanentJobError } from '../jobs/errors.ts';
+import { JobCancelledError, PermanentJobError } from '../jobs/errors.ts';
 import type { BillingService } from '../modules/billing/service.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { AiEngine } from './engine.ts';
@@ -83,6 +83,8 @@ export function aiFunctionJob(fn: TAiFunction, deps: AiJobDeps) {
           { progress: 80 },
         )) as unknown as Generated;
       } catch (error) {
+        // The request was dropped because the job was cancelled: end as cancelled (the hold is released), not failed.
+        if (error instanceof AiError && error.kind === 'cancelled') throw new JobCancelledError();
         if (error instanceof AiError && !error.retryable)
           throw new PermanentJobError(`AI_${error.kind.toUpperCase()}`, error.message);
         throw error;

@@ -145,6 +145,32 @@ describe('AI runs on a worker process', () => {
     expect(entries.reduce((sum, e) => sum + e.amount, 0)).toBe(10_000 - done.result.credits);
   });
 
+  it('cancelling a running generation hangs up on the provider and gives the whole hold back', async () => {
+    const member = await account(10_000);
+    // The provider takes 60 s to answer: the job is mid-call when it is cancelled.
+    fake.setKnobs({ latencyMs: 60_000 });
+    const res = await start(member, { function: 'auto_cluster', input: CLUSTER_INPUT });
+    const { jobId } = res.json().data;
+    const call = await eventually(async () => fake.requests.find((r) => r.path === '/v1/chat/completions'), 30_000);
+    expect((await job(member, jobId)).status).toBe('running');
+    const cancelledAt = Date.now();
+    const cancel = await t.app.inject({ method: 'POST', url: `/api/v1/jobs/${jobId}/cancel`, headers: member.headers });
+    expect(cancel.statusCode).toBeLessThan(300);
+    const ended = await eventually(async () => {
+      const j = await job(member, jobId);
+      return j.status === 'cancelled' ? j : undefined;
+    }, 15_000);
+    expect(ended.status).toBe('cancelled');
+    // The request was dropped within the cancellation poll (2 s) plus slack, not after the provider's 60 s.
+    await eventually(async () => call.abortedAt, 10_000);
+    expect(call.abortedAt! - cancelledAt).toBeLessThan(5_000);
+    expect(call.status).toBeUndefined();
+    expect(fake.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1);
+    expect(await billing().balance(member.accountId)).toBe(10_000);
+    const calls = await t.db.prisma.aiCall.findMany({ where: { jobRunId: jobId } });
+    expect(calls.map((c) => c.errorCode)).toEqual(['cancelled']);
+  });
+
   it('a quota error fails the job with a clear message and releases the hold', async () => {
     const member = await account(10_000);
     fake.setKnobs({ failNext: [{ kind: 'quota' }] });

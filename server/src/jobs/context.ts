@@ -96,8 +96,13 @@ export class JobContext {
   ): Promise<T> {
     const done = this.#steps.find((s) => s.name === name);
     if (done) return done.output as T;
-    await this.throwIfCancelled();
-    await this.#prisma.jobRun.updateMany({ where: { id: this.jobId }, data: { currentStep: name } });
+    if (this.signal.aborted) throw new JobCancelledError();
+    // One round trip: record the step as current unless the job was cancelled meanwhile.
+    const marked = await this.#prisma.jobRun.updateMany({
+      where: { id: this.jobId, cancelRequestedAt: null },
+      data: { currentStep: name },
+    });
+    if (marked.count === 0) throw new JobCancelledError();
     const output = await fn();
     const stored: StoredStep = {
       name,

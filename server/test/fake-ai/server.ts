@@ -29,6 +29,8 @@ export interface FakeAiRequest {
   stream: boolean;
   /** Status answered (200 for streams); undefined while pending or when the connection was dropped on purpose. */
   status?: number;
+  /** Date.now() when the client hung up before the answer was complete (a cancelled or timed-out call). */
+  abortedAt?: number;
 }
 
 export interface FakeAi {
@@ -94,6 +96,9 @@ export async function startFakeAi(options: { port?: number; host?: string } = {}
       stream: streaming,
     };
     requests.push(entry);
+    res.on('close', () => {
+      if (!res.writableFinished) entry.abortedAt = Date.now();
+    });
     const idHeader = { [provider.requestIdHeader]: `req_${randomId()}` };
     const send = (reply: Reply, headers: Record<string, string> = {}) => {
       entry.status = reply.kind === 'sse' ? 200 : reply.status;

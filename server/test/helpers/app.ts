@@ -43,7 +43,11 @@ export async function createTestApp(
     DATABASE_POOL_SIZE: '4',
     ...env,
   });
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, poolSize: 4 });
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.dataDir,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
   const boss = createBoss(db, { poolSize: 2 });
   // Tests that stop the database see connection errors here; the app must survive them as in production.
   boss.on('error', () => {});
