@@ -198,7 +198,7 @@ export async function buildApp(options: BuildAppOptions) {
         billing: createBillingService({ prisma }),
         queue,
       });
-      await api.register(aiRunRoutes, { runs });
+      await api.register(aiRunRoutes, { runs, prisma });
       await api.register(plannerRoutes, { prefix: '/planner', config, prisma, queue, jobs, runs });
       await api.register(aiRoutes, {
         registry: createModelRegistry({ prisma }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZPageQuery } from './envelope.ts';
 
 export const AI_PROVIDERS = ['openai', 'anthropic', 'openai_compatible'] as const;
 export const ZAiProvider = z.enum(AI_PROVIDERS);
@@ -117,4 +118,30 @@ export const ZAiRunAccepted = z.object({
   /** Credits set aside for the run; what it does not use is given back. */
   heldCredits: z.number().int(),
   model: z.string(),
+});
+
+/** One provider request (each attempt is one record); no prompt or output text is kept. */
+export const ZAiCall = z.object({
+  id: z.uuid(),
+  jobId: z.uuid().nullable(),
+  siteId: z.uuid().nullable(),
+  function: ZAiFunction,
+  provider: ZAiProvider,
+  model: z.string(),
+  attempt: z.number().int(),
+  status: z.enum(['ok', 'error']),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  images: z.number().int(),
+  /** The provider's price for this call in US dollars (before our markup). */
+  costUsd: z.number(),
+  latencyMs: z.number().int(),
+  /** The error kind when status is error: rate_limited, quota_exhausted, timeout, cancelled, ... */
+  errorCode: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TAiCall = z.infer<typeof ZAiCall>;
+export const ZAiCallsQuery = ZPageQuery.extend({
+  jobId: z.uuid({ message: 'must be a job id (UUID)' }).optional(),
+  function: ZAiFunction.optional(),
 });

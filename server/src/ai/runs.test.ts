@@ -143,6 +143,32 @@ describe('AI runs on a worker process', () => {
       used < heldCredits ? ['grant', 'hold', 'capture', 'release'] : ['grant', 'hold', 'capture'],
     );
     expect(entries.reduce((sum, e) => sum + e.amount, 0)).toBe(10_000 - done.result.credits);
+
+    // The provider call is on record with the usage the job reported; another account does not see it.
+    const calls = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/ai/calls?jobId=${jobId}`,
+      headers: member.headers,
+    });
+    expect(calls.statusCode).toBe(200);
+    const [call, ...more] = calls.json().data.items;
+    expect(more).toEqual([]);
+    expect(call).toMatchObject({
+      jobId,
+      function: 'auto_cluster',
+      provider: 'openai',
+      status: 'ok',
+      inputTokens: done.result.usage.inputTokens,
+      outputTokens: done.result.usage.outputTokens,
+    });
+    expect(call.costUsd).toBeGreaterThan(0);
+    const stranger = await registerOwner(t.app);
+    const theirs = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/ai/calls?jobId=${jobId}`,
+      headers: stranger.headers,
+    });
+    expect(theirs.json().data.items).toEqual([]);
   });
 
   it('cancelling a running generation hangs up on the provider and gives the whole hold back', async () => {
