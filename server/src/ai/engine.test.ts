@@ -210,3 +210,31 @@ describe('configuration problems', () => {
     expect(fake.requests).toHaveLength(0);
   });
 });
+
+describe('embeddings', () => {
+  it('finds the cheapest usable embedding model, embeds in batches, and records each call', async () => {
+    const model = await engine.embeddingModel(owner.accountId);
+    expect(model).toMatchObject({ provider: 'openai', modelId: 'text-embedding-3-small', kind: 'embedding' });
+    const texts = Array.from({ length: 300 }, (_, i) => `running shoes variant ${i}`);
+    const result = await engine.embed({ accountId: owner.accountId, siteId }, 'auto_cluster', model!, texts);
+    expect(result.vectors).toHaveLength(300);
+    expect(new Set(result.vectors.map((v) => v.length)).size).toBe(1);
+    // Two requests (256 + 44 texts), both recorded with their tokens.
+    expect(fake.requests.filter((r) => r.path === '/v1/embeddings')).toHaveLength(2);
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
+    expect(result.credits).toBeLessThanOrEqual(engine.estimateEmbedding(model!, texts));
+    const calls = await t.db.prisma.aiCall.findMany({
+      where: { accountId: owner.accountId, model: 'text-embedding-3-small' },
+    });
+    expect(calls).toHaveLength(2);
+    expect(calls.reduce((sum, c) => sum + c.inputTokens, 0)).toBe(result.usage.inputTokens);
+    // The same text always embeds to the same vector.
+    const again = await engine.embed({ accountId: owner.accountId }, 'auto_cluster', model!, [texts[0]!]);
+    expect(again.vectors[0]).toEqual(result.vectors[0]);
+  });
+
+  it('is null without a key for any embedding provider', async () => {
+    const stranger = await registerOwner(t.app);
+    expect(await engine.embeddingModel(stranger.accountId)).toBeNull();
+  });
+});
