@@ -10,6 +10,13 @@ import {
   type KeyPair,
 } from '@igny8/shared';
 
+export interface WpPost {
+  id: number;
+  title: string;
+  slug: string;
+  status?: string;
+}
+
 /**
  * A stand-in for the WordPress plugin at its network boundary, for server tests that do not need a real WordPress:
  * it answers the handshake callback and verifies the server's signatures with the shared module. The real plugin is
@@ -24,6 +31,8 @@ export class FakeSite {
   siteId: string | undefined;
   /** Every request received, with whether its server signature verified. */
   readonly received: { method: string; path: string; body: string; signed: boolean }[] = [];
+  /** What GET /wp-json/wp/v2/posts and /pages list (as the publishing user), 100 per page with X-WP-TotalPages. */
+  readonly wp: { posts: WpPost[]; pages: WpPost[] } = { posts: [], pages: [] };
   #server: Server | undefined;
   url = '';
 
@@ -41,6 +50,34 @@ export class FakeSite {
           this.received.push({ method: 'POST', path, body, signed: false });
           const ok = JSON.parse(body).secret1 === this.secret1;
           return ok ? send(200, { secret2: this.secret2 }) : send(403, { code: 'igny8_verify_failed' });
+        }
+        const wpList = /^\/wp-json\/wp\/v2\/(posts|pages)(\?.*)?$/.exec(path);
+        if (wpList && req.method === 'GET') {
+          this.received.push({ method: 'GET', path, body, signed: false });
+          const expected = `Basic ${Buffer.from('igny8-publisher:abcd efgh ijkl mnop qrst uvwx').toString('base64')}`;
+          if (req.headers.authorization !== expected) return send(401, { code: 'rest_not_logged_in' });
+          const query = new URLSearchParams(wpList[2] ?? '');
+          const perPage = Number(query.get('per_page') ?? 10);
+          const page = Number(query.get('page') ?? 1);
+          const all = this.wp[wpList[1] as 'posts' | 'pages'];
+          const totalPages = Math.max(1, Math.ceil(all.length / perPage));
+          if (page > totalPages) return send(400, { code: 'rest_post_invalid_page_number' });
+          res.writeHead(200, {
+            'content-type': 'application/json',
+            'x-wp-total': String(all.length),
+            'x-wp-totalpages': String(totalPages),
+          });
+          return res.end(
+            JSON.stringify(
+              all.slice((page - 1) * perPage, page * perPage).map((p) => ({
+                id: p.id,
+                title: { raw: p.title, rendered: p.title },
+                slug: p.slug,
+                link: `${this.url}/${p.slug}/`,
+                status: p.status ?? 'publish',
+              })),
+            ),
+          );
         }
         let signed = false;
         try {

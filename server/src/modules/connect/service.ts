@@ -444,6 +444,37 @@ export function createConnectService(deps: ConnectServiceDeps) {
       }
       return { postId: res.data.id, link: res.data.link ?? null, status: res.data.status ?? 'draft' };
     },
+
+    /**
+     * One page (100 per page) of the site's posts or pages through WordPress's REST API as the publishing user, in
+     * any status; `totalPages` is WordPress's X-WP-TotalPages. The planner syncs titles and slugs with it.
+     */
+    async listPostsPage(accountId: string, siteId: string, type: 'posts' | 'pages', page: number) {
+      const connection = await prisma.siteConnection.findFirst({
+        where: { siteId, accountId },
+        include: { site: true },
+      });
+      if (!connection) throw errors.notFound('Site', siteId);
+      // With plain permalinks the REST base is "/?rest_route=/": the query then continues with "&".
+      const q = connection.restUrl.includes('?') ? '&' : '?';
+      const res = await siteClient.asPublisher<unknown>(
+        endpointOf(requireConnected(connection)),
+        'GET',
+        `wp/v2/${type}${q}context=edit&status=any&per_page=100&page=${page}&orderby=id&order=asc&_fields=id,title,slug,link,status`,
+      );
+      if (res.status !== 200 || !Array.isArray(res.data)) {
+        const message = (res.data as { message?: unknown } | null)?.message;
+        throw new AppError(
+          'SITE_UNREACHABLE',
+          `WordPress refused to list the site's ${type} (HTTP ${res.status})${typeof message === 'string' ? `: ${message}` : ''}.`,
+        );
+      }
+      const totalPages = Number(res.headers['x-wp-totalpages'] ?? '1');
+      return {
+        items: res.data as unknown[],
+        totalPages: Number.isFinite(totalPages) && totalPages > 0 ? totalPages : 1,
+      };
+    },
   };
 }
 

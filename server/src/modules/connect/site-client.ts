@@ -17,6 +17,8 @@ export interface SiteEndpoint {
 export interface SiteResponse<T> {
   status: number;
   data: T;
+  /** Lower-case names (e.g. WordPress's x-wp-totalpages). */
+  headers: Record<string, string>;
 }
 
 /** A REST route URL under the site's REST base, which may be "/wp-json/" or "/?rest_route=/". */
@@ -75,7 +77,7 @@ export function createSiteClient(deps: { box: SecretBox; outbound: OutboundOptio
           },
           deps.outbound,
         );
-        return { status: res.status, data: parseJson(res.body) as T };
+        return { status: res.status, data: parseJson(res.body) as T, headers: res.headers };
       } catch (error) {
         throw unreachable(site.siteUrl, error);
       }
@@ -109,7 +111,7 @@ export function createSiteClient(deps: { box: SecretBox; outbound: OutboundOptio
           },
           deps.outbound,
         );
-        return { status: res.status, data: parseJson(res.body) as T };
+        return { status: res.status, data: parseJson(res.body) as T, headers: res.headers };
       } catch (error) {
         throw unreachable(site.siteUrl, error);
       }
@@ -129,7 +131,7 @@ export function createSiteClient(deps: { box: SecretBox; outbound: OutboundOptio
           },
           deps.outbound,
         );
-        return { status: res.status, data: (parseJson(res.body) ?? {}) as { secret2?: string } };
+        return { status: res.status, data: (parseJson(res.body) ?? {}) as { secret2?: string }, headers: res.headers };
       } catch (error) {
         throw unreachable(siteUrl, error);
       }
