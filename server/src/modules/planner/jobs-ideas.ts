@@ -1,7 +1,146 @@
+import { AiError } from '../../ai/errors.ts';
+import type { ContentType, Prisma } from '../../generated/prisma/client.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
+import { defineJob } from '../../jobs/definition.ts';
+import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
 import type { PlannerJobDeps } from './deps.ts';
+import { GENERATE_IDEAS_JOB, ZGenerateIdeasPayload } from './ideas-service.ts';
+
+interface GeneratedIdea {
+  title: string;
+  angle: string;
+  contentType: 'how-to' | 'listicle' | 'guide' | 'comparison' | 'review';
+  outline: { level: 'h2' | 'h3'; heading: string }[];
+  primaryKeyword: string;
+  secondaryKeywords: string[];
+  intent: 'informational' | 'commercial' | 'transactional' | 'navigational';
+  targetWords: number;
+}
+
+interface Generated {
+  ideas: GeneratedIdea[];
+  usage: Record<string, number>;
+  credits: number;
+  model: string;
+  demo: boolean;
+}
+
+const CONTENT_TYPE: Record<GeneratedIdea['contentType'], ContentType> = {
+  'how-to': 'how_to',
+  listicle: 'listicle',
+  guide: 'guide',
+  comparison: 'comparison',
+  review: 'review',
+};
+
+/**
+ * Generates ideas for a cluster: the provider call, the writing of the ideas and the settlement of the credit hold
+ * are separate steps, so a retry neither pays twice nor writes the ideas twice. A run that fails for good, or is
+ * cancelled, gives the whole hold back.
+ */
+export function generateIdeasJob(deps: PlannerJobDeps) {
+  return defineJob({
+    type: GENERATE_IDEAS_JOB,
+    payload: ZGenerateIdeasPayload,
+    retryLimit: 2,
+    retryDelay: 5,
+    heartbeatSeconds: 30,
+    handler: async (ctx, payload) => {
+      const watch = ctx.watchCancellation();
+      let generated: Generated;
+      try {
+        generated = (await ctx.step(
+          'generate',
+          async () => {
+            const result = await deps.engine.run<{ ideas: GeneratedIdea[] }>(
+              {
+                accountId: ctx.accountId,
+                siteId: payload.siteId,
+                sectorId: payload.sectorId,
+                jobRunId: ctx.jobId,
+                signal: watch.signal,
+              },
+              'generate_ideas',
+              payload.input,
+            );
+            return {
+              ideas: result.output.ideas,
+              usage: { ...result.usage },
+              credits: result.credits,
+              model: result.model,
+              demo: result.demo,
+            } as unknown as Prisma.InputJsonValue;
+          },
+          { progress: 70 },
+        )) as unknown as Generated;
+      } catch (error) {
+        if (error instanceof AiError && error.kind === 'cancelled') throw new JobCancelledError();
+        if (error instanceof AiError && !error.retryable)
+          throw new PermanentJobError(`AI_${error.kind.toUpperCase()}`, error.message);
+        throw error;
+      } finally {
+        watch.stop();
+      }
+
+      const ideaIds = await ctx.transactionalStep(
+        'store',
+        async (tx) => {
+          // The cluster may have been deleted while the model was writing: keep the ideas, without a cluster.
+          const cluster = await tx.keywordCluster.findFirst({
+            where: { id: payload.clusterId, accountId: ctx.accountId },
+            select: { id: true },
+          });
+          const rows = await tx.contentIdea.createManyAndReturn({
+            data: generated.ideas.map((idea) => ({
+              accountId: ctx.accountId,
+              siteId: payload.siteId,
+              sectorId: payload.sectorId,
+              clusterId: cluster?.id ?? null,
+              title: idea.title,
+              angle: idea.angle,
+              contentType: CONTENT_TYPE[idea.contentType] ?? 'guide',
+              outline: idea.outline,
+              primaryKeyword: idea.primaryKeyword,
+              secondaryKeywords: idea.secondaryKeywords,
+              intent: idea.intent,
+              targetWordCount: Math.min(6000, Math.max(300, Math.round(idea.targetWords))),
+              jobRunId: ctx.jobId,
+              demo: generated.demo,
+            })),
+            select: { id: true },
+          });
+          return rows.map((r) => r.id);
+        },
+        { progress: 90 },
+      );
+
+      await ctx.step(
+        'settle',
+        async () => {
+          await deps.billing.settle(payload.holdId, {
+            captured: generated.credits,
+            model: generated.model,
+            usage: generated.usage,
+          });
+        },
+        { progress: 100 },
+      );
+      return {
+        clusterId: payload.clusterId,
+        ideaIds,
+        credits: generated.credits,
+        model: generated.model,
+        // Demo output is filler from a stand-in provider: show it as such.
+        demo: generated.demo,
+      };
+    },
+    onFailure: async ({ jobId }) => {
+      const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: jobId } });
+      if (hold) await deps.billing.release(hold.id);
+    },
+  });
+}
 
 export function plannerIdeasJobs(deps: PlannerJobDeps): JobDefinition[] {
-  void deps;
-  return [];
+  return [generateIdeasJob(deps) as unknown as JobDefinition];
 }
