@@ -65,6 +65,8 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Largest keyword file the planner imports (uploads stream to the database in chunks; larger ones get 413). */
+  PLANNER_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(209_715_200),
   /** "all" runs API and worker in one process (npm start); "api" serves HTTP only. */
   IGNY8_ROLE: z.enum(['all', 'api']).default('all'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),

@@ -1,7 +1,68 @@
-import type { JobDefinition } from '../../jobs/definition.ts';
+import { z } from 'zod';
+import { defineJob, type JobDefinition } from '../../jobs/definition.ts';
+import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
 import type { PlannerJobDeps } from './deps.ts';
+import { runImport, type ImportHooks } from './import/run.ts';
+import { KEYWORD_IMPORT_JOB } from './import/service.ts';
 
-export function plannerImportJobs(deps: PlannerJobDeps): JobDefinition[] {
-  void deps;
-  return [];
+const RETRY_LIMIT = 2;
+
+/**
+ * planner.keyword_import: reads an uploaded keyword file into the sector's keywords (free: no credits). The import
+ * is all or nothing (see runImport), so retries after a crash or a database hiccup start clean and never double
+ * anything. The import row follows the job: importing, succeeded, or failed with the reason.
+ */
+export function plannerImportJobs(deps: Pick<PlannerJobDeps, 'prisma'>, hooks: ImportHooks = {}): JobDefinition[] {
+  const { prisma } = deps;
+
+  async function markFailed(where: { id?: string; jobRunId?: string }, code: string, message: string) {
+    await prisma.keywordImport.updateMany({
+      where: { ...where, status: { notIn: ['succeeded', 'failed'] } },
+      data: { status: 'failed', error: { code, message }, finishedAt: new Date() },
+    });
+    const rows = await prisma.keywordImport.findMany({ where: { ...where, status: 'failed' }, select: { id: true } });
+    await prisma.keywordImportChunk.deleteMany({ where: { importId: { in: rows.map((r) => r.id) } } });
+  }
+
+  return [
+    defineJob({
+      type: KEYWORD_IMPORT_JOB,
+      payload: z.object({ importId: z.uuid() }),
+      retryLimit: RETRY_LIMIT,
+      retryDelay: 3,
+      retryDelayMax: 60,
+      expireInSeconds: 2 * 3_600,
+      handler: async (ctx, payload) => {
+        try {
+          return await runImport(ctx, prisma, payload.importId, hooks);
+        } catch (error) {
+          if (error instanceof JobCancelledError) throw error;
+          const permanent = error instanceof PermanentJobError;
+          const last = permanent || ctx.attempt > RETRY_LIMIT;
+          const message = permanent
+            ? error.message
+            : 'The import failed and nothing was imported' +
+              (last ? '; upload the file again.' : '; it is being retried.') +
+              ` (${error instanceof Error ? error.message.slice(0, 300) : String(error)})`;
+          if (last) {
+            await markFailed({ id: payload.importId }, permanent ? error.code : 'IMPORT_FAILED', message);
+          } else {
+            await prisma.keywordImport.updateMany({
+              where: { id: payload.importId, status: { notIn: ['succeeded', 'failed'] } },
+              data: { status: 'queued', error: { code: 'IMPORT_RETRYING', message } },
+            });
+          }
+          throw error;
+        }
+      },
+      // Cancelled (queued or running) or failed for good: the import shows why and its chunks go.
+      onFailure: async ({ jobId }) => {
+        await markFailed(
+          { jobRunId: jobId },
+          'IMPORT_CANCELLED',
+          'The import was cancelled or stopped before it finished; nothing was imported. Upload the file again to import it.',
+        );
+      },
+    }),
+  ];
 }

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import pino from 'pino';
+import type { TestContext } from '../../../../test/helpers/app.ts';
+import { eventually } from '../../../../test/helpers/processes.ts';
+import type { Member } from '../../../../test/helpers/users.ts';
+import { JobRegistry } from '../../../jobs/definition.ts';
+import { JobWorker } from '../../../jobs/worker.ts';
+import { plannerImportJobs } from '../jobs-import.ts';
+import type { ImportHooks } from './run.ts';
+
+/** Test-only helpers for the import tests (not imported by the product). */
+
+export const FIXTURES = path.resolve(import.meta.dirname, '../../../../test/fixtures/planner/import');
+export const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
+
+export const BOUNDARY = '----igny8-test-boundary-7MA4YWxkTrZu0gW';
+
+function fieldPart(name: string, value: string): string {
+  return `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+}
+
+/** A multipart/form-data body: the fields, then the file (bytes or a stream of bytes). */
+export function multipartBody(
+  fields: Record<string, string>,
+  file: Buffer | AsyncIterable<Buffer>,
+  fileName = 'keywords.csv',
+): Readable {
+  const head = Buffer.from(
+    Object.entries(fields)
+      .map(([k, v]) => fieldPart(k, v))
+      .join('') +
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\n` +
+      'Content-Type: text/csv\r\n\r\n',
+  );
+  const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
+  return Readable.from(
+    (async function* () {
+      yield head;
+      if (Buffer.isBuffer(file)) yield file;
+      else for await (const piece of file) yield piece;
+      yield tail;
+    })(),
+  );
+}
+
+export interface Place {
+  member: Member;
+  siteId: string;
+  sectorId: string;
+}
+
+export async function createPlace(t: TestContext, member: Member, name = 'Shoes'): Promise<Place> {
+  const site = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/sites',
+    headers: member.headers,
+    payload: { name: `${name} blog`, url: `https://${name.toLowerCase()}-${Date.now()}-${Math.random()}.example.com` },
+  });
+  if (site.statusCode !== 201) throw new Error(`site: ${site.statusCode} ${site.body}`);
+  const siteId = site.json().data.id;
+  const sector = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/sites/${siteId}/sectors`,
+    headers: member.headers,
+    payload: { name },
+  });
+  if (sector.statusCode !== 201) throw new Error(`sector: ${sector.statusCode} ${sector.body}`);
+  return { member, siteId, sectorId: sector.json().data.id };
+}
+
+export function upload(
+  t: TestContext,
+  place: Place,
+  file: Buffer | AsyncIterable<Buffer>,
+  options: { fileName?: string; fields?: Record<string, string>; member?: Member } = {},
+) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/planner/keywords/import',
+    headers: {
+      ...(options.member ?? place.member).headers,
+      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+    },
+    payload: multipartBody(
+      { siteId: place.siteId, sectorId: place.sectorId, ...options.fields },
+      file,
+      options.fileName,
+    ),
+  });
+}
+
+export async function getImport(t: TestContext, member: Member, importId: string) {
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/api/v1/planner/imports/${importId}`,
+    headers: member.headers,
+  });
+  return res.json().data;
+}
+
+/** Polls the import until it has finished (succeeded or failed). */
+export function finished(t: TestContext, member: Member, importId: string, timeoutMs = 60_000) {
+  return eventually(
+    async () => {
+      const imp = await getImport(t, member, importId);
+      return imp.status === 'succeeded' || imp.status === 'failed' ? imp : undefined;
+    },
+    timeoutMs,
+    50,
+  );
+}
+
+/** A real JobWorker running the import job type, with test hooks that the test can change at any time. */
+export async function startImportWorker(t: TestContext, hooks: { current: ImportHooks }) {
+  const registry = new JobRegistry().register(
+    ...plannerImportJobs(
+      { prisma: t.db.prisma },
+      { afterBatch: async (batch, attempt) => hooks.current.afterBatch?.(batch, attempt) },
+    ),
+  );
+  const worker = new JobWorker(t.queue.boss, t.db.prisma, registry, pino({ level: 'silent' }), {
+    concurrency: 2,
+    pollingIntervalSeconds: 0.5,
+  });
+  await worker.start();
+  return worker;
+}
+
+/** Semrush-layout rows made on the fly: keyword i has volume i, difficulty i % 101. */
+export async function* semrushRows(rows: number, startAt = 0): AsyncGenerator<Buffer> {
+  yield Buffer.from(
+    'Keyword,Intent,Volume,Trend,Keyword Difficulty,CPC (USD),Competitive Density,SERP Features,Number of Results\n',
+  );
+  const perChunk = 2_000;
+  for (let i = startAt; i < startAt + rows; i += perChunk) {
+    let text = '';
+    for (let j = i; j < Math.min(startAt + rows, i + perChunk); j++) {
+      text += `keyword number ${j},Informational,${j},"0.5,0.6,0.7",${j % 101},0.${j % 100},0.5,"Sitelinks, Video",${j * 3}\n`;
+    }
+    yield Buffer.from(text);
+  }
+}
