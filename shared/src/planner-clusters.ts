@@ -1,4 +1,147 @@
 import { z } from 'zod';
+import { ZPageQuery } from './envelope.ts';
 
-/** Contract of the planner's clusters routes. */
-export const PLANNER_CLUSTERS_CONTRACT = z.literal('planner-clusters');
+/** Contract of the planner's clusters: running clustering (local or AI), listing, and manual edits. */
+
+const uuid = (what: string) => z.uuid({ message: `must be a ${what} id (UUID)` });
+const intent = z.enum(['informational', 'commercial', 'transactional', 'navigational']);
+
+export const CLUSTER_METHODS = ['lexical', 'embedding', 'ai', 'manual'] as const;
+export const ZClusterMethod = z.enum(CLUSTER_METHODS);
+export type TClusterMethod = z.infer<typeof ZClusterMethod>;
+
+/** Most keywords one clustering run takes; a sector with more is clustered in several runs. */
+export const MAX_CLUSTER_RUN_KEYWORDS = 200_000;
+/** Most keywords the AI method takes in one run (it is paid per batch of `batchSize`). */
+export const MAX_AI_CLUSTER_RUN_KEYWORDS = 10_000;
+
+export const ZClusterRunOptions = z.strictObject({
+  /** Lexical: share (0.3-1) of the seed keyword's weighted words a keyword must share to join. Default 0.65. */
+  seedCoverage: z.number().min(0.3).max(1).optional(),
+  /** Lexical: share (0-1) of a keyword's own weighted words that must be shared with the seed. Default 0.4. */
+  keywordCoverage: z.number().min(0).max(1).optional(),
+  /** Groups smaller than this are not made; their keywords stay unclustered (status new). Default 1. */
+  minClusterSize: z.number().int().min(1).max(1000).optional(),
+  /** AI: keywords sent per call (the function takes at most 500). Default 300. */
+  batchSize: z.number().int().min(2).max(500).optional(),
+  /** AI: most clusters the model may make per batch. Default 20. */
+  maxClusters: z.number().int().min(1).max(100).optional(),
+});
+export type TClusterRunOptions = z.infer<typeof ZClusterRunOptions>;
+
+export const ZRunClustersBody = z.strictObject({
+  siteId: uuid('site'),
+  sectorId: uuid('sector'),
+  /** lexical: local and free; ai: the auto_cluster AI function, paid in credits. */
+  method: z.enum(['lexical', 'ai']),
+  /** Which keywords of the sector; default: the sector's keywords in no cluster with status new. */
+  keywordIds: z.array(uuid('keyword')).min(1).max(20_000).optional(),
+  options: ZClusterRunOptions.optional(),
+});
+export type TRunClustersBody = z.infer<typeof ZRunClustersBody>;
+
+export const ZClusterRunAccepted = z.object({
+  jobId: z.uuid(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  pollUrl: z.string(),
+  /** How many keywords the run will cluster. */
+  keywordCount: z.number().int(),
+  /** AI runs: credits set aside (what is not used is given back) and the model; 0 and null for lexical runs. */
+  heldCredits: z.number().int(),
+  model: z.string().nullable(),
+});
+export type TClusterRunAccepted = z.infer<typeof ZClusterRunAccepted>;
+
+/** What a finished clustering job returns as its result. */
+export const ZClusterRunResult = z.object({
+  method: z.enum(['lexical', 'ai']),
+  clusterCount: z.number().int(),
+  clusteredKeywords: z.number().int(),
+  /** Keywords left out: too small a group (lexical), or dropped by the model (ai). */
+  unclusteredKeywords: z.number().int(),
+  /** AI: keyword texts the model returned that were not in the batch (ignored). */
+  inventedKeywords: z.array(z.string()),
+  /** Keywords that changed (moved, deleted or clustered elsewhere) while the run was going, left as they were. */
+  skippedKeywords: z.number().int(),
+  cannibalizing: z.number().int(),
+  credits: z.number().int(),
+  demo: z.boolean(),
+});
+export type TClusterRunResult = z.infer<typeof ZClusterRunResult>;
+
+export const CLUSTER_SORTS = ['volume', 'keywords', 'name', 'newest'] as const;
+export const ZClusterSort = z.enum(CLUSTER_SORTS);
+
+export const ZClustersQuery = ZPageQuery.extend({
+  siteId: uuid('site'),
+  sectorId: uuid('sector').optional(),
+  /** volume: total volume, highest first; keywords: most keywords first; name: A-Z; newest: newest first. */
+  sort: ZClusterSort.default('volume'),
+});
+export type TClustersQuery = z.infer<typeof ZClustersQuery>;
+
+export const ZClusterParams = z.object({ clusterId: uuid('cluster') });
+
+export const ZClusterCannibalization = z.object({
+  wpPostId: z.number().int(),
+  title: z.string(),
+  slug: z.string(),
+  url: z.string().nullable(),
+});
+
+export const ZCluster = z.object({
+  id: z.uuid(),
+  siteId: z.uuid(),
+  sectorId: z.uuid(),
+  name: z.string(),
+  method: ZClusterMethod,
+  keywordCount: z.number().int(),
+  totalVolume: z.number().int(),
+  avgDifficulty: z.number().nullable(),
+  dominantIntent: intent.nullable(),
+  mainKeyword: z.object({ id: z.uuid(), keyword: z.string(), volume: z.number().int().nullable() }).nullable(),
+  /** A post already on the site that targets the main keyword: another article would compete with it. */
+  cannibalizes: ZClusterCannibalization.nullable(),
+  /** Made by the demo AI endpoint, not a real model. */
+  demo: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TCluster = z.infer<typeof ZCluster>;
+
+export const ZClusterKeyword = z.object({
+  id: z.uuid(),
+  keyword: z.string(),
+  volume: z.number().int().nullable(),
+  difficulty: z.number().int().nullable(),
+  cpc: z.number().nullable(),
+  intent,
+  status: z.enum(['new', 'clustered', 'queued', 'used', 'ignored']),
+});
+
+/** A cluster with its first 500 keywords by volume (keywordCount tells how many there are in all). */
+export const ZClusterDetail = ZCluster.extend({ keywords: z.array(ZClusterKeyword) });
+export type TClusterDetail = z.infer<typeof ZClusterDetail>;
+
+const clusterName = z.string().trim().min(1, { message: 'must not be empty' }).max(200);
+
+export const ZRenameClusterBody = z.strictObject({ name: clusterName });
+
+export const ZMergeClustersBody = z.strictObject({
+  /** Two or more clusters of one sector; the one with the most volume survives and takes the others' keywords. */
+  clusterIds: z.array(uuid('cluster')).min(2).max(100),
+  /** The merged cluster's name; default: the surviving cluster's. */
+  name: clusterName.optional(),
+});
+
+export const ZSplitClusterBody = z.strictObject({
+  /** Keywords of this cluster that move to a new cluster. */
+  keywordIds: z.array(uuid('keyword')).min(1).max(10_000),
+  /** Default: the highest-volume keyword of the new cluster. */
+  name: clusterName.optional(),
+});
+
+export const ZMoveKeywordsBody = z.strictObject({
+  /** Keywords of the same sector, in another cluster or none. */
+  keywordIds: z.array(uuid('keyword')).min(1).max(10_000),
+});

@@ -1,7 +1,255 @@
+import type { TClusterRunResult } from '@igny8/shared';
+import { ZClusterRunOptions } from '@igny8/shared';
+import { z } from 'zod';
+import { AiError } from '../../ai/errors.ts';
+import type { JobContext, StoredStep } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
+import { defineJob } from '../../jobs/definition.ts';
+import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { clusterLexically } from './clustering/lexical.ts';
+import { CLUSTER_AI_JOB, CLUSTER_LEXICAL_JOB, writeClusters, type NewCluster } from './clusters-service.ts';
 import type { PlannerJobDeps } from './deps.ts';
+import { normalizeKeyword } from './normalize.ts';
+
+/** Writing 100,000 keywords' clusters takes seconds, far over Prisma's 5 s default for a transaction. */
+const APPLY_TX = { maxWait: 30_000, timeout: 10 * 60_000 };
+
+/**
+ * Like ctx.transactionalStep (the writes and the step's record commit together, so a retry never writes twice), with
+ * a transaction timeout long enough for big sectors. It must be the job's last step: the step is appended in SQL, so
+ * a later ctx.step would write back the context's older list of steps.
+ */
+async function finalStep<T extends Prisma.InputJsonValue>(
+  ctx: JobContext,
+  name: string,
+  fn: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
+  await ctx.throwIfCancelled();
+  return ctx.prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ steps: StoredStep[] }[]>`
+      SELECT steps FROM "JobRun" WHERE id = ${ctx.jobId}::uuid FOR UPDATE`;
+    const done = row?.steps.find((s) => s.name === name);
+    if (done) return done.output as T;
+    const output = await fn(tx);
+    const stored: StoredStep = { name, status: 'done', at: new Date().toISOString(), output };
+    await tx.$executeRaw`
+      UPDATE "JobRun" SET steps = steps || ${JSON.stringify([stored])}::jsonb, "currentStep" = ${name}, progress = 100
+      WHERE id = ${ctx.jobId}::uuid`;
+    return output;
+  }, APPLY_TX);
+}
+
+const ZLexicalPayload = z.object({
+  siteId: z.uuid(),
+  sectorId: z.uuid(),
+  /** Null: the sector's unclustered keywords with status new, as they are when the job runs. */
+  keywordIds: z.array(z.uuid()).nullable(),
+  options: ZClusterRunOptions,
+});
+
+const ZAiPayload = z.object({
+  siteId: z.uuid(),
+  sectorId: z.uuid(),
+  holdId: z.uuid(),
+  maxClusters: z.number().int().min(1).max(100),
+  /** Keyword ids per auto_cluster call, fixed when the run started (the hold was estimated on them). */
+  batches: z.array(z.array(z.uuid()).min(1)).min(1),
+});
+
+interface BatchOutput {
+  clusters: { name: string; keywords: string[] }[];
+  /** Keyword ids of the batch that were sent (those still in the sector), with their texts. */
+  sent: { id: string; normalized: string }[];
+  credits: number;
+  model: string;
+  usage: Record<string, number>;
+  demo: boolean;
+}
 
 export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
-  void deps;
-  return [];
+  const lexical = defineJob({
+    type: CLUSTER_LEXICAL_JOB,
+    payload: ZLexicalPayload,
+    retryLimit: 3,
+    heartbeatSeconds: 60,
+    handler: async (ctx, payload): Promise<TClusterRunResult> => {
+      await ctx.progress(5, 'Loading keywords');
+      const sector = await deps.prisma.sector.findFirst({
+        where: { id: payload.sectorId, accountId: ctx.accountId },
+        include: { site: { select: { language: true } } },
+      });
+      if (!sector) throw new PermanentJobError('NOT_FOUND', `Sector ${payload.sectorId} no longer exists.`);
+      const keywords = await deps.prisma.keyword.findMany({
+        where: {
+          sectorId: payload.sectorId,
+          accountId: ctx.accountId,
+          ...(payload.keywordIds ? { id: { in: payload.keywordIds } } : { clusterId: null, status: 'new' }),
+        },
+        select: { id: true, keyword: true, normalized: true, volume: true },
+      });
+      await ctx.progress(20, `Grouping ${keywords.length} keywords`);
+      const options = payload.options;
+      const grouped = clusterLexically(keywords, {
+        language: sector.language ?? sector.site.language,
+        ...(options.seedCoverage !== undefined ? { seedCoverage: options.seedCoverage } : {}),
+        ...(options.keywordCoverage !== undefined ? { keywordCoverage: options.keywordCoverage } : {}),
+        ...(options.minClusterSize !== undefined ? { minClusterSize: options.minClusterSize } : {}),
+      });
+      const text = new Map(keywords.map((k) => [k.id, k.keyword]));
+      await ctx.progress(60, `Saving ${grouped.clusters.length} clusters`);
+      return finalStep(ctx, 'apply', async (tx) => {
+        const applied = await writeClusters(
+          tx,
+          { accountId: ctx.accountId, siteId: payload.siteId, sectorId: payload.sectorId },
+          grouped.clusters.map((c) => ({ name: text.get(c.mainId)!, keywordIds: c.keywordIds })),
+          { method: 'lexical', onlyUnclustered: payload.keywordIds === null },
+        );
+        return {
+          method: 'lexical',
+          clusterCount: applied.clusterIds.length,
+          clusteredKeywords: applied.clustered,
+          unclusteredKeywords: grouped.unclustered.length,
+          inventedKeywords: [],
+          skippedKeywords: applied.skipped,
+          cannibalizing: applied.cannibalizing,
+          credits: 0,
+          demo: false,
+        } satisfies TClusterRunResult;
+      });
+    },
+  });
+
+  const ai = defineJob({
+    type: CLUSTER_AI_JOB,
+    payload: ZAiPayload,
+    retryLimit: 2,
+    retryDelay: 5,
+    heartbeatSeconds: 30,
+    handler: async (ctx, payload): Promise<TClusterRunResult> => {
+      const outputs: BatchOutput[] = [];
+      const total = payload.batches.length;
+      for (const [i, ids] of payload.batches.entries()) {
+        // One step per call: a retry after a crash does not call (and pay for) finished batches again.
+        const out = await ctx.step(
+          `batch ${i + 1} of ${total}`,
+          async () => {
+            const rows = await deps.prisma.keyword.findMany({
+              where: { id: { in: ids }, sectorId: payload.sectorId, accountId: ctx.accountId },
+              select: { id: true, keyword: true, normalized: true },
+            });
+            // In the batch's order (related keywords next to each other), whatever order the database returns.
+            const order = new Map(ids.map((id, n) => [id, n]));
+            rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+            const sent = rows.map((r) => ({ id: r.id, normalized: r.normalized }));
+            if (rows.length < 2) {
+              return { clusters: [], sent, credits: 0, model: '', usage: {}, demo: false } as Prisma.InputJsonValue;
+            }
+            const watch = ctx.watchCancellation();
+            try {
+              const result = await deps.engine.run<{ clusters: { name: string; keywords: string[] }[] }>(
+                {
+                  accountId: ctx.accountId,
+                  siteId: payload.siteId,
+                  sectorId: payload.sectorId,
+                  jobRunId: ctx.jobId,
+                  signal: watch.signal,
+                },
+                'auto_cluster',
+                { keywords: rows.map((r) => r.keyword), maxClusters: payload.maxClusters },
+              );
+              return {
+                clusters: result.output.clusters,
+                sent,
+                credits: result.credits,
+                model: result.model,
+                usage: { ...result.usage },
+                demo: result.demo,
+              } as Prisma.InputJsonValue;
+            } catch (error) {
+              if (error instanceof AiError && error.kind === 'cancelled') throw new JobCancelledError();
+              if (error instanceof AiError && !error.retryable)
+                throw new PermanentJobError(`AI_${error.kind.toUpperCase()}`, error.message);
+              throw error;
+            } finally {
+              watch.stop();
+            }
+          },
+          { progress: Math.round(5 + (85 * (i + 1)) / total) },
+        );
+        outputs.push(out as unknown as BatchOutput);
+      }
+
+      const { clusters, invented, dropped } = matchAiClusters(outputs);
+      const credits = outputs.reduce((n, o) => n + o.credits, 0);
+      const usage: Record<string, number> = {};
+      for (const o of outputs) for (const [k, v] of Object.entries(o.usage)) usage[k] = (usage[k] ?? 0) + v;
+      const model = outputs.find((o) => o.model)?.model ?? '';
+      const demo = outputs.some((o) => o.demo);
+      // Clusters and the settlement commit together: the run is charged once, and only when its clusters exist.
+      return finalStep(ctx, 'apply and settle', async (tx) => {
+        const applied = await writeClusters(
+          tx,
+          { accountId: ctx.accountId, siteId: payload.siteId, sectorId: payload.sectorId },
+          clusters,
+          { method: 'ai', demo, onlyUnclustered: false },
+        );
+        await deps.billing.settle(payload.holdId, { captured: credits, model, usage }, tx);
+        return {
+          method: 'ai',
+          clusterCount: applied.clusterIds.length,
+          clusteredKeywords: applied.clustered,
+          unclusteredKeywords: dropped,
+          inventedKeywords: invented.slice(0, 100),
+          skippedKeywords: applied.skipped,
+          cannibalizing: applied.cannibalizing,
+          credits,
+          demo,
+        } satisfies TClusterRunResult;
+      });
+    },
+    onFailure: async ({ jobId }) => {
+      const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: jobId } });
+      if (hold) await deps.billing.release(hold.id);
+    },
+  });
+
+  return [lexical as unknown as JobDefinition, ai as unknown as JobDefinition];
+}
+
+/**
+ * Maps the model's clusters back to keyword rows by normalized text, batch by batch. A keyword the model put in two
+ * clusters stays in the first; keywords it did not return stay unclustered (counted in `dropped`); texts it returned
+ * that were not sent are ignored and listed in `invented`. Clusters of the same name (normalized) across batches are
+ * merged; clusters left empty are not made.
+ */
+export function matchAiClusters(outputs: Pick<BatchOutput, 'clusters' | 'sent'>[]) {
+  const byName = new Map<string, NewCluster>();
+  const invented: string[] = [];
+  let dropped = 0;
+  for (const out of outputs) {
+    const ids = new Map(out.sent.map((s) => [s.normalized, s.id]));
+    const used = new Set<string>();
+    for (const c of out.clusters) {
+      const members: string[] = [];
+      for (const text of c.keywords) {
+        const id = ids.get(normalizeKeyword(text));
+        if (!id) {
+          if (!invented.includes(text)) invented.push(text);
+          continue;
+        }
+        if (used.has(id)) continue;
+        used.add(id);
+        members.push(id);
+      }
+      if (!members.length) continue;
+      const name = c.name.trim() || c.keywords[0]!;
+      const key = normalizeKeyword(name);
+      const existing = byName.get(key);
+      if (existing) existing.keywordIds.push(...members);
+      else byName.set(key, { name, keywordIds: members });
+    }
+    dropped += out.sent.length - used.size;
+  }
+  return { clusters: [...byName.values()], invented, dropped };
 }

@@ -22,7 +22,7 @@ export const MODIFIER_WORDS: ReadonlySet<string> = new Set(
   `best top cheap cheapest affordable budget buy order purchase price prices pricing cost costs review reviews rated
   compare comparison alternative alternatives guide tutorial tips ideas examples meaning definition free online new
   good great near nearby me sale deal deals discount coupon shop store easy simple quick fast beginner beginners
-  list ultimate complete vs vs. worth legit official`
+  list ultimate complete vs vs. worth legit official recipe recipes make homemade`
     .split(/\s+/u)
     .filter(Boolean),
 );
