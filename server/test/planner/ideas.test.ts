@@ -285,7 +285,7 @@ describe('editing, approving and converting ideas', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (
+      const page: { items: { id: string }[]; nextCursor: string | null } = (
         await api(member, 'GET', `/ideas?siteId=${c.siteId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
       ).json().data;
       seen.push(...page.items.map((i: { id: string }) => i.id));
