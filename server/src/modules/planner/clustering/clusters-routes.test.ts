@@ -119,9 +119,11 @@ async function clusters(f: Fixture) {
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
   fake = await startFakeAi();
+  // Accounts without provider keys use the demo endpoint (the fake too): their AI clusters are marked demo.
+  t = await createTestApp({ AI_DEMO_BASE_URL: fake.url });
   worker = startProcess('test/fixtures/worker-process.ts', {
+    AI_DEMO_BASE_URL: fake.url,
     DATABASE_URL: t.database.url,
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     JWT_SECRET: 'x'.repeat(40),
@@ -323,7 +325,7 @@ describe('AI clustering', () => {
     expect(await t.db.prisma.creditHold.count({ where: { accountId: f.member.accountId } })).toBe(0);
   });
 
-  it('batches the keywords, holds the sum of estimates, writes the clusters and charges what was used once', async () => {
+  it('batches the keywords, holds the sum of estimates, charges what was used once, reports dropped and invented keywords', async () => {
     fake.reset();
     const f = await fixture(100_000, true);
     const res = await api(f.member, 'POST', '/clusters/run', {
@@ -345,6 +347,13 @@ describe('AI clustering', () => {
     expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
     expect(job.steps.map((s: any) => s.name)).toEqual(['batch 1 of 2', 'batch 2 of 2', 'apply and settle']);
     const result = job.result;
+    // The fake provider answers with words of the prompt rather than the listed keywords (it only picks up bulleted
+    // lists, and the auto_cluster prompt lists keywords one per line): this exercises the model-dropped and
+    // model-invented paths. Dropped keywords stay unclustered with status new; invented texts are reported.
+    expect(result.inventedKeywords.length).toBeGreaterThan(0);
+    expect(await t.db.prisma.keyword.count({ where: { sectorId: f.sectorId, status: 'new', clusterId: null } })).toBe(
+      result.unclusteredKeywords,
+    );
     expect(result.method).toBe('ai');
     expect(result.credits).toBeGreaterThan(0);
     expect(result.credits).toBeLessThanOrEqual(heldCredits);
@@ -386,5 +395,20 @@ describe('AI clustering', () => {
       10_000,
     );
     expect(await t.db.prisma.keywordCluster.count({ where: { sectorId: f.sectorId } })).toBe(0);
+  });
+
+  it('a run on the demo endpoint reports demo (and marks any cluster it writes) and is charged once', async () => {
+    fake.reset();
+    const f = await fixture(100_000, false);
+    const res = await api(f.member, 'POST', '/clusters/run', { siteId: f.siteId, sectorId: f.sectorId, method: 'ai' });
+    expect(res.statusCode).toBe(202);
+    const job = await finished(f.member, res.json().data.jobId);
+    expect(job.status).toBe('succeeded');
+    expect(job.result.demo).toBe(true);
+    const rows = await t.db.prisma.keywordCluster.findMany({ where: { sectorId: f.sectorId } });
+    expect(rows.length).toBe(job.result.clusterCount);
+    expect(rows.filter((r) => !r.demo)).toEqual([]);
+    // Demo runs cost credits like any other run on the demo endpoint's price list: charged once, what was used.
+    expect(await billing().balance(f.member.accountId)).toBe(100_000 - job.result.credits);
   });
 });
