@@ -26,7 +26,8 @@ export function defineAiFunction<TInput extends z.ZodType, TOutput extends z.Zod
   return definition;
 }
 
-const list = (items: string[]) => items.join('\n');
+/** One item per line, as a bulleted list (models and the fake provider both read it as a list). */
+const list = (items: string[]) => items.map((item) => `- ${item}`).join('\n');
 
 export const ZClusterOutput = z.object({
   clusters: z.array(z.object({ name: z.string().min(1).max(120), keywords: z.array(z.string().min(1)).min(1) })).min(1),
