@@ -189,7 +189,7 @@ export async function runImport(
 
       const [merged] = await tx.$queryRaw<{ inserted: number; updated: number }[]>`
         WITH src AS (
-          SELECT DISTINCT ON (normalized) * FROM keyword_import_rows ORDER BY normalized, line DESC
+          SELECT DISTINCT ON (normalized COLLATE "C") * FROM keyword_import_rows ORDER BY normalized COLLATE "C", line DESC
         ), merged AS (
           INSERT INTO "Keyword" AS k (id, "accountId", "siteId", "sectorId", keyword, normalized, volume, difficulty,
             cpc, intent, "intentInferred", status, source, "importId", "createdAt", "updatedAt")
