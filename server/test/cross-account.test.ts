@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from './helpers/app.ts';
 import { registerOwner, type Member } from './helpers/users.ts';
+import { recomputeClusters } from '../src/modules/planner/cluster-metrics.ts';
 
 /**
  * Every route that takes an id must answer 404 when the id belongs to another account. The first test lists the
@@ -25,7 +26,8 @@ beforeAll(async () => {
     });
   const site = await inject('POST', '/api/v1/sites', { name: 'Alice blog', url: 'https://alice.example.com' });
   ids.siteId = site.id;
-  ids.sectorId = (await inject('POST', `/api/v1/sites/${site.id}/sectors`, { name: 'Recipes' })).id;
+  const sectorId: string = (await inject('POST', `/api/v1/sites/${site.id}/sectors`, { name: 'Recipes' })).id;
+  ids.sectorId = sectorId;
   ids.invitationId = (await inject('POST', '/api/v1/invitations', { email: 'friend@example.com', role: 'viewer' })).id;
   ids.apiKeyId = (await inject('POST', '/api/v1/api-keys', { name: 'k', scopes: ['sites:read'] })).id;
   ids.jobId = (await inject('POST', '/api/v1/account/exports', {})).jobId;
@@ -35,6 +37,38 @@ beforeAll(async () => {
   ).id;
   ids.modelId = (await t.db.prisma.aiModel.findFirstOrThrow()).id;
   ids.function = 'generate_content';
+
+  // Planner: keywords in two clusters, an idea, an import.
+  const owned = { accountId: alice.accountId, siteId: site.id as string, sectorId };
+  const keyword = (text: string) =>
+    t.db.prisma.keyword.create({
+      data: { ...owned, keyword: text, normalized: text, intent: 'informational', source: 'manual', volume: 10 },
+    });
+  const cluster = (name: string) => t.db.prisma.keywordCluster.create({ data: { ...owned, name, method: 'manual' } });
+  const [k1, k2] = [await keyword('apple pie'), await keyword('pear tart')];
+  const [c1, c2] = [await cluster('apple pie'), await cluster('pear tart')];
+  await t.db.prisma.keyword.update({ where: { id: k1.id }, data: { clusterId: c1.id, status: 'clustered' } });
+  await t.db.prisma.keyword.update({ where: { id: k2.id }, data: { clusterId: c2.id, status: 'clustered' } });
+  await recomputeClusters(t.db.prisma, [c1.id, c2.id]);
+  ids.keywordId = k1.id;
+  ids.clusterId = c1.id;
+  ids.otherClusterId = c2.id;
+  ids.ideaId = (
+    await inject('POST', '/api/v1/planner/ideas', {
+      clusterId: c1.id,
+      title: 'The best apple pie',
+      contentType: 'guide',
+      primaryKeyword: 'apple pie',
+      intent: 'informational',
+    })
+  ).id;
+  ids.importId = (
+    await inject('POST', '/api/v1/planner/keywords/import', {
+      siteId: site.id,
+      sectorId: ids.sectorId,
+      text: 'apple crumble\nplum cake',
+    })
+  ).importId;
 });
 afterAll(() => t?.close());
 
@@ -67,7 +101,71 @@ const CASES: Record<string, Case> = {
   },
   'GET /api/v1/jobs/:jobId': {},
   'POST /api/v1/jobs/:jobId/cancel': {},
+  'POST /api/v1/planner/imports/:importId/mapping': { body: { mapping: { keyword: 'Keyword' } } },
+  'GET /api/v1/planner/imports/:importId': {},
+  'GET /api/v1/planner/imports/:importId/errors': {},
+  'GET /api/v1/planner/imports/:importId/errors.csv': {},
+  'PATCH /api/v1/planner/keywords/:keywordId': { body: { volume: 1 } },
+  'DELETE /api/v1/planner/keywords/:keywordId': {},
+  'POST /api/v1/planner/sites/:siteId/posts/sync': {},
+  'GET /api/v1/planner/sites/:siteId/posts': {},
+  'GET /api/v1/planner/clusters/:clusterId': {},
+  'PATCH /api/v1/planner/clusters/:clusterId': { body: { name: 'Pwned' } },
+  'POST /api/v1/planner/clusters/:clusterId/split': { body: { keywordIds: ['{keywordId}'] } },
+  'POST /api/v1/planner/clusters/:clusterId/keywords': { body: { keywordIds: ['{keywordId}'] } },
+  'DELETE /api/v1/planner/clusters/:clusterId': {},
+  'POST /api/v1/planner/clusters/:clusterId/ideas/generate': { body: { count: 1 } },
+  'GET /api/v1/planner/ideas/:ideaId': {},
+  'PATCH /api/v1/planner/ideas/:ideaId': { body: { title: 'Pwned idea title' } },
+  'POST /api/v1/planner/ideas/:ideaId/approve': {},
+  'POST /api/v1/planner/ideas/:ideaId/reject': {},
+  'DELETE /api/v1/planner/ideas/:ideaId': {},
 };
+
+/**
+ * Planner routes without a path parameter name Alice's resources in the query or the body: each must answer 404
+ * too. Every planner route must appear here or in CASES.
+ */
+const BODY_CASES: Record<string, Case> = {
+  'GET /api/v1/planner/keywords?siteId={siteId}': {},
+  'GET /api/v1/planner/keywords/count?siteId={siteId}': {},
+  'GET /api/v1/planner/keywords/export.csv?siteId={siteId}': {},
+  'POST /api/v1/planner/keywords': {
+    body: { siteId: '{siteId}', sectorId: '{sectorId}', keywords: [{ keyword: 'injected' }] },
+  },
+  'POST /api/v1/planner/keywords/bulk': { body: { siteId: '{siteId}', action: 'delete', keywordIds: ['{keywordId}'] } },
+  'POST /api/v1/planner/keywords/import': { body: { siteId: '{siteId}', sectorId: '{sectorId}', text: 'injected' } },
+  'GET /api/v1/planner/imports?siteId={siteId}': {},
+  'POST /api/v1/planner/clusters/run': { body: { siteId: '{siteId}', sectorId: '{sectorId}', method: 'lexical' } },
+  'GET /api/v1/planner/clusters?siteId={siteId}': {},
+  'POST /api/v1/planner/clusters/merge': { body: { clusterIds: ['{clusterId}', '{otherClusterId}'] } },
+  'GET /api/v1/planner/ideas?siteId={siteId}': {},
+  'POST /api/v1/planner/ideas': {
+    body: {
+      clusterId: '{clusterId}',
+      title: 'Injected idea',
+      contentType: 'guide',
+      primaryKeyword: 'apple pie',
+      intent: 'informational',
+    },
+  },
+  'POST /api/v1/planner/ideas/convert': { body: { ideaIds: ['{ideaId}'] } },
+  'GET /api/v1/planner/tasks?siteId={siteId}': {},
+};
+
+/** Replaces "{name}" in a body with Alice's id of that name. */
+function fillBody(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const id = ids[name];
+      if (!id) throw new Error(`no fixture id for {${name}}`);
+      return id;
+    });
+  if (Array.isArray(value)) return value.map(fillBody);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillBody(v)]));
+  return value;
+}
 
 function fill(url: string): string {
   return url.replace(/:(\w+)/g, (_, name: string) => {
@@ -94,7 +192,29 @@ describe('cross-account isolation', () => {
         method: method as 'GET',
         url: fill(url),
         headers: mallory.headers,
-        ...(testCase.body ? { payload: testCase.body } : {}),
+        ...(testCase.body ? { payload: fillBody(testCase.body) as object } : {}),
+      });
+      expect(res.statusCode, res.body).toBe(testCase.status ?? 404);
+      expect(res.json()).toMatchObject({ success: false, code: testCase.code ?? 'NOT_FOUND' });
+    });
+  }
+
+  it('has a case for every planner route', () => {
+    const covered = new Set([...Object.keys(CASES), ...Object.keys(BODY_CASES)].map((key) => key.split('?')[0]));
+    const planner = t.app.routeCatalog
+      .filter((r) => r.url.startsWith('/api/v1/planner/'))
+      .map((r) => `${r.method} ${r.url}`);
+    expect(planner.filter((key) => !covered.has(key))).toEqual([]);
+  });
+
+  for (const [key, testCase] of Object.entries(BODY_CASES)) {
+    it(`${key} answers 404 to another account naming Alice's ids`, async () => {
+      const [method, url] = key.split(' ') as [string, string];
+      const res = await t.app.inject({
+        method: method as 'GET',
+        url: fillBody(url) as string,
+        headers: mallory.headers,
+        ...(testCase.body ? { payload: fillBody(testCase.body) as object } : {}),
       });
       expect(res.statusCode, res.body).toBe(testCase.status ?? 404);
       expect(res.json()).toMatchObject({ success: false, code: testCase.code ?? 'NOT_FOUND' });
@@ -116,5 +236,17 @@ describe('cross-account isolation', () => {
     expect(job.json().data.status).toBe('queued');
     const members = await t.app.inject({ method: 'GET', url: '/api/v1/members', headers: alice.headers });
     expect(members.json().data[0].role).toBe('owner');
+    const keywords = await t.db.prisma.keyword.findMany({ where: { accountId: alice.accountId } });
+    expect(keywords.map((k) => [k.normalized, k.volume, k.clusterId]).sort()).toEqual(
+      [
+        ['apple pie', 10, ids.clusterId],
+        ['pear tart', 10, ids.otherClusterId],
+      ].sort(),
+    );
+    const clusters = await t.db.prisma.keywordCluster.findMany({ where: { accountId: alice.accountId } });
+    expect(clusters.map((c) => c.name).sort()).toEqual(['apple pie', 'pear tart']);
+    const idea = await t.db.prisma.contentIdea.findUniqueOrThrow({ where: { id: ids.ideaId! } });
+    expect(idea).toMatchObject({ title: 'The best apple pie', status: 'new' });
+    expect(await t.db.prisma.task.count({ where: { accountId: alice.accountId } })).toBe(0);
   });
 });
