@@ -20,6 +20,26 @@ interface Generated {
 
 export const aiJobType = (fn: TAiFunction) => `ai.${fn}`;
 
+/**
+ * What an AI failure means for the job running it: a call dropped because the job was cancelled ends the job as
+ * cancelled; errors no retry can fix (quota, auth, invalid request, malformed output) fail it for good with the
+ * provider's reason; the rest (rate limits, 5xx, timeouts) let the job retry.
+ */
+export function asJobError(error: unknown): unknown {
+  if (error instanceof AiError && error.kind === 'cancelled') return new JobCancelledError();
+  if (error instanceof AiError && !error.retryable)
+    return new PermanentJobError(`AI_${error.kind.toUpperCase()}`, error.message);
+  return error;
+}
+
+/** onFailure of every paid job: the whole hold goes back (idempotent; nothing to do when it was settled). */
+export function releaseJobHold(deps: { prisma: PrismaClient; billing: BillingService }) {
+  return async ({ jobId }: { jobId: string }) => {
+    const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: jobId } });
+    if (hold) await deps.billing.release(hold.id);
+  };
+}
+
 export const ZAiJobPayload = z.object({
   input: z.record(z.string(), z.unknown()),
   siteId: z.uuid().nullable(),
@@ -83,11 +103,7 @@ export function aiFunctionJob(fn: TAiFunction, deps: AiJobDeps) {
           { progress: 80 },
         )) as unknown as Generated;
       } catch (error) {
-        // The request was dropped because the job was cancelled: end as cancelled (the hold is released), not failed.
-        if (error instanceof AiError && error.kind === 'cancelled') throw new JobCancelledError();
-        if (error instanceof AiError && !error.retryable)
-          throw new PermanentJobError(`AI_${error.kind.toUpperCase()}`, error.message);
-        throw error;
+        throw asJobError(error);
       } finally {
         watch.stop();
       }
@@ -111,10 +127,7 @@ export function aiFunctionJob(fn: TAiFunction, deps: AiJobDeps) {
         demo: generated.demo,
       };
     },
-    onFailure: async ({ jobId }) => {
-      const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: jobId } });
-      if (hold) await deps.billing.release(hold.id);
-    },
+    onFailure: releaseJobHold(deps),
   });
 }
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAi, type FakeAi } from '../../test/fake-ai/server.ts';
-import { createTestApp, TEST_ENCRYPTION_KEYS, type TestContext } from '../../test/helpers/app.ts';
-import { eventually, startProcess, type RunningProcess } from '../../test/helpers/processes.ts';
+import { memberWithFakeAi, startWorkerProcess } from '../../test/helpers/ai.ts';
+import { createTestApp, type TestContext } from '../../test/helpers/app.ts';
+import { eventually, type RunningProcess } from '../../test/helpers/processes.ts';
 import { registerOwner, type Member } from '../../test/helpers/users.ts';
 import { createBillingService } from '../modules/billing/service.ts';
 
@@ -16,25 +17,7 @@ const billing = () => createBillingService({ prisma: t.db.prisma });
 
 const CLUSTER_INPUT = { keywords: ['best running shoes', 'trail running shoes', 'running shoes for flat feet'] };
 
-async function account(credits: number): Promise<Member> {
-  const member = await registerOwner(t.app);
-  for (const [provider, baseUrl] of [
-    ['openai', fake.openaiBaseUrl],
-    ['anthropic', fake.anthropicBaseUrl],
-  ] as const) {
-    await t.db.prisma.providerCredential.create({
-      data: {
-        accountId: member.accountId,
-        provider,
-        baseUrl,
-        keyEnc: t.box.encrypt(`sk-${provider}-test-key`),
-        keyLast4: 'key1',
-      },
-    });
-  }
-  if (credits) await billing().grant(member.accountId, credits, 'test credits', member.userId);
-  return member;
-}
+const account = (credits: number) => memberWithFakeAi(t, fake, credits);
 
 const start = (member: Member, body: object, key?: string) =>
   t.app.inject({
@@ -47,15 +30,7 @@ const start = (member: Member, body: object, key?: string) =>
 const job = async (member: Member, id: string) =>
   (await t.app.inject({ method: 'GET', url: `/api/v1/jobs/${id}`, headers: member.headers })).json().data;
 
-async function startWorker() {
-  const w = startProcess('test/fixtures/worker-process.ts', {
-    DATABASE_URL: t.database.url,
-    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-    JWT_SECRET: 'x'.repeat(40),
-  });
-  await w.waitFor(/WORKER READY/);
-  return w;
-}
+const startWorker = () => startWorkerProcess(t);
 
 beforeAll(async () => {
   t = await createTestApp();

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
-import { createTestApp, TEST_ENCRYPTION_KEYS, type TestContext } from '../helpers/app.ts';
-import { eventually, startProcess, type RunningProcess } from '../helpers/processes.ts';
-import { registerOwner, type Member } from '../helpers/users.ts';
+import { memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
+import { createTestApp, type TestContext } from '../helpers/app.ts';
+import { eventually, type RunningProcess } from '../helpers/processes.ts';
+import type { Member } from '../helpers/users.ts';
 import { createBillingService } from '../../src/modules/billing/service.ts';
 import { insertCluster, insertKeywords, siteWithSector } from './helpers.ts';
 
@@ -12,25 +13,7 @@ let fake: FakeAi;
 let worker: RunningProcess | undefined;
 const billing = () => createBillingService({ prisma: t.db.prisma });
 
-async function account(credits: number): Promise<Member> {
-  const member = await registerOwner(t.app);
-  for (const [provider, baseUrl] of [
-    ['openai', fake.openaiBaseUrl],
-    ['anthropic', fake.anthropicBaseUrl],
-  ] as const) {
-    await t.db.prisma.providerCredential.create({
-      data: {
-        accountId: member.accountId,
-        provider,
-        baseUrl,
-        keyEnc: t.box.encrypt(`sk-${provider}-test-key`),
-        keyLast4: 'key1',
-      },
-    });
-  }
-  if (credits) await billing().grant(member.accountId, credits, 'test credits', member.userId);
-  return member;
-}
+const account = (credits: number) => memberWithFakeAi(t, fake, credits);
 
 /** A site, sector and cluster with a few keywords. */
 async function clusterOf(member: Member) {
@@ -132,12 +115,7 @@ describe('starting idea generation', () => {
 
 describe('idea generation on a worker', () => {
   beforeAll(async () => {
-    worker = startProcess('test/fixtures/worker-process.ts', {
-      DATABASE_URL: t.database.url,
-      ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-      JWT_SECRET: 'x'.repeat(40),
-    });
-    await worker.waitFor(/WORKER READY/);
+    worker = await startWorkerProcess(t);
   });
 
   it('writes the ideas for the cluster and charges the settled credits exactly once', async () => {

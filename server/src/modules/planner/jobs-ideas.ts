@@ -1,8 +1,7 @@
-import { AiError } from '../../ai/errors.ts';
+import { asJobError, releaseJobHold } from '../../ai/jobs.ts';
 import type { ContentType, Prisma } from '../../generated/prisma/client.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
-import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
 import type { PlannerJobDeps } from './deps.ts';
 import { GENERATE_IDEAS_JOB, ZGenerateIdeasPayload } from './ideas-service.ts';
 
@@ -74,10 +73,7 @@ export function generateIdeasJob(deps: PlannerJobDeps) {
           { progress: 70 },
         )) as unknown as Generated;
       } catch (error) {
-        if (error instanceof AiError && error.kind === 'cancelled') throw new JobCancelledError();
-        if (error instanceof AiError && !error.retryable)
-          throw new PermanentJobError(`AI_${error.kind.toUpperCase()}`, error.message);
-        throw error;
+        throw asJobError(error);
       } finally {
         watch.stop();
       }
@@ -134,10 +130,7 @@ export function generateIdeasJob(deps: PlannerJobDeps) {
         demo: generated.demo,
       };
     },
-    onFailure: async ({ jobId }) => {
-      const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: jobId } });
-      if (hold) await deps.billing.release(hold.id);
-    },
+    onFailure: releaseJobHold(deps),
   });
 }
 
