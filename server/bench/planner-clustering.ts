@@ -8,9 +8,14 @@
  * Targets: 10,000 keywords < 5 s, 100,000 < 90 s (on 2 cores). Peak memory is the process's maximum resident set
  * (getrusage maxRSS, which catches the peak inside the synchronous grouping that a timer could not sample) and the
  * heap in use right after grouping, with the result still alive.
+ *
+ * Embedding refinement (the 'embedding' method's step after lexical grouping): 10,000 keywords with random unit
+ * vectors of dimension 256 (BENCH_EMBED_DIMS), refining their lexical clusters; target < 5 s. Random vectors are the
+ * worst case for the refinement: nothing merges, so every cluster founds a group and all are bucketed.
  */
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { refineWithEmbeddings } from '../src/modules/planner/clustering/embedding.ts';
 import { generateKeywords } from '../src/modules/planner/clustering/generate.ts';
 import { clusterLexically } from '../src/modules/planner/clustering/lexical.ts';
 
@@ -56,7 +61,51 @@ export async function benchClustering(): Promise<Record<string, unknown>> {
       heapDeltaMb: mb(heapAfter - heapBefore),
     };
   }
+  const dims = Number(process.env.BENCH_EMBED_DIMS ?? 256);
+  results.embeddingRefine10000 = benchRefinement(10_000, dims, false);
+  // The worst case: every keyword its own lexical cluster (10,000 centroids, bucketed).
+  results.embeddingRefine10000Singletons = benchRefinement(10_000, dims, true);
   return results;
+}
+
+function benchRefinement(size: number, dims: number, singletons: boolean) {
+  const keywords = generateKeywords(size);
+  const clusters = singletons
+    ? keywords.map((k) => ({ name: k.normalized, mainId: k.id, keywordIds: [k.id] }))
+    : clusterLexically(keywords).clusters;
+  let seed = 7;
+  const random = () => {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    return seed / 4_294_967_296 - 0.5;
+  };
+  const vectors = new Map<string, Float32Array>();
+  for (const k of keywords) {
+    const v = Float32Array.from({ length: dims }, random);
+    const norm = Math.hypot(...v);
+    for (let i = 0; i < dims; i++) v[i]! /= norm;
+    vectors.set(k.id, v);
+  }
+  const started = performance.now();
+  const refined = refineWithEmbeddings(clusters, keywords, vectors);
+  const ms = Math.round(performance.now() - started);
+  const peakRssMb = mb(process.resourceUsage().maxRSS * 1024);
+  console.log(
+    `embedding refinement of ${size} keywords (${clusters.length} ${singletons ? 'single-keyword' : 'lexical'} clusters, random unit vectors of ` +
+      `dimension ${dims}): ${ms} ms (target < 5 s), ${refined.mode}, ${refined.comparisons} centroid comparisons, ` +
+      `${refined.clusters.length} clusters after (${refined.mergedClusters} merged, ${refined.attachedSingletons} ` +
+      `attached), peak RSS ${peakRssMb} MB`,
+  );
+  return {
+    keywords: size,
+    dims,
+    lexicalClusters: clusters.length,
+    ms,
+    targetMs: 5_000,
+    mode: refined.mode,
+    comparisons: refined.comparisons,
+    clustersAfter: refined.clusters.length,
+    peakRssMb,
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -192,14 +192,15 @@ export async function buildApp(options: BuildAppOptions) {
       await api.register(jobRoutes, { jobs });
       await api.register(billingRoutes, { billing: createBillingService({ prisma }) });
       await api.register(promptRoutes, { prompts: createPromptService({ prisma }) });
+      const engine = aiEngineFor(config, prisma, options.box);
       const runs = createAiRunsService({
         prisma,
-        engine: aiEngineFor(config, prisma, options.box),
+        engine,
         billing: createBillingService({ prisma }),
         queue,
       });
       await api.register(aiRunRoutes, { runs, prisma });
-      await api.register(plannerRoutes, { prefix: '/planner', config, prisma, queue, jobs, runs });
+      await api.register(plannerRoutes, { prefix: '/planner', config, prisma, queue, jobs, runs, engine });
       await api.register(aiRoutes, {
         registry: createModelRegistry({ prisma }),
         credentials: createCredentialsService({ prisma, box: options.box }),

@@ -14,6 +14,8 @@ export type TClusterMethod = z.infer<typeof ZClusterMethod>;
 export const MAX_CLUSTER_RUN_KEYWORDS = 200_000;
 /** Most keywords the AI method takes in one run (it is paid per batch of `batchSize`). */
 export const MAX_AI_CLUSTER_RUN_KEYWORDS = 10_000;
+/** Most keywords the embedding method takes in one run (their vectors are held in memory while grouping). */
+export const MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS = 20_000;
 
 export const ZClusterRunOptions = z.strictObject({
   /** Lexical: share (0.3-1) of the seed keyword's weighted words a keyword must share to join. Default 0.65. */
@@ -26,14 +28,22 @@ export const ZClusterRunOptions = z.strictObject({
   batchSize: z.number().int().min(2).max(500).optional(),
   /** AI: most clusters the model may make per batch. Default 20. */
   maxClusters: z.number().int().min(1).max(100).optional(),
+  /**
+   * Embedding: cosine similarity (0.5-0.99) of two clusters' mean embeddings at or above which they merge, and a
+   * single keyword joins a cluster. Higher: fewer merges. Default 0.86.
+   */
+  embeddingThreshold: z.number().min(0.5).max(0.99).optional(),
 });
 export type TClusterRunOptions = z.infer<typeof ZClusterRunOptions>;
 
 export const ZRunClustersBody = z.strictObject({
   siteId: uuid('site'),
   sectorId: uuid('sector'),
-  /** lexical: local and free; ai: the auto_cluster AI function, paid in credits. */
-  method: z.enum(['lexical', 'ai']),
+  /**
+   * lexical: local and free; embedding: lexical clusters refined with keyword embeddings (needs an embedding model,
+   * i.e. an OpenAI key; paid in credits for keywords not embedded before); ai: the auto_cluster AI function, paid.
+   */
+  method: z.enum(['lexical', 'embedding', 'ai']),
   /** Which keywords of the sector; default: the sector's keywords in no cluster with status new. */
   keywordIds: z.array(uuid('keyword')).min(1).max(20_000).optional(),
   options: ZClusterRunOptions.optional(),
@@ -46,7 +56,10 @@ export const ZClusterRunAccepted = z.object({
   pollUrl: z.string(),
   /** How many keywords the run will cluster. */
   keywordCount: z.number().int(),
-  /** AI runs: credits set aside (what is not used is given back) and the model; 0 and null for lexical runs. */
+  /**
+   * Paid runs: credits set aside (what is not used is given back) and the model; 0 and null for lexical runs, 0 for
+   * embedding runs whose keywords are all embedded already.
+   */
   heldCredits: z.number().int(),
   model: z.string().nullable(),
 });
@@ -54,7 +67,7 @@ export type TClusterRunAccepted = z.infer<typeof ZClusterRunAccepted>;
 
 /** What a finished clustering job returns as its result. */
 export const ZClusterRunResult = z.object({
-  method: z.enum(['lexical', 'ai']),
+  method: z.enum(['lexical', 'embedding', 'ai']),
   clusterCount: z.number().int(),
   clusteredKeywords: z.number().int(),
   /** Keywords left out: too small a group (lexical), or dropped by the model (ai). */
@@ -66,6 +79,22 @@ export const ZClusterRunResult = z.object({
   cannibalizing: z.number().int(),
   credits: z.number().int(),
   demo: z.boolean(),
+  /** Embedding runs: what the embeddings did. */
+  embeddings: z
+    .object({
+      model: z.string(),
+      /** Keywords embedded (and paid for) in this run. */
+      embedded: z.number().int(),
+      /** Keywords whose embedding was already in the account's cache (free). */
+      cached: z.number().int(),
+      /** Keywords left without an embedding (the held credits did not cover them); they keep their lexical cluster. */
+      missing: z.number().int(),
+      /** Lexical clusters merged into another one, and single keywords that joined a cluster. */
+      mergedClusters: z.number().int(),
+      attachedKeywords: z.number().int(),
+      threshold: z.number(),
+    })
+    .optional(),
 });
 export type TClusterRunResult = z.infer<typeof ZClusterRunResult>;
 

@@ -1,11 +1,16 @@
 import type { TCluster, TClusterDetail, TClusterRunAccepted, TClustersQuery, TRunClustersBody } from '@igny8/shared';
-import { MAX_AI_CLUSTER_RUN_KEYWORDS, MAX_CLUSTER_RUN_KEYWORDS } from '@igny8/shared';
-import { type AppError, errors } from '../../errors.ts';
+import {
+  MAX_AI_CLUSTER_RUN_KEYWORDS,
+  MAX_CLUSTER_RUN_KEYWORDS,
+  MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS,
+} from '@igny8/shared';
+import { AppError, errors } from '../../errors.ts';
 import type { KeywordCluster, Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import { refreshCannibalization } from './cannibalization.ts';
 import { recomputeClusters } from './cluster-metrics.ts';
+import { embeddingModelKey, uncachedTexts } from './clustering/embedding-cache.ts';
 import { clusterLexically } from './clustering/lexical.ts';
 import type { PlannerRouteDeps } from './deps.ts';
 
@@ -13,6 +18,9 @@ type Db = PrismaClient | Prisma.TransactionClient;
 
 export const CLUSTER_LEXICAL_JOB = 'planner.cluster_lexical';
 export const CLUSTER_AI_JOB = 'planner.cluster_ai';
+export const CLUSTER_EMBEDDING_JOB = 'planner.cluster_embedding';
+/** The ledger's operation name for embedding runs. */
+export const CLUSTER_EMBEDDING_OPERATION = 'cluster_embedding';
 /** Keywords per auto_cluster call by default (the function takes at most 500). */
 export const DEFAULT_AI_BATCH = 300;
 /** The auto_cluster function refuses keywords longer than this. */
@@ -229,7 +237,7 @@ async function assignKeywords(tx: Prisma.TransactionClient, keywordIds: string[]
 // ---------------------------------------------------------------------------------------------------------------
 // The service behind the routes
 
-export function createClustersService(deps: Pick<PlannerRouteDeps, 'prisma' | 'jobs' | 'runs'>) {
+export function createClustersService(deps: Pick<PlannerRouteDeps, 'prisma' | 'jobs' | 'runs' | 'engine'>) {
   const { prisma } = deps;
 
   async function findSector(auth: AuthContext, siteId: string, sectorId: string) {
@@ -412,11 +420,117 @@ export function createClustersService(deps: Pick<PlannerRouteDeps, 'prisma' | 'j
     } as TClusterRunAccepted;
   }
 
+  /**
+   * Embedding runs: lexical clusters refined with keyword embeddings. Paid like AI runs for the keywords whose
+   * embedding is not in the account's cache yet (hold, 402 when short, Idempotency-Key); when every keyword is
+   * cached the run is free and holds nothing (a hold of 0 credits does not exist).
+   */
+  async function startEmbedding(auth: AuthContext, requestId: string, body: TRunClustersBody, key?: string) {
+    let keywordCount = 0;
+    let modelKey = '';
+    let uncached: string[] = [];
+    let credits = 0;
+    let planned = false;
+    const plan = async () => {
+      if (planned) return { credits, model: modelKey };
+      await findSector(auth, body.siteId, body.sectorId);
+      const all = await runKeywords(auth, body, MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS + 1);
+      if (!all.length) throw nothingToCluster();
+      if (all.length > MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS) {
+        throw errors.validation([
+          {
+            in: 'body',
+            field: 'keywordIds',
+            message: `selects more than ${MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS} keywords, the most one embedding clustering run takes: pass keywordIds in parts, or use method lexical`,
+          },
+        ]);
+      }
+      const model = await deps.engine.embeddingModel(auth.accountId);
+      if (!model) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'No embedding model is configured: add an OpenAI key (or choose the lexical method).',
+          {
+            fields: [
+              {
+                in: 'body',
+                field: 'method',
+                message:
+                  'embedding needs an embedding model, and none is usable: add an OpenAI key in AI settings, or choose method lexical',
+              },
+            ],
+          },
+        );
+      }
+      keywordCount = all.length;
+      modelKey = embeddingModelKey(model);
+      uncached = await uncachedTexts(
+        prisma,
+        auth.accountId,
+        modelKey,
+        all.map((k) => k.normalized),
+      );
+      credits = uncached.length ? deps.engine.estimateEmbedding(model, uncached) : 0;
+      planned = true;
+      return { credits, model: modelKey };
+    };
+    const payload = (holdId: string | null) => ({
+      siteId: body.siteId,
+      sectorId: body.sectorId,
+      keywordIds: body.keywordIds ? [...new Set(body.keywordIds)] : null,
+      holdId,
+      model: modelKey,
+      options: body.options ?? {},
+    });
+    // A retry of a paid run (same Idempotency-Key) goes through startHeld, which finds it and checks the body.
+    const previous = key
+      ? await prisma.jobRun.findUnique({
+          where: {
+            accountId_type_idempotencyKey: {
+              accountId: auth.accountId,
+              type: CLUSTER_EMBEDDING_JOB,
+              idempotencyKey: key,
+            },
+          },
+          select: { requestHash: true },
+        })
+      : null;
+    if (!previous?.requestHash) {
+      await plan();
+      if (credits === 0) {
+        const started = await deps.jobs.start(auth, requestId, {
+          type: CLUSTER_EMBEDDING_JOB,
+          siteId: body.siteId,
+          payload: payload(null),
+          ...(key ? { idempotencyKey: key } : {}),
+        });
+        return { ...started, keywordCount, heldCredits: 0, model: modelKey } as TClusterRunAccepted;
+      }
+    }
+    const started = await deps.runs.startHeld(auth, requestId, {
+      type: CLUSTER_EMBEDDING_JOB,
+      operation: CLUSTER_EMBEDDING_OPERATION,
+      siteId: body.siteId,
+      body,
+      ...(key ? { idempotencyKey: key } : {}),
+      estimate: plan,
+      payload: ({ holdId }) => payload(holdId),
+    });
+    return {
+      jobId: started.run.id,
+      status: started.run.status,
+      pollUrl: `/api/v1/jobs/${started.run.id}`,
+      keywordCount,
+      heldCredits: started.heldCredits,
+      model: started.model,
+    } as TClusterRunAccepted;
+  }
+
   return {
     async startRun(auth: AuthContext, requestId: string, body: TRunClustersBody, idempotencyKey?: string) {
-      return body.method === 'ai'
-        ? startAi(auth, requestId, body, idempotencyKey)
-        : startLexical(auth, requestId, body, idempotencyKey);
+      if (body.method === 'ai') return startAi(auth, requestId, body, idempotencyKey);
+      if (body.method === 'embedding') return startEmbedding(auth, requestId, body, idempotencyKey);
+      return startLexical(auth, requestId, body, idempotencyKey);
     },
 
     async list(auth: AuthContext, query: TClustersQuery) {

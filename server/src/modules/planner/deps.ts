@@ -15,6 +15,8 @@ export interface PlannerRouteDeps {
   jobs: JobsService;
   /** Starts paid AI work: estimate, hold, enqueue (402 / Idempotency-Key handled there). */
   runs: AiRunsService;
+  /** The AI engine, for what routes ask it directly (the embedding model and its estimate). */
+  engine: AiEngine;
 }
 
 /** What the planner's jobs need (built once per worker). */

@@ -1,14 +1,22 @@
-import type { TClusterRunResult } from '@igny8/shared';
-import { ZClusterRunOptions } from '@igny8/shared';
+import type { TClusterRunOptions, TClusterRunResult } from '@igny8/shared';
+import { MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS, ZClusterRunOptions } from '@igny8/shared';
 import { z } from 'zod';
 import { AiError } from '../../ai/errors.ts';
 import type { JobContext, StoredStep } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
 import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
-import { clusterLexically } from './clustering/lexical.ts';
-import { CLUSTER_AI_JOB, CLUSTER_LEXICAL_JOB, writeClusters, type NewCluster } from './clusters-service.ts';
+import type { AiModel, Prisma } from '../../generated/prisma/client.ts';
+import { EMBEDDING_DEFAULTS, refineWithEmbeddings } from './clustering/embedding.ts';
+import { loadVectors, storeVectors, uncachedTexts } from './clustering/embedding-cache.ts';
+import { clusterLexically, type LexicalOptions, type LexicalResult } from './clustering/lexical.ts';
+import {
+  CLUSTER_AI_JOB,
+  CLUSTER_EMBEDDING_JOB,
+  CLUSTER_LEXICAL_JOB,
+  writeClusters,
+  type NewCluster,
+} from './clusters-service.ts';
 import type { PlannerJobDeps } from './deps.ts';
 import { normalizeKeyword } from './normalize.ts';
 
@@ -57,6 +65,40 @@ const ZAiPayload = z.object({
   batches: z.array(z.array(z.uuid()).min(1)).min(1),
 });
 
+const ZEmbeddingPayload = ZLexicalPayload.extend({
+  /** Null: every keyword was cached when the run started, nothing was held. */
+  holdId: z.uuid().nullable(),
+  /** The embedding model chosen when the run started, "provider/modelId" (the cache key). */
+  model: z.string().min(3),
+});
+
+/** Texts per embedding step (the engine sends them in requests of 256). */
+export const EMBED_STEP = 2_048;
+
+interface EmbedStepOutput {
+  count: number;
+  credits: number;
+  usage: Record<string, number>;
+  demo: boolean;
+}
+
+function lexicalOptions(options: TClusterRunOptions, language: string): LexicalOptions {
+  return {
+    language,
+    ...(options.seedCoverage !== undefined ? { seedCoverage: options.seedCoverage } : {}),
+    ...(options.keywordCoverage !== undefined ? { keywordCoverage: options.keywordCoverage } : {}),
+    ...(options.minClusterSize !== undefined ? { minClusterSize: options.minClusterSize } : {}),
+  };
+}
+
+/** An AI error as the job sees it: cancelled, permanent (no retry), or retried. */
+function jobError(error: unknown): unknown {
+  if (error instanceof AiError && error.kind === 'cancelled') return new JobCancelledError();
+  if (error instanceof AiError && !error.retryable)
+    return new PermanentJobError(`AI_${error.kind.toUpperCase()}`, error.message);
+  return error;
+}
+
 interface BatchOutput {
   clusters: { name: string; keywords: string[] }[];
   /** Keyword ids of the batch that were sent (those still in the sector), with their texts. */
@@ -68,6 +110,72 @@ interface BatchOutput {
 }
 
 export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
+  /** The run's sector (its language) and keywords: the given ones, or the sector's unclustered new keywords. */
+  async function loadRun(ctx: JobContext, payload: z.infer<typeof ZLexicalPayload>, limit?: number) {
+    const sector = await deps.prisma.sector.findFirst({
+      where: { id: payload.sectorId, accountId: ctx.accountId },
+      include: { site: { select: { language: true } } },
+    });
+    if (!sector) throw new PermanentJobError('NOT_FOUND', `Sector ${payload.sectorId} no longer exists.`);
+    const keywords = await deps.prisma.keyword.findMany({
+      where: {
+        sectorId: payload.sectorId,
+        accountId: ctx.accountId,
+        ...(payload.keywordIds ? { id: { in: payload.keywordIds } } : { clusterId: null, status: 'new' }),
+      },
+      orderBy: [{ volume: { sort: 'desc', nulls: 'last' } }, { normalized: 'asc' }, { id: 'asc' }],
+      select: { id: true, keyword: true, normalized: true, volume: true },
+      ...(limit ? { take: limit } : {}),
+    });
+    return { language: sector.language ?? sector.site.language, keywords };
+  }
+
+  /**
+   * The last step of the local methods: writes the clusters (named after their main keyword's text) in one
+   * transaction and, for a paid run, settles its hold in that same transaction.
+   */
+  function applyLocal(
+    ctx: JobContext,
+    payload: { siteId: string; sectorId: string; keywordIds: string[] | null },
+    keywords: { id: string; keyword: string }[],
+    grouped: LexicalResult,
+    run: {
+      method: 'lexical' | 'embedding';
+      demo: boolean;
+      settle?: { holdId: string; credits: number; model: string; usage: Record<string, number> };
+      embeddings?: TClusterRunResult['embeddings'];
+    },
+  ): Promise<TClusterRunResult> {
+    const text = new Map(keywords.map((k) => [k.id, k.keyword]));
+    return finalStep(ctx, run.settle ? 'apply and settle' : 'apply', async (tx) => {
+      const applied = await writeClusters(
+        tx,
+        { accountId: ctx.accountId, siteId: payload.siteId, sectorId: payload.sectorId },
+        grouped.clusters.map((c) => ({ name: text.get(c.mainId)!, keywordIds: c.keywordIds })),
+        { method: run.method, demo: run.demo, onlyUnclustered: payload.keywordIds === null },
+      );
+      if (run.settle) {
+        await deps.billing.settle(
+          run.settle.holdId,
+          { captured: run.settle.credits, model: run.settle.model, usage: run.settle.usage },
+          tx,
+        );
+      }
+      return {
+        method: run.method,
+        clusterCount: applied.clusterIds.length,
+        clusteredKeywords: applied.clustered,
+        unclusteredKeywords: grouped.unclustered.length,
+        inventedKeywords: [],
+        skippedKeywords: applied.skipped,
+        cannibalizing: applied.cannibalizing,
+        credits: run.settle?.credits ?? 0,
+        demo: run.demo,
+        ...(run.embeddings ? { embeddings: run.embeddings } : {}),
+      } satisfies TClusterRunResult;
+    });
+  }
+
   const lexical = defineJob({
     type: CLUSTER_LEXICAL_JOB,
     payload: ZLexicalPayload,
@@ -75,48 +183,144 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
     heartbeatSeconds: 60,
     handler: async (ctx, payload): Promise<TClusterRunResult> => {
       await ctx.progress(5, 'Loading keywords');
-      const sector = await deps.prisma.sector.findFirst({
-        where: { id: payload.sectorId, accountId: ctx.accountId },
-        include: { site: { select: { language: true } } },
-      });
-      if (!sector) throw new PermanentJobError('NOT_FOUND', `Sector ${payload.sectorId} no longer exists.`);
-      const keywords = await deps.prisma.keyword.findMany({
-        where: {
-          sectorId: payload.sectorId,
-          accountId: ctx.accountId,
-          ...(payload.keywordIds ? { id: { in: payload.keywordIds } } : { clusterId: null, status: 'new' }),
-        },
-        select: { id: true, keyword: true, normalized: true, volume: true },
-      });
+      const { language, keywords } = await loadRun(ctx, payload);
       await ctx.progress(20, `Grouping ${keywords.length} keywords`);
-      const options = payload.options;
-      const grouped = clusterLexically(keywords, {
-        language: sector.language ?? sector.site.language,
-        ...(options.seedCoverage !== undefined ? { seedCoverage: options.seedCoverage } : {}),
-        ...(options.keywordCoverage !== undefined ? { keywordCoverage: options.keywordCoverage } : {}),
-        ...(options.minClusterSize !== undefined ? { minClusterSize: options.minClusterSize } : {}),
-      });
-      const text = new Map(keywords.map((k) => [k.id, k.keyword]));
+      const grouped = clusterLexically(keywords, lexicalOptions(payload.options, language));
       await ctx.progress(60, `Saving ${grouped.clusters.length} clusters`);
-      return finalStep(ctx, 'apply', async (tx) => {
-        const applied = await writeClusters(
-          tx,
-          { accountId: ctx.accountId, siteId: payload.siteId, sectorId: payload.sectorId },
-          grouped.clusters.map((c) => ({ name: text.get(c.mainId)!, keywordIds: c.keywordIds })),
-          { method: 'lexical', onlyUnclustered: payload.keywordIds === null },
-        );
-        return {
-          method: 'lexical',
-          clusterCount: applied.clusterIds.length,
-          clusteredKeywords: applied.clustered,
-          unclusteredKeywords: grouped.unclustered.length,
-          inventedKeywords: [],
-          skippedKeywords: applied.skipped,
-          cannibalizing: applied.cannibalizing,
-          credits: 0,
-          demo: false,
-        } satisfies TClusterRunResult;
+      return applyLocal(ctx, payload, keywords, grouped, { method: 'lexical', demo: false });
+    },
+  });
+
+  const embedding = defineJob({
+    type: CLUSTER_EMBEDDING_JOB,
+    payload: ZEmbeddingPayload,
+    retryLimit: 2,
+    retryDelay: 5,
+    heartbeatSeconds: 60,
+    handler: async (ctx, payload): Promise<TClusterRunResult> => {
+      await ctx.progress(2, 'Loading keywords');
+      const [provider, ...rest] = payload.model.split('/');
+      const model = await deps.prisma.aiModel.findFirst({
+        where: { provider: provider as AiModel['provider'], modelId: rest.join('/'), kind: 'embedding' },
       });
+      if (!model) {
+        throw new PermanentJobError(
+          'AI_MODEL_UNAVAILABLE',
+          `The embedding model ${payload.model} is no longer available: run the clustering again.`,
+        );
+      }
+      const { language, keywords } = await loadRun(ctx, payload, MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS);
+      const texts = [...new Set(keywords.map((k) => k.normalized))];
+
+      // What this run may embed, fixed on its first attempt: the texts not cached then, as far as the held credits
+      // cover them (keywords added to the sector after the run started could exceed the hold). A free run (no hold)
+      // embeds nothing: keywords without a vector keep their lexical cluster.
+      const plan = (await ctx.step('plan embeddings', async () => {
+        const uncached = await uncachedTexts(deps.prisma, ctx.accountId, payload.model, texts);
+        const held = payload.holdId
+          ? ((await deps.prisma.creditHold.findUnique({ where: { id: payload.holdId } }))?.amount ?? 0)
+          : 0;
+        let fit = 0;
+        if (held > 0) {
+          // The longest prefix whose estimate the hold covers (the estimate grows with the prefix).
+          let lo = 0;
+          let hi = uncached.length;
+          while (lo < hi) {
+            const mid = Math.ceil((lo + hi) / 2);
+            if (deps.engine.estimateEmbedding(model, uncached.slice(0, mid)) <= held) lo = mid;
+            else hi = mid - 1;
+          }
+          fit = lo;
+        }
+        return { cached: texts.length - uncached.length, toEmbed: fit, uncovered: uncached.length - fit };
+      })) as { cached: number; toEmbed: number; uncovered: number };
+
+      // Embedding in steps of EMBED_STEP texts. Each step writes its vectors into the cache itself, so a retry after
+      // a crash finds them there and pays for nothing twice; the step's record keeps counts and credits only.
+      const steps: EmbedStepOutput[] = [];
+      const total = Math.ceil(plan.toEmbed / EMBED_STEP);
+      let embedded = 0;
+      for (let i = 0; embedded < plan.toEmbed; i++) {
+        const out = (await ctx.step(
+          `embed ${i + 1} of ${total}`,
+          async () => {
+            const next = (await uncachedTexts(deps.prisma, ctx.accountId, payload.model, texts)).slice(
+              0,
+              Math.min(EMBED_STEP, plan.toEmbed - embedded),
+            );
+            if (!next.length) return { count: 0, credits: 0, usage: {}, demo: false };
+            const watch = ctx.watchCancellation();
+            try {
+              const result = await deps.engine.embed(
+                {
+                  accountId: ctx.accountId,
+                  siteId: payload.siteId,
+                  sectorId: payload.sectorId,
+                  jobRunId: ctx.jobId,
+                  signal: watch.signal,
+                },
+                'auto_cluster',
+                model,
+                next,
+              );
+              await storeVectors(deps.prisma, ctx.accountId, payload.model, next, result.vectors);
+              return { count: next.length, credits: result.credits, usage: { ...result.usage }, demo: result.demo };
+            } catch (error) {
+              throw jobError(error);
+            } finally {
+              watch.stop();
+            }
+          },
+          { progress: Math.round(5 + (75 * (i + 1)) / Math.max(1, total)) },
+        )) as EmbedStepOutput;
+        steps.push(out);
+        // A step that found nothing left (the texts got cached by another run meanwhile) ends the loop.
+        if (out.count === 0) break;
+        embedded += out.count;
+      }
+
+      await ctx.progress(82, `Grouping ${keywords.length} keywords`);
+      const vectorsByText = await loadVectors(deps.prisma, ctx.accountId, payload.model, texts);
+      const vectors = new Map<string, Float32Array>();
+      for (const k of keywords) {
+        const v = vectorsByText.get(k.normalized);
+        if (v) vectors.set(k.id, v);
+      }
+      const lexicalGroups = clusterLexically(keywords, lexicalOptions(payload.options, language));
+      const threshold = payload.options.embeddingThreshold ?? EMBEDDING_DEFAULTS.threshold;
+      const refined = refineWithEmbeddings(lexicalGroups.clusters, keywords, vectors, { threshold });
+      const minSize = payload.options.minClusterSize ?? 1;
+      // minClusterSize applies to the refined clusters: keywords of smaller groups stay unclustered.
+      const grouped: LexicalResult = {
+        clusters: refined.clusters.filter((c) => c.keywordIds.length >= minSize),
+        unclustered: [
+          ...lexicalGroups.unclustered,
+          ...refined.clusters.filter((c) => c.keywordIds.length < minSize).flatMap((c) => c.keywordIds),
+        ],
+      };
+
+      const credits = steps.reduce((n, o) => n + o.credits, 0);
+      const usage: Record<string, number> = {};
+      for (const o of steps) for (const [k, v] of Object.entries(o.usage)) usage[k] = (usage[k] ?? 0) + v;
+      await ctx.progress(90, `Saving ${grouped.clusters.length} clusters`);
+      return applyLocal(ctx, payload, keywords, grouped, {
+        method: 'embedding',
+        demo: steps.some((o) => o.demo),
+        ...(payload.holdId ? { settle: { holdId: payload.holdId, credits, model: payload.model, usage } } : {}),
+        embeddings: {
+          model: payload.model,
+          embedded,
+          cached: plan.cached,
+          missing: keywords.filter((k) => !vectors.has(k.id)).length,
+          mergedClusters: refined.mergedClusters,
+          attachedKeywords: refined.attachedSingletons,
+          threshold,
+        },
+      });
+    },
+    onFailure: async ({ jobId }) => {
+      const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: jobId } });
+      if (hold) await deps.billing.release(hold.id);
     },
   });
 
@@ -167,10 +371,7 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
                 demo: result.demo,
               } as Prisma.InputJsonValue;
             } catch (error) {
-              if (error instanceof AiError && error.kind === 'cancelled') throw new JobCancelledError();
-              if (error instanceof AiError && !error.retryable)
-                throw new PermanentJobError(`AI_${error.kind.toUpperCase()}`, error.message);
-              throw error;
+              throw jobError(error);
             } finally {
               watch.stop();
             }
@@ -214,7 +415,7 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
     },
   });
 
-  return [lexical as unknown as JobDefinition, ai as unknown as JobDefinition];
+  return [lexical as unknown as JobDefinition, ai as unknown as JobDefinition, embedding as unknown as JobDefinition];
 }
 
 /**

@@ -29,10 +29,14 @@ export const plannerClustersRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
     config: { auth: write },
     schema: {
       tags,
-      summary: 'Cluster keywords of a sector, locally (lexical, free) or with AI (auto_cluster, paid); runs as a job',
+      summary:
+        'Cluster keywords of a sector: lexical (local, free), embedding (lexical refined with embeddings) or ai; as a job',
       description:
         "Default keywords: the sector's keywords in no cluster with status new. AI runs hold the estimated credits " +
-        '(402 when the balance is short) and are charged what they used. Send Idempotency-Key to make retries safe.',
+        '(402 when the balance is short) and are charged what they used. Embedding runs need an embedding model ' +
+        '(an OpenAI key; 422 without one) and are paid like AI runs for the keywords not embedded before (each ' +
+        "keyword's embedding is cached per account, so re-clustering is free). Send Idempotency-Key to make " +
+        'retries safe.',
       security,
       headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }),
       body: ZRunClustersBody,
