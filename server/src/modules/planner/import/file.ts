@@ -232,9 +232,13 @@ function sampleRecords(text: string, delimiter: string | null): SampleRecord[] {
 
 /** csv-parse counts the line a record ends on; a quoted cell may span lines. */
 export function startLine(info: Info, raw: string): number {
+  // Leading and trailing line breaks belong to the separators, not the record.
+  let start = 0;
+  let end = raw.length;
+  while (start < end && (raw.charCodeAt(start) === 10 || raw.charCodeAt(start) === 13)) start++;
+  while (end > start && (raw.charCodeAt(end - 1) === 10 || raw.charCodeAt(end - 1) === 13)) end--;
   let newlines = 0;
-  const body = raw.replace(/[\r\n]+$/u, '').replace(/^[\r\n]+/u, '');
-  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) newlines++;
+  for (let i = raw.indexOf('\n', start); i >= 0 && i < end; i = raw.indexOf('\n', i + 1)) newlines++;
   return Number(info.lines) - newlines;
 }
 
@@ -381,7 +385,8 @@ export interface FileRecord {
   /** Line in the file where the record starts (1-based). */
   line: number;
   cells: string[];
-  raw: string;
+  /** The record as written in the file (made on demand: only bad rows need it). */
+  raw: () => string;
 }
 
 /**
@@ -419,7 +424,8 @@ export async function* readRecords(
   for await (const item of parser as AsyncIterable<{ record: string[]; info: Info; raw: string }>) {
     const line = startLine(item.info, item.raw);
     if (line <= plan.headerLine) continue;
-    yield { line, cells: item.record, raw: item.raw.replace(/^[\r\n]+|[\r\n]+$/gu, '') };
+    const raw = item.raw;
+    yield { line, cells: item.record, raw: () => raw.replace(/^[\r\n]+|[\r\n]+$/gu, '') };
   }
   await feed;
 }

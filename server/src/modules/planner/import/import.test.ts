@@ -480,7 +480,7 @@ describe('bad files get a clear error and leave nothing', () => {
 });
 
 describe('atomicity', () => {
-  const ROWS = 20_000; // four batches of 5,000
+  const ROWS = 30_000; // three batches of BATCH_ROWS (10,000): the failure comes half-way
 
   it('an attempt that fails half-way leaves nothing, and the retry imports every row exactly once', async () => {
     const place = await createPlace(t, owner, 'Retry');
