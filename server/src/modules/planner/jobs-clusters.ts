@@ -1,11 +1,11 @@
 import type { TClusterRunOptions, TClusterRunResult } from '@igny8/shared';
 import { MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS, ZClusterRunOptions } from '@igny8/shared';
 import { z } from 'zod';
-import { AiError } from '../../ai/errors.ts';
+import { asJobError, releaseJobHold } from '../../ai/jobs.ts';
 import type { JobContext, StoredStep } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
-import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
+import { PermanentJobError } from '../../jobs/errors.ts';
 import type { AiModel, Prisma } from '../../generated/prisma/client.ts';
 import { EMBEDDING_DEFAULTS, refineWithEmbeddings } from './clustering/embedding.ts';
 import { loadVectors, storeVectors, uncachedTexts } from './clustering/embedding-cache.ts';
@@ -89,14 +89,6 @@ function lexicalOptions(options: TClusterRunOptions, language: string): LexicalO
     ...(options.keywordCoverage !== undefined ? { keywordCoverage: options.keywordCoverage } : {}),
     ...(options.minClusterSize !== undefined ? { minClusterSize: options.minClusterSize } : {}),
   };
-}
-
-/** An AI error as the job sees it: cancelled, permanent (no retry), or retried. */
-function jobError(error: unknown): unknown {
-  if (error instanceof AiError && error.kind === 'cancelled') return new JobCancelledError();
-  if (error instanceof AiError && !error.retryable)
-    return new PermanentJobError(`AI_${error.kind.toUpperCase()}`, error.message);
-  return error;
 }
 
 interface BatchOutput {
@@ -266,7 +258,7 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
               await storeVectors(deps.prisma, ctx.accountId, payload.model, next, result.vectors);
               return { count: next.length, credits: result.credits, usage: { ...result.usage }, demo: result.demo };
             } catch (error) {
-              throw jobError(error);
+              throw asJobError(error);
             } finally {
               watch.stop();
             }
@@ -318,10 +310,7 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
         },
       });
     },
-    onFailure: async ({ jobId }) => {
-      const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: jobId } });
-      if (hold) await deps.billing.release(hold.id);
-    },
+    onFailure: releaseJobHold(deps),
   });
 
   const ai = defineJob({
@@ -371,7 +360,7 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
                 demo: result.demo,
               } as Prisma.InputJsonValue;
             } catch (error) {
-              throw jobError(error);
+              throw asJobError(error);
             } finally {
               watch.stop();
             }
@@ -409,10 +398,7 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
         } satisfies TClusterRunResult;
       });
     },
-    onFailure: async ({ jobId }) => {
-      const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: jobId } });
-      if (hold) await deps.billing.release(hold.id);
-    },
+    onFailure: releaseJobHold(deps),
   });
 
   return [lexical as unknown as JobDefinition, ai as unknown as JobDefinition, embedding as unknown as JobDefinition];
