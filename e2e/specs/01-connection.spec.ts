@@ -104,6 +104,73 @@ test('the server creates a draft post on the site as the dedicated publishing us
   expect(await author.json()).toMatchObject({ username: 'igny8-publisher', roles: ['author'] });
 });
 
+test("the planner syncs the site's posts and pages and flags a cluster an existing post already targets", async () => {
+  const { wp } = stack();
+  const sites = await api('GET', '/sites', undefined, account.token);
+  const siteId = sites.data.items[0].id as string;
+  const basic = Buffer.from(
+    `${wp.users.admin.username}:${(wp.users.admin as { applicationPassword?: string }).applicationPassword}`,
+  ).toString('base64');
+  const publish = async (type: 'posts' | 'pages', title: string) => {
+    const res = await fetch(`${wp.url}/?rest_route=/wp/v2/${type}`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title, status: 'publish', content: '<p>Already on the site.</p>' }),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    return ((await res.json()) as { id: number }).id;
+  };
+  const postId = await publish('posts', 'Best Trail Running Shoes');
+  const pageId = await publish('pages', 'About Our Running Club');
+
+  const sector = await api('POST', `/sites/${siteId}/sectors`, { name: 'Running' }, account.token);
+  const sectorId = sector.data.id as string;
+  const added = await api(
+    'POST',
+    '/planner/keywords',
+    {
+      siteId,
+      sectorId,
+      keywords: [
+        { keyword: 'best trail running shoes', volume: 900 },
+        { keyword: 'trail running shoes best', volume: 100 },
+        { keyword: 'marathon training plan', volume: 400 },
+      ],
+    },
+    account.token,
+  );
+  expect(added.status).toBe(201);
+  const waitFor = async (jobId: string) =>
+    expect
+      .poll(async () => (await api('GET', `/jobs/${jobId}`, undefined, account.token)).data.status, {
+        timeout: 60_000,
+      })
+      .toBe('succeeded');
+  const run = await api('POST', '/planner/clusters/run', { siteId, sectorId, method: 'lexical' }, account.token);
+  expect(run.status).toBe(202);
+  await waitFor(run.data.jobId);
+
+  const sync = await api('POST', `/planner/sites/${siteId}/posts/sync`, undefined, account.token);
+  expect(sync.status).toBe(202);
+  await waitFor(sync.data.jobId);
+  const posts = await api('GET', `/planner/sites/${siteId}/posts?limit=200`, undefined, account.token);
+  const byId = new Map((posts.data.items as { wpPostId: number }[]).map((p) => [p.wpPostId, p]));
+  expect(byId.get(postId)).toMatchObject({ title: 'Best Trail Running Shoes', type: 'post', status: 'publish' });
+  expect(byId.get(pageId)).toMatchObject({ title: 'About Our Running Club', type: 'page' });
+  // Only published content competes in search: the draft made by the test above is not listed.
+  expect([...byId.values()].some((p) => (p as { title: string }).title === 'Hello from IGNY8')).toBe(false);
+
+  const clusters = await api('GET', `/planner/clusters?siteId=${siteId}&sectorId=${sectorId}`, undefined, account.token);
+  const shoes = (clusters.data.items as { name: string; cannibalizes: unknown }[]).find(
+    (c) => c.name === 'best trail running shoes',
+  );
+  expect(shoes?.cannibalizes).toMatchObject({ wpPostId: postId, title: 'Best Trail Running Shoes' });
+  const marathon = (clusters.data.items as { name: string; cannibalizes: unknown }[]).find(
+    (c) => c.name === 'marathon training plan',
+  );
+  expect(marathon?.cannibalizes).toBeNull();
+});
+
 test('an Editor cannot reach the connection screen or its REST routes', async ({ browser }) => {
   const context = await browser.newContext();
   const page = await context.newPage();

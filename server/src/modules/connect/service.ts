@@ -446,8 +446,8 @@ export function createConnectService(deps: ConnectServiceDeps) {
     },
 
     /**
-     * One page (100 per page) of the site's posts or pages through WordPress's REST API as the publishing user, in
-     * any status; `totalPages` is WordPress's X-WP-TotalPages. The planner syncs titles and slugs with it.
+     * One page (100 per page) of the site's published posts or pages through WordPress's REST API as the publishing
+     * user; `totalPages` is WordPress's X-WP-TotalPages. The planner syncs titles and slugs with it.
      */
     async listPostsPage(accountId: string, siteId: string, type: 'posts' | 'pages', page: number) {
       const connection = await prisma.siteConnection.findFirst({
@@ -460,7 +460,10 @@ export function createConnectService(deps: ConnectServiceDeps) {
       const res = await siteClient.asPublisher<unknown>(
         endpointOf(requireConnected(connection)),
         'GET',
-        `wp/v2/${type}${q}context=edit&status=any&per_page=100&page=${page}&orderby=id&order=asc&_fields=id,title,slug,link,status`,
+        // Published content only, as a visitor sees it: that is what competes in search. (The publishing user is an
+        // Author: measured on WordPress 6.1, status=any in the edit context returns only its own posts, and pages
+        // refuse it outright.)
+        `wp/v2/${type}${q}status=publish&per_page=100&page=${page}&orderby=id&order=asc&_fields=id,title,slug,link,status`,
       );
       if (res.status !== 200 || !Array.isArray(res.data)) {
         const message = (res.data as { message?: unknown } | null)?.message;
