@@ -99,19 +99,19 @@ export class JobWorker {
       reqId: envelope.requestId,
       attempt: job.retryCount,
     });
-    const run = await this.prisma.jobRun.findUnique({ where: { id: job.id } });
+    // One round trip in the usual case: mark the run as running unless it was cancelled or already succeeded.
+    const now = new Date();
+    const [run] = await this.prisma.$queryRaw<{ steps: unknown }[]>`
+      UPDATE "JobRun" SET "status" = 'running', "attempts" = "attempts" + 1,
+             "startedAt" = COALESCE("startedAt", ${now}), "updatedAt" = ${now}
+      WHERE "id" = ${job.id}::uuid AND "status" NOT IN ('cancelled', 'succeeded') AND "cancelRequestedAt" IS NULL
+      RETURNING "steps"`;
     if (!run) {
-      log.warn('job has no JobRun row; dropping it');
+      const existing = await this.prisma.jobRun.findUnique({ where: { id: job.id }, select: { id: true } });
+      if (!existing) log.warn('job has no JobRun row; dropping it');
+      else await this.markCancelledIfRequested(job.id);
       return;
     }
-    if (run.status === 'cancelled' || run.status === 'succeeded' || run.cancelRequestedAt) {
-      await this.markCancelledIfRequested(job.id);
-      return;
-    }
-    await this.prisma.jobRun.update({
-      where: { id: job.id },
-      data: { status: 'running', attempts: { increment: 1 }, startedAt: run.startedAt ?? new Date() },
-    });
     const parsed = (def.payload as z.ZodType).safeParse(envelope.payload);
     if (!parsed.success) {
       await this.finishFailed(job.id, {

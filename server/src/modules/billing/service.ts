@@ -202,19 +202,22 @@ export function createBillingService({ prisma }: { prisma: PrismaClient }) {
     if (!Number.isSafeInteger(settlement.captured) || settlement.captured < 0) {
       throw errors.badRequest(`Captured credits must be a whole number >= 0 (got ${settlement.captured}).`);
     }
-    const hold = await tx.creditHold.findUnique({ where: { id: holdId } });
-    if (!hold) throw errors.notFound('Credit hold', holdId);
-    if (hold.status === 'settled') return settledView(hold);
-
-    const captured = Math.min(settlement.captured, hold.amount);
-    const released = hold.amount - captured;
+    // One round trip in the usual case: only one settlement wins (a concurrent one waits on the row, then finds it
+    // no longer open); a hold already settled, or missing, is looked up after.
     const settledAt = new Date();
-    // Only one settlement wins: a concurrent one waits on the row, then finds it no longer open.
-    const { count } = await tx.creditHold.updateMany({
-      where: { id: holdId, status: 'open' },
-      data: { status: 'settled', captured, settledAt },
-    });
-    if (count === 0) return settledView(await tx.creditHold.findUniqueOrThrow({ where: { id: holdId } }));
+    const [hold] = await tx.$queryRaw<CreditHold[]>`
+      UPDATE "CreditHold" SET "status" = 'settled', "captured" = LEAST(${settlement.captured}::int, "amount"),
+             "settledAt" = ${settledAt}
+      WHERE "id" = ${holdId}::uuid AND "status" = 'open'
+      RETURNING "id", "accountId", "amount", "status"::text AS "status", "captured", "operation",
+                "siteId"::text AS "siteId", "jobRunId"::text AS "jobRunId", "createdAt", "settledAt"`;
+    if (!hold) {
+      const existing = await tx.creditHold.findUnique({ where: { id: holdId } });
+      if (!existing) throw errors.notFound('Credit hold', holdId);
+      return settledView(existing);
+    }
+    const captured = hold.captured;
+    const released = hold.amount - captured;
 
     const about = {
       accountId: hold.accountId,
