@@ -83,6 +83,11 @@ final class Plugin {
 			// Handlers that must exist on every request, such as its cron events'.
 			\IGNY8\Connection\Installer::register_hooks();
 		}
+		// Publishing (includes/Publishing): the post meta the server writes, SEO fields, authorship. On every request:
+		// meta registration and the REST hooks serve wp/v2 requests, the SEO output serves the front end.
+		( new \IGNY8\Publishing\PostMeta() )->register_hooks();
+		( new \IGNY8\Publishing\SeoMeta() )->register_hooks();
+		( new \IGNY8\Publishing\Authorship() )->register_hooks();
 		if ( class_exists( '\IGNY8\Rest\Routes' ) ) {
 			add_action(
 				'rest_api_init',

@@ -4,7 +4,8 @@
  *
  * Two audiences, two kinds of authentication, never mixed on one route:
  * - the wp-admin browser (cookie + wp_rest nonce, capability manage_options): ConnectionController;
- * - the IGNY8 server (Ed25519 request signature, docs/connection-protocol.md): ServerController.
+ * - the IGNY8 server (Ed25519 request signature, docs/connection-protocol.md): ServerController (the connection)
+ *   and PublishingController (content lookup and terms while publishing).
  *
  * @package IGNY8
  */
@@ -40,6 +41,8 @@ final class Routes {
 	/** Registers the routes. */
 	public function register(): void {
 		( new ConnectionController( $this->connection ) )->register( self::NAMESPACE );
-		( new ServerController( $this->connection ) )->register( self::NAMESPACE );
+		$server = new ServerController( $this->connection );
+		$server->register( self::NAMESPACE );
+		( new PublishingController( array( $server, 'is_signed_by_server' ) ) )->register( self::NAMESPACE );
 	}
 }

@@ -38,6 +38,13 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 		'GET /igny8/v1/status'             => 'signed',
 		'POST /igny8/v1/rotate-server-key' => 'signed',
 		'POST /igny8/v1/disconnect'        => 'signed',
+		'GET /igny8/v1/content/(?P<content_id>[0-9a-f-]{36})' => 'signed',
+		'POST /igny8/v1/terms/ensure'      => 'signed',
+	);
+
+	/** The path requested for a route with parameters. */
+	private const PATHS = array(
+		'GET /igny8/v1/content/(?P<content_id>[0-9a-f-]{36})' => '/igny8/v1/content/0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60',
 	);
 
 	/** Parameters that pass validation, so a refusal can only come from the permission check. */
@@ -47,6 +54,10 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 			'connectionKey' => 'ck_0123456789abcdefghijklmnop',
 		),
 		'POST /igny8/v1/connect/verify' => array( 'secret1' => 'not-the-pending-secret-0123456789abcdefghij' ),
+		'POST /igny8/v1/terms/ensure'   => array(
+			'taxonomy' => 'post_tag',
+			'names'    => array( 'igny8-never-created-by-a-permission-test' ),
+		),
 	);
 
 	/** @var array{site_id: string, server: array<string, string>, site: array<string, string>} */
@@ -260,6 +271,7 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 	 */
 	private function call( string $case, array $params = array() ): WP_REST_Response {
 		list( $method, $route )     = explode( ' ', $case, 2 );
+		$route                     = self::PATHS[ $case ] ?? $route;
 		$_SERVER['REQUEST_URI']    = '/wp-json' . $route;
 		$_SERVER['REQUEST_METHOD'] = $method;
 		$request                   = new WP_REST_Request( $method, $route );

@@ -81,3 +81,4 @@ define( 'IGNY8_TEST_HARNESS', $igny8_harness );
 
 require_once __DIR__ . '/Support/FakeServer.php';
 require_once __DIR__ . '/Support/IntegrationTestCase.php';
+require_once __DIR__ . '/Support/PublishingTestCase.php';
