@@ -90,9 +90,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const box = await resolveSecretBox(config);
     await seedModelRegistry(db.prisma);
     const connect = connectServiceFor(config, db.prisma, box);
-    const registry = productJobRegistry({ connect, ai: aiJobDepsFor(config, db.prisma, box) }).register(
-      ...(options.extraJobs ?? []),
-    );
+    const registry = productJobRegistry({
+      connect,
+      ai: aiJobDepsFor(config, db.prisma, box),
+      databaseUrl: db.url,
+    }).register(...(options.extraJobs ?? []));
     const boss = createBoss(
       db,
       options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {},

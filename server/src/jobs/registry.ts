@@ -8,6 +8,8 @@ import { JobRegistry } from './definition.ts';
 export interface JobServices {
   connect: ConnectService;
   ai: AiJobDeps;
+  /** PostgreSQL's URL when not embedded (jobs that open their own connection, e.g. for COPY). */
+  databaseUrl?: string | undefined;
 }
 
 /** Every job type the product runs. Modules add their definitions here. */
@@ -16,6 +18,6 @@ export function productJobRegistry(services: JobServices): JobRegistry {
     accountExportJob,
     siteHealthJob(services.connect),
     ...aiJobs(services.ai),
-    ...plannerJobs({ ...services.ai, connect: services.connect }),
+    ...plannerJobs({ ...services.ai, connect: services.connect, databaseUrl: services.databaseUrl }),
   );
 }

@@ -54,9 +54,11 @@ export async function createTestApp(
   await boss.start();
   const box = new SecretBox(TEST_ENCRYPTION_KEYS);
   const connect = connectServiceFor(config, db.prisma, box);
-  const registry = productJobRegistry({ connect, ai: aiJobDepsFor(config, db.prisma, box) }).register(
-    ...(options.extraJobs ?? []),
-  );
+  const registry = productJobRegistry({
+    connect,
+    ai: aiJobDepsFor(config, db.prisma, box),
+    databaseUrl: db.url,
+  }).register(...(options.extraJobs ?? []));
   await ensureQueues(boss, registry);
   const queue = new JobQueue(boss, registry);
   const app = await buildApp({

@@ -25,4 +25,6 @@ export interface PlannerJobDeps {
   engine: AiEngine;
   billing: BillingService;
   connect: ConnectService;
+  /** PostgreSQL's URL (unset on embedded PGlite): the keyword import writes with COPY on its own connection. */
+  databaseUrl?: string | undefined;
 }

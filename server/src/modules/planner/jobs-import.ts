@@ -12,7 +12,10 @@ const RETRY_LIMIT = 2;
  * is all or nothing (see runImport), so retries after a crash or a database hiccup start clean and never double
  * anything. The import row follows the job: importing, succeeded, or failed with the reason.
  */
-export function plannerImportJobs(deps: Pick<PlannerJobDeps, 'prisma'>, hooks: ImportHooks = {}): JobDefinition[] {
+export function plannerImportJobs(
+  deps: Pick<PlannerJobDeps, 'prisma' | 'databaseUrl'>,
+  hooks: ImportHooks = {},
+): JobDefinition[] {
   const { prisma } = deps;
 
   async function markFailed(where: { id?: string; jobRunId?: string }, code: string, message: string) {
@@ -34,7 +37,7 @@ export function plannerImportJobs(deps: Pick<PlannerJobDeps, 'prisma'>, hooks: I
       expireInSeconds: 2 * 3_600,
       handler: async (ctx, payload) => {
         try {
-          return await runImport(ctx, prisma, payload.importId, hooks);
+          return await runImport(ctx, prisma, payload.importId, hooks, { databaseUrl: deps.databaseUrl });
         } catch (error) {
           if (error instanceof JobCancelledError) throw error;
           const permanent = error instanceof PermanentJobError;

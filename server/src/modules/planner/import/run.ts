@@ -9,6 +9,7 @@ import { keywordFromCells, type KeywordRow } from './rows.ts';
 import { storedHead } from './service.ts';
 import { timeOrderedId } from './ids.ts';
 import { truncate } from './values.ts';
+import { writeWithCopy, type ParsedRecord } from './copy.ts';
 
 /**
  * Rows written per statement: bounds memory whatever the file size (one batch being parsed, one being written).
@@ -33,6 +34,14 @@ export interface ImportSummary {
 /** Test hooks: called after each staged batch (e.g. to fail half-way and check that nothing was kept). */
 export interface ImportHooks {
   afterBatch?: (batch: number, attempt: number) => Promise<void>;
+}
+
+export interface ImportOptions {
+  /**
+   * Set on PostgreSQL: the import writes on its own connection with COPY into a staging table and set-based merges
+   * (writeWithCopy). Unset (embedded PGlite, which has no second connection), it writes batches through Prisma.
+   */
+  databaseUrl?: string | undefined;
 }
 
 async function* chunksOf(prisma: PrismaClient, importId: string): AsyncGenerator<Buffer> {
@@ -77,6 +86,7 @@ export async function runImport(
   prisma: PrismaClient,
   importId: string,
   hooks: ImportHooks = {},
+  options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const row = await prisma.keywordImport.findUnique({ where: { id: importId } });
   if (!row || row.accountId !== ctx.accountId) {
@@ -109,6 +119,40 @@ export async function runImport(
 
   await prisma.keywordImport.update({ where: { id: importId }, data: { status: 'importing', error: Prisma.DbNull } });
   await ctx.progress(1, 'reading the file');
+
+  let bytesRead = 0;
+  let lastProgress = Date.now();
+  const onBytes = async (bytes: number) => {
+    bytesRead += bytes;
+    if (Date.now() - lastProgress < 1_000) return;
+    lastProgress = Date.now();
+    await ctx.progress(1 + (bytesRead / Math.max(1, row.byteSize)) * 90, 'importing keywords');
+  };
+
+  if (options.databaseUrl) {
+    async function* records(): AsyncGenerator<ParsedRecord> {
+      let n = 0;
+      for await (const record of readRecords(chunksOf(prisma, importId), plan, onBytes)) {
+        const parsed = keywordFromCells(record.cells, columns!);
+        yield 'error' in parsed
+          ? { line: record.line, error: parsed.error, raw: truncate(record.raw(), 500) }
+          : { line: record.line, row: parsed };
+        if (++n % BATCH_ROWS === 0) await hooks.afterBatch?.(n / BATCH_ROWS, ctx.attempt);
+      }
+    }
+    await writeWithCopy({
+      databaseUrl: options.databaseUrl,
+      importId,
+      accountId: row.accountId,
+      siteId: row.siteId,
+      sectorId: row.sectorId,
+      source: plan.source,
+      records: records(),
+      maxStoredErrors: MAX_STORED_ERRORS,
+      onStaged: () => ctx.progress(92, 'saving keywords'),
+    });
+    return summaryOf(await prisma.keywordImport.findUniqueOrThrow({ where: { id: importId } }));
+  }
 
   const result = await prisma.$transaction(
     async (tx) => {
@@ -208,15 +252,6 @@ export async function runImport(
         inFlight = writeBatch(b);
         // Observed here so a failure while the next batch is parsed is not an unhandled rejection; awaited below.
         inFlight.catch(() => {});
-      };
-
-      let bytesRead = 0;
-      let lastProgress = Date.now();
-      const onBytes = async (bytes: number) => {
-        bytesRead += bytes;
-        if (Date.now() - lastProgress < 1_000) return;
-        lastProgress = Date.now();
-        await ctx.progress(1 + (bytesRead / Math.max(1, row.byteSize)) * 97, 'importing keywords');
       };
 
       let batch = new Batch();

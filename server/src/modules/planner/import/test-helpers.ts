@@ -112,11 +112,18 @@ export function finished(t: TestContext, member: Member, importId: string, timeo
   );
 }
 
-/** A real JobWorker running the import job type, with test hooks that the test can change at any time. */
-export async function startImportWorker(t: TestContext, hooks: { current: ImportHooks }) {
+/**
+ * A real JobWorker running the import job type, with test hooks that the test can change at any time. On PostgreSQL
+ * it writes with COPY like the product; path 'prisma' forces the Prisma batch path that embedded PGlite uses.
+ */
+export async function startImportWorker(
+  t: TestContext,
+  hooks: { current: ImportHooks },
+  options: { path?: 'copy' | 'prisma' } = {},
+) {
   const registry = new JobRegistry().register(
     ...plannerImportJobs(
-      { prisma: t.db.prisma },
+      { prisma: t.db.prisma, databaseUrl: options.path === 'prisma' ? undefined : t.db.url },
       { afterBatch: async (batch, attempt) => hooks.current.afterBatch?.(batch, attempt) },
     ),
   );

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestApp, type TestContext } from '../../../../test/helpers/app.ts';
+import { registerOwner, type Member } from '../../../../test/helpers/users.ts';
+import type { JobWorker } from '../../../jobs/worker.ts';
+import type { ImportHooks } from './run.ts';
+import { createPlace, finished, semrushRows, startImportWorker, upload } from './test-helpers.ts';
+
+/**
+ * The Prisma batch path of the import, which embedded PGlite uses (no second connection for COPY), forced here on
+ * PostgreSQL with the real route and worker: first import, re-import with a duplicate and a bad row, and an attempt
+ * that fails half-way. import.test.ts covers the COPY path (the one PostgreSQL uses) in depth.
+ */
+let t: TestContext;
+let owner: Member;
+let worker: JobWorker;
+const hooks: { current: ImportHooks } = { current: {} };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  owner = await registerOwner(t.app);
+  worker = await startImportWorker(t, hooks, { path: 'prisma' });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await t?.close();
+});
+
+it('imports, re-imports (updates, file duplicates, row errors) and rolls back a failed attempt', async () => {
+  const place = await createPlace(t, owner, 'PrismaPath');
+  const first = await upload(t, place, semrushRows(25_000));
+  expect(first.statusCode, first.body).toBe(202);
+  hooks.current = {
+    afterBatch: async (batch, attempt) => {
+      if (attempt === 1 && batch === 2) throw new Error('injected failure after batch 2');
+    },
+  };
+  try {
+    const done = await finished(t, owner, first.json().data.importId);
+    expect(done).toMatchObject({ status: 'succeeded', rowsTotal: 25_000, rowsInserted: 25_000, rowsFailed: 0 });
+    const job = await t.db.prisma.jobRun.findUniqueOrThrow({ where: { id: done.jobId } });
+    expect(job).toMatchObject({ status: 'succeeded', attempts: 2 });
+  } finally {
+    hooks.current = {};
+  }
+
+  const second = Buffer.from(
+    'Keyword,Intent,Volume,Trend,Keyword Difficulty,CPC (USD),Competitive Density,SERP Features,Number of Results\n' +
+      'keyword number 7,Commercial,700,,10,1.5,0.5,,1\n' +
+      'Brand New Keyword,Informational,50,,20,0.1,0.5,,1\n' +
+      'brand new keyword,Informational,60,,21,0.2,0.5,,1\n' +
+      'bad volume,Informational,lots,,20,0.1,0.5,,1\n',
+  );
+  const res = await upload(t, place, second, { fileName: 'semrush.csv' });
+  expect(res.statusCode, res.body).toBe(202);
+  const done = await finished(t, owner, res.json().data.importId);
+  expect(done).toMatchObject({
+    status: 'succeeded',
+    rowsTotal: 4,
+    rowsInserted: 1,
+    rowsUpdated: 1,
+    rowsFailed: 1,
+    rowsDuplicate: 1,
+  });
+  const k7 = await t.db.prisma.keyword.findFirstOrThrow({
+    where: { sectorId: place.sectorId, normalized: 'keyword number 7' },
+  });
+  expect(k7).toMatchObject({ volume: 700, difficulty: 10, intent: 'commercial' });
+  const fresh = await t.db.prisma.keyword.findFirstOrThrow({
+    where: { sectorId: place.sectorId, normalized: 'brand new keyword' },
+  });
+  expect(fresh).toMatchObject({ volume: 60, difficulty: 21 });
+  const errors = await t.db.prisma.keywordImportError.findMany({ where: { importId: done.id } });
+  expect(errors).toEqual([expect.objectContaining({ line: 5 })]);
+  expect(await t.db.prisma.keyword.count({ where: { sectorId: place.sectorId } })).toBe(25_001);
+});
