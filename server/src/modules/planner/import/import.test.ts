@@ -317,6 +317,36 @@ describe('re-import', () => {
     await importOk(place, Buffer.from('running shoes\n'));
     expect((await keywords(place)).get('running shoes')).toMatchObject({ volume: 246000, intent: 'commercial' });
   });
+
+  it('a file that repeats many of its keywords keeps the last row of each, counted as duplicates', async () => {
+    // More repeats than the import holds aside at a time (10,000), so they are staged in several rounds.
+    const place = await createPlace(t, owner, 'Repeats');
+    const N = 12_000;
+    let text = 'Keyword,Intent,Volume,Trend,Keyword Difficulty,CPC (USD),Competitive Density,SERP Features\n';
+    for (let i = 0; i < N; i++) text += `keyword number ${i},Informational,${i},,${i % 101},0.5,0.5,\n`;
+    for (let i = 0; i < N; i++) text += `Keyword Number ${i},Commercial,${i + 1},,${(i + 1) % 101},0.7,0.5,\n`;
+    text += 'bad row,Informational,many,,1,0.5,0.5,\n';
+    const { done } = await importOk(place, Buffer.from(text), 'semrush.csv');
+    expect(done).toMatchObject({
+      rowsTotal: 2 * N + 1,
+      rowsInserted: N,
+      rowsUpdated: 0,
+      rowsDuplicate: N,
+      rowsFailed: 1,
+    });
+    const k = await keywords(place);
+    expect(k.size).toBe(N);
+    expect(k.get('keyword number 7')).toMatchObject({
+      keyword: 'Keyword Number 7',
+      volume: 8,
+      difficulty: 8,
+      cpc: 0.7,
+      intent: 'commercial',
+      intentInferred: false,
+    });
+    const errors = await t.db.prisma.keywordImportError.findMany({ where: { importId: done.id } });
+    expect(errors).toEqual([expect.objectContaining({ line: 2 * N + 2 })]);
+  });
 });
 
 describe('row errors', () => {
