@@ -154,13 +154,18 @@ test("the planner syncs the site's posts and pages and flags a cluster an existi
   expect(sync.status).toBe(202);
   await waitFor(sync.data.jobId);
   const posts = await api('GET', `/planner/sites/${siteId}/posts?limit=200`, undefined, account.token);
-  const byId = new Map((posts.data.items as { wpPostId: number }[]).map((p) => [p.wpPostId, p]));
+  const byId = new Map((posts.data.items as { wpPostId: number; title: string }[]).map((p) => [p.wpPostId, p]));
   expect(byId.get(postId)).toMatchObject({ title: 'Best Trail Running Shoes', type: 'post', status: 'publish' });
   expect(byId.get(pageId)).toMatchObject({ title: 'About Our Running Club', type: 'page' });
   // Only published content competes in search: the draft made by the test above is not listed.
-  expect([...byId.values()].some((p) => (p as { title: string }).title === 'Hello from IGNY8')).toBe(false);
+  expect([...byId.values()].some((p) => p.title === 'Hello from IGNY8')).toBe(false);
 
-  const clusters = await api('GET', `/planner/clusters?siteId=${siteId}&sectorId=${sectorId}`, undefined, account.token);
+  const clusters = await api(
+    'GET',
+    `/planner/clusters?siteId=${siteId}&sectorId=${sectorId}`,
+    undefined,
+    account.token,
+  );
   const shoes = (clusters.data.items as { name: string; cannibalizes: unknown }[]).find(
     (c) => c.name === 'best trail running shoes',
   );
