@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AI_FUNCTIONS, type TAiFunction } from '@igny8/shared';
 import { z } from 'zod';
+import type { JobContext } from '../jobs/context.ts';
 import type { JobDefinition } from '../jobs/definition.ts';
 import { defineJob } from '../jobs/definition.ts';
 import { JobCancelledError, PermanentJobError } from '../jobs/errors.ts';
@@ -30,6 +31,40 @@ export function asJobError(error: unknown): unknown {
   if (error instanceof AiError && !error.retryable)
     return new PermanentJobError(`AI_${error.kind.toUpperCase()}`, error.message);
   return error;
+}
+
+/**
+ * Runs provider calls for a job: `fn` gets a signal that aborts when the job is cancelled (so spending stops at
+ * once), and AI failures come out as the job errors `asJobError` names.
+ */
+export async function callAi<T>(ctx: JobContext, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const watch = ctx.watchCancellation();
+  try {
+    return await fn(watch.signal);
+  } catch (error) {
+    throw asJobError(error);
+  } finally {
+    watch.stop();
+  }
+}
+
+/**
+ * The step that charges a paid job: captures what the run used (never more than held) and releases the rest. A
+ * separate step after the provider call, so a retry after a crash between them neither calls again nor pays twice.
+ */
+export function settleStep(
+  ctx: JobContext,
+  billing: BillingService,
+  holdId: string,
+  used: { credits: number; model: string; usage: Record<string, number> },
+): Promise<void> {
+  return ctx.step(
+    'settle',
+    async () => {
+      await billing.settle(holdId, { captured: used.credits, model: used.model, usage: used.usage });
+    },
+    { progress: 100 },
+  );
 }
 
 /** onFailure of every paid job: the whole hold goes back (idempotent; nothing to do when it was settled). */
@@ -68,19 +103,17 @@ export function aiFunctionJob(fn: TAiFunction, deps: AiJobDeps) {
     retryDelay: 5,
     heartbeatSeconds: 30,
     handler: async (ctx, payload) => {
-      const watch = ctx.watchCancellation();
-      let generated: Generated;
-      try {
-        generated = (await ctx.step(
-          'generate',
-          async () => {
+      const generated = (await ctx.step(
+        'generate',
+        () =>
+          callAi(ctx, async (signal) => {
             const result = await deps.engine.run(
               {
                 accountId: ctx.accountId,
                 siteId: payload.siteId,
                 sectorId: payload.sectorId,
                 jobRunId: ctx.jobId,
-                signal: watch.signal,
+                signal,
               },
               fn,
               payload.input,
@@ -99,25 +132,10 @@ export function aiFunctionJob(fn: TAiFunction, deps: AiJobDeps) {
               model: result.model,
               demo: result.demo,
             } as Prisma.InputJsonValue;
-          },
-          { progress: 80 },
-        )) as unknown as Generated;
-      } catch (error) {
-        throw asJobError(error);
-      } finally {
-        watch.stop();
-      }
-      await ctx.step(
-        'settle',
-        async () => {
-          await deps.billing.settle(payload.holdId, {
-            captured: generated.credits,
-            model: generated.model,
-            usage: generated.usage,
-          });
-        },
-        { progress: 100 },
-      );
+          }),
+        { progress: 80 },
+      )) as unknown as Generated;
+      await settleStep(ctx, deps.billing, payload.holdId, generated);
       return {
         output: generated.output,
         usage: generated.usage,

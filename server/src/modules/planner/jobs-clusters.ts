@@ -1,7 +1,7 @@
 import type { TClusterRunOptions, TClusterRunResult } from '@igny8/shared';
 import { MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS, ZClusterRunOptions } from '@igny8/shared';
 import { z } from 'zod';
-import { asJobError, releaseJobHold } from '../../ai/jobs.ts';
+import { callAi, releaseJobHold } from '../../ai/jobs.ts';
 import type { JobContext, StoredStep } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
@@ -241,15 +241,14 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
               Math.min(EMBED_STEP, plan.toEmbed - embedded),
             );
             if (!next.length) return { count: 0, credits: 0, usage: {}, demo: false };
-            const watch = ctx.watchCancellation();
-            try {
+            return callAi(ctx, async (signal) => {
               const result = await deps.engine.embed(
                 {
                   accountId: ctx.accountId,
                   siteId: payload.siteId,
                   sectorId: payload.sectorId,
                   jobRunId: ctx.jobId,
-                  signal: watch.signal,
+                  signal,
                 },
                 'auto_cluster',
                 model,
@@ -257,11 +256,7 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
               );
               await storeVectors(deps.prisma, ctx.accountId, payload.model, next, result.vectors);
               return { count: next.length, credits: result.credits, usage: { ...result.usage }, demo: result.demo };
-            } catch (error) {
-              throw asJobError(error);
-            } finally {
-              watch.stop();
-            }
+            });
           },
           { progress: Math.round(5 + (75 * (i + 1)) / Math.max(1, total)) },
         )) as EmbedStepOutput;
@@ -338,15 +333,14 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
             if (rows.length < 2) {
               return { clusters: [], sent, credits: 0, model: '', usage: {}, demo: false } as Prisma.InputJsonValue;
             }
-            const watch = ctx.watchCancellation();
-            try {
+            return callAi(ctx, async (signal) => {
               const result = await deps.engine.run<{ clusters: { name: string; keywords: string[] }[] }>(
                 {
                   accountId: ctx.accountId,
                   siteId: payload.siteId,
                   sectorId: payload.sectorId,
                   jobRunId: ctx.jobId,
-                  signal: watch.signal,
+                  signal,
                 },
                 'auto_cluster',
                 { keywords: rows.map((r) => r.keyword), maxClusters: payload.maxClusters },
@@ -359,11 +353,7 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
                 usage: { ...result.usage },
                 demo: result.demo,
               } as Prisma.InputJsonValue;
-            } catch (error) {
-              throw asJobError(error);
-            } finally {
-              watch.stop();
-            }
+            });
           },
           { progress: Math.round(5 + (85 * (i + 1)) / total) },
         );

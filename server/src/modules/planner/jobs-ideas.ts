@@ -1,4 +1,4 @@
-import { asJobError, releaseJobHold } from '../../ai/jobs.ts';
+import { callAi, releaseJobHold, settleStep } from '../../ai/jobs.ts';
 import type { ContentType, Prisma } from '../../generated/prisma/client.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
@@ -45,19 +45,17 @@ export function generateIdeasJob(deps: PlannerJobDeps) {
     retryDelay: 5,
     heartbeatSeconds: 30,
     handler: async (ctx, payload) => {
-      const watch = ctx.watchCancellation();
-      let generated: Generated;
-      try {
-        generated = (await ctx.step(
-          'generate',
-          async () => {
+      const generated = (await ctx.step(
+        'generate',
+        () =>
+          callAi(ctx, async (signal) => {
             const result = await deps.engine.run<{ ideas: GeneratedIdea[] }>(
               {
                 accountId: ctx.accountId,
                 siteId: payload.siteId,
                 sectorId: payload.sectorId,
                 jobRunId: ctx.jobId,
-                signal: watch.signal,
+                signal,
               },
               'generate_ideas',
               payload.input,
@@ -69,14 +67,9 @@ export function generateIdeasJob(deps: PlannerJobDeps) {
               model: result.model,
               demo: result.demo,
             } as unknown as Prisma.InputJsonValue;
-          },
-          { progress: 70 },
-        )) as unknown as Generated;
-      } catch (error) {
-        throw asJobError(error);
-      } finally {
-        watch.stop();
-      }
+          }),
+        { progress: 70 },
+      )) as unknown as Generated;
 
       const ideaIds = await ctx.transactionalStep(
         'store',
@@ -110,17 +103,7 @@ export function generateIdeasJob(deps: PlannerJobDeps) {
         { progress: 90 },
       );
 
-      await ctx.step(
-        'settle',
-        async () => {
-          await deps.billing.settle(payload.holdId, {
-            captured: generated.credits,
-            model: generated.model,
-            usage: generated.usage,
-          });
-        },
-        { progress: 100 },
-      );
+      await settleStep(ctx, deps.billing, payload.holdId, generated);
       return {
         clusterId: payload.clusterId,
         ideaIds,
