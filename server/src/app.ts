@@ -42,6 +42,9 @@ import { createSitesService } from './modules/sites/service.ts';
 import { systemRoutes } from './modules/system/routes.ts';
 import { createSystemService } from './modules/system/service.ts';
 import { plannerRoutes } from './modules/planner/routes.ts';
+import { publisherRoutes } from './modules/publisher/routes.ts';
+import { writerRoutes } from './modules/writer/routes.ts';
+import { mediaStorageFor } from './lib/media-storage.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 
@@ -201,6 +204,9 @@ export async function buildApp(options: BuildAppOptions) {
       });
       await api.register(aiRunRoutes, { runs, prisma });
       await api.register(plannerRoutes, { prefix: '/planner', config, prisma, queue, jobs, runs, engine });
+      const media = mediaStorageFor(config);
+      await api.register(writerRoutes, { prefix: '/writer', config, prisma, queue, jobs, runs, engine, media });
+      await api.register(publisherRoutes, { prefix: '/publisher', config, prisma, queue, jobs });
       await api.register(aiRoutes, {
         registry: createModelRegistry({ prisma }),
         credentials: createCredentialsService({ prisma, box: options.box }),

@@ -11,6 +11,7 @@ import { seedModelRegistry } from './modules/ai/seed.ts';
 import { aiJobDepsFor } from './ai/index.ts';
 import { createBoss, ensureQueues, JobQueue } from './jobs/queue.ts';
 import { productJobRegistry } from './jobs/registry.ts';
+import { mediaStorageFor } from './lib/media-storage.ts';
 import { JobWorker } from './jobs/worker.ts';
 import { loggerOptions } from './logger.ts';
 import { randomToken } from './lib/secrets.ts';
@@ -93,6 +94,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const registry = productJobRegistry({
       connect,
       ai: aiJobDepsFor(config, db.prisma, box),
+      media: mediaStorageFor(config),
       databaseUrl: db.url,
     }).register(...(options.extraJobs ?? []));
     const boss = createBoss(

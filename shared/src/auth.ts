@@ -20,6 +20,10 @@ export const API_KEY_SCOPES = [
   'members:write',
   'planner:read',
   'planner:write',
+  'writer:read',
+  'writer:write',
+  'publisher:read',
+  'publisher:write',
 ] as const;
 export const ZApiKeyScope = z.enum(API_KEY_SCOPES);
 export type TApiKeyScope = z.infer<typeof ZApiKeyScope>;

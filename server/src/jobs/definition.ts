@@ -17,6 +17,12 @@ export interface JobDefinition<TPayload extends z.ZodType = z.ZodType, TResult =
   heartbeatSeconds?: number;
   /** Hard limit for one attempt. */
   expireInSeconds?: number;
+  /**
+   * Jobs with the same group (e.g. a site id) run at most `groupConcurrency` at a time across all workers (pg-boss
+   * group concurrency, tracked in the database). Both or neither must be set.
+   */
+  group?: (payload: z.infer<TPayload>) => string;
+  groupConcurrency?: number;
   handler: (ctx: JobContext, payload: z.infer<TPayload>) => Promise<TResult>;
   /**
    * Runs once when the job ends without success (failed for good, or cancelled): give back what it reserved, such

@@ -124,7 +124,11 @@ export class JobQueue {
       ...(request.requestId ? { requestId: request.requestId } : {}),
       payload,
     };
-    await this.boss.send(request.type, envelope as unknown as object, { id: run.id, db: fromPrisma(tx) });
+    await this.boss.send(request.type, envelope as unknown as object, {
+      id: run.id,
+      db: fromPrisma(tx),
+      ...(def.group ? { group: { id: def.group(payload) } } : {}),
+    });
     return run;
   }
 }

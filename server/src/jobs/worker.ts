@@ -48,6 +48,7 @@ export class JobWorker {
           includeMetadata: true,
           batchSize: 1,
           localConcurrency: this.options.concurrency,
+          ...(def.groupConcurrency ? { groupConcurrency: def.groupConcurrency } : {}),
           pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1,
         },
         async ([job]) => {

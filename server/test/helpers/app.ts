@@ -9,6 +9,7 @@ import { aiJobDepsFor } from '../../src/ai/index.ts';
 import type { ConnectService } from '../../src/modules/connect/service.ts';
 import { createBoss, ensureQueues, JobQueue } from '../../src/jobs/queue.ts';
 import { productJobRegistry } from '../../src/jobs/registry.ts';
+import { mediaStorageFor } from '../../src/lib/media-storage.ts';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
 
 export interface TestContext {
@@ -57,6 +58,7 @@ export async function createTestApp(
   const registry = productJobRegistry({
     connect,
     ai: aiJobDepsFor(config, db.prisma, box),
+    media: mediaStorageFor(config),
     databaseUrl: db.url,
   }).register(...(options.extraJobs ?? []));
   await ensureQueues(boss, registry);
