@@ -76,6 +76,24 @@ export const ConfigSchema = z.object({
   DOCS_ENABLED: bool.default(true),
   /** Trust X-Forwarded-* from a reverse proxy (needed for correct client IPs in rate limits behind one). */
   TRUST_PROXY: bool.default(false),
+  /** Where generated images are kept: "local" (DATA_DIR/media) or "s3" (an S3-compatible bucket, S3_* below). */
+  MEDIA_STORAGE: z.enum(['local', 's3']).default('local'),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Endpoint of an S3-compatible service (MinIO, Cloudflare R2, DigitalOcean Spaces); unset for AWS S3. */
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Address objects as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY (MinIO and most self-hosted services). */
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  /** Put every object key under this prefix, e.g. "igny8/media". */
+  S3_PREFIX: z
+    .string()
+    .regex(/^\/*[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/*$/, {
+      message: 'must be a path of letters, digits, ".", "_" and "-" separated by "/"',
+    })
+    .refine((v) => !v.split('/').some((p) => p === '.' || p === '..'), { message: 'must not contain "." or ".."' })
+    .optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };
@@ -94,6 +112,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = ConfigSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+  }
+  if (parsed.data.MEDIA_STORAGE === 's3') {
+    const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !parsed.data[k]);
+    if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when MEDIA_STORAGE is s3`));
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
 }
