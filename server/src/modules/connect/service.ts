@@ -478,6 +478,35 @@ export function createConnectService(deps: ConnectServiceDeps) {
         totalPages: Number.isFinite(totalPages) && totalPages > 0 ? totalPages : 1,
       };
     },
+
+    /**
+     * The Publisher's handle on one connected site of an account (loaded once per job): signed calls to the
+     * plugin's routes, WordPress REST calls and media uploads as the publishing user. `route` builds a route with a
+     * query for either REST base ("/wp-json/" or "/?rest_route=/").
+     */
+    async publishingSession(accountId: string, siteId: string) {
+      const connection = await prisma.siteConnection.findFirst({
+        where: { siteId, accountId },
+        include: { site: true },
+      });
+      if (!connection) throw errors.notFound('Site', siteId);
+      const endpoint = endpointOf(requireConnected(connection));
+      return {
+        siteId,
+        siteUrl: endpoint.siteUrl,
+        route(path: string, query: Record<string, string | number> = {}) {
+          const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+          if (!params) return path;
+          return `${path}${endpoint.restUrl.includes('?') ? '&' : '?'}${params}`;
+        },
+        signed: <T>(method: string, route: string, payload?: unknown) =>
+          siteClient.signed<T>(endpoint, method, route, payload),
+        asPublisher: <T>(method: string, route: string, payload?: unknown) =>
+          siteClient.asPublisher<T>(endpoint, method, route, payload),
+        upload: <T>(file: { bytes: Buffer; filename: string; mimeType: string }) =>
+          siteClient.uploadAsPublisher<T>(endpoint, 'wp/v2/media', file),
+      };
+    },
   };
 }
 

@@ -117,6 +117,47 @@ export function createSiteClient(deps: { box: SecretBox; outbound: OutboundOptio
       }
     },
 
+    /**
+     * A file upload to WordPress's media library (POST wp/v2/media) as the publishing user: the raw bytes as the
+     * body, the file name in Content-Disposition (WordPress names the attachment after it), its MIME type as
+     * Content-Type. Uploads get a longer budget than JSON calls.
+     */
+    async uploadAsPublisher<T>(
+      site: SiteEndpoint,
+      route: string,
+      file: { bytes: Buffer; filename: string; mimeType: string },
+      options: { timeoutMs?: number } = {},
+    ): Promise<SiteResponse<T>> {
+      if (!site.publisherUsername || !site.publisherPasswordEnc) {
+        throw new AppError('SITE_NOT_CONNECTED', `Site ${site.siteId} has no publishing user: reconnect it.`);
+      }
+      const credentials = Buffer.from(
+        `${site.publisherUsername}:${deps.box.decrypt(site.publisherPasswordEnc)}`,
+      ).toString('base64');
+      // ASCII fallback name plus the RFC 5987 form; quotes and control characters never reach the header.
+      const ascii = file.filename.replace(/[^A-Za-z0-9._-]/g, '-') || 'file';
+      try {
+        const res = await outboundFetch(
+          restRoute(site.restUrl, route),
+          {
+            method: 'POST',
+            headers: {
+              authorization: `Basic ${credentials}`,
+              accept: 'application/json',
+              'content-type': file.mimeType,
+              'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+            },
+            body: file.bytes,
+            timeoutMs: options.timeoutMs ?? Math.max(timeoutMs, 60_000),
+          },
+          deps.outbound,
+        );
+        return { status: res.status, data: parseJson(res.body) as T, headers: res.headers };
+      } catch (error) {
+        throw unreachable(site.siteUrl, error);
+      }
+    },
+
     /** Unsigned first-contact call: the handshake's verification callback. */
     async verify(siteUrl: string, restUrl: string, secret1: string): Promise<SiteResponse<{ secret2?: string }>> {
       try {
