@@ -12,3 +12,4 @@ export * from './planner-import.ts';
 export * from './planner-keywords.ts';
 export * from './planner-clusters.ts';
 export * from './planner-ideas.ts';
+export * from './publisher.ts';
