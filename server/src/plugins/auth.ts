@@ -1,7 +1,7 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { TApiKeyScope, TRole } from '@igny8/shared';
+import { SIGNATURE_HEADERS, type TApiKeyScope, type TRole } from '@igny8/shared';
 import { AppError, errors } from '../errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import {
@@ -13,6 +13,14 @@ import {
   type AccessTokenClaims,
   type AuthContext,
 } from '../modules/auth/credentials.ts';
+import {
+  actorOf,
+  checkSiteRoute,
+  confineToSite,
+  contextFromSite,
+  signedUrlWithActor,
+} from '../modules/auth/site-principal.ts';
+import type { SiteRequest } from '../modules/connect/service.ts';
 
 /**
  * What a route requires. Every /api/v1 route must declare one (checked when routes are registered):
@@ -20,6 +28,8 @@ import {
  * - 'site': a request signed by a connected WordPress site (verified by the connect module);
  * - { role?, scope?, operator? }: a member of the account with at least `role`; an API key also needs `scope`;
  *   `operator` admits only service operators signed in as users. `scope: null` means API keys may not call it.
+ *   A connected WordPress site may also call these routes, signed, for one of its users (site-principal.ts): it
+ *   needs `scope` like an API key, and is kept to its own site.
  */
 export type RouteAuth = 'public' | 'site' | { role?: TRole; scope?: TApiKeyScope | null; operator?: boolean };
 
@@ -30,9 +40,17 @@ export interface CatalogedRoute {
   auth: RouteAuth;
 }
 
+/** Checks a site's request signature (the connect module's verifier); answers the site and its account. */
+export type SiteVerifier = (request: SiteRequest) => Promise<{ siteId: string; accountId: string }>;
+
 declare module 'fastify' {
   interface FastifyInstance {
     routeCatalog: CatalogedRoute[];
+    /**
+     * Called once by the connect module, which owns site keys and nonces: until then site-signed requests to
+     * account routes are refused.
+     */
+    setSiteVerifier(verifier: SiteVerifier): void;
   }
   interface FastifyContextConfig {
     auth?: RouteAuth;
@@ -86,9 +104,21 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthPluginOpt
     }
   });
 
+  let verifySite: SiteVerifier | undefined;
+  app.decorate('setSiteVerifier', (verifier: SiteVerifier) => {
+    verifySite = verifier;
+  });
+  const isSiteSigned = (request: FastifyRequest) => request.headers[SIGNATURE_HEADERS.signature] !== undefined;
+
   app.addHook('onRequest', async (request) => {
     const required = request.routeOptions.config?.auth;
     if (required === undefined || required === 'public' || required === 'site') return;
+    if (isSiteSigned(request)) {
+      if (request.headers.authorization !== undefined) {
+        throw new AppError('UNAUTHENTICATED', 'Send either a bearer credential or a site signature, not both.');
+      }
+      return; // The signature covers the body: checked in preValidation, once the body is read.
+    }
     const token = bearer(request);
     if (!token) throw errors.unauthenticated();
     let context: AuthContext;
@@ -122,5 +152,39 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthPluginOpt
       throw errors.insufficientScope(required.scope);
     }
     request.auth = context;
+  });
+
+  // A connected site calling an account route for one of its WordPress users (docs/connection-protocol.md).
+  app.addHook('preValidation', async (request) => {
+    const required = request.routeOptions.config?.auth;
+    if (required === undefined || typeof required === 'string' || !isSiteSigned(request)) return;
+    if (!verifySite) throw new AppError('SIGNATURE_INVALID', 'This server does not accept signed requests from sites.');
+    const length = request.headers['content-length'];
+    const hasBody = (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+    if (hasBody && request.rawBody === undefined) {
+      // Only JSON bodies are kept as bytes, so only they can be checked against the signed hash.
+      throw new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Signed requests from sites carry JSON bodies only (Content-Type: application/json).',
+      );
+    }
+    const actor = actorOf(request.headers);
+    const site = await verifySite({
+      method: request.method,
+      host: request.headers.host ?? '',
+      url: signedUrlWithActor(request.raw.url ?? request.url, actor),
+      headers: request.headers,
+      rawBody: request.rawBody ?? '',
+    });
+    const context = await contextFromSite(options.prisma, site, actor);
+    if (context.credential.kind !== 'site') throw errors.unauthenticated();
+    checkSiteRoute(required, request.routeOptions.url ?? '', context.credential, hasScope);
+    if (required.role && !hasRole(context.role, required.role)) throw errors.roleRequired(required.role);
+    await confineToSite(options.prisma, context, site.siteId, request);
+    request.auth = context;
+    request.log.info(
+      { siteId: site.siteId, wpUserId: actor.wpUserId, wpRole: actor.level },
+      'request from a WordPress user through the site',
+    );
   });
 });

@@ -2,6 +2,7 @@ import { ROLE_RANK, type TApiKeyScope, type TRole } from '@igny8/shared';
 import { AppError } from '../../errors.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { safeEqualHex, sha256 } from '../../lib/secrets.ts';
+import type { SiteCredential } from './site-principal.ts';
 
 /** Who is calling, established from a verified credential. Every tenant query is scoped by `accountId`. */
 export interface AuthContext {
@@ -9,7 +10,8 @@ export interface AuthContext {
   accountId: string;
   role: TRole;
   isOperator: boolean;
-  credential: { kind: 'user' } | { kind: 'apiKey'; apiKeyId: string; scopes: TApiKeyScope[] };
+  /** `site`: a connected WordPress site acting for one of its users (site-principal.ts). */
+  credential: { kind: 'user' } | { kind: 'apiKey'; apiKeyId: string; scopes: TApiKeyScope[] } | SiteCredential;
 }
 
 export const API_KEY_PREFIX = 'igny8_';

@@ -38,6 +38,9 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 
   async function session(auth: AuthContext): Promise<TSession> {
+    // Sites never reach this (the auth plugin keeps them to site routes); a session describes people and API keys.
+    if (auth.credential.kind === 'site') throw new AppError('FORBIDDEN', 'WordPress sites have no session.');
+    const credential = auth.credential;
     const user = await prisma.user.findUniqueOrThrow({
       where: { id: auth.userId },
       include: { memberships: { include: { account: true }, orderBy: { createdAt: 'asc' } } },
@@ -59,7 +62,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         createdAt: iso(current.account.createdAt),
       },
       role: auth.role,
-      credential: auth.credential,
+      credential,
       accounts: user.memberships.map((m) => ({ id: m.accountId, name: m.account.name, role: m.role })),
     };
   }

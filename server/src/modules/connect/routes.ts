@@ -32,6 +32,8 @@ export const connectRoutes: FastifyPluginAsyncZod<{
   jobs: JobsService;
   registerRateLimitPerMinute: number;
 }> = async (app, { connect, jobs, registerRateLimitPerMinute }) => {
+  // The auth plugin verifies sites calling account routes for their WordPress users with the same verifier.
+  app.setSiteVerifier((request) => connect.verifySiteRequest(request));
   // Requests from sites are verified after the body is read (the signature covers its exact bytes) and before
   // the schema is checked, so an unsigned request learns nothing about the expected body.
   app.addHook('preValidation', async (request) => {

@@ -1,0 +1,226 @@
+import { ROLE_RANK, type TApiKeyScope, type TRole } from '@igny8/shared';
+import { AppError, errors } from '../../errors.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import type { AuthContext } from './credentials.ts';
+
+/**
+ * Site principals: a connected WordPress site calling ordinary account-scoped API routes (planner, writer,
+ * publisher, jobs) on behalf of one of its WordPress users, authenticated by the site's request signature
+ * (docs/connection-protocol.md, "Calls on behalf of a WordPress user").
+ *
+ * The plugin names the WordPress user and the capability level it derived from that user's capabilities in two
+ * headers. They are part of what is signed (folded into the canonical query, see `signedUrlWithActor`), so they
+ * cannot be added, removed or changed without the site's private key; unsigned, they mean nothing.
+ */
+
+/** Capability levels, named after WordPress's default roles but derived from capabilities (custom roles map too). */
+export const WP_LEVELS = ['admin', 'editor', 'author', 'contributor', 'subscriber'] as const;
+export type TWpLevel = (typeof WP_LEVELS)[number];
+
+export const ACTOR_HEADERS = { user: 'x-igny8-wp-user', level: 'x-igny8-wp-role' } as const;
+
+/**
+ * Our role for each level: manage_options -> admin; edit_posts (contributor and up) -> editor, as the plugin lets
+ * anyone who can edit posts plan and write; read only -> viewer. The role is then capped by the role of the member
+ * who connected the site.
+ */
+const LEVEL_ROLE: Record<TWpLevel, TRole> = {
+  admin: 'admin',
+  editor: 'editor',
+  author: 'editor',
+  contributor: 'editor',
+  subscriber: 'viewer',
+};
+
+/** Levels whose WordPress users can publish_posts: only they get `publisher:write`. */
+const PUBLISHING_LEVELS: readonly TWpLevel[] = ['admin', 'editor', 'author'];
+
+export interface Actor {
+  wpUserId: number;
+  level: TWpLevel;
+}
+
+export interface SiteCredential {
+  kind: 'site';
+  siteId: string;
+  wpUserId: number;
+  wpRole: TWpLevel;
+  scopes: TApiKeyScope[];
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The acting WordPress user named by a site-signed request; 401 when either header is missing or malformed. */
+export function actorOf(headers: Record<string, string | string[] | undefined>): Actor {
+  const user = header(headers, ACTOR_HEADERS.user) ?? '';
+  const level = header(headers, ACTOR_HEADERS.level) ?? '';
+  if (!/^[1-9][0-9]{0,18}$/.test(user) || !(WP_LEVELS as readonly string[]).includes(level)) {
+    throw new AppError(
+      'SIGNATURE_INVALID',
+      'A signed request from a site to this route must name the WordPress user: X-IGNY8-WP-User (a user id) and ' +
+        `X-IGNY8-WP-Role (one of ${WP_LEVELS.join(', ')}).`,
+    );
+  }
+  return { wpUserId: Number(user), level: level as TWpLevel };
+}
+
+/**
+ * The URL whose canonical string the site signed: the request URL with the actor appended as two query pairs
+ * named like the headers. The canonical query is sorted, so where they are appended does not matter; a request
+ * whose own query already uses these names is refused, so the folding is unambiguous.
+ */
+export function signedUrlWithActor(url: string, actor: Actor): string {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  for (const part of query.split('&')) {
+    const name = decodeURIComponentSafe(part.split('=')[0] ?? '').toLowerCase();
+    if (name === ACTOR_HEADERS.user || name === ACTOR_HEADERS.level) {
+      throw new AppError('SIGNATURE_INVALID', `The query parameter "${name}" is reserved for the request signature.`);
+    }
+  }
+  const actorPairs = `${ACTOR_HEADERS.level}=${actor.level}&${ACTOR_HEADERS.user}=${actor.wpUserId}`;
+  return `${url}${url.includes('?') ? (url.endsWith('?') || url.endsWith('&') ? '' : '&') : '?'}${actorPairs}`;
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}
+
+/** The scopes a site principal holds (like an API key's): its own site's planner, writer, jobs; publishing by level. */
+export function siteScopes(level: TWpLevel): TApiKeyScope[] {
+  const scopes: TApiKeyScope[] = ['planner:write', 'writer:write', 'jobs:write', 'sites:read'];
+  if (PUBLISHING_LEVELS.includes(level)) scopes.push('publisher:write');
+  return scopes;
+}
+
+function lowerRole(a: TRole, b: TRole): TRole {
+  return ROLE_RANK[a] <= ROLE_RANK[b] ? a : b;
+}
+
+/**
+ * The AuthContext of a verified site request: the site's account, acting as the member who connected the site
+ * (so removing that member or suspending the account stops the site, as it stops that member's API keys), with
+ * the lower of that member's role and the WordPress user's level.
+ */
+export async function contextFromSite(
+  prisma: PrismaClient,
+  site: { siteId: string; accountId: string },
+  actor: Actor,
+): Promise<AuthContext> {
+  const [row] = await prisma.$queryRaw<{ userId: string; role: TRole; status: string }[]>`
+    SELECT k."createdById" AS "userId", m.role::text AS role, a.status::text AS status
+    FROM "ConnectionKey" k
+    JOIN "Account" a ON a.id = k."accountId"
+    LEFT JOIN "Membership" m ON m."accountId" = k."accountId" AND m."userId" = k."createdById"
+    WHERE k."siteId" = ${site.siteId}::uuid AND k."accountId" = ${site.accountId}::uuid AND k."usedAt" IS NOT NULL
+    ORDER BY k."usedAt" DESC
+    LIMIT 1`;
+  if (!row || !row.role) {
+    throw new AppError(
+      'UNAUTHENTICATED',
+      'The IGNY8 member who connected this site is no longer in the account: an account admin must connect the ' +
+        'site again from wp-admin (IGNY8 > Connection).',
+    );
+  }
+  if (row.status === 'suspended') {
+    throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended. Contact the service operator.');
+  }
+  const credential: SiteCredential = {
+    kind: 'site',
+    siteId: site.siteId,
+    wpUserId: actor.wpUserId,
+    wpRole: actor.level,
+    scopes: siteScopes(actor.level),
+  };
+  return {
+    userId: row.userId,
+    accountId: site.accountId,
+    role: lowerRole(LEVEL_ROLE[actor.level], row.role),
+    isOperator: false,
+    credential,
+  };
+}
+
+/**
+ * Whether a route is open to site principals at all: it must declare a scope the site holds (undeclared or
+ * `null` scopes, operator routes and account-wide areas are closed), and `sites:*` / `jobs:*` routes must name
+ * their resource in the path (no account-wide lists).
+ */
+export function checkSiteRoute(
+  required: { scope?: TApiKeyScope | null; operator?: boolean },
+  routeUrl: string,
+  credential: SiteCredential,
+  hasScope: (scopes: TApiKeyScope[], required: TApiKeyScope) => boolean,
+): void {
+  const closed = () =>
+    new AppError('FORBIDDEN', 'WordPress sites cannot call this route; use an IGNY8 account user or API key.');
+  if (required.operator || !required.scope) throw closed();
+  const area = required.scope.split(':')[0];
+  if (area === 'sites' && !routeUrl.includes(':siteId')) throw closed();
+  if (area === 'jobs' && !routeUrl.includes(':jobId')) throw closed();
+  if (!hasScope(credential.scopes, required.scope)) {
+    if (required.scope === 'publisher:write') {
+      throw new AppError(
+        'FORBIDDEN',
+        'Publishing needs a WordPress user who can publish posts (an Author, Editor or Administrator).',
+      );
+    }
+    throw closed();
+  }
+}
+
+/** Resources addressed by id in a path, and the table whose `siteId` says which site owns them. */
+const OWNED_BY_SITE: Record<string, { table: string; label: string }> = {
+  sectorId: { table: 'Sector', label: 'Sector' },
+  keywordId: { table: 'Keyword', label: 'Keyword' },
+  clusterId: { table: 'KeywordCluster', label: 'Cluster' },
+  ideaId: { table: 'ContentIdea', label: 'Idea' },
+  importId: { table: 'KeywordImport', label: 'Import' },
+  taskId: { table: 'Task', label: 'Task' },
+  contentId: { table: 'Content', label: 'Content' },
+  publicationId: { table: 'Publication', label: 'Publication' },
+  jobId: { table: 'JobRun', label: 'Job' },
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Keeps a site principal to its own site, answering 404 (as for another tenant's id) when the request names
+ * another site: `siteId` in the path, the query or a JSON body; or a resource in the path (table above) that
+ * belongs to another site of the account. Ids inside bodies (bulk `ids`, `clusterId` in a body) are checked by
+ * the services against the account only: see docs/connection-protocol.md.
+ */
+export async function confineToSite(
+  prisma: PrismaClient,
+  auth: AuthContext,
+  siteId: string,
+  request: { params: unknown; query: unknown; body: unknown },
+): Promise<void> {
+  const named = (source: unknown) => {
+    const value = (source as Record<string, unknown> | null | undefined)?.siteId;
+    return Array.isArray(value) ? value : value === undefined ? [] : [value];
+  };
+  for (const value of [...named(request.params), ...named(request.query), ...named(request.body)]) {
+    if (typeof value !== 'string' || value.toLowerCase() !== siteId) {
+      throw errors.notFound('Site', typeof value === 'string' ? value : undefined);
+    }
+  }
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  for (const [param, owner] of Object.entries(OWNED_BY_SITE)) {
+    const id = params[param];
+    if (typeof id !== 'string' || !UUID.test(id)) continue;
+    // Table names come from the fixed map above, never from the request.
+    const rows = await prisma.$queryRawUnsafe<{ siteId: string | null }[]>(
+      `SELECT "siteId"::text AS "siteId" FROM "${owner.table}" WHERE id = $1::uuid AND "accountId" = $2::uuid`,
+      id,
+      auth.accountId,
+    );
+    if (rows.length > 0 && rows[0]!.siteId !== siteId) throw errors.notFound(owner.label, id);
+  }
+}
