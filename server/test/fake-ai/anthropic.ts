@@ -148,7 +148,8 @@ function messages(body: Body, ctx: HandlerContext): Handled {
   const conv = conversation(body, media);
   const { mode, preamble } = resolveMode(body, conv);
   const malformed = mode.kind !== 'text' && ctx.takeMalformed();
-  const c = complete(conv, mode, { maxTokens, malformed });
+  const plantHtml = mode.kind !== 'text' ? ctx.takePlant() : undefined;
+  const c = complete(conv, mode, { maxTokens, malformed, plantHtml });
   const preambleText = preamble && mode.kind === 'tool' ? `I'll use the ${mode.name} tool for this.` : '';
   const inputTokens = promptTokens(conv, JSON.stringify([body.tools ?? null, body.output_config ?? null]), media.count);
   const outputTokens = c.outputTokens + (preambleText ? estimateTokens(preambleText) : 0);

@@ -72,6 +72,20 @@ export interface CompleteOptions {
   malformed?: boolean;
   /** Distinguishes several choices (n > 1) of one request. */
   variant?: number;
+  /** Appended to every string field whose name contains "html" (json/tool modes only): the plantHtml knob. */
+  plantHtml?: string;
+}
+
+/** Appends `text` to every string value under a key containing "html", at any depth. */
+export function plantInHtml(value: unknown, text: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => plantInHtml(v, text));
+  if (!isObj(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      typeof v === 'string' && /html/i.test(k) ? v + text : plantInHtml(v, text),
+    ]),
+  );
 }
 
 /** The model: same conversation and mode give the same completion. */
@@ -103,6 +117,7 @@ export function complete(conv: Conversation, mode: OutputMode, options: Complete
       schema = isSchema ? example : example !== undefined ? schemaFromExample(example) : GENERIC_JSON_SCHEMA;
     }
     value = new SchemaInstanceGenerator(writer, schema, words ?? 300).generate();
+    if (options.plantHtml !== undefined) value = plantInHtml(value, options.plantHtml);
     text = JSON.stringify(value);
     if (mode.kind === 'json' && conv.prefill && text.startsWith(conv.prefill.trim()))
       text = text.slice(conv.prefill.trim().length);

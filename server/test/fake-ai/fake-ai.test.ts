@@ -553,6 +553,42 @@ describe('knobs', () => {
     expect(StrictClusters.parse(JSON.parse(fine.choices[0]!.message.content!))).toBeTruthy();
   });
 
+  it('plantHtml appends its text to HTML fields of the next n JSON / tool answers, in both providers', async () => {
+    const Section = z.object({ heading: z.string(), html: z.string(), nested: z.object({ bodyHtml: z.string() }) });
+    const planted = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+    fake.setKnobs({ plantHtml: { text: planted, count: 2 } });
+    const text = await openai().chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    // Plain text answers neither get it nor consume it.
+    expect(text.choices[0]!.message.content).not.toContain(planted);
+    const first = Section.parse(
+      JSON.parse((await chatJson(z.toJSONSchema(Section), 'Write a section about tents')).choices[0]!.message.content!),
+    );
+    expect(first.html.endsWith(planted)).toBe(true);
+    expect(first.nested.bodyHtml.endsWith(planted)).toBe(true);
+    expect(first.heading).not.toContain(planted);
+    const tool = await anthropic().messages.create({
+      model: 'claude-haiku-4-5',
+      max_tokens: 2000,
+      messages: [{ role: 'user', content: 'Write a section about tents' }],
+      tools: [{ name: 'save', input_schema: z.toJSONSchema(Section) as never }],
+      tool_choice: { type: 'tool', name: 'save' },
+    });
+    const use = tool.content.find((c) => c.type === 'tool_use');
+    if (use?.type !== 'tool_use') throw new Error('expected tool_use');
+    expect((use.input as { html: string }).html.endsWith(planted)).toBe(true);
+    expect(fake.knobs.plantHtml).toBeNull();
+    const after = Section.parse(
+      JSON.parse((await chatJson(z.toJSONSchema(Section), 'Write a section about tents')).choices[0]!.message.content!),
+    );
+    expect(after.html).not.toContain(planted);
+    expect(() => fake.setKnobs({ plantHtml: { text: '', count: 1 } })).toThrow(/plantHtml.text/);
+    expect(() => fake.setKnobs({ plantHtml: { text: 'x', count: -1 } })).toThrow(/plantHtml.count/);
+    expect(() => fake.setKnobs({ plantHtml: { text: 'x', count: 1, extra: 1 } as never })).toThrow(/unknown plantHtml/);
+  });
+
   it('latency and slow streams', async () => {
     fake.setKnobs({ latencyMs: 300 });
     let start = Date.now();

@@ -27,6 +27,8 @@ export type Body = { [key: string]: unknown };
 export interface HandlerContext {
   /** Consumes one `malformedNext`; call only for JSON-mode / tool completions. */
   takeMalformed(): boolean;
+  /** Consumes one `plantHtml` answer: the text to append to its HTML fields; call only for JSON / tool completions. */
+  takePlant(): string | undefined;
   /** Base URL of the fake (image URLs point back at it). */
   baseUrl: string;
 }

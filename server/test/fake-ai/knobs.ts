@@ -48,6 +48,17 @@ export interface Knobs {
   malformedNext: number;
   /** Sliding 60 s windows, one per provider; null for none. */
   rateLimit: RateLimit | null;
+  /**
+   * Appends `text` to every string field whose name contains "html" in the next `count` JSON / tool answers (both
+   * providers): plants markup (an XSS corpus, say) where a model's HTML goes. null for none.
+   */
+  plantHtml: PlantHtml | null;
+}
+
+export interface PlantHtml {
+  text: string;
+  /** How many more JSON / tool answers get it. */
+  count: number;
 }
 
 export const defaultKnobs = (): Knobs => ({
@@ -56,6 +67,7 @@ export const defaultKnobs = (): Knobs => ({
   failNext: [],
   malformedNext: 0,
   rateLimit: null,
+  plantHtml: null,
 });
 
 const FAIL_KINDS: readonly FailKind[] = ['rate_limit', 'quota', 'overloaded', 'server', 'disconnect'];
@@ -85,6 +97,18 @@ export function parseKnobs(input: unknown): Partial<Knobs> {
           }
           out.rateLimit = r;
         } else throw new Error('rateLimit must be an object or null');
+        break;
+      case 'plantHtml':
+        if (value === null) out.plantHtml = null;
+        else if (typeof value === 'object' && !Array.isArray(value)) {
+          const v = value as Record<string, unknown>;
+          for (const k of Object.keys(v))
+            if (k !== 'text' && k !== 'count') throw new Error(`unknown plantHtml key ${k}`);
+          if (typeof v.text !== 'string' || v.text === '') throw new Error('plantHtml.text must be a non-empty string');
+          if (!Number.isInteger(v.count) || (v.count as number) < 0)
+            throw new Error('plantHtml.count must be a whole number >= 0');
+          out.plantHtml = { text: v.text, count: v.count as number };
+        } else throw new Error('plantHtml must be { text, count } or null');
         break;
       case 'failNext':
         if (!Array.isArray(value)) throw new Error('failNext must be an array');
@@ -232,6 +256,20 @@ export class KnobState {
     if (this.knobs.malformedNext <= 0) return false;
     this.knobs.malformedNext--;
     return true;
+  }
+
+  /** The text to plant in this answer's HTML fields, consuming one of `plantHtml.count`; undefined when none. */
+  takePlant(): string | undefined {
+    const plant = this.knobs.plantHtml;
+    if (!plant || plant.count <= 0) return undefined;
+    this.knobs.plantHtml = plant.count > 1 ? { ...plant, count: plant.count - 1 } : null;
+    return plant.text;
+  }
+
+  /** Gives a planted answer back when its request was refused before being answered (rate limit). */
+  refundPlant(text: string): void {
+    const plant = this.knobs.plantHtml;
+    this.knobs.plantHtml = { text, count: (plant?.text === text ? plant.count : 0) + 1 };
   }
 
   /** Gives a malformed answer back when its request was refused before being answered (rate limit). */

@@ -261,7 +261,10 @@ function chatCompletions(body: Body, ctx: HandlerContext): Handled {
   const stream = body.stream === true;
   const n = stream ? 1 : Math.max(1, Math.min(8, int(body.n) ?? 1));
   const malformed = mode.kind !== 'text' && ctx.takeMalformed();
-  const completions = Array.from({ length: n }, (_, i) => complete(conv, mode, { maxTokens, malformed, variant: i }));
+  const plantHtml = mode.kind !== 'text' ? ctx.takePlant() : undefined;
+  const completions = Array.from({ length: n }, (_, i) =>
+    complete(conv, mode, { maxTokens, malformed, variant: i, plantHtml }),
+  );
   const prompt = promptTokens(conv, JSON.stringify([body.tools ?? null, rf ?? null]), images.count);
   const completionTokens = completions.reduce((sum, c) => sum + c.outputTokens, 0);
   const usage = usageOf(prompt, completionTokens);
@@ -357,7 +360,8 @@ function responses(body: Body, ctx: HandlerContext): Handled {
   const mode = resolveMode(tools, body.tool_choice, fmt && { type: fmt.type, schema: fmt.schema }, conv);
   const maxTokens = int(body.max_output_tokens);
   const malformed = mode.kind !== 'text' && ctx.takeMalformed();
-  const c = complete(conv, mode, { maxTokens, malformed });
+  const plantHtml = mode.kind !== 'text' ? ctx.takePlant() : undefined;
+  const c = complete(conv, mode, { maxTokens, malformed, plantHtml });
   const input = promptTokens(conv, JSON.stringify([body.tools ?? null, fmt ?? null]), images.count);
   const usage = {
     input_tokens: input,

@@ -124,10 +124,12 @@ export async function startFakeAi(options: { port?: number; host?: string } = {}
       return send(provider.failure(failure));
     }
     let malformedTaken = false;
+    let planted: string | undefined;
     let handled: Handled;
     try {
       handled = handler(isObj(body) ? body : {}, {
         takeMalformed: () => (malformedTaken = state.takeMalformed()),
+        takePlant: () => (planted = state.takePlant()),
         baseUrl: url,
       });
     } catch (err) {
@@ -141,6 +143,7 @@ export async function startFakeAi(options: { port?: number; host?: string } = {}
     if (decision && !decision.ok) {
       // Refused before being answered: whatever it consumed is still due to the next request.
       if (malformedTaken) state.refundMalformed();
+      if (planted !== undefined) state.refundPlant(planted);
       if (failure) state.knobs.failNext.unshift(failure);
       return send(provider.rateLimited(decision, model ?? 'unknown'), limitHeaders);
     }
