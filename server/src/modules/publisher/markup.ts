@@ -25,13 +25,13 @@ export interface UploadedImage {
 }
 
 /**
- * Where in-article image k (0-based) of n goes among s sections: after section floor((k + 1) * s / (n + 1)) - 1,
+ * Where in-article image k (0-based) of n goes among s sections: after section round((k + 1) * s / (n + 1)) - 1,
  * so images are spread evenly through the article (never before the first section, never two in a row while
  * there are more sections than images).
  */
 export function imageSlots(sections: number, images: number): number[] {
   return Array.from({ length: images }, (_, k) =>
-    Math.min(Math.max(Math.floor(((k + 1) * sections) / (images + 1)) - 1, 0), Math.max(sections - 1, 0)),
+    Math.min(Math.max(Math.round(((k + 1) * sections) / (images + 1)) - 1, 0), Math.max(sections - 1, 0)),
   );
 }
 
