@@ -21,11 +21,17 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 /**
- * Calls the server's /api/v1/connect/* routes.
+ * Calls the server's /api/v1/connect/* routes, and forwards wp-admin users' requests to its account routes.
  */
 final class ServerClient {
 
 	public const TIMEOUT_SECONDS = 15;
+
+	/** Headers naming the WordPress user a forwarded request acts for (signed; see forward()). */
+	public const ACTOR_HEADERS = array(
+		'user'  => 'x-igny8-wp-user',
+		'level' => 'x-igny8-wp-role',
+	);
 
 	private KeyStore $keys;
 
@@ -92,6 +98,87 @@ final class ServerClient {
 	 */
 	public function disconnect() {
 		return $this->send_signed( '/api/v1/connect/disconnect', new \stdClass() );
+	}
+
+	/**
+	 * Forwards one request of a WordPress user to an account route of the server (planner, writer, publisher,
+	 * jobs), signed with the site key, the acting user folded into the signature (docs/connection-protocol.md,
+	 * "Calls on behalf of a WordPress user"). Answers the server's status and envelope as they are, so the
+	 * browser sees the server's own error codes and messages; a transport failure or an answer that is not an
+	 * envelope becomes a WP_Error in the product's words that names neither the server's address nor a key.
+	 *
+	 * @param string      $method HTTP method.
+	 * @param string      $path   Path under /api/v1/, such as planner/keywords.
+	 * @param string      $query  Query string without "?" ('' for none), already encoded.
+	 * @param string|null $json   JSON body, or null for none.
+	 * @param int         $wp_user_id The acting WordPress user.
+	 * @param string      $level  The user's capability level (AppController::level_of).
+	 * @return array{status: int, envelope: array<string, mixed>, headers: array<string, string>}|WP_Error
+	 */
+	public function forward( string $method, string $path, string $query, ?string $json, int $wp_user_id, string $level ) {
+		$connection = $this->keys->connection();
+		$key        = $this->keys->site_private_key();
+		if ( null === $connection || null === $key ) {
+			return new WP_Error(
+				'igny8_not_connected',
+				__( 'This site is not connected to IGNY8: an administrator can connect it in IGNY8 > Connection.', 'igny8' ),
+				array( 'status' => 409 )
+			);
+		}
+		$method = strtoupper( $method );
+		$url    = untrailingslashit( (string) $connection['server_url'] ) . '/api/v1/' . ltrim( $path, '/' ) . ( '' !== $query ? '?' . $query : '' );
+		$body   = $json ?? '';
+		// The acting user is signed as two extra query pairs (the canonical query is sorted, so their place is free).
+		$signed_url = $url . ( '' !== $query ? '&' : '?' ) . self::ACTOR_HEADERS['level'] . '=' . rawurlencode( $level ) . '&' . self::ACTOR_HEADERS['user'] . '=' . $wp_user_id;
+		$headers    = array(
+			'Accept'                      => 'application/json',
+			self::ACTOR_HEADERS['user']   => (string) $wp_user_id,
+			self::ACTOR_HEADERS['level']  => $level,
+		) + Signature::sign_request( $method, $signed_url, $body, (string) $connection['site_id'], home_url(), $key[0], $key[1] );
+		if ( null !== $json ) {
+			$headers['Content-Type'] = 'application/json';
+		}
+
+		$response = wp_remote_request(
+			$url,
+			array(
+				'method'      => $method,
+				'timeout'     => self::TIMEOUT_SECONDS,
+				'redirection' => 0,
+				'headers'     => $headers,
+				'body'        => null === $json ? null : $json,
+				'user-agent'  => 'IGNY8-WordPress/' . self::plugin_version() . '; ' . home_url(),
+			)
+		);
+		if ( $response instanceof WP_Error ) {
+			return new WP_Error(
+				'igny8_server_unreachable',
+				__( 'The IGNY8 server could not be reached. Try again in a minute; if it keeps failing, an administrator can check IGNY8 > Connection.', 'igny8' ),
+				array( 'status' => 502 )
+			);
+		}
+		$status   = (int) wp_remote_retrieve_response_code( $response );
+		$envelope = json_decode( (string) wp_remote_retrieve_body( $response ), true );
+		if ( ! is_array( $envelope ) || ! is_bool( $envelope['success'] ?? null ) || $status < 200 || $status >= 600 || ( $status >= 300 && $status < 400 ) ) {
+			return new WP_Error(
+				'igny8_server_unexpected_answer',
+				/* translators: %d: HTTP status */
+				sprintf( __( 'The IGNY8 server answered HTTP %d with something that is not an IGNY8 answer. Try again later; an administrator can check IGNY8 > Connection.', 'igny8' ), $status ),
+				array( 'status' => 502 )
+			);
+		}
+		$passed = array();
+		foreach ( array( 'x-request-id', 'retry-after' ) as $name ) {
+			$value = (string) wp_remote_retrieve_header( $response, $name );
+			if ( '' !== $value ) {
+				$passed[ $name ] = $value;
+			}
+		}
+		return array(
+			'status'   => $status,
+			'envelope' => $envelope,
+			'headers'  => $passed,
+		);
 	}
 
 	/** The plugin's version as the plugin header declares it. */

@@ -3,7 +3,8 @@
  * The plugin's REST routes (namespace igny8/v1) that the connection owns.
  *
  * Two audiences, two kinds of authentication, never mixed on one route:
- * - the wp-admin browser (cookie + wp_rest nonce, capability manage_options): ConnectionController;
+ * - the wp-admin browser (cookie + wp_rest nonce, capability manage_options): ConnectionController; and
+ *   AppController, which forwards the screens' requests to the server's API (capability per server path);
  * - the IGNY8 server (Ed25519 request signature, docs/connection-protocol.md): ServerController (the connection)
  *   and PublishingController (content lookup and terms while publishing).
  *
@@ -44,5 +45,6 @@ final class Routes {
 		$server = new ServerController( $this->connection );
 		$server->register( self::NAMESPACE );
 		( new PublishingController( array( $server, 'is_signed_by_server' ) ) )->register( self::NAMESPACE );
+		( new AppController() )->register( self::NAMESPACE );
 	}
 }

@@ -26,7 +26,8 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 	 * - index: WordPress's own namespace index (lists route names only; public in every namespace);
 	 * - browser: wp-admin, cookie + nonce, manage_options;
 	 * - handshake: public, but answers only the pending secret1 (connect/verify);
-	 * - signed: the IGNY8 server's Ed25519 signature.
+	 * - signed: the IGNY8 server's Ed25519 signature;
+	 * - app: wp-admin, cookie + nonce, a capability per forwarded server path (AppController).
 	 */
 	private const CASES = array(
 		'GET /igny8/v1'                    => 'index',
@@ -40,11 +41,22 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 		'POST /igny8/v1/disconnect'        => 'signed',
 		'GET /igny8/v1/content/(?P<content_id>[0-9a-f-]{36})' => 'signed',
 		'POST /igny8/v1/terms/ensure'      => 'signed',
+		'GET /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'    => 'app',
+		'POST /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'   => 'app',
+		'PUT /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'    => 'app',
+		'PATCH /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'  => 'app',
+		'DELETE /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)' => 'app',
 	);
 
 	/** The path requested for a route with parameters. */
 	private const PATHS = array(
 		'GET /igny8/v1/content/(?P<content_id>[0-9a-f-]{36})' => '/igny8/v1/content/0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60',
+		// Not on AppController's allowlist: refused before anything is forwarded (AppForwardingTest covers the rest).
+		'GET /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'    => '/igny8/v1/app/members',
+		'POST /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'   => '/igny8/v1/app/members',
+		'PUT /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'    => '/igny8/v1/app/members',
+		'PATCH /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'  => '/igny8/v1/app/members',
+		'DELETE /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)' => '/igny8/v1/app/members',
 	);
 
 	/** Parameters that pass validation, so a refusal can only come from the permission check. */
@@ -103,6 +115,9 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 				case 'signed':
 					$this->assertError( 401, 'igny8_signature_invalid', $response, $case );
 					break;
+				case 'app':
+					$this->assertError( 401, 'rest_forbidden', $response, $case );
+					break;
 			}
 		}
 	}
@@ -123,6 +138,9 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 					break;
 				case 'signed':
 					$this->assertError( 401, 'igny8_signature_invalid', $response, $case );
+					break;
+				case 'app':
+					$this->assertError( 404, 'igny8_unknown_route', $response, $case );
 					break;
 			}
 		}
@@ -183,6 +201,8 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 						$this->assertStatus( 200, $response, $case );
 					} elseif ( 'handshake' === $audience ) {
 						$this->assertError( 403, 'igny8_verify_failed', $response, $case );
+					} elseif ( 'app' === $audience ) {
+						$this->assertError( 404, 'igny8_unknown_route', $response, $case );
 					} else {
 						// A login cookie is not a signature.
 						$this->assertError( 401, 'igny8_signature_invalid', $response, $case );
