@@ -291,6 +291,12 @@ describe('site principal rules', () => {
     );
     expect(() =>
       checkSiteRoute({ scope: 'publisher:read' }, '/api/v1/publisher/x', credential('contributor'), hasScope),
-    ).toThrow(/cannot call/);
+    ).not.toThrow();
+    expect(() => checkSiteRoute({ scope: 'members:read' }, '/api/v1/members', credential('author'), hasScope)).toThrow(
+      /cannot call/,
+    );
+    expect(() => checkSiteRoute({ scope: 'sites:read' }, '/api/v1/sites', credential('author'), hasScope)).toThrow(
+      /cannot call/,
+    );
   });
 });

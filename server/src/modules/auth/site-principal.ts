@@ -92,10 +92,13 @@ function decodeURIComponentSafe(value: string): string {
   }
 }
 
-/** The scopes a site principal holds (like an API key's): its own site's planner, writer, jobs; publishing by level. */
+/**
+ * The scopes a site principal holds (like an API key's): its own site's planner, writer and jobs; publishing
+ * (acting on publications) only for levels that can publish posts in WordPress, reading publications for all.
+ */
 export function siteScopes(level: TWpLevel): TApiKeyScope[] {
   const scopes: TApiKeyScope[] = ['planner:write', 'writer:write', 'jobs:write', 'sites:read'];
-  if (PUBLISHING_LEVELS.includes(level)) scopes.push('publisher:write');
+  scopes.push(PUBLISHING_LEVELS.includes(level) ? 'publisher:write' : 'publisher:read');
   return scopes;
 }
 
