@@ -1,8 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseFragment, type DefaultTreeAdapterTypes as T } from 'parse5';
 import type { JobWorker } from '../../src/jobs/worker.ts';
+import { VECTORS } from '../../src/modules/writer/content/fixtures/xss.ts';
+import { problemsIn } from '../../src/modules/writer/content/test-helpers.ts';
+import { startWorkerProcess } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { registerOwner, type Member } from '../helpers/users.ts';
 import {
@@ -404,4 +409,156 @@ describe('publishing to a real WordPress', () => {
     await publishAndWait(seeded.contentId);
     expect((await publication(seeded.contentId)).status).toBe('published');
   });
+
+  it('an XSS corpus planted in the AI output never reaches the published post', async () => {
+    // PostgreSQL cannot store U+0000 in JSON (the Writer never stores it): that vector keeps its script without it.
+    // eslint-disable-next-line no-control-regex
+    const corpus = VECTORS.map(([name, html]) => [name, html.replace(/\u0000/g, '')] as const);
+    const sections = corpus.map(([name, html]) => ({
+      level: 'h2' as const,
+      heading: `${name} <script>alert(1)</script>`,
+      html,
+    }));
+    const seeded = await seedContent(t, owner, where, {
+      title: `Safe <script>alert(1)</script><img src=x onerror=alert(1)> shoes ${crypto.randomUUID().slice(0, 6)}`,
+      sections,
+      faq: corpus.slice(0, 10).map(([name, html]) => ({ question: `${name}?<svg onload=alert(1)>`, answer: html })),
+      inlineImages: 2,
+    });
+    await publishAndWait(seeded.contentId);
+    const { postId } = await publication(seeded.contentId);
+    const post = await readPost(postId);
+    const raw: string = post.content.raw;
+    // What WordPress stored is still only our allowlisted blocks and elements.
+    expect(problemsIn(raw)).toEqual([]);
+    expect(raw).not.toMatch(/<!--\s*wp:html/i);
+    expect(raw.split('<!-- wp:heading').length - 1).toBeGreaterThan(VECTORS.length);
+    expect(post.title.raw).not.toMatch(/[<>]/);
+    expect(post.title.raw).toMatch(/^Safe /);
+
+    // And what visitors get (WordPress adds srcset, loading and sizes to images: still nothing executable).
+    const dangerous: string[] = [];
+    const walk = (nodes: T.ChildNode[]) => {
+      for (const node of nodes) {
+        if (!('tagName' in node)) continue;
+        if (
+          /^(script|iframe|object|embed|svg|math|style|form|base|meta|link|template|noscript|input|textarea|button|video|audio|xmp)$/.test(
+            node.tagName,
+          )
+        )
+          dangerous.push(`<${node.tagName}>`);
+        for (const a of node.attrs) {
+          if (/^on/i.test(a.name) || a.name === 'srcdoc' || a.name === 'style')
+            dangerous.push(`${a.name} on <${node.tagName}>`);
+          // eslint-disable-next-line no-control-regex
+          const compact = a.value.replace(/[\u0000-\u0020]+/g, '').toLowerCase();
+          if (/(^|[\s,])(javascript|vbscript|data):/.test(compact)) dangerous.push(`${a.name}="${a.value}"`);
+        }
+        walk(node.childNodes);
+      }
+    };
+    walk(parseFragment(post.content.rendered).childNodes);
+    expect(dangerous).toEqual([]);
+    // The whole front-end page (theme, forms and scripts of its own): none of the corpus's payloads is live anywhere.
+    const live: string[] = [];
+    const payload = /alert\(|msgbox|evil\.test/i;
+    const scan = (nodes: T.ChildNode[]) => {
+      for (const node of nodes) {
+        if (!('tagName' in node)) continue;
+        // Attributes that run or load something (a payload in a title or alt attribute is inert, escaped text).
+        for (const a of node.attrs)
+          if (
+            /^(on.*|href|src|srcset|srcdoc|action|formaction|data|poster|style|xlink:href)$/i.test(a.name) &&
+            payload.test(a.value)
+          )
+            live.push(`${a.name}="${a.value}" on <${node.tagName}>`);
+        if (node.tagName === 'script' || node.tagName === 'style') {
+          const text = node.childNodes.map((c) => ('value' in c ? c.value : '')).join('');
+          if (payload.test(text)) live.push(`<${node.tagName}>${text.slice(0, 60)}`);
+        }
+        scan('content' in node ? (node.content as T.DocumentFragment).childNodes : node.childNodes);
+      }
+    };
+    scan(parse(await (await fetch(post.link)).text()).childNodes);
+    expect(live).toEqual([]);
+  });
+
+  it('a worker killed after WordPress created the post and before our write: the retry finds it, still one post', async () => {
+    const seeded = await seedContent(t, owner, where, { inlineImages: 1 });
+    const connection = await t.db.prisma.siteConnection.findUniqueOrThrow({ where: { siteId: where.siteId } });
+    await worker.stop();
+    let first = await startWorkerProcess(t, { ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir });
+    let killedAfter: number | null = null;
+    // A proxy in front of WordPress (Host passed through, so signatures still verify) that SIGKILLs the worker the
+    // moment WordPress answers 201 to the post's creation, before the answer reaches it.
+    const target = new URL(wp.url);
+    const proxy: Server = createServer((req, res) => {
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          if (req.method === 'POST' && /wp\/v2\/posts(&|\?|$)/.test(req.url ?? '') && answer.statusCode === 201) {
+            killedAfter = answer.statusCode;
+            first.child.kill('SIGKILL');
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyOrigin = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    let second: Awaited<ReturnType<typeof startWorkerProcess>> | undefined;
+    try {
+      await t.db.prisma.siteConnection.update({
+        where: { siteId: where.siteId },
+        data: { restUrl: connection.restUrl.replace(wp.url, proxyOrigin) },
+      });
+      const res = await publish(seeded.contentId);
+      expect(res.statusCode).toBe(202);
+      const jobId = res.json().data.jobId;
+      await first.exited;
+      expect(killedAfter).toBe(201);
+      // WordPress has the post; we have no record of it.
+      const found = await t.connect.publishingSession(owner.accountId, where.siteId);
+      const lookup = await found.signed<{ postId: number }>('GET', `igny8/v1/content/${seeded.contentId}`);
+      expect(lookup.status).toBe(200);
+      expect(
+        (await t.db.prisma.publication.findUniqueOrThrow({ where: { contentId: seeded.contentId } })).postId,
+      ).toBeNull();
+      const steps = (await t.db.prisma.jobRun.findUniqueOrThrow({ where: { id: jobId } })).steps as { name: string }[];
+      expect(steps.map((s) => s.name)).not.toContain('post');
+
+      second = await startWorkerProcess(t, { ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir });
+      const run = await finished(t, jobId, 90_000);
+      expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+      expect(run.attempts).toBe(2);
+      const pub = await publication(seeded.contentId);
+      expect(pub).toMatchObject({ status: 'published', postId: lookup.data.postId });
+      const again = await found.signed<{ postId: number; duplicates?: number[] }>(
+        'GET',
+        `igny8/v1/content/${seeded.contentId}`,
+      );
+      expect(again.data.duplicates).toBeUndefined();
+      const bySlug = await wpAdmin(
+        wp,
+        'GET',
+        `wp/v2/posts?slug=${seeded.slug}&status=publish,future,draft,pending,private,trash&context=edit`,
+      );
+      expect(bySlug.data.map((p: any) => p.id)).toEqual([lookup.data.postId]);
+    } finally {
+      await t.db.prisma.siteConnection.update({
+        where: { siteId: where.siteId },
+        data: { restUrl: connection.restUrl },
+      });
+      if (second) {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+      if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill('SIGKILL');
+      await new Promise((resolve) => proxy.close(resolve));
+      worker = await startWorker(t);
+    }
+  }, 150_000);
 });
