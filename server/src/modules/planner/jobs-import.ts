@@ -8,6 +8,14 @@ import { KEYWORD_IMPORT_JOB } from './import/service.ts';
 const RETRY_LIMIT = 2;
 
 /**
+ * After an import this large, PostgreSQL's statistics of "Keyword" are refreshed at once instead of whenever
+ * autovacuum gets to it: with stale statistics the planner scanned and sorted a whole site for a filtered list
+ * (measured with 100,000 new keywords: p50 85 ms filtered and 113 ms by intent, against 3.5 and 4.9 ms after
+ * ANALYZE). ANALYZE samples a fixed number of rows, so it costs about the same for any table size.
+ */
+const ANALYZE_AFTER_ROWS = 5_000;
+
+/**
  * planner.keyword_import: reads an uploaded keyword file into the sector's keywords (free: no credits). The import
  * is all or nothing (see runImport), so retries after a crash or a database hiccup start clean and never double
  * anything. The import row follows the job: importing, succeeded, or failed with the reason.
@@ -27,6 +35,15 @@ export function plannerImportJobs(
     await prisma.keywordImportChunk.deleteMany({ where: { importId: { in: rows.map((r) => r.id) } } });
   }
 
+  async function refreshKeywordStatistics(log: { warn: (obj: object, msg: string) => void }) {
+    try {
+      await prisma.$executeRawUnsafe('ANALYZE "Keyword"');
+    } catch (error) {
+      // Only an optimisation: the import itself succeeded.
+      log.warn({ err: error }, 'ANALYZE "Keyword" after an import failed');
+    }
+  }
+
   return [
     defineJob({
       type: KEYWORD_IMPORT_JOB,
@@ -37,7 +54,9 @@ export function plannerImportJobs(
       expireInSeconds: 2 * 3_600,
       handler: async (ctx, payload) => {
         try {
-          return await runImport(ctx, prisma, payload.importId, hooks, { databaseUrl: deps.databaseUrl });
+          const summary = await runImport(ctx, prisma, payload.importId, hooks, { databaseUrl: deps.databaseUrl });
+          if (summary.rowsInserted >= ANALYZE_AFTER_ROWS) await refreshKeywordStatistics(ctx.log);
+          return summary;
         } catch (error) {
           if (error instanceof JobCancelledError) throw error;
           const permanent = error instanceof PermanentJobError;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createTestApp, type TestContext } from '../../../../test/helpers/app.ts';
 import { registerOwner, type Member } from '../../../../test/helpers/users.ts';
 import type { JobWorker } from '../../../jobs/worker.ts';
@@ -37,7 +37,15 @@ it('imports, re-imports (updates, file duplicates, row errors) and rolls back a 
   try {
     const done = await finished(t, owner, first.json().data.importId);
     expect(done).toMatchObject({ status: 'succeeded', rowsTotal: 25_000, rowsInserted: 25_000, rowsFailed: 0 });
-    const job = await t.db.prisma.jobRun.findUniqueOrThrow({ where: { id: done.jobId } });
+    // The job ends just after the import (it refreshes the table's statistics after a large import).
+    const job = await vi.waitFor(
+      async () => {
+        const run = await t.db.prisma.jobRun.findUniqueOrThrow({ where: { id: done.jobId } });
+        expect(run.status).toBe('succeeded');
+        return run;
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     expect(job).toMatchObject({ status: 'succeeded', attempts: 2 });
   } finally {
     hooks.current = {};

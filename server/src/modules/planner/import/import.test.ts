@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestContext } from '../../../../test/helpers/app.ts';
 import { addMember, registerOwner, type Member } from '../../../../test/helpers/users.ts';
 import type { JobWorker } from '../../../jobs/worker.ts';
@@ -533,7 +533,15 @@ describe('atomicity', () => {
       expect(done).toMatchObject({ status: 'succeeded', rowsTotal: ROWS, rowsInserted: ROWS, rowsFailed: 0 });
       expect(seenAtRetry).toEqual([0, 0]);
       expect(await t.db.prisma.keyword.count({ where: { sectorId: place.sectorId } })).toBe(ROWS);
-      const job = await t.db.prisma.jobRun.findUniqueOrThrow({ where: { id: done.jobId } });
+      // The job ends just after the import (it refreshes the table's statistics after a large import).
+      const job = await vi.waitFor(
+        async () => {
+          const run = await t.db.prisma.jobRun.findUniqueOrThrow({ where: { id: done.jobId } });
+          expect(run.status).toBe('succeeded');
+          return run;
+        },
+        { timeout: 15_000, interval: 100 },
+      );
       expect(job).toMatchObject({ status: 'succeeded', attempts: 2 });
     } finally {
       hooks.current = {};
