@@ -13,3 +13,4 @@ export * from './planner-keywords.ts';
 export * from './planner-clusters.ts';
 export * from './planner-ideas.ts';
 export * from './publisher.ts';
+export * from './writer.ts';

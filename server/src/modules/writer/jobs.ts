@@ -1,8 +1,8 @@
 import type { JobDefinition } from '../../jobs/definition.ts';
 import type { WriterJobDeps } from './deps.ts';
+import { writerContentJobs } from './jobs-content.ts';
 
 /** Every job type of the writer. */
 export function writerJobs(deps: WriterJobDeps): JobDefinition[] {
-  void deps;
-  return [];
+  return [...writerContentJobs(deps)];
 }

@@ -1,8 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { WriterRouteDeps } from './deps.ts';
+import { writerContentRoutes } from './routes-content.ts';
+import { writerTasksRoutes } from './routes-tasks.ts';
 
 /** Every route of the writer, under /api/v1/writer. */
 export const writerRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (app, deps) => {
-  void app;
-  void deps;
+  // The options carry app.ts's `prefix: '/writer'`: passed on as is, each part would be mounted at /writer/writer.
+  const options = { ...deps, prefix: '' };
+  await app.register(writerTasksRoutes, options);
+  await app.register(writerContentRoutes, options);
 };

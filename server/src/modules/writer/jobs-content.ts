@@ -1,0 +1,403 @@
+import { callAi, releaseJobHold, settleStep } from '../../ai/jobs.ts';
+import type { AiRunContext } from '../../ai/engine.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import type { JobContext } from '../../jobs/context.ts';
+import type { JobDefinition } from '../../jobs/definition.ts';
+import { defineJob } from '../../jobs/definition.ts';
+import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
+import {
+  buildVersion,
+  CATCH_UP,
+  faqWords,
+  parseFaq,
+  SECTION_WORDS_MIN,
+  sectionWordsFor,
+  type OutlineItem,
+  type StoredSection,
+} from './article.ts';
+import { sanitizeFragment, sectionToBlocks } from './content/blocks.ts';
+import type { FaqItem } from './content/seo.ts';
+import { countWords } from './content/words.ts';
+import {
+  REGENERATE_SECTION_JOB,
+  ZRegenerateSectionPayload,
+  type TRegenerateSectionPayload,
+} from './content-service.ts';
+import type { WriterJobDeps } from './deps.ts';
+import {
+  FAQ_SECTION,
+  GENERATE_CONTENT_JOB,
+  outlineStrings,
+  ZGenerateContentPayload,
+  type TGenerateContentPayload,
+} from './tasks-service.ts';
+import { addVersion, versionData } from './versions.ts';
+
+/** What one paid call left behind (stored as the step's output, so a retry reuses it and pays nothing again). */
+interface Paid {
+  usage: Record<string, number>;
+  credits: number;
+  model: string;
+  demo: boolean;
+}
+interface WrittenSection extends Paid {
+  html: string;
+  /** Words of the section as published (heading included). */
+  words: number;
+}
+
+function sumPaid(parts: Paid[]): Paid {
+  const usage: Record<string, number> = {};
+  for (const p of parts) for (const [k, v] of Object.entries(p.usage)) usage[k] = (usage[k] ?? 0) + v;
+  return {
+    usage,
+    credits: parts.reduce((sum, p) => sum + p.credits, 0),
+    model: parts[0]?.model ?? '',
+    demo: parts.some((p) => p.demo),
+  };
+}
+
+/**
+ * The engine's context for a task's calls. The task's own language and voice ride along for an engine that honours
+ * them; the engine otherwise takes the sector's (and the site's) language and voice.
+ */
+function runContext(
+  ctx: JobContext,
+  p: { siteId: string; sectorId: string; language: string; voice: string | null },
+  signal: AbortSignal,
+): AiRunContext {
+  const context = {
+    accountId: ctx.accountId,
+    siteId: p.siteId,
+    sectorId: p.sectorId,
+    jobRunId: ctx.jobId,
+    signal,
+    language: p.language,
+    ...(p.voice ? { voice: p.voice } : {}),
+  };
+  return context;
+}
+
+/** The reason a writing job stopped, in the product's words (provider messages are already; others are not shown). */
+function failureReason(error: unknown, what: string): string {
+  if (error instanceof PermanentJobError) return `${what} failed: ${error.message}`;
+  return `${what} failed because of an unexpected error; it was retried and then given up. Try again later.`;
+}
+
+async function recordFailure(deps: WriterJobDeps, ctx: JobContext, taskId: string, error: unknown, what: string) {
+  if (error instanceof JobCancelledError) return;
+  await deps.prisma.task
+    .updateMany({ where: { id: taskId, lastJobRunId: ctx.jobId }, data: { failureReason: failureReason(error, what) } })
+    .catch(() => {});
+}
+
+async function writeSection(
+  deps: WriterJobDeps,
+  ctx: JobContext,
+  p: {
+    siteId: string;
+    sectorId: string;
+    language: string;
+    voice: string | null;
+    title: string;
+    outline: OutlineItem[];
+    primaryKeyword: string;
+    secondaryKeywords: string[];
+    targetWordCount: number;
+  },
+  section: string,
+  sectionWords: number,
+): Promise<{ html: string } & Paid> {
+  return callAi(ctx, async (signal) => {
+    const result = await deps.engine.run<{ heading: string; html: string }>(
+      runContext(ctx, p, signal),
+      'generate_content',
+      {
+        title: p.title.slice(0, 200),
+        outline: outlineStrings(p.outline),
+        section: section.slice(0, 200),
+        primaryKeyword: p.primaryKeyword,
+        secondaryKeywords: p.secondaryKeywords,
+        targetWords: p.targetWordCount,
+        sectionWords,
+      },
+    );
+    return {
+      // Sanitized before it is stored anywhere, even in the job's steps.
+      html: sanitizeFragment(result.output.html),
+      usage: { ...result.usage },
+      credits: result.credits,
+      model: result.model,
+      demo: result.demo,
+    };
+  });
+}
+
+/**
+ * Writes a task's article: an outline first when the task has none, then one step per section (each a provider call
+ * whose sanitized HTML, usage and credits are stored with the step, so a retry after a crash starts at the next
+ * unwritten section and pays for no section twice), the FAQ when asked, then the content and its new version in one
+ * transaction, then the settlement of the hold. Each section is asked for the words left over by the sections before
+ * it, so the article lands near its target length.
+ */
+export function generateContentJob(deps: WriterJobDeps) {
+  return defineJob({
+    type: GENERATE_CONTENT_JOB,
+    payload: ZGenerateContentPayload,
+    retryLimit: 2,
+    retryDelay: 5,
+    heartbeatSeconds: 30,
+    handler: async (ctx, payload) => {
+      try {
+        return await generateContent(deps, ctx, payload);
+      } catch (error) {
+        await recordFailure(deps, ctx, payload.taskId, error, 'Writing');
+        throw error;
+      }
+    },
+    onFailure: async (job, payload) => {
+      await releaseJobHold(deps)(job);
+      const run = await deps.prisma.jobRun.findUnique({
+        where: { id: job.jobId },
+        select: { cancelRequestedAt: true },
+      });
+      const task = await deps.prisma.task.findUnique({
+        where: { id: payload.taskId },
+        select: { failureReason: true },
+      });
+      await deps.prisma.task.updateMany({
+        where: { id: payload.taskId, status: 'writing', lastJobRunId: job.jobId },
+        data: {
+          status: 'failed',
+          failureReason: run?.cancelRequestedAt
+            ? 'Writing was cancelled before it finished; no credits were charged.'
+            : (task?.failureReason ?? 'Writing failed; no credits were charged. Try again.'),
+        },
+      });
+    },
+  });
+}
+
+async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TGenerateContentPayload) {
+  // The route marks the task; a crash between its enqueue and that mark is made good here.
+  const marked = await deps.prisma.task.updateMany({
+    where: { id: payload.taskId, accountId: ctx.accountId, status: { not: 'publishing' } },
+    data: { status: 'writing', lastJobRunId: ctx.jobId },
+  });
+  if (marked.count === 0) {
+    throw new PermanentJobError('TASK_GONE', `Task ${payload.taskId} was deleted or is being published.`);
+  }
+  const paid: Paid[] = [];
+
+  let outline: OutlineItem[] = payload.outline;
+  if (outline.length === 0) {
+    const written = (await ctx.step(
+      'outline',
+      () =>
+        callAi(ctx, async (signal) => {
+          const result = await deps.engine.run<{ ideas: { outline: OutlineItem[] }[] }>(
+            runContext(ctx, payload, signal),
+            'generate_ideas',
+            {
+              clusterName: payload.title.slice(0, 200),
+              keywords: [payload.primaryKeyword, ...payload.secondaryKeywords],
+              ideaCount: 1,
+              existingTitles: [],
+            },
+          );
+          const items = (result.output.ideas[0]?.outline ?? [])
+            .filter((o) => o.heading.trim() !== '')
+            .slice(0, payload.outlineSections);
+          if (items.length === 0) {
+            throw new PermanentJobError('AI_MALFORMED_OUTPUT', 'The model wrote no outline for the article.');
+          }
+          return {
+            outline: items.map((o) => ({ level: o.level, heading: o.heading.trim().slice(0, 200) })),
+            usage: { ...result.usage },
+            credits: result.credits,
+            model: result.model,
+            demo: result.demo,
+          } as unknown as Prisma.InputJsonValue;
+        }),
+      { progress: 5 },
+    )) as unknown as Paid & { outline: OutlineItem[] };
+    outline = written.outline;
+    paid.push(written);
+    // Kept on the task, so the reviewer sees (and may change) the outline the article was written from.
+    await deps.prisma.task.updateMany({
+      where: { id: payload.taskId, outline: { equals: [] } },
+      data: { outline: outline as unknown as Prisma.InputJsonValue },
+    });
+  }
+
+  const p = { ...payload, outline };
+  const sections: StoredSection[] = [];
+  let written = 0;
+  for (let i = 0; i < outline.length; i++) {
+    const item = outline[i]!;
+    const sectionWords = sectionWordsFor(outline, payload.targetWordCount, payload.includeFaq, i, written);
+    const section = (await ctx.step(
+      `section:${i}`,
+      async () => {
+        const out = await writeSection(deps, ctx, p, item.heading, sectionWords);
+        const words = countWords(sectionToBlocks({ heading: item.heading, html: out.html }));
+        return { ...out, words } as unknown as Prisma.InputJsonValue;
+      },
+      { progress: 5 + Math.round((85 * (i + 1)) / (outline.length + (payload.includeFaq ? 1 : 0))) },
+    )) as unknown as WrittenSection;
+    written += section.words;
+    paid.push(section);
+    sections.push({ level: item.level, heading: item.heading, html: section.html });
+  }
+
+  let faq: FaqItem[] = [];
+  if (payload.includeFaq) {
+    // What the sections left of the target, within the FAQ's planned share (the hold covers CATCH_UP times it).
+    const planned = faqWords(payload.targetWordCount, true);
+    const budget = Math.round(
+      Math.max(SECTION_WORDS_MIN, Math.min(planned * CATCH_UP, payload.targetWordCount - written)),
+    );
+    const out = (await ctx.step(
+      'faq',
+      async () => {
+        const answer = await writeSection(deps, ctx, p, FAQ_SECTION, budget);
+        return { ...answer, faq: parseFaq(answer.html) } as unknown as Prisma.InputJsonValue;
+      },
+      { progress: 90 },
+    )) as unknown as Paid & { faq: FaqItem[] };
+    faq = out.faq;
+    paid.push(out);
+  }
+
+  const total = sumPaid(paid);
+  const stored = await ctx.transactionalStep(
+    'store',
+    async (tx) => {
+      const task = await tx.task.findUnique({
+        where: { id: payload.taskId },
+        select: { imageCount: true, content: { select: { id: true, _count: { select: { images: true } } } } },
+      });
+      if (!task) throw new PermanentJobError('TASK_GONE', `Task ${payload.taskId} was deleted while it was written.`);
+      const content =
+        task.content ??
+        (await tx.content.create({
+          data: {
+            accountId: ctx.accountId,
+            siteId: payload.siteId,
+            taskId: payload.taskId,
+            language: payload.language,
+            demo: total.demo,
+          },
+          select: { id: true, _count: { select: { images: true } } },
+        }));
+      await tx.content.update({ where: { id: content.id }, data: { language: payload.language, demo: total.demo } });
+      const fields = buildVersion({ title: payload.title, sections, faq, language: payload.language });
+      const version = await addVersion(tx, content.id, {
+        ...versionData(fields),
+        source: 'generated',
+        jobRunId: ctx.jobId,
+        note: fields.notes.length ? fields.notes.join(' ') : null,
+      });
+      // Images are made next (another job moves written -> review); without any to make, it is ready for review.
+      // Written again after its images were made: they are kept, so it is ready for review at once.
+      const status = task.imageCount === 0 || content._count.images > 0 ? 'review' : 'written';
+      await tx.task.updateMany({
+        where: { id: payload.taskId, lastJobRunId: ctx.jobId },
+        data: { status, failureReason: null },
+      });
+      return { contentId: content.id, version: version.number, wordCount: fields.wordCount };
+    },
+    { progress: 95 },
+  );
+
+  await settleStep(ctx, deps.billing, payload.holdId, total);
+  return { ...stored, credits: total.credits, model: total.model, demo: total.demo, sections: sections.length };
+}
+
+/**
+ * Writes one section of a content again (one provider call, stored with its step) and adds a version where only that
+ * section differs from the current one, then settles the hold.
+ */
+export function regenerateSectionJob(deps: WriterJobDeps) {
+  return defineJob({
+    type: REGENERATE_SECTION_JOB,
+    payload: ZRegenerateSectionPayload,
+    retryLimit: 2,
+    retryDelay: 5,
+    heartbeatSeconds: 30,
+    handler: async (ctx, payload) => {
+      try {
+        return await regenerateSection(deps, ctx, payload);
+      } catch (error) {
+        await recordFailure(deps, ctx, payload.taskId, error, `Rewriting section ${payload.index + 1}`);
+        throw error;
+      }
+    },
+    onFailure: releaseJobHold(deps),
+  });
+}
+
+async function regenerateSection(deps: WriterJobDeps, ctx: JobContext, payload: TRegenerateSectionPayload) {
+  const out = (await ctx.step(
+    'section',
+    async () =>
+      (await writeSection(
+        deps,
+        ctx,
+        payload,
+        payload.heading,
+        payload.sectionWords,
+      )) as unknown as Prisma.InputJsonValue,
+    { progress: 80 },
+  )) as unknown as Paid & { html: string };
+
+  const stored = await ctx.transactionalStep(
+    'store',
+    async (tx) => {
+      const content = await tx.content.findUnique({
+        where: { id: payload.contentId },
+        include: { versions: { orderBy: { number: 'desc' }, take: 1 } },
+      });
+      const current = content?.versions[0];
+      if (!content || !current) {
+        throw new PermanentJobError('CONTENT_GONE', `Content ${payload.contentId} was deleted while it was rewritten.`);
+      }
+      const sections = current.sections as unknown as StoredSection[];
+      if (payload.index >= sections.length) {
+        throw new PermanentJobError(
+          'SECTION_GONE',
+          `Section ${payload.index + 1} no longer exists in version ${current.number}.`,
+        );
+      }
+      const next = sections.map((s, i) => (i === payload.index ? { ...s, html: out.html } : s));
+      const fields = buildVersion({
+        title: current.title,
+        sections: next,
+        faq: current.faq as unknown as FaqItem[],
+        language: content.language,
+        seo: {
+          seoTitle: current.seoTitle,
+          metaDescription: current.metaDescription,
+          slug: current.slug,
+          excerpt: current.excerpt,
+        },
+      });
+      const version = await addVersion(tx, content.id, {
+        ...versionData(fields),
+        source: 'section_regenerated',
+        jobRunId: ctx.jobId,
+        createdById: payload.requestedById,
+        note: `Section ${payload.index + 1} ("${sections[payload.index]!.heading}") rewritten.`,
+      });
+      await tx.task.updateMany({ where: { id: payload.taskId }, data: { failureReason: null } });
+      return { contentId: content.id, version: version.number, wordCount: fields.wordCount };
+    },
+    { progress: 95 },
+  );
+  await settleStep(ctx, deps.billing, payload.holdId, out);
+  return { ...stored, index: payload.index, credits: out.credits, model: out.model, demo: out.demo };
+}
+
+export function writerContentJobs(deps: WriterJobDeps): JobDefinition[] {
+  return [generateContentJob(deps), regenerateSectionJob(deps)] as unknown as JobDefinition[];
+}

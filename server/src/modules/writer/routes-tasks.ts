@@ -1,0 +1,137 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  pageOf,
+  ZContent,
+  ZCreateWriterTaskBody,
+  ZGenerateContentBody,
+  ZUpdateWriterTaskBody,
+  ZWriterJobAccepted,
+  ZWriterTask,
+  ZWriterTaskParams,
+  ZWriterTasksQuery,
+} from '@igny8/shared';
+import { z } from 'zod';
+import { ok, reply } from '../../lib/envelope.ts';
+import { createWriterContentService } from './content-service.ts';
+import type { WriterRouteDeps } from './deps.ts';
+import { createWriterTasksService } from './tasks-service.ts';
+
+const security = [{ bearer: [] }];
+const read = { scope: 'writer:read' } as const;
+const write = { role: 'editor', scope: 'writer:write' } as const;
+const tags = ['writer'];
+
+/** The Writer's tasks: made by hand here (or from ideas by the planner), changed, deleted and written with AI. */
+export const writerTasksRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (app, deps) => {
+  const tasks = createWriterTasksService(deps);
+  const contents = createWriterContentService(deps);
+
+  app.post('/tasks', {
+    config: { auth: write },
+    schema: {
+      tags,
+      summary: 'Create a Writer task by hand (without an outline, one is written with the article)',
+      security,
+      body: ZCreateWriterTaskBody,
+      response: { 201: reply(ZWriterTask) },
+    },
+    handler: async (request, res) => res.status(201).send(ok(await tasks.create(request.auth, request.body))),
+  });
+
+  app.get('/tasks', {
+    config: { auth: read },
+    schema: {
+      tags,
+      summary: "The account's Writer tasks (one site's with siteId), newest first, by status",
+      security,
+      querystring: ZWriterTasksQuery,
+      response: { 200: reply(pageOf(ZWriterTask)) },
+    },
+    handler: async (request) => ok(await tasks.list(request.auth, request.query)),
+  });
+
+  app.get('/tasks/:taskId', {
+    config: { auth: read },
+    schema: {
+      tags,
+      summary: 'A Writer task with a summary of its content',
+      security,
+      params: ZWriterTaskParams,
+      response: { 200: reply(ZWriterTask) },
+    },
+    handler: async (request) => ok(await tasks.get(request.auth, request.params.taskId)),
+  });
+
+  app.patch('/tasks/:taskId', {
+    config: { auth: write },
+    schema: {
+      tags,
+      summary: 'Change a Writer task (not while it is being written or published)',
+      security,
+      params: ZWriterTaskParams,
+      body: ZUpdateWriterTaskBody,
+      response: { 200: reply(ZWriterTask) },
+    },
+    handler: async (request) => ok(await tasks.update(request.auth, request.params.taskId, request.body)),
+  });
+
+  app.delete('/tasks/:taskId', {
+    config: { auth: write },
+    schema: {
+      tags,
+      summary: 'Delete a Writer task and its content (not while it is being written or published)',
+      security,
+      params: ZWriterTaskParams,
+      response: { 200: reply(z.null()) },
+    },
+    handler: async (request) => {
+      await tasks.remove(request.auth, request.params.taskId);
+      return ok(null, 'Task deleted.');
+    },
+  });
+
+  app.post('/tasks/:taskId/generate', {
+    config: { auth: write },
+    schema: {
+      tags,
+      summary:
+        'Write the article with AI, section by section: credits are held now (402 when short); poll the job. ' +
+        'An approved or published task needs { regenerate: true } (a new version is added)',
+      security,
+      headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }),
+      params: ZWriterTaskParams,
+      body: ZGenerateContentBody.optional(),
+      response: { 202: reply(ZWriterJobAccepted) },
+    },
+    handler: async (request, res) => {
+      const started = await tasks.generate(
+        request.auth,
+        request.id,
+        request.params.taskId,
+        { regenerate: request.body?.regenerate ?? false },
+        request.headers['idempotency-key'],
+      );
+      return res.status(202).send(
+        ok({
+          jobId: started.run.id,
+          status: started.run.status,
+          pollUrl: `/api/v1/jobs/${started.run.id}`,
+          heldCredits: started.heldCredits,
+          model: started.model,
+        }),
+      );
+    },
+  });
+
+  app.get('/tasks/:taskId/content', {
+    config: { auth: read },
+    schema: {
+      tags,
+      summary: "A task's content: the current version, the task and the approval state",
+      security,
+      params: ZWriterTaskParams,
+      response: { 200: reply(ZContent) },
+    },
+    handler: async (request) => ok(await contents.forTask(request.auth, request.params.taskId)),
+  });
+};

@@ -1,0 +1,263 @@
+import { z } from 'zod';
+import { ZPageQuery } from './envelope.ts';
+import { ZContentType, ZOutlineItem, ZTaskStatus } from './planner-ideas.ts';
+
+/**
+ * Contract of the Writer: tasks (from approved ideas or written by hand), the job that writes them section by
+ * section, and the review of what was written (versions, diffs, edits, restores, section regeneration, approval).
+ */
+
+const uuid = (what: string) => z.uuid({ message: `must be a ${what} id (UUID)` });
+
+/** SEO limits shared by the server's checks and the editors' counters. */
+export const WRITER_LIMITS = {
+  seoTitle: 60,
+  metaDescription: 160,
+  slug: 75,
+  excerpt: 400,
+  title: 200,
+  heading: 200,
+  sectionHtml: 100_000,
+  outline: 40,
+  faq: 20,
+} as const;
+
+/** A BCP 47 language tag such as "en", "de" or "pt-BR". */
+const ZLanguageTag = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'must be a language tag such as "en", "de" or "pt-BR"' });
+
+const taskFields = {
+  title: z.string().trim().min(5).max(WRITER_LIMITS.title),
+  primaryKeyword: z.string().trim().min(1).max(200),
+  secondaryKeywords: z.array(z.string().trim().min(1).max(200)).max(50),
+  outline: z.array(ZOutlineItem).max(WRITER_LIMITS.outline),
+  contentType: ZContentType,
+  targetWordCount: z.number().int().min(300).max(6000),
+  language: ZLanguageTag.nullable(),
+  voice: z.string().trim().max(200).nullable(),
+  imageCount: z.number().int().min(0).max(6),
+  includeFaq: z.boolean(),
+};
+
+export const ZCreateWriterTaskBody = z.object({
+  siteId: uuid('site'),
+  sectorId: uuid('sector'),
+  title: taskFields.title,
+  primaryKeyword: taskFields.primaryKeyword,
+  secondaryKeywords: taskFields.secondaryKeywords.default([]),
+  /** Empty: the outline is written by AI when the article is generated. */
+  outline: taskFields.outline.default([]),
+  contentType: taskFields.contentType.default('guide'),
+  targetWordCount: taskFields.targetWordCount.default(1500),
+  /** Overrides the sector's (then the site's) language. */
+  language: taskFields.language.optional(),
+  /** Overrides the sector's voice. */
+  voice: taskFields.voice.optional(),
+  imageCount: taskFields.imageCount.default(2),
+  includeFaq: taskFields.includeFaq.default(false),
+});
+export type TCreateWriterTaskBody = z.infer<typeof ZCreateWriterTaskBody>;
+
+export const ZUpdateWriterTaskBody = z
+  .object(taskFields)
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
+export type TUpdateWriterTaskBody = z.infer<typeof ZUpdateWriterTaskBody>;
+
+export const ZWriterTasksQuery = ZPageQuery.extend({
+  /** Without it, the tasks of every site of the account. */
+  siteId: uuid('site').optional(),
+  status: ZTaskStatus.optional(),
+});
+export type TWriterTasksQuery = z.infer<typeof ZWriterTasksQuery>;
+
+export const ZWriterTaskParams = z.object({ taskId: uuid('task') });
+
+export const ZContentSummary = z.object({
+  id: z.uuid(),
+  currentVersion: z.number().int(),
+  approvedVersion: z.number().int().nullable(),
+  wordCount: z.number().int(),
+  languageMatches: z.boolean(),
+  demo: z.boolean(),
+});
+
+export const ZWriterTask = z.object({
+  id: z.uuid(),
+  siteId: z.uuid(),
+  sectorId: z.uuid(),
+  ideaId: z.uuid().nullable(),
+  clusterId: z.uuid().nullable(),
+  title: z.string(),
+  primaryKeyword: z.string(),
+  secondaryKeywords: z.array(z.string()),
+  outline: z.array(ZOutlineItem),
+  contentType: ZContentType,
+  targetWordCount: z.number().int(),
+  language: z.string().nullable(),
+  voice: z.string().nullable(),
+  imageCount: z.number().int(),
+  includeFaq: z.boolean(),
+  status: ZTaskStatus,
+  /** Why the last writing or publishing job failed, in the product's words. */
+  failureReason: z.string().nullable(),
+  /** The last job that wrote, illustrated or published it (poll /api/v1/jobs/:id). */
+  lastJobId: z.uuid().nullable(),
+  /** What was written so far (null until the first version). */
+  content: ZContentSummary.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TWriterTask = z.infer<typeof ZWriterTask>;
+
+export const ZGenerateContentBody = z.object({
+  /** Write again a task already written or approved: a new version is added and the old ones stay. */
+  regenerate: z.boolean().default(false),
+});
+
+export const ZWriterJobAccepted = z.object({
+  jobId: z.uuid(),
+  status: z.string(),
+  pollUrl: z.string(),
+  heldCredits: z.number().int(),
+  model: z.string(),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Content and versions
+
+export const ZSection = z.object({ level: z.enum(['h2', 'h3']), heading: z.string(), html: z.string() });
+export type TSection = z.infer<typeof ZSection>;
+export const ZFaqItem = z.object({ question: z.string(), answer: z.string() });
+export type TFaqItem = z.infer<typeof ZFaqItem>;
+
+export const VERSION_SOURCES = ['generated', 'edited', 'section_regenerated', 'restored'] as const;
+
+export const ZContentVersionMeta = z.object({
+  number: z.number().int(),
+  source: z.enum(VERSION_SOURCES),
+  title: z.string(),
+  wordCount: z.number().int(),
+  detectedLanguage: z.string().nullable(),
+  languageMatches: z.boolean(),
+  jobId: z.uuid().nullable(),
+  createdById: z.uuid().nullable(),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const ZContentVersion = ZContentVersionMeta.extend({
+  seoTitle: z.string(),
+  metaDescription: z.string(),
+  slug: z.string(),
+  excerpt: z.string(),
+  sections: z.array(ZSection),
+  faq: z.array(ZFaqItem),
+  /** WordPress block markup of the article (images are added when it is published). */
+  body: z.string(),
+});
+export type TContentVersion = z.infer<typeof ZContentVersion>;
+
+export const ZContent = z.object({
+  id: z.uuid(),
+  taskId: z.uuid(),
+  siteId: z.uuid(),
+  /** The language asked for. */
+  language: z.string(),
+  demo: z.boolean(),
+  currentVersion: z.number().int(),
+  approvedVersion: z.number().int().nullable(),
+  approvedAt: z.string().nullable(),
+  /** The current version is the approved one. */
+  approved: z.boolean(),
+  version: ZContentVersion,
+  task: ZWriterTask,
+});
+export type TContent = z.infer<typeof ZContent>;
+
+export const ZWriterContentParams = z.object({ contentId: uuid('content') });
+export const ZContentVersionParams = ZWriterContentParams.extend({ number: z.coerce.number().int().min(1) });
+export const ZContentSectionParams = ZWriterContentParams.extend({ index: z.coerce.number().int().min(0).max(99) });
+
+export const ZContentDiffQuery = z.object({
+  from: z.coerce.number().int().min(1),
+  to: z.coerce.number().int().min(1),
+});
+
+/** One piece of a word diff: unchanged text, or text added / removed going from `from` to `to`. */
+export const ZDiffPart = z.object({ value: z.string(), added: z.boolean(), removed: z.boolean() });
+export const ZFieldDiff = z.object({
+  field: z.string(),
+  changed: z.boolean(),
+  parts: z.array(ZDiffPart),
+});
+export const ZContentDiff = z.object({
+  from: z.number().int(),
+  to: z.number().int(),
+  /** Title, SEO fields, slug, excerpt and FAQ. */
+  fields: z.array(ZFieldDiff),
+  /** Per section (by position): the heading and the visible text. */
+  sections: z.array(
+    z.object({
+      index: z.number().int(),
+      status: z.enum(['unchanged', 'changed', 'added', 'removed']),
+      heading: ZFieldDiff,
+      text: ZFieldDiff,
+    }),
+  ),
+  wordsAdded: z.number().int(),
+  wordsRemoved: z.number().int(),
+});
+export type TContentDiff = z.infer<typeof ZContentDiff>;
+
+export const ZEditContentBody = z
+  .object({
+    /** The version the edit was made on: it must still be the current one. */
+    baseVersion: z.number().int().min(1),
+    title: z.string().trim().min(1).max(WRITER_LIMITS.title).optional(),
+    seoTitle: z.string().trim().min(1).max(WRITER_LIMITS.seoTitle).optional(),
+    metaDescription: z.string().trim().min(1).max(WRITER_LIMITS.metaDescription).optional(),
+    slug: z
+      .string()
+      .trim()
+      .min(1)
+      .max(WRITER_LIMITS.slug)
+      .regex(/^[\p{Ll}\p{Lo}\p{M}\p{N}]+(-[\p{Ll}\p{Lo}\p{M}\p{N}]+)*$/u, {
+        message: 'must be lowercase words joined by single hyphens, such as "trail-running-shoes"',
+      })
+      .optional(),
+    excerpt: z.string().trim().max(WRITER_LIMITS.excerpt).optional(),
+    /** Changes to sections by position; sections not named stay as they are. */
+    sections: z
+      .array(
+        z.object({
+          index: z.number().int().min(0),
+          heading: z.string().trim().min(1).max(WRITER_LIMITS.heading).optional(),
+          html: z.string().min(1).max(WRITER_LIMITS.sectionHtml).optional(),
+        }),
+      )
+      .max(WRITER_LIMITS.outline)
+      .optional(),
+    /** The whole FAQ (replaces it; an empty list removes it). */
+    faq: z
+      .array(z.object({ question: z.string().trim().min(1).max(300), answer: z.string().min(1).max(10_000) }))
+      .max(WRITER_LIMITS.faq)
+      .optional(),
+    note: z.string().trim().max(500).optional(),
+  })
+  .refine((b) => Object.keys(b).some((k) => k !== 'baseVersion' && k !== 'note'), {
+    message: 'give at least one field to change',
+  });
+export type TEditContentBody = z.infer<typeof ZEditContentBody>;
+
+export const ZRestoreContentBody = z.object({ version: z.number().int().min(1) });
+
+export const ZApproveContentBody = z.object({
+  /** The version being approved; it must be the current one (defaults to it). */
+  version: z.number().int().min(1).optional(),
+  /** Approve even though the text does not read as the language asked for. */
+  acceptLanguageMismatch: z.boolean().default(false),
+});
+export type TApproveContentBody = z.infer<typeof ZApproveContentBody>;
