@@ -15,7 +15,8 @@ export async function rememberKeyMaterial(): Promise<void> {
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   const { rows } = await client.query<{ publisherPasswordEnc: string; serverPrivateKeyEnc: string }>(
-    'SELECT "publisherPasswordEnc", "serverPrivateKeyEnc" FROM "SiteConnection"',
+    // Disconnected rows hold no key material any more.
+    'SELECT "publisherPasswordEnc", "serverPrivateKeyEnc" FROM "SiteConnection" WHERE "serverPrivateKeyEnc" IS NOT NULL',
   );
   await client.end();
   const box = new SecretBox(s.encryptionKeys);
