@@ -14,3 +14,4 @@ export * from './planner-clusters.ts';
 export * from './planner-ideas.ts';
 export * from './publisher.ts';
 export * from './writer.ts';
+export * from './writer-images.ts';

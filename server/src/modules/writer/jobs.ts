@@ -1,8 +1,9 @@
 import type { JobDefinition } from '../../jobs/definition.ts';
 import type { WriterJobDeps } from './deps.ts';
+import { writerImageJobs } from './jobs-images.ts';
 import { writerContentJobs } from './jobs-content.ts';
 
 /** Every job type of the writer. */
 export function writerJobs(deps: WriterJobDeps): JobDefinition[] {
-  return [...writerContentJobs(deps)];
+  return [...writerContentJobs(deps), ...writerImageJobs(deps)];
 }

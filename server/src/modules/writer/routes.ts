@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { WriterRouteDeps } from './deps.ts';
+import { writerImagesRoutes } from './routes-images.ts';
 import { writerContentRoutes } from './routes-content.ts';
 import { writerTasksRoutes } from './routes-tasks.ts';
 
@@ -9,4 +10,5 @@ export const writerRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (app, 
   const options = { ...deps, prefix: '' };
   await app.register(writerTasksRoutes, options);
   await app.register(writerContentRoutes, options);
+  await app.register(writerImagesRoutes, options);
 };
