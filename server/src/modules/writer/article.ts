@@ -76,7 +76,7 @@ export function sectionWordsFor(
   const remainingWeight = weights.slice(index).reduce((a, b) => a + b, 0);
   const budget = target - faqWords(target, includeFaq) - written;
   const share = (budget * weights[index]!) / remainingWeight - headingWords(outline, index);
-  return clampSection(Math.min(share, planned[index]! * CATCH_UP));
+  return clampSection(Math.min(share, Math.floor(planned[index]! * CATCH_UP)));
 }
 
 /** Serialized blocks of the whole article: each section at its own heading level, then the FAQ. */

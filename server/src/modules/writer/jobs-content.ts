@@ -345,7 +345,8 @@ async function regenerateSection(deps: WriterJobDeps, ctx: JobContext, payload: 
         deps,
         ctx,
         payload,
-        payload.heading,
+        // Asked as a new take: the same request could otherwise get the same answer (a model at temperature 0).
+        `${payload.heading.slice(0, 120)} (a new version, different from the previous draft)`,
         payload.sectionWords,
       )) as unknown as Prisma.InputJsonValue,
     { progress: 80 },

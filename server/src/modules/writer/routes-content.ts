@@ -144,7 +144,7 @@ export const writerContentRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async
         'acceptLanguageMismatch)',
       security,
       params: ZWriterContentParams,
-      body: ZApproveContentBody.optional(),
+      body: ZApproveContentBody.nullish(),
       response: { 200: reply(ZContent) },
     },
     handler: async (request) =>

@@ -100,7 +100,7 @@ export const writerTasksRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (
       security,
       headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }),
       params: ZWriterTaskParams,
-      body: ZGenerateContentBody.optional(),
+      body: ZGenerateContentBody.nullish(),
       response: { 202: reply(ZWriterJobAccepted) },
     },
     handler: async (request, res) => {
