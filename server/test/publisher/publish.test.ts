@@ -91,7 +91,7 @@ describe('publishing to a real WordPress', () => {
       categories: [category, 'Uncategorized'],
       tags: ['shoes', 'trail'],
     });
-    expect(run.steps.map((s: any) => s.name)).toEqual([
+    expect((run.steps as { name: string }[]).map((s) => s.name)).toEqual([
       'media 0',
       'media 1',
       'media 2',
@@ -326,7 +326,7 @@ describe('publishing to a real WordPress', () => {
     const all: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.app.inject({
+      const res: Awaited<ReturnType<typeof t.app.inject>> = await t.app.inject({
         method: 'GET',
         url: `/api/v1/publisher/publications?siteId=${where.siteId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
         headers: owner.headers,
@@ -487,7 +487,7 @@ describe('publishing to a real WordPress', () => {
     const seeded = await seedContent(t, owner, where, { inlineImages: 1 });
     const connection = await t.db.prisma.siteConnection.findUniqueOrThrow({ where: { siteId: where.siteId } });
     await worker.stop();
-    let first = await startWorkerProcess(t, { ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir });
+    const first = await startWorkerProcess(t, { ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir });
     let killedAfter: number | null = null;
     // A proxy in front of WordPress (Host passed through, so signatures still verify) that SIGKILLs the worker the
     // moment WordPress answers 201 to the post's creation, before the answer reaches it.

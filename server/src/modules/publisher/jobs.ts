@@ -21,7 +21,7 @@ import {
 export const PUBLISH_JOB = 'publisher.publish';
 export const UNPUBLISH_JOB = 'publisher.unpublish';
 
-/** At most this many publish (and, separately, unpublish) jobs run at once per site, across all workers. */
+/** At most this many publish and unpublish jobs run at once per site, across all workers. */
 export const PUBLISHES_PER_SITE = 2;
 
 export const ZPublishPayload = z.object({
@@ -101,6 +101,40 @@ async function noteFailure(
       where: { content: { id: publication.contentId }, status: 'publishing' },
       data: { status: 'failed', failureReason: message },
     });
+  }
+}
+
+/** What a job shows as its current step while another publish to the same site holds the slot it needs. */
+export const WAITING_FOR_SLOT = 'waiting for a free publishing slot on this site';
+
+/**
+ * The hard per-site limit. pg-boss's group concurrency keeps most surplus jobs of a site in the queue, but its count
+ * of active jobs is read by concurrent fetches without serialization, so two workers can both take "the last free
+ * slot" (measured: 3 at once with a limit of 2 and 10 fetching slots). Here, under a per-site advisory transaction
+ * lock, a job proceeds only when fewer than PUBLISHES_PER_SITE other publish or unpublish jobs of the site are
+ * running past this point; otherwise it shows WAITING_FOR_SLOT and looks again shortly. Jobs whose worker died stop
+ * counting as soon as pg-boss no longer sees them active (heartbeat), so a crash never leaks a slot.
+ */
+async function takeSiteSlot(prisma: PrismaClient, ctx: JobContext, siteId: string): Promise<void> {
+  for (let round = 0; ; round++) {
+    const free = await prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${`igny8:publish:${siteId}`}, 0))) l`;
+      // pgboss is BOSS_SCHEMA (jobs/queue.ts); its job table holds each job's delivery state.
+      const [row] = await tx.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM "JobRun" r JOIN pgboss.job j ON j.id = r.id AND j.name = r.type
+        WHERE r."siteId" = ${siteId}::uuid AND r.type IN (${PUBLISH_JOB}, ${UNPUBLISH_JOB}) AND r.status = 'running'
+          AND r.id <> ${ctx.jobId}::uuid AND j.state = 'active'
+          AND r."currentStep" IS DISTINCT FROM ${WAITING_FOR_SLOT}`;
+      const taken = (row?.n ?? 0) >= PUBLISHES_PER_SITE;
+      await tx.jobRun.update({
+        where: { id: ctx.jobId },
+        data: { currentStep: taken ? WAITING_FOR_SLOT : 'starting' },
+      });
+      return !taken;
+    });
+    if (free) return;
+    if (round % 8 === 7) await ctx.throwIfCancelled();
+    await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 200));
   }
 }
 
@@ -273,6 +307,7 @@ export function publisherJobs(deps: PublisherJobDeps): JobDefinition[] {
     groupConcurrency: PUBLISHES_PER_SITE,
     handler: async (ctx, p) => {
       try {
+        await takeSiteSlot(prisma, ctx, p.siteId);
         return await publish(ctx, p);
       } catch (error) {
         if (!(error instanceof JobCancelledError)) {
@@ -307,6 +342,7 @@ export function publisherJobs(deps: PublisherJobDeps): JobDefinition[] {
     groupConcurrency: PUBLISHES_PER_SITE,
     handler: async (ctx, p) => {
       try {
+        await takeSiteSlot(prisma, ctx, p.siteId);
         const site = await session(ctx.accountId, p.siteId);
         const trashed = await ctx.step(
           'trash',
