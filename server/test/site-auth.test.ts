@@ -1,6 +1,7 @@
 import { generateKeyPair } from '@igny8/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkSiteRoute, signedUrlWithActor, siteScopes } from '../src/modules/auth/site-principal.ts';
+import { checkSiteRoute, confineToSite, signedUrlWithActor, siteScopes } from '../src/modules/auth/site-principal.ts';
+import type { PrismaClient } from '../src/generated/prisma/client.ts';
 import { hasScope } from '../src/modules/auth/credentials.ts';
 import { createTestApp, type TestContext } from './helpers/app.ts';
 import { FakeSite } from './helpers/fake-site.ts';
@@ -274,6 +275,22 @@ describe('site principal rules', () => {
       'http://s/api/v1/x?a=1&x-igny8-wp-role=author&x-igny8-wp-user=12',
     );
     expect(() => signedUrlWithActor('http://s/x?X-IGNY8-WP-USER=1', actor)).toThrow(/reserved/);
+  });
+
+  it("finds an image's site through its content", async () => {
+    const queries: string[] = [];
+    const prisma = {
+      $queryRawUnsafe: async (sql: string) => {
+        queries.push(sql);
+        return [{ siteId: 'the-other-site' }];
+      },
+    } as unknown as PrismaClient;
+    const imageId = crypto.randomUUID();
+    const auth = { accountId: crypto.randomUUID() } as Parameters<typeof confineToSite>[1];
+    await expect(
+      confineToSite(prisma, auth, 'this-site', { params: { imageId }, query: {}, body: undefined }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: `Image ${imageId} was not found.` });
+    expect(queries[0]).toMatch(/FROM "ContentImage" r JOIN "Content" p ON p.id = r."contentId"/);
   });
 
   it('gives publishing only to levels that can publish posts in WordPress', () => {

@@ -178,8 +178,11 @@ export function checkSiteRoute(
   }
 }
 
-/** Resources addressed by id in a path, and the table whose `siteId` says which site owns them. */
-const OWNED_BY_SITE: Record<string, { table: string; label: string }> = {
+/**
+ * Resources addressed by id in a path, and where their site is: the table's own `siteId`, or (`via`) the
+ * `siteId` of the row its foreign key names.
+ */
+const OWNED_BY_SITE: Record<string, { table: string; label: string; via?: { column: string; table: string } }> = {
   sectorId: { table: 'Sector', label: 'Sector' },
   keywordId: { table: 'Keyword', label: 'Keyword' },
   clusterId: { table: 'KeywordCluster', label: 'Cluster' },
@@ -189,6 +192,7 @@ const OWNED_BY_SITE: Record<string, { table: string; label: string }> = {
   contentId: { table: 'Content', label: 'Content' },
   publicationId: { table: 'Publication', label: 'Publication' },
   jobId: { table: 'JobRun', label: 'Job' },
+  imageId: { table: 'ContentImage', label: 'Image', via: { column: 'contentId', table: 'Content' } },
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -218,12 +222,12 @@ export async function confineToSite(
   for (const [param, owner] of Object.entries(OWNED_BY_SITE)) {
     const id = params[param];
     if (typeof id !== 'string' || !UUID.test(id)) continue;
-    // Table names come from the fixed map above, never from the request.
-    const rows = await prisma.$queryRawUnsafe<{ siteId: string | null }[]>(
-      `SELECT "siteId"::text AS "siteId" FROM "${owner.table}" WHERE id = $1::uuid AND "accountId" = $2::uuid`,
-      id,
-      auth.accountId,
-    );
+    // Table and column names come from the fixed map above, never from the request.
+    const sql = owner.via
+      ? `SELECT p."siteId"::text AS "siteId" FROM "${owner.table}" r JOIN "${owner.via.table}" p ` +
+        `ON p.id = r."${owner.via.column}" WHERE r.id = $1::uuid AND r."accountId" = $2::uuid`
+      : `SELECT "siteId"::text AS "siteId" FROM "${owner.table}" WHERE id = $1::uuid AND "accountId" = $2::uuid`;
+    const rows = await prisma.$queryRawUnsafe<{ siteId: string | null }[]>(sql, id, auth.accountId);
     if (rows.length > 0 && rows[0]!.siteId !== siteId) throw errors.notFound(owner.label, id);
   }
 }
