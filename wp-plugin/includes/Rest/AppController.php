@@ -123,8 +123,8 @@ final class AppController {
 		if ( 1 !== preg_match( '#^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$#', $path ) || 1 === preg_match( '#(^|/)\.{1,2}(/|$)#', $path ) ) {
 			return null;
 		}
-		if ( str_ends_with( $path, '.csv' ) ) {
-			return null; // Downloads are not envelopes; they get their own route when a screen needs one.
+		if ( str_ends_with( $path, '.csv' ) || str_ends_with( $path, '/file' ) ) {
+			return null; // Downloads (CSV, image files) are not envelopes; they get their own route when a screen needs one.
 		}
 		$write = 'GET' !== strtoupper( $method );
 		foreach ( self::ALLOWLIST as list( $pattern, $read_cap, $write_cap ) ) {

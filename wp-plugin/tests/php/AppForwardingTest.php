@@ -162,6 +162,7 @@ final class AppForwardingTest extends IntegrationTestCase {
 			array( 'GET', 'jobs' ),
 			array( 'POST', 'sites/current' ),
 			array( 'GET', 'planner/keywords/export.csv' ),
+			array( 'GET', 'writer/images/0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60/file' ),
 			array( 'GET', 'planner/../members' ),
 			array( 'GET', 'planner/./keywords' ),
 			array( 'GET', 'jobs/not-an-id' ),
