@@ -167,6 +167,41 @@ describe('starting image generation (no worker yet)', () => {
     expect(await t.db.prisma.jobRun.count({ where: { accountId: stranger.accountId } })).toBe(0);
   });
 
+  it('lets a writer:read API key list and read images but not start, edit or regenerate them', async () => {
+    const member = await account(10_000);
+    const c = await writtenContent(t, member);
+    const image = await t.db.prisma.contentImage.create({
+      data: {
+        accountId: member.accountId,
+        contentId: c.contentId,
+        role: 'featured',
+        position: 0,
+        prompt: 'A trail runner on a ridge at dawn',
+        altText: 'A runner on a ridge',
+        title: 'Featured',
+      },
+    });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      headers: member.headers,
+      payload: { name: 'reader', scopes: ['writer:read'] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const reader = { ...member, headers: { authorization: `Bearer ${created.json().data.key}` } };
+    expect((await api(reader, 'GET', `/contents/${c.contentId}/images`)).statusCode).toBe(200);
+    expect((await api(reader, 'GET', `/images/${image.id}`)).statusCode).toBe(200);
+    for (const [method, url, body] of [
+      ['POST', `/contents/${c.contentId}/images/generate`, {}],
+      ['PATCH', `/images/${image.id}`, { altText: 'Changed' }],
+      ['POST', `/images/${image.id}/regenerate`, {}],
+    ] as const) {
+      const res = await api(reader, method, url, body);
+      expect(res.statusCode, `${method} ${url}`).toBe(403);
+      expect(res.json()).toMatchObject({ code: 'INSUFFICIENT_SCOPE', details: { scope: 'writer:write' } });
+    }
+  });
+
   it('refuses bad alt text and titles, naming the field', async () => {
     const member = await account(0);
     const c = await writtenContent(t, member);

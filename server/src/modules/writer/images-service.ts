@@ -67,6 +67,8 @@ export function imageTitle(articleTitle: string, position: number): string {
   return base.slice(0, IMAGE_TITLE_MAX - suffix.length) + suffix;
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
+
 /** Plain text of a content version for the image prompts: excerpt, then headings and paragraphs, ~1,500 chars. */
 export function summaryOf(version: { excerpt: string; sections: unknown }): string {
   const parts = [version.excerpt];
@@ -78,6 +80,7 @@ export function summaryOf(version: { excerpt: string; sections: unknown }): stri
   }
   const text = parts
     .join(' ')
+    .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_, e: string) => ENTITIES[e] ?? ' ')
     .replace(/&[a-z#0-9]+;/gi, ' ')
     .replace(/\s+/g, ' ')
     .trim();
