@@ -36,7 +36,7 @@ export async function handTask(t: TestContext, member: Member, fields: Record<st
     ...fields,
   });
   if (res.statusCode !== 201) throw new Error(`task: ${res.body}`);
-  return { ...where, task: res.json().data as { id: string; status: string } };
+  return { ...where, task: res.json().data as { id: string; status: string; siteId: string; sectorId: string } };
 }
 
 /** Polls a job until it succeeds (throws with the job's error when it fails). */

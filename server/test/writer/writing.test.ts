@@ -242,6 +242,21 @@ describe('crashes, credits and conflicts', () => {
     const again = await api(member, 'POST', `/tasks/${task.id}/generate`, {});
     expect(again.statusCode).toBe(409);
     expect(again.json().error).toMatch(/already approved: send \{ "regenerate": true \}/);
+    // A second task with the same title on the same site gets the next free slug.
+    const twin = (
+      await api(member, 'POST', '/tasks', {
+        siteId: task.siteId,
+        sectorId: task.sectorId,
+        title: 'How to choose trail running shoes',
+        primaryKeyword: 'trail running shoes',
+        outline: outlineOf(['Fit']),
+        targetWordCount: 300,
+        imageCount: 0,
+      })
+    ).json().data;
+    await writeTask(t, member, twin.id);
+    expect((await currentVersion(twin.id)).slug).toBe(`${content.version.slug}-2`);
+
     const regenerated = await writeTask(t, member, task.id, { regenerate: true });
     expect(regenerated.result.version).toBe(2);
     const after = (await api(member, 'GET', `/contents/${content.id}`)).json().data;
@@ -258,6 +273,31 @@ describe('crashes, credits and conflicts', () => {
         .data.map((v: { number: number }) => v.number),
     ).toEqual([2, 1]);
   }, 90_000);
+
+  it('the same Idempotency-Key sent three times at once starts one job; cancelling it fails the task, refunded', async () => {
+    const member = await account(1_000_000);
+    const { task } = await handTask(t, member);
+    fake.setKnobs({ latencyMs: 3_000 });
+    const key = { 'idempotency-key': 'write-task-concurrent' };
+    const answers = await Promise.all(
+      Array.from({ length: 3 }, () => api(member, 'POST', `/tasks/${task.id}/generate`, {}, key)),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual([202, 202, 202]);
+    expect(new Set(answers.map((a) => a.json().data.jobId)).size).toBe(1);
+    expect(await t.db.prisma.creditHold.count({ where: { accountId: member.accountId } })).toBe(1);
+    const jobId = answers[0]!.json().data.jobId;
+    await eventually(async () => fake.requests.length >= 1, 20_000, 20);
+    const cancel = await t.app.inject({ method: 'POST', url: `/api/v1/jobs/${jobId}/cancel`, headers: member.headers });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect((await jobEnded(t, member, jobId)).status).toBe('cancelled');
+    const got = await eventually(async () => {
+      const g = (await api(member, 'GET', `/tasks/${task.id}`)).json().data;
+      return g.status === 'failed' ? g : undefined;
+    });
+    expect(got.failureReason).toMatch(/Writing was cancelled before it finished/);
+    expect(await billing().balance(member.accountId)).toBe(1_000_000);
+    expect(await t.db.prisma.content.count({ where: { taskId: task.id } })).toBe(0);
+  }, 60_000);
 
   it('a provider that refuses for good fails the task with the reason, and gives the credits back', async () => {
     const member = await account(1_000_000);

@@ -16,7 +16,7 @@ import {
   type StoredSection,
 } from './article.ts';
 import { sanitizeFragment, sectionToBlocks } from './content/blocks.ts';
-import type { FaqItem } from './content/seo.ts';
+import { uniqueSlug, type FaqItem } from './content/seo.ts';
 import { countWords } from './content/words.ts';
 import {
   REGENERATE_SECTION_JOB,
@@ -291,7 +291,14 @@ async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TG
           select: { id: true, _count: { select: { images: true } } },
         }));
       await tx.content.update({ where: { id: content.id }, data: { language: payload.language, demo: total.demo } });
-      const fields = buildVersion({ title: payload.title, sections, faq, language: payload.language });
+      const built = buildVersion({ title: payload.title, sections, faq, language: payload.language });
+      // Another article of the site already has this slug: take the next free one, as WordPress would.
+      const others = await tx.contentVersion.findMany({
+        where: { content: { siteId: payload.siteId, id: { not: content.id } }, slug: { startsWith: built.slug } },
+        select: { slug: true },
+        distinct: ['slug'],
+      });
+      const fields = { ...built, slug: uniqueSlug(built.slug, new Set(others.map((o) => o.slug))) };
       const version = await addVersion(tx, content.id, {
         ...versionData(fields),
         source: 'generated',
