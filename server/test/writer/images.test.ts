@@ -414,6 +414,10 @@ describe('image generation on a worker', () => {
   it('a quota error fails the job, releases the hold and leaves unfinished images failed with the reason', async () => {
     const member = await account(10_000);
     const c = await writtenContent(t, member, { imageCount: 1 });
+    const first = await api(member, 'POST', `/contents/${c.contentId}/images/generate`);
+    await finished(member, first.json().data.jobId);
+    const balance = await billing().balance(member.accountId);
+    fake.reset();
     fake.setKnobs({ failNext: [{ kind: 'quota', path: '/v1/images/generations' }] });
     const res = await api(member, 'POST', `/contents/${c.contentId}/images/generate`);
     const failed = await eventually(async () => {
@@ -421,14 +425,17 @@ describe('image generation on a worker', () => {
       return j.status === 'failed' ? j : undefined;
     }, 30_000);
     expect(failed.error.code).toBe('AI_QUOTA_EXHAUSTED');
-    expect(await billing().balance(member.accountId)).toBe(10_000);
+    expect(await billing().balance(member.accountId)).toBe(balance);
     const rows = await t.db.prisma.contentImage.findMany({
       where: { contentId: c.contentId },
       orderBy: { position: 'asc' },
     });
     expect(rows.map((r) => r.status)).toEqual(['failed', 'failed']);
     for (const row of rows) expect(row.error).toMatch(/^Not made: .*quota/);
-    expect((await t.db.prisma.task.findUniqueOrThrow({ where: { id: c.taskId } })).status).toBe('written');
+    // The replaced images' rows went with the new set, and so did their files.
+    expect(await readdir(path.join(dataDir, 'media', member.accountId, c.contentId))).toEqual([]);
+    // The task had moved to review with the first set; a failed second set does not move it back.
+    expect((await t.db.prisma.task.findUniqueOrThrow({ where: { id: c.taskId } })).status).toBe('review');
   });
 
   it('a worker killed between images resumes without painting finished images again or paying twice', async () => {

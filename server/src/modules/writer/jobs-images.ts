@@ -1,6 +1,6 @@
 import { callAi, releaseJobHold, settleStep } from '../../ai/jobs.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import type { JobContext } from '../../jobs/context.ts';
+import type { JobContext, StoredStep } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
 import { PermanentJobError } from '../../jobs/errors.ts';
@@ -278,6 +278,12 @@ export function generateImagesJob(deps: WriterJobDeps) {
         ctx.jobId,
         'Not made: the image job failed or was cancelled before this image. Regenerate it.',
       );
+      // The rows of the images it replaced are gone: so are their files, even though the job did not finish.
+      const run = await deps.prisma.jobRun.findUnique({ where: { id: ctx.jobId }, select: { steps: true } });
+      const steps = (Array.isArray(run?.steps) ? run.steps : []) as unknown as StoredStep[];
+      const store = steps.find((step) => step.name === 'store')?.output as { replaced?: string[] } | undefined;
+      const cleaned = steps.some((step) => step.name === 'cleanup');
+      if (!cleaned) for (const key of store?.replaced ?? []) await deps.media.delete(key);
     },
   });
 }
