@@ -84,6 +84,10 @@ describe('tasks by hand', () => {
     });
     expect(planner.json().data.items.map((x: { id: string }) => x.id)).toEqual([task.id]);
 
+    const unwritten = await api(member, 'GET', `/tasks/${task.id}/content`);
+    expect(unwritten.statusCode).toBe(404);
+    expect(unwritten.json().error).toMatch(/has not been written yet: start it with POST/);
+
     expect((await api(member, 'DELETE', `/tasks/${task.id}`)).statusCode).toBe(200);
     expect((await api(member, 'GET', `/tasks/${task.id}`)).statusCode).toBe(404);
   });

@@ -133,7 +133,10 @@ export function createWriterContentService({ prisma, runs }: { prisma: PrismaCli
       if (!content) {
         const task = await prisma.task.findFirst({ where: { id: taskId, accountId: auth.accountId } });
         if (!task) throw errors.notFound('Task', taskId);
-        throw errors.notFound(`Content of task ${taskId} (it has not been written yet)`);
+        throw new AppError(
+          'NOT_FOUND',
+          `Task ${taskId} has not been written yet: start it with POST /api/v1/writer/tasks/${taskId}/generate.`,
+        );
       }
       return view(auth, content.id);
     },

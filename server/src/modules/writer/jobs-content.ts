@@ -377,6 +377,13 @@ async function regenerateSection(deps: WriterJobDeps, ctx: JobContext, payload: 
           `Section ${payload.index + 1} no longer exists in version ${current.number}.`,
         );
       }
+      if (sections[payload.index]!.heading.slice(0, 200) !== payload.heading) {
+        // The article was rewritten or edited meanwhile: this text was written for a section that is gone.
+        throw new PermanentJobError(
+          'SECTION_CHANGED',
+          `Section ${payload.index + 1} is now "${sections[payload.index]!.heading}", no longer "${payload.heading}": rewrite it again.`,
+        );
+      }
       const next = sections.map((s, i) => (i === payload.index ? { ...s, html: out.html } : s));
       const fields = buildVersion({
         title: current.title,

@@ -32,8 +32,6 @@ export const ZGenerateContentPayload = z.object({
   /** The language asked for (task, else sector, else site). */
   language: z.string(),
   voice: z.string().nullable(),
-  /** The task's status before the job started (put back if it cannot start). */
-  previousStatus: z.string(),
 });
 export type TGenerateContentPayload = z.infer<typeof ZGenerateContentPayload>;
 
@@ -237,7 +235,6 @@ export function createWriterTasksService({ prisma, runs }: { prisma: PrismaClien
           includeFaq: task.includeFaq,
           language: await languageOf(task),
           voice: task.voice,
-          previousStatus: task.status,
         };
         if (payload.outline.length > 40) {
           throw errors.validation([
