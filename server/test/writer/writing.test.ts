@@ -83,6 +83,26 @@ describe('length', () => {
     expect(got.content).toMatchObject({ currentVersion: 1, approvedVersion: null, wordCount: version.wordCount });
   }, 90_000);
 
+  it('a model that overshoots the first sections by 200 words each: the rest are asked for less, still within 15%', async () => {
+    const member = await account(1_000_000);
+    const headings = ['Fit', 'Grip', 'Cushioning', 'Weight', 'Durability', 'Price'];
+    const { task } = await handTask(t, member, { targetWordCount: 3000, outline: outlineOf(headings) });
+    fake.setKnobs({ plantHtml: { text: `<p>${PARAGRAPHS.en}</p>`, count: 2 } });
+    await writeTask(t, member, task.id);
+    const version = await currentVersion(task.id);
+    console.info(`writer: 3,000-word target, first two sections 200 words long -> ${version.wordCount} words`);
+    const { min, max } = lengthBounds(3000);
+    expect(version.wordCount).toBeGreaterThanOrEqual(min);
+    expect(version.wordCount).toBeLessThanOrEqual(max);
+    const asked = headings.map((h) => {
+      const match = /about (\d+) words/.exec(JSON.stringify(sectionRequests(h)[0]!.body));
+      return Number(match![1]);
+    });
+    // The overshoot is taken off the sections after it.
+    expect(asked[2]).toBeLessThan(asked[0]! - 50);
+    expect(asked[5]).toBeLessThan(asked[0]! - 50);
+  }, 90_000);
+
   it('an 800-word task with an FAQ and no outline: outline written first, length within 15%', async () => {
     const member = await account(1_000_000);
     const { task } = await handTask(t, member, { targetWordCount: 800, outline: [], includeFaq: true, imageCount: 2 });
