@@ -83,6 +83,8 @@ export async function connectWordPress(t: TestContext, wp: Harness, member: Memb
   });
   if (connected.status !== 200) throw new Error(`connect: ${connected.status} ${JSON.stringify(connected.data)}`);
   const site = await t.db.prisma.site.findFirstOrThrow({ where: { accountId: member.accountId } });
+  const existing = await t.db.prisma.sector.findFirst({ where: { siteId: site.id } });
+  if (existing) return { siteId: site.id, sectorId: existing.id };
   const sector = await t.app.inject({
     method: 'POST',
     url: `/api/v1/sites/${site.id}/sectors`,

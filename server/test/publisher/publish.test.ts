@@ -561,4 +561,28 @@ describe('publishing to a real WordPress', () => {
       worker = await startWorker(t);
     }
   }, 150_000);
+
+  it("a revoked publishing password fails at once with WordPress's reason and what to do; reconnecting fixes it", async () => {
+    const seeded = await seedContent(t, owner, where, { inlineImages: 0 });
+    const users = await wpAdmin(wp, 'GET', 'wp/v2/users?search=igny8-publisher&context=edit');
+    const publisherId = users.data.find((u: any) => u.username === 'igny8-publisher').id;
+    expect((await wpAdmin(wp, 'DELETE', `wp/v2/users/${publisherId}/application-passwords`)).status).toBe(200);
+
+    const res = await publish(seeded.contentId);
+    const run = await finished(t, res.json().data.jobId);
+    expect(run.status).toBe('failed');
+    expect(run.attempts).toBe(1);
+    const error = run.error as { code: string; message: string };
+    expect(error.code).toBe('WORDPRESS_REFUSED');
+    expect(error.message).toMatch(
+      /^WordPress refused to upload trail-running-shoes-[0-9a-f]+-featured\.png \(HTTP 401, [a-z_]+\): [^.]+\. The site refused IGNY8's publishing user \(its application password may have been revoked or its role changed\): reconnect the site from wp-admin \(IGNY8 > Connection\)\.$/,
+    );
+    expect(await publication(seeded.contentId)).toMatchObject({ status: 'failed', lastError: error.message });
+
+    // Connecting again gives the publishing user a new password; the same content then publishes.
+    const serverUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+    expect(await connectWordPress(t, wp, owner, serverUrl)).toEqual(where);
+    await publishAndWait(seeded.contentId);
+    expect((await publication(seeded.contentId)).status).toBe('published');
+  });
 });

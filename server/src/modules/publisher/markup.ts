@@ -25,14 +25,19 @@ export interface UploadedImage {
 }
 
 /**
- * Where in-article image k (0-based) of n goes among s sections: after section round((k + 1) * s / (n + 1)) - 1,
- * so images are spread evenly through the article (never before the first section, never two in a row while
- * there are more sections than images).
+ * After which section (0-based) each of `images` in-article images goes among `sections` sections, spread evenly:
+ * with fewer images than sections, image k goes after section round((k + 1) * s / (n + 1)) - 1 (never after the
+ * last section, never two in a row); with as many or more, each section gets its share (k + 0.5) * s / n.
  */
 export function imageSlots(sections: number, images: number): number[] {
-  return Array.from({ length: images }, (_, k) =>
-    Math.min(Math.max(Math.round(((k + 1) * sections) / (images + 1)) - 1, 0), Math.max(sections - 1, 0)),
-  );
+  const last = Math.max(sections - 1, 0);
+  return Array.from({ length: images }, (_, k) => {
+    const slot =
+      images < sections
+        ? Math.round(((k + 1) * sections) / (images + 1)) - 1
+        : Math.floor(((k + 0.5) * sections) / images);
+    return Math.min(Math.max(slot, 0), last);
+  });
 }
 
 /** The article as WordPress 6.1 block markup: sections in order, in-article images spread between them, the FAQ. */

@@ -51,7 +51,9 @@ export function wordpressReason(data: unknown): string {
 export function refused(what: string, res: SiteResponse<unknown>, via: 'signed' | 'publisher'): Error {
   const code = typeof (res.data as WpErrorBody | null)?.code === 'string' ? (res.data as { code: string }).code : '';
   const reason = wordpressReason(res.data);
-  const head = `WordPress refused to ${what} (HTTP ${res.status}${code ? `, ${code}` : ''})${reason ? `: ${reason}` : ''}`;
+  const said = `WordPress refused to ${what} (HTTP ${res.status}${code ? `, ${code}` : ''})${reason ? `: ${reason}` : ''}`;
+  // One full stop at the end of WordPress's reason, whether or not it wrote one.
+  const head = said.replace(/[.!?]+$/, '');
   if (res.status >= 500 || res.status === 408 || res.status === 429 || res.status === 0) {
     return new SiteBusyError(`${head}. The site seems to be down or overloaded; publishing is retried.`);
   }
