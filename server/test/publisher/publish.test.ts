@@ -310,6 +310,26 @@ describe('publishing to a real WordPress', () => {
       const second = await publish(seeded.contentId);
       expect(second.statusCode).toBe(409);
       expect(second.json().details).toEqual({ jobId: first.json().data.jobId });
+      // The same request again with an Idempotency-Key answers the job it started.
+      await t.db.prisma.jobRun.update({ where: { id: first.json().data.jobId }, data: { status: 'succeeded' } });
+      const keyed = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/publisher/contents/${seeded.contentId}/publish`,
+        headers: { ...owner.headers, 'idempotency-key': `publish-${seeded.contentId}` },
+      });
+      expect(keyed.statusCode, keyed.body).toBe(202);
+      expect(keyed.json().data.publication).toMatchObject({
+        status: 'publishing',
+        requestedStatus: 'publish',
+        tags: [],
+      });
+      const repeated = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/publisher/contents/${seeded.contentId}/publish`,
+        headers: { ...owner.headers, 'idempotency-key': `publish-${seeded.contentId}` },
+      });
+      expect(repeated.statusCode).toBe(202);
+      expect(repeated.json().data.jobId).toBe(keyed.json().data.jobId);
     } finally {
       worker = await startWorker(t);
     }

@@ -68,7 +68,10 @@ async function readImage(media: MediaStorage, imageId: string, key: string): Pro
   try {
     return await media.get(key);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    // Local disk: ENOENT; S3-compatible storage: NoSuchKey (or a bare 404).
+    const code = (error as NodeJS.ErrnoException).code ?? (error as { name?: string }).name;
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (code === 'ENOENT' || code === 'NoSuchKey' || status === 404) {
       throw new PermanentJobError(
         'IMAGE_MISSING',
         `The file of image ${imageId} is missing from media storage: generate the image again, then publish.`,

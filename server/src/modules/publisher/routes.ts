@@ -31,7 +31,8 @@ export const publisherRoutes: FastifyPluginAsyncZod<PublisherRouteDeps> = async 
       security,
       headers: idempotency,
       params: ZPublishContentParams,
-      body: ZPublishBody,
+      // No body at all publishes now, without terms.
+      body: ZPublishBody.nullish(),
       response: { 202: reply(ZPublishAccepted) },
     },
     handler: async (request, res) =>
@@ -43,7 +44,7 @@ export const publisherRoutes: FastifyPluginAsyncZod<PublisherRouteDeps> = async 
               request.auth,
               request.id,
               request.params.contentId,
-              request.body,
+              request.body ?? ZPublishBody.parse({}),
               request.headers['idempotency-key'],
             ),
           ),
