@@ -181,9 +181,10 @@ export const ZWriterContentParams = z.object({ contentId: uuid('content') });
 export const ZContentVersionParams = ZWriterContentParams.extend({ number: z.coerce.number().int().min(1) });
 export const ZContentSectionParams = ZWriterContentParams.extend({ index: z.coerce.number().int().min(0).max(99) });
 
+/** Without `to`, the current version; without `from`, the version before `to`. */
 export const ZContentDiffQuery = z.object({
-  from: z.coerce.number().int().min(1),
-  to: z.coerce.number().int().min(1),
+  from: z.coerce.number().int().min(1).optional(),
+  to: z.coerce.number().int().min(1).optional(),
 });
 
 /** One piece of a word diff: unchanged text, or text added / removed going from `from` to `to`. */

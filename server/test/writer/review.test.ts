@@ -139,6 +139,9 @@ describe('reviewing written content', () => {
     expect(d.wordsAdded).toBeGreaterThan(0);
     expect(d.wordsRemoved).toBeGreaterThan(0);
     expect((await api(member, 'GET', `/contents/${content.id}/diff?from=1&to=9`)).statusCode).toBe(404);
+    // Without versions named: the current one against the one before.
+    const latest = (await api(member, 'GET', `/contents/${content.id}/diff`)).json().data;
+    expect(latest).toMatchObject({ from: 1, to: 2, wordsAdded: d.wordsAdded, wordsRemoved: d.wordsRemoved });
 
     const versions = (await api(member, 'GET', `/contents/${content.id}/versions`)).json().data;
     expect(versions.map((v: { number: number; source: string }) => [v.number, v.source])).toEqual([

@@ -167,8 +167,10 @@ export function createWriterContentService({ prisma, runs }: { prisma: PrismaCli
       return versionView(await findVersion(content.id, number));
     },
 
-    async diff(auth: AuthContext, contentId: string, fromNumber: number, toNumber: number): Promise<TContentDiff> {
+    async diff(auth: AuthContext, contentId: string, query: { from?: number; to?: number }): Promise<TContentDiff> {
       const content = await findContent(auth, contentId);
+      const toNumber = query.to ?? content.currentVersion;
+      const fromNumber = query.from ?? Math.max(1, toNumber - 1);
       const [from, to] = await Promise.all([findVersion(content.id, fromNumber), findVersion(content.id, toNumber)]);
       const fields = (['title', 'seoTitle', 'metaDescription', 'slug', 'excerpt'] as const).map((f) =>
         fieldDiff(f, from[f], to[f]),

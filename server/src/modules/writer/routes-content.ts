@@ -68,14 +68,15 @@ export const writerContentRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async
     config: { auth: read },
     schema: {
       tags,
-      summary: "What changed between two versions: a word diff of each field and of each section's text",
+      summary:
+        'What changed between two versions (by default the current one and the one before): a word diff of each ' +
+        "field and of each section's text",
       security,
       params: ZWriterContentParams,
       querystring: ZContentDiffQuery,
       response: { 200: reply(ZContentDiff) },
     },
-    handler: async (request) =>
-      ok(await contents.diff(request.auth, request.params.contentId, request.query.from, request.query.to)),
+    handler: async (request) => ok(await contents.diff(request.auth, request.params.contentId, request.query)),
   });
 
   app.patch('/contents/:contentId', {
