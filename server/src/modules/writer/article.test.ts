@@ -142,8 +142,8 @@ describe('FAQ and versions', () => {
     const corpus = VECTORS.map(([, v]) => v).join('');
     const faq = parseFaq(`<h3>Question one?</h3><p>Answer.</p>${corpus}<h3>Question two?</h3>${corpus}<p>B.</p>`);
     const version = buildVersion({
-      title: 'Trail shoes',
-      sections: [{ level: 'h2', heading: 'Fit', html: `<p>Fit first.</p>${corpus}` }],
+      title: 'Trail <script>alert(1)</script>shoes <img src=x onerror=alert(2)>',
+      sections: [{ level: 'h2', heading: 'Fit <b onclick="x()">now</b>', html: `<p>Fit first.</p>${corpus}` }],
       faq,
       language: 'en',
     });
@@ -152,6 +152,8 @@ describe('FAQ and versions', () => {
       expect(problemsIn(markup, { fragment: true })).toEqual([]);
     }
     expect(version.body).toContain('<h3>Question one?</h3>');
+    expect(version.title).toBe('Trail shoes');
+    expect(version.sections[0]!.heading).toBe('Fit now');
   });
 
   it('builds a version: body of H2/H3 sections then the FAQ, word count, SEO fields within limits', () => {

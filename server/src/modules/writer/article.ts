@@ -114,13 +114,15 @@ export function buildVersion(input: {
   language: string;
   seo?: { seoTitle?: string | null; metaDescription?: string | null; slug?: string | null; excerpt?: string | null };
 }): VersionFields {
-  const sections = input.sections.map((s) => ({ ...s, html: sanitizeFragment(s.html) }));
+  // Titles, headings and questions are plain text wherever they come from (task, model or editor).
+  const title = textOf(input.title);
+  const sections = input.sections.map((s) => ({ ...s, heading: textOf(s.heading), html: sanitizeFragment(s.html) }));
   const faq = input.faq.map((f) => ({ question: textOf(f.question), answer: sanitizeFragment(f.answer) }));
   const body = articleBody(sections, faq);
-  const seo = deriveSeo({ title: input.title, content: body, ...input.seo });
+  const seo = deriveSeo({ title, content: body, ...input.seo });
   const language = checkLanguage(body, input.language);
   return {
-    title: input.title,
+    title,
     seoTitle: seo.seoTitle,
     metaDescription: seo.metaDescription,
     slug: seo.slug,
