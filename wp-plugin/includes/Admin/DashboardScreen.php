@@ -9,16 +9,26 @@ declare( strict_types = 1 );
 
 namespace IGNY8\Admin;
 
+use IGNY8\Connection\Connection;
 use IGNY8\Plugin;
 
 defined( 'ABSPATH' ) || exit;
 
 /**
- * The landing screen. Until the planner and writer screens land it says what is coming and points to Connection.
+ * The landing screen: the credit balance, the site's keyword, cluster, idea and task counts and its latest keyword
+ * imports. The screen is the `dashboard` script (src/admin/dashboard/); the credit balance comes from here, as the
+ * server reports it to the site (the browser's route to the server does not reach billing).
  */
 final class DashboardScreen implements Screen {
 
 	public const SLUG = 'igny8';
+
+	/**
+	 * The built script, or null before enqueue() ran.
+	 *
+	 * @var bool|null
+	 */
+	private ?bool $script_enqueued = null;
 
 	/**
 	 * {@inheritDoc}
@@ -52,7 +62,25 @@ final class DashboardScreen implements Screen {
 	 * {@inheritDoc}
 	 */
 	public function enqueue(): void {
-		// Server-rendered for now: no script.
+		$this->script_enqueued = Assets::enqueue_entry( 'dashboard' );
+		if ( ! $this->script_enqueued ) {
+			return;
+		}
+		// Refreshed by a heartbeat when older than a minute (at most one try a minute when the server is down).
+		$status  = ( new Connection() )->status();
+		$credits = $status['credits']['balance'] ?? null;
+		ScreenRoot::inline_state(
+			'dashboard',
+			'igny8Dashboard',
+			array(
+				'connected'           => $status['connected'],
+				'accountName'         => $status['accountName'],
+				'credits'             => is_int( $credits ) || is_float( $credits ) ? $credits : null,
+				'plannerUrl'          => admin_url( 'admin.php?page=' . PlannerScreen::SLUG ),
+				'connectionUrl'       => admin_url( 'admin.php?page=' . ConnectionScreen::SLUG ),
+				'canManageConnection' => Plugin::can_manage_connection(),
+			)
+		);
 	}
 
 	/**
@@ -60,33 +88,6 @@ final class DashboardScreen implements Screen {
 	 */
 	public function render(): void {
 		Plugin::require_capability( $this->capability() );
-		?>
-		<div class="wrap">
-			<h1><?php esc_html_e( 'IGNY8', 'igny8' ); ?></h1>
-			<div id="igny8-root" data-screen="dashboard">
-				<div class="card">
-					<h2><?php esc_html_e( 'Planning and writing screens are on their way', 'igny8' ); ?></h2>
-					<p>
-						<?php esc_html_e( 'IGNY8 will group the keywords you import into topic clusters, suggest content ideas, write the articles you approve and publish them to this site. The screens for that arrive in the next versions of this plugin; this dashboard will then show your keywords, ideas and articles in progress.', 'igny8' ); ?>
-					</p>
-					<h2><?php esc_html_e( 'First, connect this site', 'igny8' ); ?></h2>
-					<?php if ( Plugin::can_manage_connection() ) : ?>
-						<p>
-							<?php esc_html_e( 'Connect this site to your IGNY8 account with an account connection key.', 'igny8' ); ?>
-						</p>
-						<p>
-							<a class="button button-primary" href="<?php echo esc_url( admin_url( 'admin.php?page=' . ConnectionScreen::SLUG ) ); ?>">
-								<?php esc_html_e( 'Go to Connection', 'igny8' ); ?>
-							</a>
-						</p>
-					<?php else : ?>
-						<p>
-							<?php esc_html_e( 'An administrator of this site connects it to an IGNY8 account on the IGNY8 Connection screen.', 'igny8' ); ?>
-						</p>
-					<?php endif; ?>
-				</div>
-			</div>
-		</div>
-		<?php
+		ScreenRoot::render( 'dashboard', __( 'IGNY8', 'igny8' ), $this->script_enqueued );
 	}
 }

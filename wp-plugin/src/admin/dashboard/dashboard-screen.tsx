@@ -1,0 +1,160 @@
+import { Button, Spinner } from '@wordpress/components';
+import { useDispatch, useSelect } from '@wordpress/data';
+import { __, sprintf } from '@wordpress/i18n';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorNotice } from '../../components/error-notice';
+import { store as plannerStore, type KeywordImport, type PipelineCount } from '../../store/planner';
+import { dashboardSettings } from './dashboard-settings';
+
+const countText = ({ count, more }: PipelineCount): string =>
+  /* translators: %s: a number; "200+" means more than 200 */
+  more ? sprintf(__('%s+', 'igny8'), count.toLocaleString()) : count.toLocaleString();
+
+const importStatusText = (keywordImport: KeywordImport): string =>
+  ({
+    uploaded: __('Uploaded', 'igny8'),
+    needs_mapping: __('Waiting for its columns to be chosen', 'igny8'),
+    queued: __('Waiting to start', 'igny8'),
+    importing: __('Importing', 'igny8'),
+    succeeded: sprintf(
+      /* translators: 1: new keywords, 2: updated keywords */
+      __('Done: %1$d new, %2$d updated', 'igny8'),
+      keywordImport.rowsInserted,
+      keywordImport.rowsUpdated,
+    ),
+    failed: keywordImport.error?.message ?? __('Failed', 'igny8'),
+  })[keywordImport.status];
+
+/** IGNY8 > Dashboard: credits, how far planning has come, and the latest keyword imports. */
+export function DashboardScreen() {
+  const settings = dashboardSettings();
+  if (!settings.connected) {
+    return (
+      <div className="igny8-dashboard">
+        <EmptyState
+          title={__('Connect this site to IGNY8 to start', 'igny8')}
+          action={
+            settings.canManageConnection ? (
+              <Button variant="primary" href={settings.connectionUrl}>
+                {__('Go to Connection', 'igny8')}
+              </Button>
+            ) : undefined
+          }
+        >
+          <p>
+            {__(
+              'IGNY8 groups the keywords you import into topic clusters, suggests article ideas, writes the articles you approve and publishes them here.',
+              'igny8',
+            )}
+          </p>
+          {!settings.canManageConnection && (
+            <p>{__('An administrator of this site connects it on the IGNY8 Connection screen.', 'igny8')}</p>
+          )}
+        </EmptyState>
+      </div>
+    );
+  }
+  return <ConnectedDashboard />;
+}
+
+function ConnectedDashboard() {
+  const settings = dashboardSettings();
+  const { pipeline, imports, error } = useSelect((select) => {
+    const planner = select(plannerStore);
+    return { pipeline: planner.getPipeline(), imports: planner.getRecentImports(), error: planner.getError() };
+  }, []);
+  const { clearError, invalidateResolutionForStore } = useDispatch(plannerStore);
+
+  const cards: { label: string; value: string }[] = [
+    {
+      label: __('Credit balance', 'igny8'),
+      value: settings.credits === null ? __('Unknown', 'igny8') : settings.credits.toLocaleString(),
+    },
+    ...(pipeline
+      ? [
+          { label: __('Keywords', 'igny8'), value: pipeline.keywords.toLocaleString() },
+          { label: __('Keywords not yet clustered', 'igny8'), value: pipeline.newKeywords.toLocaleString() },
+          { label: __('Clusters', 'igny8'), value: countText(pipeline.clusters) },
+          { label: __('Ideas to review', 'igny8'), value: countText(pipeline.ideasToReview) },
+          { label: __('Approved ideas', 'igny8'), value: countText(pipeline.approvedIdeas) },
+          { label: __('Writer tasks', 'igny8'), value: countText(pipeline.tasks) },
+        ]
+      : []),
+  ];
+
+  return (
+    <div className="igny8-dashboard">
+      {error && (
+        <ErrorNotice
+          message={error.message}
+          onDismiss={clearError}
+          onRetry={() => {
+            clearError();
+            invalidateResolutionForStore();
+          }}
+        />
+      )}
+      {settings.accountName && (
+        <p>
+          {/* translators: %s: IGNY8 account name */}
+          {sprintf(__('Connected to the IGNY8 account %s.', 'igny8'), settings.accountName)}
+        </p>
+      )}
+
+      <h2>{__('Pipeline', 'igny8')}</h2>
+      <ul className="igny8-dashboard__cards">
+        {cards.map((card) => (
+          <li className="igny8-dashboard__card" key={card.label}>
+            <span className="igny8-dashboard__number">{card.value}</span>
+            {card.label}
+          </li>
+        ))}
+      </ul>
+      {!pipeline && !error && (
+        <p>
+          <Spinner />
+          {__('Counting keywords, clusters, ideas and tasks…', 'igny8')}
+        </p>
+      )}
+      <p>
+        <Button variant="primary" href={settings.plannerUrl}>
+          {__('Open the Planner', 'igny8')}
+        </Button>
+      </p>
+
+      <h2>{__('Recent keyword imports', 'igny8')}</h2>
+      {!imports && !error && <Spinner />}
+      {imports && imports.length === 0 && (
+        <EmptyState title={__('No keyword imports yet', 'igny8')}>
+          <p>{__('Import a keyword export on the Planner screen; it shows here with its progress.', 'igny8')}</p>
+        </EmptyState>
+      )}
+      {imports && imports.length > 0 && (
+        <table className="wp-list-table widefat striped">
+          <thead>
+            <tr>
+              <th scope="col">{__('Started', 'igny8')}</th>
+              <th scope="col">{__('Rows', 'igny8')}</th>
+              <th scope="col">{__('Status', 'igny8')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {imports.map((keywordImport) => (
+              <tr key={keywordImport.id}>
+                <td>{new Date(keywordImport.createdAt).toLocaleString()}</td>
+                <td>{keywordImport.rowsTotal.toLocaleString()}</td>
+                <td>{importStatusText(keywordImport)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="description">
+        {__(
+          "Other jobs (clustering, ideas, writing, publishing) show their progress on the screen that started them. The account's full job history is not available to WordPress sites.",
+          'igny8',
+        )}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+import { Button, SelectControl, Spinner, TabPanel } from '@wordpress/components';
+import { useDispatch, useSelect } from '@wordpress/data';
+import { useState } from '@wordpress/element';
+import { __ } from '@wordpress/i18n';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorNotice } from '../../components/error-notice';
+import { store as plannerStore } from '../../store/planner';
+import { ClustersPanel } from './clusters-panel';
+import { KeywordsPanel } from './keywords-panel';
+import { plannerSettings } from './planner-settings';
+
+/** IGNY8 > Planner: a sector's keywords (import, filter, bulk actions), its clusters and their ideas. */
+export function PlannerScreen() {
+  const settings = plannerSettings();
+  if (!settings.connected) {
+    return (
+      <div className="igny8-planner">
+        <EmptyState
+          title={__('This site is not connected to IGNY8 yet', 'igny8')}
+          action={
+            settings.canManageConnection ? (
+              <Button variant="primary" href={settings.connectionUrl}>
+                {__('Go to Connection', 'igny8')}
+              </Button>
+            ) : undefined
+          }
+        >
+          <p>
+            {settings.canManageConnection
+              ? __('Connect it to your IGNY8 account to import keywords and plan articles here.', 'igny8')
+              : __('An administrator of this site connects it to IGNY8 on the IGNY8 Connection screen.', 'igny8')}
+          </p>
+        </EmptyState>
+      </div>
+    );
+  }
+  return <ConnectedPlanner />;
+}
+
+function ConnectedPlanner() {
+  const { sectors, hasLoaded, error } = useSelect((select) => {
+    const planner = select(plannerStore);
+    return {
+      sectors: planner.getSectors(),
+      hasLoaded: planner.hasFinishedResolution('getSectors'),
+      error: planner.getError(),
+    };
+  }, []);
+  const { clearError, invalidateResolutionForStore } = useDispatch(plannerStore);
+  const [chosenSectorId, setSectorId] = useState('');
+  // What the last action did, in words; read out by screen readers.
+  const [statusMessage, setStatusMessage] = useState('');
+
+  const sectorId = chosenSectorId || sectors?.[0]?.id || '';
+  const retryLoad = () => {
+    clearError();
+    invalidateResolutionForStore();
+  };
+
+  return (
+    <div className="igny8-planner">
+      {/* The import wizard shows its own errors, inside its dialog. */}
+      {error && error.operation !== 'import' && error.operation !== 'mapping' && (
+        <ErrorNotice
+          message={error.message}
+          onDismiss={clearError}
+          onRetry={error.operation === 'load' ? retryLoad : undefined}
+        />
+      )}
+      <div role="status" aria-live="polite" className="igny8-status">
+        {statusMessage && <p>{statusMessage}</p>}
+      </div>
+
+      {!hasLoaded && (
+        <p>
+          <Spinner />
+          {__('Loading the planner…', 'igny8')}
+        </p>
+      )}
+
+      {hasLoaded && sectors && sectors.length === 0 && (
+        <EmptyState title={__('This site has no sectors yet', 'igny8')}>
+          <p>
+            {__(
+              'Keywords are planned per sector (a topic area of the site, such as "Trail running"). Ask an admin of your IGNY8 account to add a sector to this site, then reload this page.',
+              'igny8',
+            )}
+          </p>
+        </EmptyState>
+      )}
+
+      {hasLoaded && sectors && sectors.length > 0 && (
+        <>
+          <div className="igny8-planner__sector">
+            <SelectControl
+              label={__('Sector', 'igny8')}
+              value={sectorId}
+              options={sectors.map((sector) => ({ label: sector.name, value: sector.id }))}
+              onChange={(value: string) => setSectorId(value)}
+            />
+          </div>
+          <TabPanel
+            className="igny8-planner__tabs"
+            tabs={[
+              { name: 'keywords', title: __('Keywords', 'igny8') },
+              { name: 'clusters', title: __('Clusters and ideas', 'igny8') },
+            ]}
+          >
+            {(tab: { name: string }) =>
+              tab.name === 'keywords' ? (
+                <KeywordsPanel key={sectorId} sectorId={sectorId} announce={setStatusMessage} />
+              ) : (
+                <ClustersPanel key={sectorId} sectorId={sectorId} announce={setStatusMessage} />
+              )
+            }
+          </TabPanel>
+        </>
+      )}
+    </div>
+  );
+}

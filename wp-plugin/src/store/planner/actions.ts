@@ -1,0 +1,146 @@
+import {
+  fetchImport,
+  fetchJob,
+  postClusterRun,
+  postConvertIdeas,
+  postGenerateIdeas,
+  postIdeaReview,
+  postImport,
+  postKeywordBulk,
+  postMapping,
+  type KeywordBulkAction,
+} from './api';
+import { JOB_POLL_MS } from './constants';
+import { toPlannerError } from './errors';
+import { isFinished } from './jobs';
+import type {
+  ClusterMethod,
+  ImportMapping,
+  ImportStarted,
+  JobAccepted,
+  JobRun,
+  KeywordImport,
+  PlannerOperation,
+  PlannerThunkArgs,
+  Task,
+} from './types';
+
+export const clearError = () => ({ type: 'CLEAR_ERROR' }) as const;
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one request that changes something. Resolves to its result, or to `null` when it failed (the error is then
+ * in the store for the screen to show), so callers react to success without a try/catch of their own.
+ */
+const runOperation =
+  <T>(operation: PlannerOperation, request: (args: PlannerThunkArgs) => Promise<T>) =>
+  async (args: PlannerThunkArgs): Promise<T | null> => {
+    args.dispatch({ type: 'START_OPERATION', operation });
+    try {
+      const result = await request(args);
+      args.dispatch({ type: 'FINISH_OPERATION', operation });
+      return result;
+    } catch (thrown) {
+      args.dispatch({ type: 'FAIL_OPERATION', error: toPlannerError(operation, thrown) });
+      return null;
+    }
+  };
+
+/** Polls a job until it ends, keeping it in the store (getJob) so progress bars follow it. */
+const pollJob = async ({ dispatch }: PlannerThunkArgs, jobId: string): Promise<JobRun> => {
+  for (;;) {
+    const job = await fetchJob(jobId);
+    dispatch({ type: 'RECEIVE_JOB', job });
+    if (isFinished(job)) {
+      return job;
+    }
+    await wait(JOB_POLL_MS);
+  }
+};
+
+/** A job that ended without succeeding, as an error in the job's own words. */
+const jobFailure = (job: JobRun) =>
+  Object.assign(new Error(job.error?.message ?? job.status), {
+    code: job.error?.code ?? `job_${job.status}`,
+    message: job.error?.message ?? (job.status === 'cancelled' ? 'The job was cancelled.' : 'The job failed.'),
+  });
+
+/** Forgets every cached keyword page, count and cluster list, so the screens load them again. */
+const refreshPlanner = ({ dispatch }: PlannerThunkArgs) => {
+  for (const selector of ['getKeywords', 'getKeywordCount', 'getClusters', 'getRecentImports']) {
+    dispatch.invalidateResolutionForStoreSelector(selector);
+  }
+};
+
+/** Sends a keyword file's text; answers the import, queued (with its job) or waiting for a column mapping. */
+export const startImport = (sectorId: string, text: string) =>
+  runOperation<ImportStarted>('import', () => postImport(sectorId, text));
+
+/** Chooses the columns of an import whose layout was not recognized, and starts it. */
+export const mapImportColumns = (importId: string, mapping: ImportMapping) =>
+  runOperation<ImportStarted>('mapping', () => postMapping(importId, mapping));
+
+/** Follows an import's job to its end, then keeps the import (with its counts) and refreshes the lists. */
+export const followImport = (importId: string, jobId: string) =>
+  runOperation<KeywordImport>('import', async (args) => {
+    await pollJob(args, jobId);
+    const keywordImport = await fetchImport(importId);
+    args.dispatch({ type: 'RECEIVE_IMPORT', keywordImport });
+    refreshPlanner(args);
+    return keywordImport;
+  });
+
+/** Deletes or sets the status of listed keywords. */
+export const bulkKeywords = (keywordIds: string[], bulk: KeywordBulkAction) =>
+  runOperation<{ affected: number }>('bulk', async (args) => {
+    const result = await postKeywordBulk(keywordIds, bulk);
+    refreshPlanner(args);
+    return result;
+  });
+
+/** Starts clustering a sector's new keywords; answers the job (and the held credits of an AI run). */
+export const startClustering = (sectorId: string, method: ClusterMethod) =>
+  runOperation<JobAccepted>('cluster', () => postClusterRun(sectorId, method));
+
+/** Follows a clustering job to its end and refreshes keywords and clusters. */
+export const followClustering = (jobId: string) =>
+  runOperation<JobRun>('cluster', async (args) => {
+    const job = await pollJob(args, jobId);
+    refreshPlanner(args);
+    if (job.status !== 'succeeded') {
+      throw jobFailure(job);
+    }
+    return job;
+  });
+
+/** Asks the AI for ideas for a cluster; answers the job and the credits held for it. */
+export const startIdeas = (clusterId: string, count: number) =>
+  runOperation<JobAccepted>('generate', () => postGenerateIdeas(clusterId, count));
+
+/** Follows an idea generation job to its end and loads the cluster's ideas again. */
+export const followIdeas = (clusterId: string, jobId: string) =>
+  runOperation<JobRun>('generate', async (args) => {
+    const job = await pollJob(args, jobId);
+    args.dispatch.invalidateResolutionForStoreSelector('getIdeas');
+    if (job.status !== 'succeeded') {
+      throw jobFailure(job);
+    }
+    return job;
+  });
+
+/** Approves or rejects an idea. */
+export const reviewIdea = (ideaId: string, verdict: 'approve' | 'reject') =>
+  runOperation('review', async ({ dispatch }) => {
+    const idea = await postIdeaReview(ideaId, verdict);
+    dispatch({ type: 'RECEIVE_IDEA', idea });
+    return idea;
+  });
+
+/** Turns approved ideas into Writer tasks (one per idea), then loads the ideas again to show them converted. */
+export const convertIdeas = (ideaIds: string[]) =>
+  runOperation<Task[]>('convert', async (args) => {
+    const tasks = await postConvertIdeas(ideaIds);
+    args.dispatch.invalidateResolutionForStoreSelector('getIdeas');
+    return tasks;
+  });

@@ -1,0 +1,103 @@
+/**
+ * The planner routes the screens call, through the plugin's forwarding route (src/api/client.ts): `siteId` is
+ * always this site (`current`, filled in by the plugin).
+ */
+import { CURRENT_SITE, igny8Api, type QueryValue } from '../../api/client';
+import type {
+  Cluster,
+  ClusterMethod,
+  Idea,
+  ImportMapping,
+  ImportStarted,
+  JobAccepted,
+  JobRun,
+  Keyword,
+  KeywordFilter,
+  KeywordImport,
+  KeywordQuery,
+  KeywordStatus,
+  Page,
+  Pipeline,
+  PipelineCount,
+  Sector,
+  Task,
+} from './types';
+
+const withSite = (query: object): Record<string, QueryValue> => ({
+  ...(query as Record<string, QueryValue>),
+  siteId: CURRENT_SITE,
+});
+
+export const fetchSectors = () => igny8Api<Sector[]>(`sites/${CURRENT_SITE}/sectors`);
+
+export const fetchKeywords = (query: KeywordQuery) =>
+  igny8Api<Page<Keyword>>('planner/keywords', { query: withSite(query) });
+
+export const fetchKeywordCount = (filter: KeywordFilter) =>
+  igny8Api<{ total: number }>('planner/keywords/count', { query: withSite(filter) });
+
+export const fetchClusters = (sectorId: string) =>
+  igny8Api<Page<Cluster>>('planner/clusters', {
+    query: withSite({ sectorId: sectorId || undefined, sort: 'volume', limit: 200 }),
+  });
+
+export const fetchIdeas = (clusterId: string) =>
+  igny8Api<Page<Idea>>('planner/ideas', { query: withSite({ clusterId, limit: 200 }) });
+
+/** How many items a list has, reading up to 200 of them. */
+const countOf = async (path: string, query: object): Promise<PipelineCount> => {
+  const page = await igny8Api<Page<unknown>>(path, { query: withSite({ ...query, limit: 200 }) });
+  return { count: page.items.length, more: page.nextCursor !== null };
+};
+
+export const fetchPipeline = async (): Promise<Pipeline> => {
+  const [keywords, newKeywords, clusters, ideasToReview, approvedIdeas, tasks] = await Promise.all([
+    fetchKeywordCount({}),
+    fetchKeywordCount({ status: 'new' }),
+    countOf('planner/clusters', {}),
+    countOf('planner/ideas', { status: 'new' }),
+    countOf('planner/ideas', { status: 'approved' }),
+    countOf('planner/tasks', {}),
+  ]);
+  return { keywords: keywords.total, newKeywords: newKeywords.total, clusters, ideasToReview, approvedIdeas, tasks };
+};
+
+export const fetchJob = (jobId: string) => igny8Api<JobRun>(`jobs/${encodeURIComponent(jobId)}`);
+
+export const fetchImport = (importId: string) => igny8Api<KeywordImport>(`planner/imports/${importId}`);
+
+export const fetchRecentImports = () =>
+  igny8Api<Page<KeywordImport>>('planner/imports', { query: withSite({ limit: 5 }) });
+
+export const postImport = (sectorId: string, text: string) =>
+  igny8Api<ImportStarted>('planner/keywords/import', {
+    method: 'POST',
+    body: { siteId: CURRENT_SITE, sectorId, text },
+  });
+
+export const postMapping = (importId: string, mapping: ImportMapping) =>
+  igny8Api<ImportStarted>(`planner/imports/${importId}/mapping`, { method: 'POST', body: { mapping } });
+
+/** A bulk action on listed keywords. */
+export type KeywordBulkAction = { action: 'delete' } | { action: 'set_status'; status: KeywordStatus };
+
+export const postKeywordBulk = (keywordIds: string[], bulk: KeywordBulkAction) =>
+  igny8Api<{ affected: number }>('planner/keywords/bulk', {
+    method: 'POST',
+    body: { siteId: CURRENT_SITE, keywordIds, ...bulk },
+  });
+
+export const postClusterRun = (sectorId: string, method: ClusterMethod) =>
+  igny8Api<JobAccepted>('planner/clusters/run', {
+    method: 'POST',
+    body: { siteId: CURRENT_SITE, sectorId, method },
+  });
+
+export const postGenerateIdeas = (clusterId: string, count: number) =>
+  igny8Api<JobAccepted>(`planner/clusters/${clusterId}/ideas/generate`, { method: 'POST', body: { count } });
+
+export const postIdeaReview = (ideaId: string, verdict: 'approve' | 'reject') =>
+  igny8Api<Idea>(`planner/ideas/${ideaId}/${verdict}`, { method: 'POST' });
+
+export const postConvertIdeas = (ideaIds: string[]) =>
+  igny8Api<Task[]>('planner/ideas/convert', { method: 'POST', body: { ideaIds } });

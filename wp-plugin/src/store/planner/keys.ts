@@ -1,0 +1,12 @@
+import type { KeywordFilter, KeywordQuery } from './types';
+
+/**
+ * The state key of a keyword query or filter: its set values, sorted by name, as JSON. Two queries that differ only
+ * in unset fields or field order share a key (and a cached page).
+ */
+export const queryKey = (query: KeywordQuery | KeywordFilter): string =>
+  JSON.stringify(
+    Object.entries(query)
+      .filter(([, value]) => value !== undefined && value !== null && value !== '')
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
