@@ -133,4 +133,37 @@ describe('publishing concurrency', () => {
     const published = await t.db.prisma.publication.findMany({ where: { siteId: whereA.siteId } });
     expect(published.map((p) => p.status)).toEqual(Array(5).fill('published'));
   });
+
+  it("is fair across accounts: one account's burst does not hold back another account's publish", async () => {
+    const burst = await standIn(300);
+    const single = await standIn(50);
+    sites.push(burst, single);
+    const a = await registerOwner(t.app, 'Burst');
+    const b = await registerOwner(t.app, 'Single');
+    const whereA = await connectedSite(a, burst);
+    const whereB = await connectedSite(b, single);
+    const contentsA = [];
+    for (let i = 0; i < 6; i++) contentsA.push(await seedContent(t, a, whereA, { featured: false, inlineImages: 0 }));
+    const contentB = await seedContent(t, b, whereB, { featured: false, inlineImages: 0 });
+
+    await worker.stop();
+    const jobs: string[] = [];
+    // Account A's six publishes are all queued before B's one.
+    for (const [member, content] of [...contentsA.map((c) => [a, c] as const), [b, contentB] as const]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/publisher/contents/${content.contentId}/publish`,
+        headers: member.headers,
+      });
+      expect(res.statusCode, res.body).toBe(202);
+      jobs.push(res.json().data.jobId);
+    }
+    // One job at a time: the order in which they start is the queue's order.
+    worker = await startWorker(t, 1);
+    for (const id of jobs) expect((await finished(t, id)).status).toBe('succeeded');
+    expect(burst.starts).toHaveLength(6);
+    // B's publish ran second (after A's first), not seventh.
+    expect(single.starts[0]!).toBeGreaterThan(burst.starts[0]!);
+    expect(single.starts[0]!).toBeLessThan(burst.starts[1]!);
+  });
 });
