@@ -165,6 +165,20 @@ describe('tasks by hand', () => {
     expect(review.map((i: { id: string }) => i.id)).toEqual([ids[1]]);
   });
 
+  it('a claim left by a request that died before its job was enqueued is taken over after a minute', async () => {
+    const member = await account(1_000_000);
+    const { task } = await handTask(t, member);
+    await t.db.prisma.task.update({ where: { id: task.id }, data: { status: 'writing', lastJobRunId: null } });
+    const fresh = await api(member, 'POST', `/tasks/${task.id}/generate`, {});
+    expect(fresh.statusCode).toBe(409);
+    await t.db.prisma
+      .$executeRaw`UPDATE "Task" SET "updatedAt" = now() - interval '2 minutes' WHERE id = ${task.id}::uuid`;
+    const taken = await api(member, 'POST', `/tasks/${task.id}/generate`, {});
+    expect(taken.statusCode, taken.body).toBe(202);
+    const got = (await api(member, 'GET', `/tasks/${task.id}`)).json().data;
+    expect(got).toMatchObject({ status: 'writing', lastJobId: taken.json().data.jobId });
+  });
+
   it("answers 404 for another account's tasks, contents, sites and sectors, and changes nothing", async () => {
     const owner = await account(1_000_000);
     const { task, siteId, sectorId } = await handTask(t, owner);

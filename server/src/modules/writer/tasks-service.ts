@@ -257,20 +257,37 @@ export function createWriterTasksService({ prisma, runs }: { prisma: PrismaClien
       };
 
       // A repeated request with the same Idempotency-Key answers the job it started, whatever the task's status.
-      const repeated = idempotencyKey
-        ? await prisma.jobRun.findUnique({
-            where: {
-              accountId_type_idempotencyKey: {
-                accountId: auth.accountId,
-                type: GENERATE_CONTENT_JOB,
-                idempotencyKey,
+      const findRepeated = () =>
+        idempotencyKey
+          ? prisma.jobRun.findUnique({
+              where: {
+                accountId_type_idempotencyKey: {
+                  accountId: auth.accountId,
+                  type: GENERATE_CONTENT_JOB,
+                  idempotencyKey,
+                },
               },
-            },
-          })
-        : null;
-      if (repeated) return request();
+              select: { id: true },
+            })
+          : Promise.resolve(null);
+      /** The same request sent twice at once: the other one is starting the job (for up to 2 s); answer with it. */
+      const awaitRepeated = async () => {
+        for (let i = 0; idempotencyKey && i < 20; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          if (await findRepeated()) return true;
+        }
+        return false;
+      };
+      if (await findRepeated()) return request();
 
-      if (BUSY.includes(task.status)) busy(task, 'written again');
+      // Claimed by a request whose job is not enqueued yet (no job id on the task), or a claim left by a request
+      // that died before enqueueing (over a minute old): the latter may be taken over.
+      const starting = task.status === 'writing' && task.lastJobRunId === null;
+      const stale = starting && task.updatedAt.getTime() < Date.now() - 60_000;
+      if (BUSY.includes(task.status) && !stale) {
+        if (starting && (await awaitRepeated())) return request();
+        busy(task, 'written again');
+      }
       if (DONE.includes(task.status) && !body.regenerate) {
         throw new AppError(
           'CONFLICT',
@@ -279,27 +296,13 @@ export function createWriterTasksService({ prisma, runs }: { prisma: PrismaClien
         );
       }
       // Claim the task first, so two requests at once cannot both start writing it (and both pay).
+      // Optimistic: only if nobody changed the task since it was read (updatedAt moves with every change).
       const claimed = await prisma.task.updateMany({
-        where: { id: task.id, status: task.status },
-        data: { status: 'writing', failureReason: null },
+        where: { id: task.id, status: task.status, updatedAt: task.updatedAt },
+        data: { status: 'writing', failureReason: null, lastJobRunId: null },
       });
       if (claimed.count === 0) {
-        if (idempotencyKey) {
-          // The same request sent twice at once: the other one is starting the job; answer with it.
-          for (let i = 0; i < 20; i++) {
-            await new Promise((r) => setTimeout(r, 100));
-            const run = await prisma.jobRun.findUnique({
-              where: {
-                accountId_type_idempotencyKey: {
-                  accountId: auth.accountId,
-                  type: GENERATE_CONTENT_JOB,
-                  idempotencyKey,
-                },
-              },
-            });
-            if (run) return request();
-          }
-        }
+        if (await awaitRepeated()) return request();
         busy({ ...task, status: 'writing' }, 'written again');
       }
       try {
@@ -310,7 +313,10 @@ export function createWriterTasksService({ prisma, runs }: { prisma: PrismaClien
         });
         return started;
       } catch (error) {
-        await prisma.task.updateMany({ where: { id: task.id, status: 'writing' }, data: { status: task.status } });
+        await prisma.task.updateMany({
+          where: { id: task.id, status: 'writing', lastJobRunId: null },
+          data: { status: stale ? 'failed' : task.status, lastJobRunId: task.lastJobRunId },
+        });
         throw error;
       }
     },
