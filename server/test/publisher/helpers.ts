@@ -3,7 +3,7 @@
 // connected to the test server for real: the admin's application password calls the plugin's own connect route
 // with an account connection key, and the plugin registers with the server, which calls it back.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
@@ -35,6 +35,46 @@ export function startWordPress(): Harness {
   });
   if (run.status !== 0) throw new Error(`WordPress harness failed:\n${run.stdout}\n${run.stderr}`);
   return JSON.parse(readFileSync(path.join(WP_ENV.WP_HARNESS_DIR, 'wp-harness.json'), 'utf8')) as Harness;
+}
+
+/**
+ * Test-only must-use plugin in the harness's WordPress (never in the product): lets a test pretend Yoast SEO or
+ * Rank Math is active (the plugin's own `igny8_active_seo_plugin` filter, from an option the admin sets over REST)
+ * and shows their meta keys in the REST API's edit context, so the copies the plugin makes can be read back.
+ */
+const SEO_MU_PLUGIN = `<?php
+// Written by server/test/publisher/helpers.ts for the publisher tests. Not part of IGNY8.
+add_filter( 'igny8_active_seo_plugin', static function ( $detected ) {
+	$simulated = (string) get_option( 'igny8_test_seo_plugin', '' );
+	return '' === $simulated ? $detected : ( 'none' === $simulated ? '' : $simulated );
+} );
+add_action( 'init', static function () {
+	foreach ( array( '_yoast_wpseo_title', '_yoast_wpseo_metadesc', 'rank_math_title', 'rank_math_description' ) as $key ) {
+		register_post_meta( 'post', $key, array(
+			'type'          => 'string',
+			'single'        => true,
+			'show_in_rest'  => array( 'schema' => array( 'type' => 'string', 'context' => array( 'edit' ) ) ),
+			'auth_callback' => static function () { return current_user_can( 'manage_options' ); },
+		) );
+	}
+} );
+add_action( 'rest_api_init', static function () {
+	register_rest_route( 'igny8-test/v1', '/seo-plugin', array(
+		'methods'             => 'POST',
+		'permission_callback' => static function () { return current_user_can( 'manage_options' ); },
+		'callback'            => static function ( WP_REST_Request $request ) {
+			update_option( 'igny8_test_seo_plugin', (string) $request->get_param( 'plugin' ) );
+			return array( 'plugin' => get_option( 'igny8_test_seo_plugin' ) );
+		},
+	) );
+} );
+`;
+
+/** Installs the test-only SEO simulation must-use plugin (idempotent). */
+export function installSeoSimulation(wp: Harness & { wordpressDir?: string }) {
+  const dir = path.join(wp.wordpressDir ?? path.join(WP_ENV.WP_HARNESS_DIR, 'wordpress'), 'wp-content', 'mu-plugins');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'igny8-test-seo-simulation.php'), SEO_MU_PLUGIN);
 }
 
 /** A call to WordPress's REST API as its admin (application password). */

@@ -14,6 +14,7 @@ import {
   connectWordPress,
   fastRetries,
   finished,
+  installSeoSimulation,
   listen,
   seedContent,
   startWordPress,
@@ -604,5 +605,35 @@ describe('publishing to a real WordPress', () => {
     expect(await connectWordPress(t, wp, owner, serverUrl)).toEqual(where);
     await publishAndWait(seeded.contentId);
     expect((await publication(seeded.contentId)).status).toBe('published');
+  });
+
+  it('with Yoast SEO or Rank Math active, the SEO title and description land in their fields', async () => {
+    installSeoSimulation(wp);
+    const seeded = await seedContent(t, owner, where, { inlineImages: 0, featured: false });
+    const seoTitle = `${seeded.title.slice(0, 40)} | SEO`;
+    const description = `Everything about ${seeded.title}: fit, cushioning and drop.`;
+    try {
+      expect((await wpAdmin(wp, 'POST', 'igny8-test/v1/seo-plugin', { plugin: 'yoast' })).status).toBe(200);
+      await publishAndWait(seeded.contentId);
+      const { postId, url } = await publication(seeded.contentId);
+      expect((await readPost(postId)).meta).toMatchObject({
+        _igny8_seo_title: seoTitle,
+        _yoast_wpseo_title: seoTitle,
+        _yoast_wpseo_metadesc: description,
+        rank_math_title: '',
+      });
+      // Yoast prints them, not the plugin.
+      const page = await (await fetch(url)).text();
+      expect(page).not.toContain(`<meta name="description" content="${description}" />`);
+
+      expect((await wpAdmin(wp, 'POST', 'igny8-test/v1/seo-plugin', { plugin: 'rank-math' })).status).toBe(200);
+      await publishAndWait(seeded.contentId);
+      expect((await readPost(postId)).meta).toMatchObject({
+        rank_math_title: seoTitle,
+        rank_math_description: description,
+      });
+    } finally {
+      await wpAdmin(wp, 'POST', 'igny8-test/v1/seo-plugin', { plugin: '' });
+    }
   });
 });
