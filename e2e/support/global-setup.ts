@@ -57,6 +57,20 @@ export default async function globalSetup() {
   const dbUrl = new URL(ADMIN_URL);
   dbUrl.pathname = `/${database}`;
 
+  // The fake AI provider (server/test/fake-ai) as the server's demo endpoint: accounts without a provider key use it,
+  // so journeys can generate ideas and articles; everything it makes is marked demo.
+  const fakeAiPort = await freePort();
+  const fakeAiLog = path.join(RESULTS, 'logs', 'fake-ai.log');
+  const fakeAi = spawn(process.execPath, ['--import', 'tsx', 'scripts/fake-ai.ts'], {
+    cwd: path.join(ROOT, 'server'),
+    env: { ...process.env, FAKE_AI_PORT: String(fakeAiPort), FAKE_AI_HOST: '127.0.0.1' },
+    stdio: ['ignore', openSync(fakeAiLog, 'a'), openSync(fakeAiLog, 'a')],
+    detached: true,
+  });
+  fakeAi.unref();
+  const fakeAiUrl = `http://127.0.0.1:${fakeAiPort}`;
+  await waitFor(`${fakeAiUrl}/__health`, 30_000);
+
   const port = await freePort();
   const serverLog = path.join(RESULTS, 'logs', 'server.log');
   const encryptionKeys = `e2e:${randomBytes(32).toString('base64')}`;
@@ -74,6 +88,7 @@ export default async function globalSetup() {
       ALLOW_PRIVATE_SITE_URLS: 'true',
       LOG_LEVEL: 'debug',
       DATA_DIR: path.join(RESULTS, 'server-data'),
+      AI_DEMO_BASE_URL: fakeAiUrl,
     },
     stdio: ['ignore', out, out],
     detached: true,
@@ -85,12 +100,14 @@ export default async function globalSetup() {
   const stack: Stack = {
     serverUrl,
     serverPid: server.pid!,
+    fakeAiUrl,
+    fakeAiPid: fakeAi.pid!,
     serverLog,
     database,
     adminDatabaseUrl: ADMIN_URL,
     encryptionKeys,
     wp,
-    logFiles: [serverLog, ...(Object.values(wp.logs ?? {}) as string[])],
+    logFiles: [serverLog, fakeAiLog, ...(Object.values(wp.logs ?? {}) as string[])],
   };
   writeFileSync(STACK_FILE, JSON.stringify(stack, null, 2));
 }

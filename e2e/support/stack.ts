@@ -16,6 +16,9 @@ export const STACK_FILE = fileURLToPath(new URL('../test-results/stack.json', im
 export interface Stack {
   serverUrl: string;
   serverPid: number;
+  /** The fake AI provider the server uses as its demo endpoint (AI_DEMO_BASE_URL). */
+  fakeAiUrl: string;
+  fakeAiPid: number;
   serverLog: string;
   database: string;
   adminDatabaseUrl: string;

@@ -83,7 +83,7 @@ export function ClustersPanel({ sectorId, announce }: ClustersPanelProps) {
           ]}
           onChange={(value: string) => setMethod(value as ClusterMethod)}
         />
-        <Button variant="primary" onClick={run} isBusy={isRunning} disabled={isRunning}>
+        <Button variant="primary" onClick={run} isBusy={isRunning} __experimentalIsFocusable disabled={isRunning}>
           {__('Cluster new keywords', 'igny8')}
         </Button>
       </div>

@@ -77,13 +77,20 @@ export function IdeasPanel({ cluster, announce }: IdeasPanelProps) {
           options={['1', '3', '5', '10'].map((value) => ({ label: value, value }))}
           onChange={(value: string) => setCount(value)}
         />
-        <Button variant="primary" onClick={generate} isBusy={isGenerating} disabled={isGenerating}>
+        <Button
+          variant="primary"
+          onClick={generate}
+          isBusy={isGenerating}
+          __experimentalIsFocusable
+          disabled={isGenerating}
+        >
           {__('Generate ideas', 'igny8')}
         </Button>
         <Button
           variant="secondary"
           onClick={convert}
           isBusy={isConverting}
+          __experimentalIsFocusable
           disabled={approved.length === 0 || isConverting}
         >
           {sprintf(
@@ -163,6 +170,7 @@ export function IdeasPanel({ cluster, announce }: IdeasPanelProps) {
             <div className="igny8-planner__idea-actions">
               <Button
                 variant="secondary"
+                __experimentalIsFocusable
                 disabled={idea.status === 'approved' || isReviewing}
                 onClick={() => reviewIdea(idea.id, 'approve')}
                 /* translators: %s: idea title */
@@ -173,6 +181,7 @@ export function IdeasPanel({ cluster, announce }: IdeasPanelProps) {
               <Button
                 variant="tertiary"
                 isDestructive
+                __experimentalIsFocusable
                 disabled={idea.status === 'rejected' || isReviewing}
                 onClick={() => reviewIdea(idea.id, 'reject')}
                 /* translators: %s: idea title */

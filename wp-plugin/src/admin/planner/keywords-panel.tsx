@@ -90,7 +90,7 @@ export function KeywordsPanel({ sectorId, announce }: KeywordsPanelProps) {
 
   const first = cursors.length * KEYWORDS_PAGE_SIZE + 1;
   const wizard = isWizardOpen && (
-    <ImportWizard sectorId={sectorId} onClose={() => setWizardOpen(false)} announce={announce} />
+    <ImportWizard key="import-wizard" sectorId={sectorId} onClose={() => setWizardOpen(false)} announce={announce} />
   );
   const importButton = (
     <Button variant="primary" onClick={() => setWizardOpen(true)}>
@@ -98,9 +98,11 @@ export function KeywordsPanel({ sectorId, announce }: KeywordsPanelProps) {
     </Button>
   );
 
+  // The wizard stays at one place in the tree whether the sector is empty or not, so importing the first keywords
+  // (which swaps the empty state for the table) does not close it.
   if (sectorTotal === 0) {
     return (
-      <>
+      <div className="igny8-planner__section">
         <EmptyState title={__('No keywords in this sector yet', 'igny8')} action={importButton}>
           <p>
             {__(
@@ -110,7 +112,7 @@ export function KeywordsPanel({ sectorId, announce }: KeywordsPanelProps) {
           </p>
         </EmptyState>
         {wizard}
-      </>
+      </div>
     );
   }
 
@@ -166,6 +168,7 @@ export function KeywordsPanel({ sectorId, announce }: KeywordsPanelProps) {
           variant="secondary"
           onClick={applyBulk}
           isBusy={isBulkPending}
+          __experimentalIsFocusable
           disabled={!bulkChoice || selected.length === 0 || isBulkPending}
         >
           {sprintf(
@@ -197,7 +200,9 @@ export function KeywordsPanel({ sectorId, announce }: KeywordsPanelProps) {
                   }
                 />
               </td>
-              <th scope="col">{__('Keyword', 'igny8')}</th>
+              <th scope="col" className="igny8-planner__keyword-column">
+                {__('Keyword', 'igny8')}
+              </th>
               <th scope="col" className="num">
                 {__('Volume', 'igny8')}
               </th>
@@ -240,6 +245,7 @@ export function KeywordsPanel({ sectorId, announce }: KeywordsPanelProps) {
         <nav className="igny8-planner__pagination" aria-label={__('Keyword pages', 'igny8')}>
           <Button
             variant="secondary"
+            __experimentalIsFocusable
             disabled={cursors.length === 0}
             onClick={() => {
               setCursors(cursors.slice(0, -1));
@@ -266,6 +272,7 @@ export function KeywordsPanel({ sectorId, announce }: KeywordsPanelProps) {
           </span>
           <Button
             variant="secondary"
+            __experimentalIsFocusable
             disabled={!page?.nextCursor}
             onClick={() => {
               if (page?.nextCursor) {

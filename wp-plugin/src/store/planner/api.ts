@@ -96,8 +96,9 @@ export const postClusterRun = (sectorId: string, method: ClusterMethod) =>
 export const postGenerateIdeas = (clusterId: string, count: number) =>
   igny8Api<JobAccepted>(`planner/clusters/${clusterId}/ideas/generate`, { method: 'POST', body: { count } });
 
+// An empty JSON body: a POST forwarded without one is refused by the server (415).
 export const postIdeaReview = (ideaId: string, verdict: 'approve' | 'reject') =>
-  igny8Api<Idea>(`planner/ideas/${ideaId}/${verdict}`, { method: 'POST' });
+  igny8Api<Idea>(`planner/ideas/${ideaId}/${verdict}`, { method: 'POST', body: {} });
 
 export const postConvertIdeas = (ideaIds: string[]) =>
   igny8Api<Task[]>('planner/ideas/convert', { method: 'POST', body: { ideaIds } });
