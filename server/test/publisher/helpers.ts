@@ -83,7 +83,7 @@ export async function wpAdmin<T = any>(
   method: string,
   route: string,
   body?: unknown,
-): Promise<{ status: number; data: T }> {
+): Promise<{ status: number; data: T; headers: Headers }> {
   const basic = Buffer.from(`${wp.users.admin.username}:${wp.users.admin.applicationPassword}`).toString('base64');
   const [p, q] = route.split('?');
   const res = await fetch(`${wp.url}/?rest_route=/${p}${q ? `&${q}` : ''}`, {
@@ -101,7 +101,7 @@ export async function wpAdmin<T = any>(
   } catch {
     // not JSON (front-end pages)
   }
-  return { status: res.status, data: data as T };
+  return { status: res.status, data: data as T, headers: res.headers };
 }
 
 /** The server on a real port (the plugin must reach it), with private site URLs allowed (loopback WordPress). */

@@ -504,84 +504,105 @@ describe('publishing to a real WordPress', () => {
     expect(live).toEqual([]);
   });
 
-  it('a worker killed after WordPress created the post and before our write: the retry finds it, still one post', async () => {
-    const seeded = await seedContent(t, owner, where, { inlineImages: 1 });
-    const connection = await t.db.prisma.siteConnection.findUniqueOrThrow({ where: { siteId: where.siteId } });
-    await worker.stop();
-    const first = await startWorkerProcess(t, { ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir });
-    let killedAfter: number | null = null;
-    // A proxy in front of WordPress (Host passed through, so signatures still verify) that SIGKILLs the worker the
-    // moment WordPress answers 201 to the post's creation, before the answer reaches it.
-    const target = new URL(wp.url);
-    const proxy: Server = createServer((req, res) => {
-      const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          if (req.method === 'POST' && /wp\/v2\/posts(&|\?|$)/.test(req.url ?? '') && answer.statusCode === 201) {
-            killedAfter = answer.statusCode;
-            first.child.kill('SIGKILL');
-          }
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const proxyOrigin = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
-    let second: Awaited<ReturnType<typeof startWorkerProcess>> | undefined;
-    try {
-      await t.db.prisma.siteConnection.update({
-        where: { siteId: where.siteId },
-        data: { restUrl: connection.restUrl.replace(wp.url, proxyOrigin) },
+  it.each([
+    ['created the post', 'post', /wp\/v2\/posts(&|\?|$)/],
+    ['stored the featured image', 'media 0', /wp\/v2\/media(&|\?|$)/],
+  ] as const)(
+    'a worker killed after WordPress %s, before our write: the retry finds it, one post and one file per image',
+    async (_what, step, fault) => {
+      const seeded = await seedContent(t, owner, where, { inlineImages: 1 });
+      const connection = await t.db.prisma.siteConnection.findUniqueOrThrow({ where: { siteId: where.siteId } });
+      await worker.stop();
+      const first = await startWorkerProcess(t, { ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir });
+      let killedAfter: number | null = null;
+      // A proxy in front of WordPress (Host passed through, so signatures still verify) that SIGKILLs the worker the
+      // moment WordPress answers 201 to the creation (of the post, or of the first file), before the answer reaches it.
+      const target = new URL(wp.url);
+      const proxy: Server = createServer((req, res) => {
+        const upstream = httpRequest(
+          { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+          (answer) => {
+            if (req.method === 'POST' && fault.test(req.url ?? '') && answer.statusCode === 201) {
+              killedAfter = answer.statusCode;
+              first.child.kill('SIGKILL');
+            }
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on('error', () => res.destroy());
+        req.pipe(upstream);
       });
-      const res = await publish(seeded.contentId);
-      expect(res.statusCode).toBe(202);
-      const jobId = res.json().data.jobId;
-      await first.exited;
-      expect(killedAfter).toBe(201);
-      // WordPress has the post; we have no record of it.
-      const found = await t.connect.publishingSession(owner.accountId, where.siteId);
-      const lookup = await found.signed<{ postId: number }>('GET', `igny8/v1/content/${seeded.contentId}`);
-      expect(lookup.status).toBe(200);
-      expect(
-        (await t.db.prisma.publication.findUniqueOrThrow({ where: { contentId: seeded.contentId } })).postId,
-      ).toBeNull();
-      const steps = (await t.db.prisma.jobRun.findUniqueOrThrow({ where: { id: jobId } })).steps as { name: string }[];
-      expect(steps.map((s) => s.name)).not.toContain('post');
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const proxyOrigin = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+      let second: Awaited<ReturnType<typeof startWorkerProcess>> | undefined;
+      try {
+        await t.db.prisma.siteConnection.update({
+          where: { siteId: where.siteId },
+          data: { restUrl: connection.restUrl.replace(wp.url, proxyOrigin) },
+        });
+        const mediaTotal = async () =>
+          Number((await wpAdmin(wp, 'GET', 'wp/v2/media?per_page=1&context=edit')).headers.get('x-wp-total'));
+        const filesBefore = await mediaTotal();
+        const res = await publish(seeded.contentId);
+        expect(res.statusCode).toBe(202);
+        const jobId = res.json().data.jobId;
+        await first.exited;
+        expect(killedAfter).toBe(201);
+        // WordPress has it; we have no record of it.
+        const found = await t.connect.publishingSession(owner.accountId, where.siteId);
+        const steps = (await t.db.prisma.jobRun.findUniqueOrThrow({ where: { id: jobId } })).steps as {
+          name: string;
+        }[];
+        expect(steps.map((s) => s.name)).not.toContain(step);
+        const before = await t.db.prisma.publication.findUniqueOrThrow({ where: { contentId: seeded.contentId } });
+        expect(before.postId).toBeNull();
+        if (step === 'post') {
+          expect((await found.signed('GET', `igny8/v1/content/${seeded.contentId}`)).status).toBe(200);
+        } else {
+          expect(before.media).toEqual({});
+        }
 
-      second = await startWorkerProcess(t, { ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir });
-      const run = await finished(t, jobId, 90_000);
-      expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
-      expect(run.attempts).toBe(2);
-      const pub = await publication(seeded.contentId);
-      expect(pub).toMatchObject({ status: 'published', postId: lookup.data.postId });
-      const again = await found.signed<{ postId: number; duplicates?: number[] }>(
-        'GET',
-        `igny8/v1/content/${seeded.contentId}`,
-      );
-      expect(again.data.duplicates).toBeUndefined();
-      const bySlug = await wpAdmin(
-        wp,
-        'GET',
-        `wp/v2/posts?slug=${seeded.slug}&status=publish,future,draft,pending,private,trash&context=edit`,
-      );
-      expect(bySlug.data.map((p: any) => p.id)).toEqual([lookup.data.postId]);
-    } finally {
-      await t.db.prisma.siteConnection.update({
-        where: { siteId: where.siteId },
-        data: { restUrl: connection.restUrl },
-      });
-      if (second) {
-        second.child.kill('SIGTERM');
-        await second.exited;
+        second = await startWorkerProcess(t, { ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir });
+        const run = await finished(t, jobId, 90_000);
+        expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+        expect(run.attempts).toBe(2);
+        const pub = await publication(seeded.contentId);
+        expect(pub.status).toBe('published');
+        const lookup = await found.signed<{ postId: number; duplicates?: number[] }>(
+          'GET',
+          `igny8/v1/content/${seeded.contentId}`,
+        );
+        expect(lookup.data).toMatchObject({ postId: pub.postId });
+        expect(lookup.data.duplicates).toBeUndefined();
+        const bySlug = await wpAdmin(
+          wp,
+          'GET',
+          `wp/v2/posts?slug=${seeded.slug}&status=publish,future,draft,pending,private,trash&context=edit`,
+        );
+        expect(bySlug.data.map((p: any) => p.id)).toEqual([pub.postId]);
+        // One file per image in the media library, the featured one included.
+        const media = (await t.db.prisma.publication.findUniqueOrThrow({ where: { contentId: seeded.contentId } }))
+          .media as Record<string, number>;
+        expect(new Set(Object.values(media)).size).toBe(seeded.images.length);
+        expect(await mediaTotal()).toBe(filesBefore + seeded.images.length);
+        expect((await readPost(pub.postId)).featured_media).toBe(media[seeded.images[0]!.id]);
+      } finally {
+        await t.db.prisma.siteConnection.update({
+          where: { siteId: where.siteId },
+          data: { restUrl: connection.restUrl },
+        });
+        if (second) {
+          second.child.kill('SIGTERM');
+          await second.exited;
+        }
+        if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill('SIGKILL');
+        await new Promise((resolve) => proxy.close(resolve));
+        worker = await startWorker(t);
       }
-      if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill('SIGKILL');
-      await new Promise((resolve) => proxy.close(resolve));
-      worker = await startWorker(t);
-    }
-  }, 150_000);
+    },
+    150_000,
+  );
 
   it("a revoked publishing password fails at once with WordPress's reason and what to do; reconnecting fixes it", async () => {
     const seeded = await seedContent(t, owner, where, { inlineImages: 0 });
@@ -596,7 +617,7 @@ describe('publishing to a real WordPress', () => {
     const error = run.error as { code: string; message: string };
     expect(error.code).toBe('WORDPRESS_REFUSED');
     expect(error.message).toMatch(
-      /^WordPress refused to upload trail-running-shoes-[0-9a-f]+-featured\.png \(HTTP 401, [a-z_]+\): [^.]+\. The site refused IGNY8's publishing user \(its application password may have been revoked or its role changed\): reconnect the site from wp-admin \(IGNY8 > Connection\)\.$/,
+      /^WordPress refused to upload trail-running-shoes-[0-9a-f]+-[0-9a-f]{8}-featured\.png \(HTTP 401, [a-z_]+\): [^.]+\. The site refused IGNY8's publishing user \(its application password may have been revoked or its role changed\): reconnect the site from wp-admin \(IGNY8 > Connection\)\.$/,
     );
     expect(await publication(seeded.contentId)).toMatchObject({ status: 'failed', lastError: error.message });
 

@@ -10,6 +10,7 @@ import { plainText, postMarkup, ZFaq, ZSections, type UploadedImage } from './ma
 import {
   describeMedia,
   ensureTerms,
+  findMedia,
   findPost,
   savePost,
   trashPost,
@@ -53,15 +54,22 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A file name for the media library: the article's slug and the image's position. */
-function fileName(slug: string, position: number, mimeType: string | null): string {
+/**
+ * A file name for the media library: the article's slug, a piece of the image id and the image's position. WordPress
+ * names the attachment after it (its slug is the name without extension), which is how a retry finds a file that an
+ * attempt uploaded just before it crashed.
+ */
+function fileName(slug: string, imageId: string, position: number, mimeType: string | null) {
   const ext = mimeType === 'image/jpeg' ? 'jpg' : mimeType === 'image/webp' ? 'webp' : 'png';
   const base =
     slug
-      .replace(/[^a-z0-9-]/gi, '-')
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
       .replace(/-+/g, '-')
+      .replace(/^-|-$/g, '')
       .slice(0, 60) || 'image';
-  return `${base}-${position === 0 ? 'featured' : position}.${ext}`;
+  const name = `${base}-${imageId.slice(0, 8)}-${position === 0 ? 'featured' : position}`;
+  return { name, file: `${name}.${ext}` };
 }
 
 async function readImage(media: MediaStorage, imageId: string, key: string): Promise<Buffer> {
@@ -181,12 +189,19 @@ export function publisherJobs(deps: PublisherJobDeps): JobDefinition[] {
         `media ${image.position}`,
         async () => {
           const known = stored[image.id];
+          const file = fileName(version.slug, image.id, image.position, image.mimeType);
           let result = typeof known === 'number' ? await describeMedia(site, known, meta) : null;
+          // A previous attempt may have uploaded the file and crashed before recording it: find it by name first
+          // (only on retries: a first attempt cannot have left one behind).
+          if (!result && ctx.attempt > 1) {
+            const found = await findMedia(site, file.name);
+            if (found !== null) result = await describeMedia(site, found, meta);
+          }
           if (!result) {
             const bytes = await readImage(media, image.id, image.storageKey!);
             result = await uploadMedia(site, {
               bytes,
-              filename: fileName(version.slug, image.position, image.mimeType),
+              filename: file.file,
               mimeType: image.mimeType ?? 'image/png',
               ...meta,
             });

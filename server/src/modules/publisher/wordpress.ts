@@ -131,6 +131,19 @@ export async function uploadMedia(
   return described;
 }
 
+/** The id of the media library file with that slug (our file name without extension), or null. */
+export async function findMedia(session: PublishingSession, slug: string): Promise<number | null> {
+  const res = await call(() =>
+    session.asPublisher<Array<{ id?: number }> & WpErrorBody>(
+      'GET',
+      session.route('wp/v2/media', { slug, per_page: 1, _fields: 'id' }),
+    ),
+  );
+  if (res.status !== 200 || !Array.isArray(res.data)) throw refused(`look up the file ${slug}`, res, 'publisher');
+  const id = res.data[0]?.id;
+  return typeof id === 'number' ? id : null;
+}
+
 /** Sets alt text and title of an uploaded file; null when the file is gone from the site (deleted there). */
 export async function describeMedia(
   session: PublishingSession,
