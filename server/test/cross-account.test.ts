@@ -69,6 +69,49 @@ beforeAll(async () => {
       text: 'apple crumble\nplum cake',
     })
   ).importId;
+  // Writer: a hand-made task with one written version.
+  ids.taskId = (
+    await inject('POST', '/api/v1/writer/tasks', {
+      siteId: site.id,
+      sectorId,
+      title: 'The best apple pie',
+      primaryKeyword: 'apple pie',
+    })
+  ).id;
+  const content = await t.db.prisma.content.create({
+    data: { accountId: alice.accountId, siteId: site.id, taskId: ids.taskId!, language: 'en', currentVersion: 1 },
+  });
+  await t.db.prisma.contentVersion.create({
+    data: {
+      contentId: content.id,
+      number: 1,
+      source: 'edited',
+      title: 'Apple pie',
+      seoTitle: 'Apple pie',
+      metaDescription: 'Apple pie.',
+      slug: 'apple-pie',
+      excerpt: 'Apple pie.',
+      sections: [{ level: 'h2', heading: 'Crust', html: '<p>Cold butter.</p>' }],
+      body: '<!-- wp:paragraph -->\n<p>Cold butter.</p>\n<!-- /wp:paragraph -->',
+      wordCount: 2,
+    },
+  });
+  ids.contentId = content.id;
+  ids.imageId = (
+    await t.db.prisma.contentImage.create({
+      data: {
+        accountId: alice.accountId,
+        contentId: content.id,
+        role: 'featured',
+        position: 0,
+        prompt: 'A golden apple pie on a wooden table',
+        altText: 'An apple pie',
+        title: 'Apple pie',
+      },
+    })
+  ).id;
+  ids.number = '1';
+  ids.index = '0';
 });
 afterAll(() => t?.close());
 
@@ -76,6 +119,25 @@ afterAll(() => t?.close());
 type Case = { body?: object; status?: number; code?: string };
 /** "METHOD /url" -> how to call it as Mallory with Alice's ids. */
 const CASES: Record<string, Case> = {
+  'GET /api/v1/writer/tasks/:taskId': {},
+  'PATCH /api/v1/writer/tasks/:taskId': { body: { title: 'Mallory was here' } },
+  'DELETE /api/v1/writer/tasks/:taskId': {},
+  'POST /api/v1/writer/tasks/:taskId/generate': { body: {} },
+  'GET /api/v1/writer/tasks/:taskId/content': {},
+  'GET /api/v1/writer/contents/:contentId': {},
+  'GET /api/v1/writer/contents/:contentId/versions': {},
+  'GET /api/v1/writer/contents/:contentId/versions/:number': {},
+  'GET /api/v1/writer/contents/:contentId/diff': {},
+  'PATCH /api/v1/writer/contents/:contentId': { body: { baseVersion: 1, title: 'Mallory was here' } },
+  'POST /api/v1/writer/contents/:contentId/restore': { body: { version: 1 } },
+  'POST /api/v1/writer/contents/:contentId/sections/:index/regenerate': {},
+  'POST /api/v1/writer/contents/:contentId/approve': { body: {} },
+  'POST /api/v1/writer/contents/:contentId/images/generate': { body: {} },
+  'GET /api/v1/writer/contents/:contentId/images': {},
+  'GET /api/v1/writer/images/:imageId': {},
+  'GET /api/v1/writer/images/:imageId/file': {},
+  'PATCH /api/v1/writer/images/:imageId': { body: { altText: 'Mallory was here' } },
+  'POST /api/v1/writer/images/:imageId/regenerate': { body: {} },
   'PATCH /api/v1/members/:userId': { body: { role: 'viewer' } },
   'DELETE /api/v1/members/:userId': {},
   'DELETE /api/v1/invitations/:invitationId': {},
@@ -127,6 +189,10 @@ const CASES: Record<string, Case> = {
  * too. Every planner route must appear here or in CASES.
  */
 const BODY_CASES: Record<string, Case> = {
+  'GET /api/v1/writer/tasks?siteId={siteId}': {},
+  'POST /api/v1/writer/tasks': {
+    body: { siteId: '{siteId}', sectorId: '{sectorId}', title: 'A stolen site task', primaryKeyword: 'x' },
+  },
   'GET /api/v1/planner/keywords?siteId={siteId}': {},
   'GET /api/v1/planner/keywords/count?siteId={siteId}': {},
   'GET /api/v1/planner/keywords/export.csv?siteId={siteId}': {},
@@ -247,6 +313,14 @@ describe('cross-account isolation', () => {
     expect(clusters.map((c) => c.name).sort()).toEqual(['apple pie', 'pear tart']);
     const idea = await t.db.prisma.contentIdea.findUniqueOrThrow({ where: { id: ids.ideaId! } });
     expect(idea).toMatchObject({ title: 'The best apple pie', status: 'new' });
-    expect(await t.db.prisma.task.count({ where: { accountId: alice.accountId } })).toBe(0);
+    expect(await t.db.prisma.task.count({ where: { accountId: alice.accountId } })).toBe(1);
+    expect(await t.db.prisma.task.findUniqueOrThrow({ where: { id: ids.taskId! } })).toMatchObject({
+      title: 'The best apple pie',
+      status: 'queued',
+    });
+    expect(await t.db.prisma.content.findUniqueOrThrow({ where: { id: ids.contentId! } })).toMatchObject({
+      currentVersion: 1,
+      approvedVersion: null,
+    });
   });
 });

@@ -37,6 +37,9 @@ export interface AiRunContext {
   sectorId?: string | null;
   jobRunId?: string | null;
   signal?: AbortSignal;
+  /** The language (BCP 47) and voice to write in, when the work asks for its own (a Writer task's override). */
+  language?: string | null;
+  voice?: string | null;
 }
 
 export interface AiUsage {
@@ -79,10 +82,10 @@ export function creditsFor(micros: number, pricing: Pricing): number {
 }
 
 /**
- * Runs the AI functions: chooses the model and key, renders the prompt with the site's and sector's language and
- * voice, waits for the key's shared rate limit, calls the provider with retries, validates (and once repairs)
- * structured answers, and records every attempt in AiCall. Holding and settling credits is the caller's part
- * (estimate() gives the hold).
+ * Runs the AI functions: chooses the model and key, renders the prompt with the language and voice asked for (else
+ * the sector's, else the site's), waits for the key's shared rate limit, calls the provider with retries, validates
+ * (and once repairs) structured answers, and records every attempt in AiCall. Holding and settling credits is the
+ * caller's part (estimate() gives the hold).
  */
 export function createAiEngine(deps: AiEngineDeps) {
   const clientFor = deps.clientFor ?? createProviderClient;
@@ -95,8 +98,8 @@ export function createAiEngine(deps: AiEngineDeps) {
       ? await deps.prisma.sector.findFirst({ where: { id: ctx.sectorId, accountId: ctx.accountId } })
       : null;
     return {
-      language: sector?.language ?? site?.language ?? 'en',
-      voice: sector?.voice || 'clear, friendly and expert',
+      language: ctx.language || sector?.language || site?.language || 'en',
+      voice: ctx.voice || sector?.voice || 'clear, friendly and expert',
       site_name: site?.name ?? 'the site',
       sector_name: sector?.name ?? 'general',
     };

@@ -150,6 +150,9 @@ describe('safety and language', () => {
     const member = await account(1_000_000);
     const { task } = await handTask(t, member, { language: 'de' });
     await writeTask(t, member, task.id);
+    // The task's own language reaches every prompt (the sector's is English).
+    expect(fake.requests.length).toBeGreaterThan(0);
+    for (const r of fake.requests) expect(JSON.stringify(r.body)).toContain('Write in de');
     const version = await currentVersion(task.id);
     expect(version.detectedLanguage).toBe('en');
     expect(version.languageMatches).toBe(false);

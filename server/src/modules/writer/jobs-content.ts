@@ -58,8 +58,8 @@ function sumPaid(parts: Paid[]): Paid {
 }
 
 /**
- * The engine's context for a task's calls. The task's own language and voice ride along for an engine that honours
- * them; the engine otherwise takes the sector's (and the site's) language and voice.
+ * The engine's context for a task's calls: the task's own language and voice win over the sector's (and the
+ * site's).
  */
 function runContext(
   ctx: JobContext,
