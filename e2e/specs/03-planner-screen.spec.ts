@@ -244,7 +244,7 @@ test('the Dashboard shows the credit balance, the pipeline counts and the import
   await expect(card('Writer tasks')).toContainText('2');
   await expect(card('Approved ideas')).toContainText('0');
   await expect(page.getByRole('cell', { name: 'Done: 200 new, 0 updated' })).toBeVisible();
-  await page.screenshot({ path: `${SCREENS}/dashboard.png`, fullPage: true });
+  await page.screenshot({ path: `${SCREENS}/dashboard-pipeline.png`, fullPage: true });
 });
 
 test('an Editor plans on the same screen', async ({ browser }) => {
