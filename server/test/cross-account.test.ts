@@ -138,6 +138,9 @@ const CASES: Record<string, Case> = {
   'GET /api/v1/writer/images/:imageId/file': {},
   'PATCH /api/v1/writer/images/:imageId': { body: { altText: 'Mallory was here' } },
   'POST /api/v1/writer/images/:imageId/regenerate': { body: {} },
+  'POST /api/v1/publisher/contents/:contentId/publish': { body: { status: 'draft' } },
+  'POST /api/v1/publisher/contents/:contentId/unpublish': {},
+  'GET /api/v1/publisher/contents/:contentId/publication': {},
   'PATCH /api/v1/members/:userId': { body: { role: 'viewer' } },
   'DELETE /api/v1/members/:userId': {},
   'DELETE /api/v1/invitations/:invitationId': {},
@@ -190,6 +193,7 @@ const CASES: Record<string, Case> = {
  */
 const BODY_CASES: Record<string, Case> = {
   'GET /api/v1/writer/tasks?siteId={siteId}': {},
+  'GET /api/v1/publisher/publications?siteId={siteId}': {},
   'POST /api/v1/writer/tasks': {
     body: { siteId: '{siteId}', sectorId: '{sectorId}', title: 'A stolen site task', primaryKeyword: 'x' },
   },
@@ -265,12 +269,12 @@ describe('cross-account isolation', () => {
     });
   }
 
-  it('has a case for every planner route', () => {
+  it('has a case for every planner, writer and publisher route', () => {
     const covered = new Set([...Object.keys(CASES), ...Object.keys(BODY_CASES)].map((key) => key.split('?')[0]));
-    const planner = t.app.routeCatalog
-      .filter((r) => r.url.startsWith('/api/v1/planner/'))
+    const routes = t.app.routeCatalog
+      .filter((r) => /^\/api\/v1\/(planner|writer|publisher)\//.test(r.url))
       .map((r) => `${r.method} ${r.url}`);
-    expect(planner.filter((key) => !covered.has(key))).toEqual([]);
+    expect(routes.filter((key) => !covered.has(key))).toEqual([]);
   });
 
   for (const [key, testCase] of Object.entries(BODY_CASES)) {

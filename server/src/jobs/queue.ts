@@ -67,6 +67,8 @@ export interface EnqueueRequest<TPayload> {
   requestHash?: string;
   /** The job id, when the caller needs it before enqueueing (e.g. to tie a credit hold to the job). */
   id?: string;
+  /** pg-boss takes higher priorities first, then older jobs (default 0). */
+  priority?: number;
 }
 
 export class UnknownJobTypeError extends Error {
@@ -128,6 +130,7 @@ export class JobQueue {
       id: run.id,
       db: fromPrisma(tx),
       ...(def.group ? { group: { id: def.group(payload) } } : {}),
+      ...(request.priority ? { priority: request.priority } : {}),
     });
     return run;
   }

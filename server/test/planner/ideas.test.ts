@@ -145,7 +145,9 @@ describe('idea generation on a worker', () => {
     expect(entries.reduce((sum, e) => sum + e.amount, 0)).toBe(10_000 - credits);
 
     const stored = await t.db.prisma.contentIdea.findMany({ where: { jobRunId: jobId } });
+    // Never more than asked for, whatever the model offers.
     expect(stored.length).toBeGreaterThan(0);
+    expect(stored.length).toBeLessThanOrEqual(3);
     expect(stored.map((i) => i.id).sort()).toEqual([...done.result.ideaIds].sort());
     for (const idea of stored) {
       expect(idea).toMatchObject({ clusterId: c.clusterId, siteId: c.siteId, sectorId: c.sectorId, status: 'new' });

@@ -126,6 +126,11 @@ final class ServerClient {
 			);
 		}
 		$method = strtoupper( $method );
+		// A write without a body still goes out as JSON: WordPress's HTTP API would otherwise label the empty body
+		// as a form, which the server refuses (415).
+		if ( null === $json && in_array( $method, array( 'POST', 'PUT', 'PATCH' ), true ) ) {
+			$json = '{}';
+		}
 		$url    = untrailingslashit( (string) $connection['server_url'] ) . '/api/v1/' . ltrim( $path, '/' ) . ( '' !== $query ? '?' . $query : '' );
 		$body   = $json ?? '';
 		// The acting user is signed as two extra query pairs (the canonical query is sorted, so their place is free).

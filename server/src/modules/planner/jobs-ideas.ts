@@ -80,7 +80,8 @@ export function generateIdeasJob(deps: PlannerJobDeps) {
             select: { id: true },
           });
           const rows = await tx.contentIdea.createManyAndReturn({
-            data: generated.ideas.map((idea) => ({
+            // A model may offer more ideas than were asked for (and paid for): keep the number asked for.
+            data: generated.ideas.slice(0, payload.input.ideaCount).map((idea) => ({
               accountId: ctx.accountId,
               siteId: payload.siteId,
               sectorId: payload.sectorId,

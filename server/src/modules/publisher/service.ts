@@ -78,19 +78,15 @@ export function createPublisherService(deps: PublisherRouteDeps) {
   /**
    * Fair across accounts: pg-boss takes jobs by priority, then age. A job gets the priority minus the number of
    * publish and unpublish jobs its account already has queued or running, so each account's first job comes before
-   * another account's tenth: a burst of 500 publishes from one agency does not hold back everyone else's. Set on
-   * pg-boss's row in the same transaction that sent it (JobQueue.enqueue does not take a priority).
+   * another account's tenth: a burst of 500 publishes from one agency does not hold back everyone else's. Counted in
+   * the same transaction that enqueues the job.
    */
-  async function prioritize(tx: Prisma.TransactionClient, auth: AuthContext, type: string, jobId: string) {
+  async function priorityFor(tx: Prisma.TransactionClient, auth: AuthContext): Promise<number> {
     const [row] = await tx.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM "JobRun"
       WHERE "accountId" = ${auth.accountId}::uuid AND status IN ('queued', 'running')
-        AND type IN (${PUBLISH_JOB}, ${UNPUBLISH_JOB}) AND id <> ${jobId}::uuid`;
-    const ahead = row?.n ?? 0;
-    // pgboss is BOSS_SCHEMA (jobs/queue.ts); the job table is partitioned by queue name.
-    if (ahead > 0) {
-      await tx.$executeRaw`UPDATE pgboss.job SET priority = ${-ahead} WHERE name = ${type} AND id = ${jobId}::uuid`;
-    }
+        AND type IN (${PUBLISH_JOB}, ${UNPUBLISH_JOB})`;
+    return -(row?.n ?? 0);
   }
 
   async function existingByKey(tx: Prisma.TransactionClient, auth: AuthContext, type: string, key?: string) {
@@ -145,6 +141,7 @@ export function createPublisherService(deps: PublisherRouteDeps) {
         });
         await lockIdle(tx, contentId);
         const run = await queue.enqueue(tx, {
+          priority: await priorityFor(tx, auth),
           type: PUBLISH_JOB,
           accountId: auth.accountId,
           payload,
@@ -153,7 +150,6 @@ export function createPublisherService(deps: PublisherRouteDeps) {
           siteId: content.siteId,
           ...(idempotencyKey ? { idempotencyKey } : {}),
         });
-        await prioritize(tx, auth, PUBLISH_JOB, run.id);
         const publication = await tx.publication.update({
           where: { contentId },
           data: {
@@ -201,6 +197,7 @@ export function createPublisherService(deps: PublisherRouteDeps) {
         }
         await lockIdle(tx, contentId);
         const run = await queue.enqueue(tx, {
+          priority: await priorityFor(tx, auth),
           type: UNPUBLISH_JOB,
           accountId: auth.accountId,
           payload: { contentId, siteId: content.siteId },
@@ -209,7 +206,6 @@ export function createPublisherService(deps: PublisherRouteDeps) {
           siteId: content.siteId,
           ...(idempotencyKey ? { idempotencyKey } : {}),
         });
-        await prioritize(tx, auth, UNPUBLISH_JOB, run.id);
         const publication = await tx.publication.update({
           where: { contentId },
           data: { lastJobRunId: run.id, lastError: null },
