@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { VECTORS } from '../../server/src/modules/writer/content/fixtures/xss.ts';
 import { grantCredits } from '../support/key-material.ts';
 import { connectFromWpAdmin } from '../support/plugin-api.ts';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
@@ -27,6 +28,7 @@ const ALLOWED_BLOCKS = new Set([
 
 let account: Awaited<ReturnType<typeof registerAccount>>;
 let post: { postId: number; url: string };
+let where: { siteId: string; sectorId: string };
 
 async function finished(jobId: string): Promise<any> {
   const deadline = Date.now() + 90_000;
@@ -52,6 +54,7 @@ test('a task is written, illustrated, approved and published to WordPress', asyn
   const siteId = (await api('GET', '/sites', undefined, account.token)).data.items[0].id as string;
   const sector = await api('POST', `/sites/${siteId}/sectors`, { name: 'Trail running' }, account.token);
   expect(sector.status).toBe(201);
+  where = { siteId, sectorId: sector.data.id };
 
   const task = await api(
     'POST',
@@ -137,4 +140,88 @@ test("WordPress 6.1's block editor opens every block of the published post as va
   expect(blocks.filter((b) => b.name === 'core/image')).toHaveLength(2);
   await expect(page.locator('.block-editor-warning')).toHaveCount(0);
   await page.screenshot({ path: `${SCREENS}/published-post-in-editor.png`, fullPage: true });
+});
+
+test('an XSS corpus planted in the AI output never reaches the published page', async ({ page }) => {
+  // The fake provider appends the whole corpus to the HTML of every section it writes.
+  // eslint-disable-next-line no-control-regex
+  const corpus = VECTORS.map(([, html]) => html.replace(/\u0000/g, '')).join('\n');
+  const knobs = await fetch(`${stack().fakeAiUrl}/__knobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ plantHtml: { text: corpus, count: 3 } }),
+  });
+  expect(knobs.status).toBe(200);
+  try {
+    const task = await api(
+      'POST',
+      '/writer/tasks',
+      {
+        ...where,
+        title: 'Trail shoes for wet rock',
+        primaryKeyword: 'trail shoes wet rock',
+        outline: [
+          { level: 'h2', heading: 'Rubber compounds' },
+          { level: 'h2', heading: 'Lug patterns' },
+          { level: 'h2', heading: 'Drainage' },
+        ],
+        targetWordCount: 600,
+        imageCount: 0,
+      },
+      account.token,
+    );
+    expect(task.status, JSON.stringify(task.body)).toBe(201);
+    const writing = await api('POST', `/writer/tasks/${task.data.id}/generate`, {}, account.token);
+    expect(writing.status, JSON.stringify(writing.body)).toBe(202);
+    await finished(writing.data.jobId);
+  } finally {
+    await fetch(`${stack().fakeAiUrl}/__knobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ plantHtml: null }),
+    });
+  }
+  const tasks = (await api('GET', `/writer/tasks?siteId=${where.siteId}`, undefined, account.token)).data.items;
+  const task = tasks.find((t: { title: string }) => t.title === 'Trail shoes for wet rock');
+  const content = (await api('GET', `/writer/tasks/${task.id}/content`, undefined, account.token)).data;
+  expect(await api('POST', `/writer/contents/${content.id}/approve`, {}, account.token)).toMatchObject({
+    status: 200,
+  });
+  const publishing = await api(
+    'POST',
+    `/publisher/contents/${content.id}/publish`,
+    { status: 'publish' },
+    account.token,
+  );
+  expect(publishing.status, JSON.stringify(publishing.body)).toBe(202);
+  await finished(publishing.data.jobId);
+  const { url } = (await api('GET', `/publisher/contents/${content.id}/publication`, undefined, account.token)).data;
+
+  // A visitor's browser: no dialog opens, and the article holds nothing that runs or loads a payload.
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(url);
+  await expect(page.getByRole('heading', { name: 'Trail shoes for wet rock' }).first()).toBeVisible();
+  const live = await page.evaluate(() => {
+    const found: string[] = [];
+    const article = document.querySelector('.entry-content, .wp-block-post-content') ?? document.body;
+    for (const el of Array.from(article.querySelectorAll('*'))) {
+      if (/^(SCRIPT|IFRAME|OBJECT|EMBED|SVG|STYLE|FORM|BASE|META|LINK|MATH)$/i.test(el.tagName)) {
+        found.push(`<${el.tagName.toLowerCase()}>`);
+      }
+      for (const attr of Array.from(el.attributes)) {
+        // eslint-disable-next-line no-control-regex
+        const value = attr.value.replace(/[\u0000-\u0020]+/g, '').toLowerCase();
+        if (/^on/i.test(attr.name) || attr.name === 'style' || attr.name === 'srcdoc') found.push(attr.name);
+        if (/^(javascript|vbscript|data):/.test(value) || /evil\.test/.test(value)) found.push(`${attr.name}=${value}`);
+      }
+    }
+    return found;
+  });
+  expect(live).toEqual([]);
+  expect(dialogs).toEqual([]);
+  await page.screenshot({ path: `${SCREENS}/published-post-xss-corpus.png`, fullPage: true });
 });
