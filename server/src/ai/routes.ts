@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ok, reply } from '../lib/envelope.ts';
 import { afterCursor, newestFirst, pageFrom } from '../lib/pagination.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import type { createAiRunsService } from './runs-service.ts';
+import { heldRunAccepted, type createAiRunsService } from './runs-service.ts';
 
 export const aiRunRoutes: FastifyPluginAsyncZod<{
   runs: ReturnType<typeof createAiRunsService>;
@@ -22,15 +22,7 @@ export const aiRunRoutes: FastifyPluginAsyncZod<{
     },
     handler: async (request, res) => {
       const started = await runs.start(request.auth, request.id, request.body, request.headers['idempotency-key']);
-      return res.status(202).send(
-        ok({
-          jobId: started.run.id,
-          status: started.run.status,
-          pollUrl: `/api/v1/jobs/${started.run.id}`,
-          heldCredits: started.heldCredits,
-          model: started.model,
-        }),
-      );
+      return res.status(202).send(ok(heldRunAccepted(started)));
     },
   });
 

@@ -33,6 +33,17 @@ export interface HeldJobStarted {
   model: string;
 }
 
+/** What a route answers (202) when it started paid work: the job to poll and what was held for it. */
+export function heldRunAccepted(started: HeldJobStarted) {
+  return {
+    jobId: started.run.id,
+    status: started.run.status,
+    pollUrl: `/api/v1/jobs/${started.run.id}`,
+    heldCredits: started.heldCredits,
+    model: started.model,
+  };
+}
+
 /** Canonical JSON (sorted keys), so the same body always hashes the same. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;

@@ -13,6 +13,7 @@ import { recomputeClusters } from './cluster-metrics.ts';
 import { embeddingModelKey, uncachedTexts } from './clustering/embedding-cache.ts';
 import { clusterLexically } from './clustering/lexical.ts';
 import type { PlannerRouteDeps } from './deps.ts';
+import { heldRunAccepted } from '../../ai/runs-service.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -411,12 +412,8 @@ export function createClustersService(deps: Pick<PlannerRouteDeps, 'prisma' | 'j
       }),
     });
     return {
-      jobId: started.run.id,
-      status: started.run.status,
-      pollUrl: `/api/v1/jobs/${started.run.id}`,
+      ...heldRunAccepted(started),
       keywordCount: batches.reduce((n, b) => n + b.ids.length, 0) || 0,
-      heldCredits: started.heldCredits,
-      model: started.model,
     } as TClusterRunAccepted;
   }
 
@@ -517,12 +514,8 @@ export function createClustersService(deps: Pick<PlannerRouteDeps, 'prisma' | 'j
       payload: ({ holdId }) => payload(holdId),
     });
     return {
-      jobId: started.run.id,
-      status: started.run.status,
-      pollUrl: `/api/v1/jobs/${started.run.id}`,
+      ...heldRunAccepted(started),
       keywordCount,
-      heldCredits: started.heldCredits,
-      model: started.model,
     } as TClusterRunAccepted;
   }
 

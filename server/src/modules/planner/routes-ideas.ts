@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { PlannerRouteDeps } from './deps.ts';
 import { createIdeasService } from './ideas-service.ts';
+import { heldRunAccepted } from '../../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'planner:read' } as const;
@@ -44,15 +45,7 @@ export const plannerIdeasRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = async
         request.body ?? { count: 5 },
         request.headers['idempotency-key'],
       );
-      return res.status(202).send(
-        ok({
-          jobId: started.run.id,
-          status: started.run.status,
-          pollUrl: `/api/v1/jobs/${started.run.id}`,
-          heldCredits: started.heldCredits,
-          model: started.model,
-        }),
-      );
+      return res.status(202).send(ok(heldRunAccepted(started)));
     },
   });
 

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
 import { createWriterContentService } from './content-service.ts';
 import type { WriterRouteDeps } from './deps.ts';
+import { heldRunAccepted } from '../../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'writer:read' } as const;
@@ -124,15 +125,7 @@ export const writerContentRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async
         request.params.index,
         request.headers['idempotency-key'],
       );
-      return res.status(202).send(
-        ok({
-          jobId: started.run.id,
-          status: started.run.status,
-          pollUrl: `/api/v1/jobs/${started.run.id}`,
-          heldCredits: started.heldCredits,
-          model: started.model,
-        }),
-      );
+      return res.status(202).send(ok(heldRunAccepted(started)));
     },
   });
 

@@ -12,20 +12,14 @@ import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { WriterRouteDeps } from './deps.ts';
 import { createImagesService } from './images-service.ts';
+import { heldRunAccepted, type HeldJobStarted } from '../../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'writer:read' } as const;
 const write = { role: 'editor', scope: 'writer:write' } as const;
 const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(8).max(200).optional() });
 
-const accepted = (started: { run: { id: string; status: string }; heldCredits: number; model: string }) =>
-  ok({
-    jobId: started.run.id,
-    status: started.run.status,
-    pollUrl: `/api/v1/jobs/${started.run.id}`,
-    heldCredits: started.heldCredits,
-    model: started.model,
-  });
+const accepted = (started: HeldJobStarted) => ok(heldRunAccepted(started));
 
 /** A content's images: generation (paid jobs), listing, the files themselves, alt text and title edits. */
 export const writerImagesRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (app, deps) => {

@@ -15,6 +15,7 @@ import { ok, reply } from '../../lib/envelope.ts';
 import { createWriterContentService } from './content-service.ts';
 import type { WriterRouteDeps } from './deps.ts';
 import { createWriterTasksService } from './tasks-service.ts';
+import { heldRunAccepted } from '../../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'writer:read' } as const;
@@ -111,15 +112,7 @@ export const writerTasksRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (
         { regenerate: request.body?.regenerate ?? false },
         request.headers['idempotency-key'],
       );
-      return res.status(202).send(
-        ok({
-          jobId: started.run.id,
-          status: started.run.status,
-          pollUrl: `/api/v1/jobs/${started.run.id}`,
-          heldCredits: started.heldCredits,
-          model: started.model,
-        }),
-      );
+      return res.status(202).send(ok(heldRunAccepted(started)));
     },
   });
 
