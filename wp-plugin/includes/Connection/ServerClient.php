@@ -116,51 +116,9 @@ final class ServerClient {
 	 * @return array{status: int, envelope: array<string, mixed>, headers: array<string, string>}|WP_Error
 	 */
 	public function forward( string $method, string $path, string $query, ?string $json, int $wp_user_id, string $level ) {
-		$connection = $this->keys->connection();
-		$key        = $this->keys->site_private_key();
-		if ( null === $connection || null === $key ) {
-			return new WP_Error(
-				'igny8_not_connected',
-				__( 'This site is not connected to IGNY8: an administrator can connect it in IGNY8 > Connection.', 'igny8' ),
-				array( 'status' => 409 )
-			);
-		}
-		$method = strtoupper( $method );
-		// A write without a body still goes out as JSON: WordPress's HTTP API would otherwise label the empty body
-		// as a form, which the server refuses (415).
-		if ( null === $json && in_array( $method, array( 'POST', 'PUT', 'PATCH' ), true ) ) {
-			$json = '{}';
-		}
-		$url    = untrailingslashit( (string) $connection['server_url'] ) . '/api/v1/' . ltrim( $path, '/' ) . ( '' !== $query ? '?' . $query : '' );
-		$body   = $json ?? '';
-		// The acting user is signed as two extra query pairs (the canonical query is sorted, so their place is free).
-		$signed_url = $url . ( '' !== $query ? '&' : '?' ) . self::ACTOR_HEADERS['level'] . '=' . rawurlencode( $level ) . '&' . self::ACTOR_HEADERS['user'] . '=' . $wp_user_id;
-		$headers    = array(
-			'Accept'                      => 'application/json',
-			self::ACTOR_HEADERS['user']   => (string) $wp_user_id,
-			self::ACTOR_HEADERS['level']  => $level,
-		) + Signature::sign_request( $method, $signed_url, $body, (string) $connection['site_id'], home_url(), $key[0], $key[1] );
-		if ( null !== $json ) {
-			$headers['Content-Type'] = 'application/json';
-		}
-
-		$response = wp_remote_request(
-			$url,
-			array(
-				'method'      => $method,
-				'timeout'     => self::TIMEOUT_SECONDS,
-				'redirection' => 0,
-				'headers'     => $headers,
-				'body'        => null === $json ? null : $json,
-				'user-agent'  => 'IGNY8-WordPress/' . self::plugin_version() . '; ' . home_url(),
-			)
-		);
+		$response = $this->request_as_user( $method, $path, $query, $json, $wp_user_id, $level, 'application/json' );
 		if ( $response instanceof WP_Error ) {
-			return new WP_Error(
-				'igny8_server_unreachable',
-				__( 'The IGNY8 server could not be reached. Try again in a minute; if it keeps failing, an administrator can check IGNY8 > Connection.', 'igny8' ),
-				array( 'status' => 502 )
-			);
+			return $response;
 		}
 		$status   = (int) wp_remote_retrieve_response_code( $response );
 		$envelope = json_decode( (string) wp_remote_retrieve_body( $response ), true );
@@ -184,6 +142,112 @@ final class ServerClient {
 			'envelope' => $envelope,
 			'headers'  => $passed,
 		);
+	}
+
+	/**
+	 * Downloads a file route of the server (such as writer/images/:id/file) for a WordPress user, signed like
+	 * forward(). Answers the bytes with their content type on 200; the server's refusal (an envelope) as a WP_Error
+	 * with its code, message and status; anything else as a WP_Error in the product's words.
+	 *
+	 * @param string $path       Path under /api/v1/.
+	 * @param int    $wp_user_id The acting WordPress user.
+	 * @param string $level      The user's capability level (AppController::level_of).
+	 * @return array{type: string, bytes: string, headers: array<string, string>}|WP_Error
+	 */
+	public function download( string $path, int $wp_user_id, string $level ) {
+		$response = $this->request_as_user( 'GET', $path, '', null, $wp_user_id, $level, '*/*' );
+		if ( $response instanceof WP_Error ) {
+			return $response;
+		}
+		$status = (int) wp_remote_retrieve_response_code( $response );
+		$body   = (string) wp_remote_retrieve_body( $response );
+		if ( 200 !== $status ) {
+			$envelope = json_decode( $body, true );
+			if ( is_array( $envelope ) && false === ( $envelope['success'] ?? null ) && is_string( $envelope['error'] ?? null ) && $status >= 400 && $status < 600 ) {
+				return new WP_Error( is_string( $envelope['code'] ?? null ) ? $envelope['code'] : 'igny8_download_failed', $envelope['error'], array( 'status' => $status ) );
+			}
+			return new WP_Error(
+				'igny8_server_unexpected_answer',
+				/* translators: %d: HTTP status */
+				sprintf( __( 'The IGNY8 server answered HTTP %d with something that is not an IGNY8 answer. Try again later; an administrator can check IGNY8 > Connection.', 'igny8' ), $status ),
+				array( 'status' => 502 )
+			);
+		}
+		$passed = array();
+		foreach ( array( 'x-request-id', 'cache-control' ) as $name ) {
+			$value = (string) wp_remote_retrieve_header( $response, $name );
+			if ( '' !== $value ) {
+				$passed[ $name ] = $value;
+			}
+		}
+		return array(
+			'type'    => (string) wp_remote_retrieve_header( $response, 'content-type' ),
+			'bytes'   => $body,
+			'headers' => $passed,
+		);
+	}
+
+	/**
+	 * Sends one request of a WordPress user to an account route, signed with the site key and the acting user
+	 * (docs/connection-protocol.md, "Calls on behalf of a WordPress user").
+	 *
+	 * @param string      $method     HTTP method.
+	 * @param string      $path       Path under /api/v1/.
+	 * @param string      $query      Query string without "?" ('' for none), already encoded.
+	 * @param string|null $json       JSON body, or null for none.
+	 * @param int         $wp_user_id The acting WordPress user.
+	 * @param string      $level      The user's capability level.
+	 * @param string      $accept     The Accept header.
+	 * @return array<string, mixed>|WP_Error WordPress's HTTP response.
+	 */
+	private function request_as_user( string $method, string $path, string $query, ?string $json, int $wp_user_id, string $level, string $accept ) {
+		$connection = $this->keys->connection();
+		$key        = $this->keys->site_private_key();
+		if ( null === $connection || null === $key ) {
+			return new WP_Error(
+				'igny8_not_connected',
+				__( 'This site is not connected to IGNY8: an administrator can connect it in IGNY8 > Connection.', 'igny8' ),
+				array( 'status' => 409 )
+			);
+		}
+		$method = strtoupper( $method );
+		// A write without a body still goes out as JSON: WordPress's HTTP API would otherwise label the empty body
+		// as a form, which the server refuses (415).
+		if ( null === $json && in_array( $method, array( 'POST', 'PUT', 'PATCH' ), true ) ) {
+			$json = '{}';
+		}
+		$url  = untrailingslashit( (string) $connection['server_url'] ) . '/api/v1/' . ltrim( $path, '/' ) . ( '' !== $query ? '?' . $query : '' );
+		$body = $json ?? '';
+		// The acting user is signed as two extra query pairs (the canonical query is sorted, so their place is free).
+		$signed_url = $url . ( '' !== $query ? '&' : '?' ) . self::ACTOR_HEADERS['level'] . '=' . rawurlencode( $level ) . '&' . self::ACTOR_HEADERS['user'] . '=' . $wp_user_id;
+		$headers    = array(
+			'Accept'                     => $accept,
+			self::ACTOR_HEADERS['user']  => (string) $wp_user_id,
+			self::ACTOR_HEADERS['level'] => $level,
+		) + Signature::sign_request( $method, $signed_url, $body, (string) $connection['site_id'], home_url(), $key[0], $key[1] );
+		if ( null !== $json ) {
+			$headers['Content-Type'] = 'application/json';
+		}
+
+		$response = wp_remote_request(
+			$url,
+			array(
+				'method'      => $method,
+				'timeout'     => self::TIMEOUT_SECONDS,
+				'redirection' => 0,
+				'headers'     => $headers,
+				'body'        => null === $json ? null : $json,
+				'user-agent'  => 'IGNY8-WordPress/' . self::plugin_version() . '; ' . home_url(),
+			)
+		);
+		if ( $response instanceof WP_Error ) {
+			return new WP_Error(
+				'igny8_server_unreachable',
+				__( 'The IGNY8 server could not be reached. Try again in a minute; if it keeps failing, an administrator can check IGNY8 > Connection.', 'igny8' ),
+				array( 'status' => 502 )
+			);
+		}
+		return $response;
 	}
 
 	/** The plugin's version as the plugin header declares it. */

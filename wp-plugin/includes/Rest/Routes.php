@@ -4,7 +4,8 @@
  *
  * Two audiences, two kinds of authentication, never mixed on one route:
  * - the wp-admin browser (cookie + wp_rest nonce, capability manage_options): ConnectionController; and
- *   AppController, which forwards the screens' requests to the server's API (capability per server path);
+ *   AppController, which forwards the screens' requests to the server's API (capability per server path), and
+ *   ImageController, which serves a content image's bytes to the Writer screen (edit_posts);
  * - the IGNY8 server (Ed25519 request signature, docs/connection-protocol.md): ServerController (the connection)
  *   and PublishingController (content lookup and terms while publishing).
  *
@@ -46,5 +47,6 @@ final class Routes {
 		$server->register( self::NAMESPACE );
 		( new PublishingController( array( $server, 'is_signed_by_server' ) ) )->register( self::NAMESPACE );
 		( new AppController() )->register( self::NAMESPACE );
+		( new ImageController() )->register( self::NAMESPACE );
 	}
 }

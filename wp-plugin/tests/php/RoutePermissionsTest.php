@@ -27,7 +27,8 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 	 * - browser: wp-admin, cookie + nonce, manage_options;
 	 * - handshake: public, but answers only the pending secret1 (connect/verify);
 	 * - signed: the IGNY8 server's Ed25519 signature;
-	 * - app: wp-admin, cookie + nonce, a capability per forwarded server path (AppController).
+	 * - app: wp-admin, cookie + nonce, a capability per forwarded server path (AppController);
+	 * - image: wp-admin, cookie + nonce, edit_posts; fetches an image file from the server (ImageController).
 	 */
 	private const CASES = array(
 		'GET /igny8/v1'                    => 'index',
@@ -46,6 +47,7 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 		'PUT /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'    => 'app',
 		'PATCH /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'  => 'app',
 		'DELETE /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)' => 'app',
+		'GET /igny8/v1/images/(?P<image_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})' => 'image',
 	);
 
 	/** The path requested for a route with parameters. */
@@ -57,6 +59,7 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 		'PUT /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'    => '/igny8/v1/app/members',
 		'PATCH /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'  => '/igny8/v1/app/members',
 		'DELETE /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)' => '/igny8/v1/app/members',
+		'GET /igny8/v1/images/(?P<image_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})' => '/igny8/v1/images/0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60',
 	);
 
 	/** Parameters that pass validation, so a refusal can only come from the permission check. */
@@ -116,6 +119,7 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 					$this->assertError( 401, 'igny8_signature_invalid', $response, $case );
 					break;
 				case 'app':
+				case 'image':
 					$this->assertError( 401, 'rest_forbidden', $response, $case );
 					break;
 			}
@@ -141,6 +145,10 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 					break;
 				case 'app':
 					$this->assertError( 404, 'igny8_unknown_route', $response, $case );
+					break;
+				case 'image':
+					// Allowed: the request goes to the server, which the fake server refuses in this test.
+					$this->assertError( 502, 'igny8_server_unreachable', $response, $case );
 					break;
 			}
 		}
@@ -203,6 +211,8 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 						$this->assertError( 403, 'igny8_verify_failed', $response, $case );
 					} elseif ( 'app' === $audience ) {
 						$this->assertError( 404, 'igny8_unknown_route', $response, $case );
+					} elseif ( 'image' === $audience ) {
+						$this->assertError( 502, 'igny8_server_unreachable', $response, $case );
 					} else {
 						// A login cookie is not a signature.
 						$this->assertError( 401, 'igny8_signature_invalid', $response, $case );
