@@ -9,4 +9,5 @@ module.exports = {
   connection: './src/admin/connection/index.tsx',
   dashboard: './src/admin/dashboard/index.tsx',
   planner: './src/admin/planner/index.tsx',
+  writer: './src/admin/writer/index.tsx',
 };

@@ -1,0 +1,130 @@
+import { Button, ExternalLink, Notice, SelectControl, Spinner, TextControl } from '@wordpress/components';
+import { useDispatch, useSelect } from '@wordpress/data';
+import { useState } from '@wordpress/element';
+import { __, sprintf } from '@wordpress/i18n';
+import { store as writerStore, type Content, type Publication, type PublishStatus } from '../../store/writer';
+import { writerSettings } from './writer-settings';
+
+/** "a, b ,c" -> ["a", "b", "c"]. */
+export const termList = (text: string): string[] =>
+  text
+    .split(',')
+    .map((term) => term.trim())
+    .filter((term) => term !== '');
+
+const publicationText = (publication: Publication): string => {
+  switch (publication.status) {
+    case 'published':
+      return __('Published on this site.', 'igny8');
+    case 'draft':
+      return __('Saved on this site as a draft.', 'igny8');
+    case 'scheduled':
+      return __('Scheduled on this site.', 'igny8');
+    case 'unpublished':
+      return __('Taken down (in the trash).', 'igny8');
+    case 'failed':
+      return publication.lastError ?? __('Publishing failed.', 'igny8');
+    default:
+      return __('Being published…', 'igny8');
+  }
+};
+
+/** Publishes the approved version to this site: now, as a draft, or at a date; with categories and tags. */
+export function PublishPanel({ content, announce }: { content: Content; announce: (message: string) => void }) {
+  const { canPublish } = writerSettings();
+  const { publication, publishing } = useSelect(
+    (select) => ({
+      publication: select(writerStore).getPublication(content.id),
+      publishing: select(writerStore).isPending('publish'),
+    }),
+    [content.id],
+  );
+  const { publishContent } = useDispatch(writerStore);
+  const [status, setStatus] = useState<PublishStatus>('publish');
+  const [date, setDate] = useState('');
+  const [categories, setCategories] = useState('');
+  const [tags, setTags] = useState('');
+
+  const publish = async (event: { preventDefault: () => void }) => {
+    event.preventDefault();
+    const done = await publishContent(content.taskId, content.id, {
+      status,
+      ...(status === 'future' && date ? { scheduledAt: new Date(date).toISOString() } : {}),
+      categories: termList(categories),
+      tags: termList(tags),
+    });
+    if (done) {
+      announce(publicationText(done));
+    }
+  };
+
+  return (
+    <div className="igny8-writer__publish">
+      {publication === undefined && <Spinner />}
+      {publication && (
+        <Notice status={publication.status === 'failed' ? 'error' : 'info'} isDismissible={false}>
+          {publicationText(publication)}{' '}
+          {publication.url && publication.status !== 'unpublished' && (
+            <ExternalLink href={publication.url}>{__('View the post', 'igny8')}</ExternalLink>
+          )}
+        </Notice>
+      )}
+      {!canPublish ? (
+        <p>
+          {__(
+            'Only users who can publish posts can publish with IGNY8. Ask an editor to publish this article.',
+            'igny8',
+          )}
+        </p>
+      ) : !content.approved ? (
+        <p>{__('Approve the current version first: only an approved version is published.', 'igny8')}</p>
+      ) : (
+        <form onSubmit={publish}>
+          <SelectControl
+            label={__('Publish as', 'igny8')}
+            value={status}
+            options={[
+              { label: __('Published now', 'igny8'), value: 'publish' },
+              { label: __('Draft', 'igny8'), value: 'draft' },
+              { label: __('Scheduled', 'igny8'), value: 'future' },
+            ]}
+            onChange={(value: string) => setStatus(value as PublishStatus)}
+          />
+          {status === 'future' && (
+            <TextControl
+              type="datetime-local"
+              label={__('Publish on', 'igny8')}
+              value={date}
+              onChange={setDate}
+              help={__('In your browser’s time zone; it must be in the future.', 'igny8')}
+            />
+          )}
+          <TextControl
+            label={__('Categories', 'igny8')}
+            value={categories}
+            onChange={setCategories}
+            help={__('Separate them with commas; missing ones are created.', 'igny8')}
+          />
+          <TextControl
+            label={__('Tags', 'igny8')}
+            value={tags}
+            onChange={setTags}
+            help={__('Separate them with commas; missing ones are created.', 'igny8')}
+          />
+          <Button
+            type="submit"
+            variant="primary"
+            disabled={publishing || (status === 'future' && !date)}
+            isBusy={publishing}
+          >
+            {publication && publication.postId !== null ? __('Publish again', 'igny8') : __('Publish', 'igny8')}
+          </Button>
+          {/* translators: %d: version number */}
+          <p>
+            {sprintf(__('Version %d will be published.', 'igny8'), content.approvedVersion ?? content.currentVersion)}
+          </p>
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+/** What WriterScreen.php inlines before the writer script (window.igny8Writer). */
+export interface WriterSettings {
+  /** Whether this site is connected to an IGNY8 account. */
+  connected: boolean;
+  /** Whether the user may publish (publish_posts). */
+  canPublish: boolean;
+  connectionUrl: string;
+  plannerUrl: string;
+  /** Whether the user may connect the site (manage_options). */
+  canManageConnection: boolean;
+  /** The image route's base URL (igny8/v1/images/), to which an image id is appended. */
+  imageUrl: string;
+}
+
+declare global {
+  interface Window {
+    igny8Writer?: WriterSettings;
+  }
+}
+
+const DEFAULTS: WriterSettings = {
+  connected: false,
+  canPublish: false,
+  connectionUrl: '',
+  plannerUrl: '',
+  canManageConnection: false,
+  imageUrl: '',
+};
+
+export const writerSettings = (): WriterSettings => ({ ...DEFAULTS, ...(window.igny8Writer ?? {}) });
+
+/**
+ * Where an image's bytes are read: the plugin's image route with the REST nonce (an <img> cannot send the
+ * X-WP-Nonce header, WordPress accepts `_wpnonce` in the query instead).
+ */
+export const imageSrc = (imageId: string): string => {
+  const { imageUrl } = writerSettings();
+  const nonce = window.igny8Settings?.nonce ?? '';
+  return `${imageUrl}${encodeURIComponent(imageId)}${imageUrl.includes('?') ? '&' : '?'}_wpnonce=${encodeURIComponent(nonce)}`;
+};

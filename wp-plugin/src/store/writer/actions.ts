@@ -1,0 +1,182 @@
+import {
+  fetchImages,
+  fetchJob,
+  fetchPublication,
+  fetchTask,
+  fetchTaskContent,
+  patchContent,
+  patchImage,
+  postApprove,
+  postGenerate,
+  postGenerateImages,
+  postPublish,
+  postRegenerateSection,
+} from './api';
+import { JOB_POLL_MS } from './constants';
+import { toWriterError } from './errors';
+import type {
+  Content,
+  ContentImage,
+  EditContentBody,
+  JobKind,
+  JobRun,
+  Publication,
+  PublishBody,
+  WriterOperation,
+  WriterThunkArgs,
+} from './types';
+
+export const clearError = () => ({ type: 'CLEAR_ERROR' }) as const;
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether a job has ended (it will not change again). */
+export const isFinished = (job: JobRun): boolean =>
+  job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
+
+/**
+ * Runs one request that changes something. Resolves to its result, or to `null` when it failed (the error is then
+ * in the store for the screen to show), so callers react to success without a try/catch of their own.
+ */
+const runOperation =
+  <T>(operation: WriterOperation, request: (args: WriterThunkArgs) => Promise<T>) =>
+  async (args: WriterThunkArgs): Promise<T | null> => {
+    args.dispatch({ type: 'START_OPERATION', operation });
+    try {
+      const result = await request(args);
+      args.dispatch({ type: 'FINISH_OPERATION', operation });
+      return result;
+    } catch (thrown) {
+      args.dispatch({ type: 'FAIL_OPERATION', error: toWriterError(operation, thrown) });
+      return null;
+    }
+  };
+
+/** A job that ended without succeeding, as an error in the job's own words. */
+const jobFailure = (job: JobRun) =>
+  Object.assign(new Error(job.error?.message ?? job.status), {
+    code: job.error?.code ?? `job_${job.status}`,
+    message: job.error?.message ?? (job.status === 'cancelled' ? 'The job was cancelled.' : 'The job failed.'),
+  });
+
+/**
+ * Follows a task's job to its end, keeping it in the store (getActiveJob) so the task's progress bar moves with
+ * the job's progress; a job that did not succeed is thrown in its own words.
+ */
+const followJob = async (
+  { dispatch }: WriterThunkArgs,
+  taskId: string,
+  kind: JobKind,
+  jobId: string,
+  heldCredits?: number,
+): Promise<JobRun> => {
+  dispatch({ type: 'FOLLOW_JOB', taskId, jobId, kind, heldCredits });
+  try {
+    for (;;) {
+      const job = await fetchJob(jobId);
+      dispatch({ type: 'RECEIVE_JOB', job });
+      if (isFinished(job)) {
+        if (job.status !== 'succeeded') {
+          throw jobFailure(job);
+        }
+        return job;
+      }
+      await wait(JOB_POLL_MS);
+    }
+  } finally {
+    dispatch({ type: 'END_JOB', taskId });
+  }
+};
+
+/** Loads a task's content again (after a job or an edit elsewhere), with its versions and the task list. */
+const refreshContent = async ({ dispatch }: WriterThunkArgs, taskId: string): Promise<Content> => {
+  const content = await fetchTaskContent(taskId);
+  dispatch({ type: 'RECEIVE_CONTENT', content });
+  dispatch.invalidateResolutionForStoreSelector('getVersions');
+  dispatch.invalidateResolutionForStoreSelector('getTasks');
+  return content;
+};
+
+/** Writes a task's article (or writes it again): holds the credits, follows the job, loads what was written. */
+export const writeTask = (taskId: string, regenerate = false) =>
+  runOperation<Content>('write', async (args) => {
+    args.dispatch.invalidateResolutionForStoreSelector('getTasks');
+    const accepted = await postGenerate(taskId, regenerate);
+    try {
+      await followJob(args, taskId, 'write', accepted.jobId, accepted.heldCredits);
+    } finally {
+      // The task's status (and its failure reason when the job failed).
+      args.dispatch({ type: 'RECEIVE_TASK', task: await fetchTask(taskId) });
+      args.dispatch.invalidateResolutionForStoreSelector('getTasks');
+    }
+    return refreshContent(args, taskId);
+  });
+
+/** Makes a content's images (featured and in-article), follows the job and loads them. */
+export const makeImages = (taskId: string, contentId: string) =>
+  runOperation<ContentImage[]>('images', async (args) => {
+    const accepted = await postGenerateImages(contentId);
+    await followJob(args, taskId, 'images', accepted.jobId, accepted.heldCredits);
+    const images = await fetchImages(contentId);
+    args.dispatch({ type: 'RECEIVE_IMAGES', contentId, images });
+    args.dispatch({ type: 'RECEIVE_TASK', task: await fetchTask(taskId) });
+    args.dispatch.invalidateResolutionForStoreSelector('getTasks');
+    return images;
+  });
+
+/** Rewrites one section with AI (a new version) and loads the content again. */
+export const regenerateSection = (taskId: string, contentId: string, index: number) =>
+  runOperation<Content>('section', async (args) => {
+    const accepted = await postRegenerateSection(contentId, index);
+    await followJob(args, taskId, 'section', accepted.jobId, accepted.heldCredits);
+    return refreshContent(args, taskId);
+  });
+
+/**
+ * Saves an edit as a new version. `baseVersion` is the version the edit was made on: when someone saved a newer
+ * one first, the server refuses (CONFLICT) and the screen offers to reload.
+ */
+export const editContent = (contentId: string, body: EditContentBody) =>
+  runOperation<Content>('edit', async ({ dispatch }) => {
+    const content = await patchContent(contentId, body);
+    dispatch({ type: 'RECEIVE_CONTENT', content });
+    dispatch.invalidateResolutionForStoreSelector('getVersions');
+    dispatch.invalidateResolutionForStoreSelector('getTasks');
+    return content;
+  });
+
+/** Loads a task's content again (the "reload" of a conflicting edit). */
+export const reloadContent = (taskId: string) => runOperation<Content>('load', (args) => refreshContent(args, taskId));
+
+/** Approves the current version (a language mismatch needs to be accepted explicitly). */
+export const approveContent = (contentId: string, version: number, acceptLanguageMismatch: boolean) =>
+  runOperation<Content>('approve', async ({ dispatch }) => {
+    const content = await postApprove(contentId, version, acceptLanguageMismatch);
+    dispatch({ type: 'RECEIVE_CONTENT', content });
+    dispatch.invalidateResolutionForStoreSelector('getTasks');
+    return content;
+  });
+
+/** Publishes the approved version to this site, follows the job, and answers the publication (with its link). */
+export const publishContent = (taskId: string, contentId: string, body: PublishBody) =>
+  runOperation<Publication>('publish', async (args) => {
+    const accepted = await postPublish(contentId, body);
+    args.dispatch({ type: 'RECEIVE_PUBLICATION', contentId, publication: accepted.publication });
+    try {
+      await followJob(args, taskId, 'publish', accepted.jobId);
+    } finally {
+      args.dispatch({ type: 'RECEIVE_TASK', task: await fetchTask(taskId) });
+      args.dispatch.invalidateResolutionForStoreSelector('getTasks');
+    }
+    const publication = await fetchPublication(contentId);
+    args.dispatch({ type: 'RECEIVE_PUBLICATION', contentId, publication });
+    return publication;
+  });
+
+/** Changes an image's alt text. */
+export const updateAltText = (imageId: string, altText: string) =>
+  runOperation<ContentImage>('alt', async ({ dispatch }) => {
+    const image = await patchImage(imageId, altText);
+    dispatch({ type: 'RECEIVE_IMAGE', image });
+    return image;
+  });
