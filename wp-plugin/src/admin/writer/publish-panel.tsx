@@ -3,14 +3,8 @@ import { useDispatch, useSelect } from '@wordpress/data';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { store as writerStore, type Content, type Publication, type PublishStatus } from '../../store/writer';
+import { termList } from './terms';
 import { writerSettings } from './writer-settings';
-
-/** "a, b ,c" -> ["a", "b", "c"]. */
-export const termList = (text: string): string[] =>
-  text
-    .split(',')
-    .map((term) => term.trim())
-    .filter((term) => term !== '');
 
 const publicationText = (publication: Publication): string => {
   switch (publication.status) {
