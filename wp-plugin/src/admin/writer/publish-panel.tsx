@@ -1,4 +1,4 @@
-import { Button, ExternalLink, Notice, SelectControl, Spinner, TextControl } from '@wordpress/components';
+import { Button, Notice, SelectControl, Spinner, TextControl } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
@@ -59,7 +59,12 @@ export function PublishPanel({ content, announce }: { content: Content; announce
         <Notice status={publication.status === 'failed' ? 'error' : 'info'} isDismissible={false}>
           {publicationText(publication)}{' '}
           {publication.url && publication.status !== 'unpublished' && (
-            <ExternalLink href={publication.url}>{__('View the post', 'igny8')}</ExternalLink>
+            // A plain link: WordPress 6.1's Notice serializes its children for speak() (renderToString), which runs
+            // ExternalLink's hooks inside the Notice and breaks its hook order.
+            <a href={publication.url} target="_blank" rel="noopener noreferrer">
+              {__('View the post', 'igny8')}
+              <span className="screen-reader-text"> {__('(opens in a new tab)', 'igny8')}</span>
+            </a>
           )}
         </Notice>
       )}
