@@ -1,5 +1,6 @@
 import { Button, Notice, Spinner, TabPanel } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
+import { useEffect, useRef } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProgressBar } from '../../components/progress-bar';
@@ -33,10 +34,29 @@ export function TaskPanel({ taskId, onClose, announce }: TaskPanelProps) {
     },
     [taskId],
   );
-  const { writeTask, makeImages, clearError } = useDispatch(writerStore);
+  const { writeTask, makeImages, resumeJob, clearError } = useDispatch(writerStore);
 
   const busy = active !== undefined || writing || illustrating;
   const content = task?.content ?? null;
+
+  // Keyboard and screen-reader users land on the task they opened.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const loaded = task !== undefined;
+  useEffect(() => {
+    if (loaded) {
+      heading.current?.focus();
+    }
+  }, [loaded]);
+
+  // A task already being written or published when the screen opened: follow its job too.
+  const runningJobId =
+    task && (task.status === 'writing' || task.status === 'publishing') && !busy ? task.lastJobId : null;
+  useEffect(() => {
+    if (task && runningJobId) {
+      resumeJob(task.id, runningJobId, task.status === 'publishing' ? 'publish' : 'write');
+    }
+    // Once per job (the task object itself changes on every load).
+  }, [runningJobId]);
 
   const write = async () => {
     if (!task) {
@@ -75,7 +95,9 @@ export function TaskPanel({ taskId, onClose, announce }: TaskPanelProps) {
       )}
       {task && (
         <>
-          <h2>{task.title}</h2>
+          <h2 ref={heading} tabIndex={-1}>
+            {task.title}
+          </h2>
           <p>
             {/* translators: 1: task status, 2: main keyword */}
             {sprintf(

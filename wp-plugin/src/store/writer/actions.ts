@@ -173,6 +173,27 @@ export const publishContent = (taskId: string, contentId: string, body: PublishB
     return publication;
   });
 
+/**
+ * Follows a job that was already running when the screen opened (a task being written or published), then loads
+ * the task and its content again.
+ */
+export const resumeJob = (taskId: string, jobId: string, kind: JobKind) =>
+  runOperation<JobRun>(kind === 'publish' ? 'publish' : 'write', async (args) => {
+    try {
+      return await followJob(args, taskId, kind, jobId);
+    } finally {
+      const task = await fetchTask(taskId);
+      args.dispatch({ type: 'RECEIVE_TASK', task });
+      args.dispatch.invalidateResolutionForStoreSelector('getTasks');
+      if (task.content) {
+        await refreshContent(args, taskId);
+      }
+      if (kind === 'publish' && task.content) {
+        args.dispatch.invalidateResolutionForStoreSelector('getPublication');
+      }
+    }
+  });
+
 /** Changes an image's alt text. */
 export const updateAltText = (imageId: string, altText: string) =>
   runOperation<ContentImage>('alt', async ({ dispatch }) => {

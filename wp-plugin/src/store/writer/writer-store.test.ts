@@ -356,6 +356,34 @@ describe('thunks', () => {
     expect(result).toEqual([]);
   });
 
+  it('resumeJob follows a job already running when the screen opened, then loads the task and its content', async () => {
+    apiFetch
+      .mockResolvedValueOnce(envelope(job(100, 'succeeded')))
+      .mockResolvedValueOnce(
+        envelope(
+          task('review', {
+            id: 'content-1',
+            currentVersion: 1,
+            approvedVersion: null,
+            wordCount: 1180,
+            languageMatches: true,
+            demo: false,
+          }),
+        ),
+      )
+      .mockResolvedValueOnce(envelope(content(1)));
+    const { result, state, dispatched } = await runThunk(actions.resumeJob('task-1', 'job-1', 'write'));
+    expect(paths()).toEqual([
+      '/igny8/v1/app/jobs/job-1',
+      '/igny8/v1/app/writer/tasks/task-1',
+      '/igny8/v1/app/writer/tasks/task-1/content',
+    ]);
+    expect(dispatched.some((a) => a.type === 'FOLLOW_JOB')).toBe(true);
+    expect(result?.status).toBe('succeeded');
+    expect(selectors.getContent(state(), 'task-1')?.currentVersion).toBe(1);
+    expect(selectors.getActiveJob(state(), 'task-1')).toBeUndefined();
+  });
+
   it('updateAltText sends the alt text of one image', async () => {
     apiFetch.mockResolvedValueOnce(envelope({ id: 'img-1', contentId: 'content-1', altText: 'A runner' }));
     await runThunk(actions.updateAltText('img-1', 'A runner'));
