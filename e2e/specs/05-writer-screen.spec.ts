@@ -68,8 +68,14 @@ test('an admin writes, illustrates, reviews, approves and publishes a task from 
   const row = page.getByRole('row', { name: new RegExp(TITLE) });
   await expect(row).toContainText('To write');
   await page.screenshot({ path: `${SCREENS}/writer-tasks.png`, fullPage: true });
-  await page.getByRole('button', { name: `Open "${TITLE}"` }).click();
-  await expect(page.getByRole('heading', { name: TITLE, level: 2 })).toBeVisible();
+  // Keyboard users: opening a task focuses its heading; going back focuses the task's "Open" button.
+  const open = page.getByRole('button', { name: `Open "${TITLE}"` });
+  await open.click();
+  await expect(page.getByRole('heading', { name: TITLE, level: 2 })).toBeFocused();
+  await page.getByRole('button', { name: '← All tasks' }).click();
+  await expect(open).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: TITLE, level: 2 })).toBeFocused();
 
   // Write: credits are held and the job's progress drives a progress bar.
   const writingBar = progressBarShown(page);
@@ -84,7 +90,10 @@ test('an admin writes, illustrates, reviews, approves and publishes a task from 
   await expect(frame.getByRole('heading', { name: TITLE, level: 1 })).toBeVisible();
   await expect(frame.getByRole('heading', { name: 'Water and food for long runs' })).toBeVisible();
   expect(await page.locator('iframe[title^="Preview of"]').getAttribute('sandbox')).toBe('');
-  await page.screenshot({ path: `${SCREENS}/writer-preview.png`, fullPage: true });
+  // The article uses the frame's width (up to a reading width), not a sliver of it.
+  expect(await frame.locator('body').evaluate((body) => body.clientWidth)).toBeGreaterThan(500);
+  // Not fullPage: resizing the page for a full-page shot lays the frame out narrow in the image.
+  await page.locator('.igny8-writer__review').screenshot({ path: `${SCREENS}/writer-preview.png` });
 
   // Images: a featured image and one in the article, shown through the plugin's image route.
   const imagesBar = progressBarShown(page);

@@ -1,6 +1,6 @@
 import { Button, SelectControl, Spinner } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
-import { useState } from '@wordpress/element';
+import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
@@ -10,10 +10,12 @@ import { writerSettings } from './writer-settings';
 
 interface TaskListProps {
   onOpen: (taskId: string) => void;
+  /** The task whose "Open" button takes the focus once listed (the one just closed). */
+  focusTaskId?: string | null;
 }
 
 /** The site's tasks, newest first, filtered by status, a page at a time. */
-export function TaskList({ onOpen }: TaskListProps) {
+export function TaskList({ onOpen, focusTaskId = null }: TaskListProps) {
   const [status, setStatus] = useState<TaskStatus | ''>('');
   // The cursors of the pages before the current one (the first page has none).
   const [cursors, setCursors] = useState<string[]>([]);
@@ -32,6 +34,14 @@ export function TaskList({ onOpen }: TaskListProps) {
     [status, cursor],
   );
   const { clearError, invalidateResolutionForStore } = useDispatch(writerStore);
+
+  const table = useRef<HTMLTableElement>(null);
+  const listed = page !== undefined;
+  useEffect(() => {
+    if (listed && focusTaskId) {
+      table.current?.querySelector<HTMLElement>(`[data-task-id="${focusTaskId}"]`)?.focus();
+    }
+  }, [listed, focusTaskId]);
 
   return (
     <div className="igny8-writer__tasks">
@@ -95,7 +105,7 @@ export function TaskList({ onOpen }: TaskListProps) {
 
       {page && page.items.length > 0 && (
         <>
-          <table className="wp-list-table widefat striped igny8-writer__table">
+          <table ref={table} className="wp-list-table widefat striped igny8-writer__table">
             <caption className="screen-reader-text">{__('Writing tasks', 'igny8')}</caption>
             <thead>
               <tr>
@@ -131,6 +141,7 @@ export function TaskList({ onOpen }: TaskListProps) {
                     <Button
                       variant="secondary"
                       onClick={() => onOpen(task.id)}
+                      data-task-id={task.id}
                       /* translators: %s: task title */
                       aria-label={sprintf(__('Open "%s"', 'igny8'), task.title)}
                     >

@@ -10,6 +10,8 @@ import { writerSettings } from './writer-settings';
 export function WriterScreen() {
   const settings = writerSettings();
   const [taskId, setTaskId] = useState<string | null>(null);
+  // The task last opened: back in the list, its "Open" button gets the focus again.
+  const [lastTaskId, setLastTaskId] = useState<string | null>(null);
   // What the last action did, in words; read out by screen readers.
   const [statusMessage, setStatusMessage] = useState('');
 
@@ -42,9 +44,16 @@ export function WriterScreen() {
         {statusMessage && <p>{statusMessage}</p>}
       </div>
       {taskId ? (
-        <TaskPanel taskId={taskId} onClose={() => setTaskId(null)} announce={setStatusMessage} />
+        <TaskPanel
+          taskId={taskId}
+          onClose={() => {
+            setLastTaskId(taskId);
+            setTaskId(null);
+          }}
+          announce={setStatusMessage}
+        />
       ) : (
-        <TaskList onOpen={setTaskId} />
+        <TaskList onOpen={setTaskId} focusTaskId={lastTaskId} />
       )}
     </div>
   );
