@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { grantCredits } from '../support/key-material.ts';
-import { connectFromWpAdmin } from '../support/plugin-api.ts';
+import { connectFromWpAdmin, createWpUser, logInWith } from '../support/plugin-api.ts';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
 import { stack } from '../support/stack.ts';
 
@@ -170,4 +170,20 @@ test('an admin writes, illustrates, reviews, approves and publishes a task from 
   await expect(image).toBeVisible();
   expect(await image.getAttribute('alt')).toBe(altText);
   await page.screenshot({ path: `${SCREENS}/writer-published-post.png`, fullPage: true });
+});
+
+test('a Contributor reviews on the Writer screen but is told that publishing needs someone who can publish', async ({
+  page,
+}) => {
+  const contributor = await createWpUser('contributor');
+  await logInWith(page, contributor.username, contributor.password);
+  await page.goto(writerUrl());
+  await page.getByRole('button', { name: `Open "${TITLE}"` }).click();
+  await expect(page.getByRole('heading', { name: 'Review' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Publish' }).click();
+  await expect(
+    page.locator('#igny8-root').getByText('Only users who can publish posts can publish with IGNY8.'),
+  ).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Publish/ })).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENS}/writer-contributor.png`, fullPage: true });
 });
