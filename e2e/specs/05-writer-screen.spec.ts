@@ -145,6 +145,15 @@ test('an admin writes, illustrates, reviews, approves and publishes a task from 
   await expect(root.getByText(/Version 3, \d+ words\./)).toBeVisible();
   await expect(page.getByLabel('Excerpt')).toHaveValue('How to pack a trail running vest so nothing bounces.');
 
+  // One section rewritten by the AI: a paid run with its progress, then version 4.
+  const sectionBar = progressBarShown(page);
+  await page.getByRole('button', { name: 'Rewrite section 2 with AI' }).click();
+  expect(await sectionBar).toBe(true);
+  await expect(page.locator('.igny8-status')).toContainText('The section is rewritten: version 4.', {
+    timeout: 90_000,
+  });
+  await expect(root.getByText(/Version 4, \d+ words\./)).toBeVisible();
+
   // Approve, then publish with a category and tags; the job's progress shows, then the post's link.
   await page.getByRole('button', { name: /^Approve/ }).click();
   await expect(root.getByText('This version is approved.')).toBeVisible();
