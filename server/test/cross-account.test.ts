@@ -197,6 +197,9 @@ const BODY_CASES: Record<string, Case> = {
   'POST /api/v1/writer/tasks': {
     body: { siteId: '{siteId}', sectorId: '{sectorId}', title: 'A stolen site task', primaryKeyword: 'x' },
   },
+  'POST /api/v1/writer/estimate': {
+    body: { siteId: '{siteId}', title: 'A stolen site estimate', primaryKeyword: 'x' },
+  },
   'GET /api/v1/planner/keywords?siteId={siteId}': {},
   'GET /api/v1/planner/keywords/count?siteId={siteId}': {},
   'GET /api/v1/planner/keywords/export.csv?siteId={siteId}': {},

@@ -117,6 +117,21 @@ export const ZGenerateContentBody = z.object({
   regenerate: z.boolean().default(false),
 });
 
+/**
+ * The credits writing a task would hold, asked before creating or writing it (the block editor's sidebar shows it
+ * before anything runs): the same fields as a new task; the sector is optional (prices do not depend on it).
+ */
+export const ZWriterEstimateBody = ZCreateWriterTaskBody.extend({ sectorId: uuid('sector').optional() });
+export type TWriterEstimateBody = z.infer<typeof ZWriterEstimateBody>;
+
+export const ZWriterEstimate = z.object({
+  /** Held when writing starts (the most it can cost; what was used is charged, the rest released). */
+  credits: z.number().int(),
+  /** provider/model the first call would use. */
+  model: z.string(),
+});
+export type TWriterEstimate = z.infer<typeof ZWriterEstimate>;
+
 export const ZWriterJobAccepted = z.object({
   jobId: z.uuid(),
   status: z.string(),

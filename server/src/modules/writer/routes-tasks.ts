@@ -5,6 +5,8 @@ import {
   ZCreateWriterTaskBody,
   ZGenerateContentBody,
   ZUpdateWriterTaskBody,
+  ZWriterEstimate,
+  ZWriterEstimateBody,
   ZWriterJobAccepted,
   ZWriterTask,
   ZWriterTaskParams,
@@ -37,6 +39,20 @@ export const writerTasksRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (
       response: { 201: reply(ZWriterTask) },
     },
     handler: async (request, res) => res.status(201).send(ok(await tasks.create(request.auth, request.body))),
+  });
+
+  app.post('/estimate', {
+    config: { auth: read },
+    schema: {
+      tags,
+      summary:
+        'The credits writing a task with these fields would hold (the same estimate the generate job holds), ' +
+        'without creating or writing anything',
+      security,
+      body: ZWriterEstimateBody,
+      response: { 200: reply(ZWriterEstimate) },
+    },
+    handler: async (request) => ok(await tasks.estimate(request.auth, request.body)),
   });
 
   app.get('/tasks', {

@@ -1,4 +1,9 @@
-import type { TCreateWriterTaskBody, TUpdateWriterTaskBody, TWriterTasksQuery } from '@igny8/shared';
+import type {
+  TCreateWriterTaskBody,
+  TUpdateWriterTaskBody,
+  TWriterEstimateBody,
+  TWriterTasksQuery,
+} from '@igny8/shared';
 import { z } from 'zod';
 import type { AiRunsService } from '../../ai/runs-service.ts';
 import { AppError, errors } from '../../errors.ts';
@@ -77,7 +82,20 @@ export function createWriterTasksService({ prisma, runs }: { prisma: PrismaClien
   }
 
   /** The most writing this task can cost: every section at its planned length (plus catch-up), FAQ, outline. */
-  async function estimate(auth: AuthContext, payload: Omit<TGenerateContentPayload, 'holdId'>) {
+  async function estimate(
+    auth: AuthContext,
+    payload: Pick<
+      TGenerateContentPayload,
+      | 'siteId'
+      | 'title'
+      | 'primaryKeyword'
+      | 'secondaryKeywords'
+      | 'outline'
+      | 'outlineSections'
+      | 'targetWordCount'
+      | 'includeFaq'
+    >,
+  ) {
     const outline: OutlineItem[] = payload.outline.length
       ? payload.outline
       : Array.from({ length: payload.outlineSections }, (_, i) => ({
@@ -163,6 +181,32 @@ export function createWriterTasksService({ prisma, runs }: { prisma: PrismaClien
         include: withContentSummary,
       });
       return writerTaskView(task);
+    },
+
+    /** What writing a task with these fields would hold, without creating it (the same estimate as the job's). */
+    async estimate(auth: AuthContext, body: TWriterEstimateBody) {
+      const site = await prisma.site.findFirst({
+        where: { id: body.siteId, accountId: auth.accountId },
+        select: { id: true },
+      });
+      if (!site) throw errors.notFound('Site', body.siteId);
+      if (body.sectorId) {
+        const sector = await prisma.sector.findFirst({
+          where: { id: body.sectorId, accountId: auth.accountId, siteId: site.id },
+          select: { id: true },
+        });
+        if (!sector) throw errors.notFound('Sector', body.sectorId);
+      }
+      return estimate(auth, {
+        siteId: site.id,
+        title: body.title,
+        primaryKeyword: body.primaryKeyword,
+        secondaryKeywords: body.secondaryKeywords,
+        outline: body.outline,
+        outlineSections: outlineSectionsFor(body.targetWordCount),
+        targetWordCount: body.targetWordCount,
+        includeFaq: body.includeFaq,
+      });
     },
 
     async list(auth: AuthContext, query: TWriterTasksQuery) {
