@@ -9,6 +9,7 @@ declare( strict_types = 1 );
 
 namespace IGNY8;
 
+use IGNY8\Admin\EditorSidebar;
 use IGNY8\Admin\Menu;
 
 defined( 'ABSPATH' ) || exit;
@@ -76,6 +77,7 @@ final class Plugin {
 
 		if ( is_admin() ) {
 			( new Menu() )->register();
+			( new EditorSidebar() )->register_hooks();
 		}
 
 		// The connection (includes/Connection, includes/Rest) is optional here so the plugin runs without it.

@@ -10,4 +10,6 @@ module.exports = {
   dashboard: './src/admin/dashboard/index.tsx',
   planner: './src/admin/planner/index.tsx',
   writer: './src/admin/writer/index.tsx',
+  // The block editor's sidebar (includes/Admin/EditorSidebar.php), not an admin screen.
+  'editor-sidebar': './src/editor/index.tsx',
 };

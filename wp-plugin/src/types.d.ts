@@ -13,6 +13,15 @@ interface Igny8Settings {
   pluginVersion: string;
 }
 
+/** What the block editor's sidebar is told (includes/Admin/EditorSidebar.php). */
+interface Igny8EditorSettings {
+  /** Whether this site is connected to IGNY8 (writing a draft needs it; the SEO fields do not). */
+  connected: boolean;
+  /** IGNY8 > Connection, for users who may connect the site; null for others. */
+  connectionUrl: string | null;
+}
+
 interface Window {
   igny8Settings?: Igny8Settings;
+  igny8Editor?: Igny8EditorSettings;
 }
