@@ -10,7 +10,6 @@ declare( strict_types = 1 );
 namespace IGNY8\Admin;
 
 use IGNY8\Connection\Connection;
-use IGNY8\Plugin;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -19,29 +18,15 @@ defined( 'ABSPATH' ) || exit;
  * imports. The screen is the `dashboard` script (src/admin/dashboard/); the credit balance comes from here, as the
  * server reports it to the site (the browser's route to the server does not reach billing).
  */
-final class DashboardScreen implements Screen {
+final class DashboardScreen extends ScriptScreen {
 
 	public const SLUG = 'igny8';
-
-	/**
-	 * The built script, or null before enqueue() ran.
-	 *
-	 * @var bool|null
-	 */
-	private ?bool $script_enqueued = null;
 
 	/**
 	 * {@inheritDoc}
 	 */
 	public function slug(): string {
 		return self::SLUG;
-	}
-
-	/**
-	 * {@inheritDoc}
-	 */
-	public function capability(): string {
-		return Plugin::CAPABILITY_VIEW;
 	}
 
 	/**
@@ -61,33 +46,36 @@ final class DashboardScreen implements Screen {
 	/**
 	 * {@inheritDoc}
 	 */
-	public function enqueue(): void {
-		$this->script_enqueued = Assets::enqueue_entry( 'dashboard' );
-		if ( ! $this->script_enqueued ) {
-			return;
-		}
-		// Refreshed by a heartbeat when older than a minute (at most one try a minute when the server is down).
-		$status  = ( new Connection() )->status();
-		$credits = $status['credits']['balance'] ?? null;
-		ScreenRoot::inline_state(
-			'dashboard',
-			'igny8Dashboard',
-			array(
-				'connected'           => $status['connected'],
-				'accountName'         => $status['accountName'],
-				'credits'             => is_int( $credits ) || is_float( $credits ) ? $credits : null,
-				'plannerUrl'          => admin_url( 'admin.php?page=' . PlannerScreen::SLUG ),
-				'connectionUrl'       => admin_url( 'admin.php?page=' . ConnectionScreen::SLUG ),
-				'canManageConnection' => Plugin::can_manage_connection(),
-			)
-		);
+	protected function heading(): string {
+		return __( 'IGNY8', 'igny8' );
 	}
 
 	/**
 	 * {@inheritDoc}
 	 */
-	public function render(): void {
-		Plugin::require_capability( $this->capability() );
-		ScreenRoot::render( 'dashboard', __( 'IGNY8', 'igny8' ), $this->script_enqueued );
+	protected function entry(): string {
+		return 'dashboard';
+	}
+
+	/**
+	 * {@inheritDoc}
+	 */
+	protected function state_global(): string {
+		return 'igny8Dashboard';
+	}
+
+	/**
+	 * {@inheritDoc}
+	 */
+	protected function state(): array {
+		// Refreshed by a heartbeat when older than a minute (at most one try a minute when the server is down).
+		$status  = ( new Connection() )->status();
+		$credits = $status['credits']['balance'] ?? null;
+		return array(
+			'connected'   => $status['connected'],
+			'accountName' => $status['accountName'],
+			'credits'     => is_int( $credits ) || is_float( $credits ) ? $credits : null,
+			'plannerUrl'  => admin_url( 'admin.php?page=' . PlannerScreen::SLUG ),
+		);
 	}
 }

@@ -19,29 +19,15 @@ defined( 'ABSPATH' ) || exit;
  * publish. The screen is the `writer` script (src/admin/writer/), which reaches the IGNY8 API only through
  * igny8/v1/app (edit_posts; publishing needs publish_posts) and image previews through igny8/v1/images.
  */
-final class WriterScreen implements Screen {
+final class WriterScreen extends ScriptScreen {
 
 	public const SLUG = 'igny8-writer';
-
-	/**
-	 * The built script, or null before enqueue() ran.
-	 *
-	 * @var bool|null
-	 */
-	private ?bool $script_enqueued = null;
 
 	/**
 	 * {@inheritDoc}
 	 */
 	public function slug(): string {
 		return self::SLUG;
-	}
-
-	/**
-	 * {@inheritDoc}
-	 */
-	public function capability(): string {
-		return Plugin::CAPABILITY_VIEW;
 	}
 
 	/**
@@ -61,29 +47,26 @@ final class WriterScreen implements Screen {
 	/**
 	 * {@inheritDoc}
 	 */
-	public function enqueue(): void {
-		$this->script_enqueued = Assets::enqueue_entry( 'writer' );
-		if ( $this->script_enqueued ) {
-			ScreenRoot::inline_state(
-				'writer',
-				'igny8Writer',
-				array(
-					'connected'           => null !== ( new KeyStore() )->connection(),
-					'canPublish'          => current_user_can( 'publish_posts' ),
-					'connectionUrl'       => admin_url( 'admin.php?page=' . ConnectionScreen::SLUG ),
-					'plannerUrl'          => admin_url( 'admin.php?page=' . PlannerScreen::SLUG ),
-					'canManageConnection' => Plugin::can_manage_connection(),
-					'imageUrl'            => rest_url( Plugin::REST_NAMESPACE . '/images/' ),
-				)
-			);
-		}
+	protected function entry(): string {
+		return 'writer';
 	}
 
 	/**
 	 * {@inheritDoc}
 	 */
-	public function render(): void {
-		Plugin::require_capability( $this->capability() );
-		ScreenRoot::render( 'writer', $this->page_title(), $this->script_enqueued );
+	protected function state_global(): string {
+		return 'igny8Writer';
+	}
+
+	/**
+	 * {@inheritDoc}
+	 */
+	protected function state(): array {
+		return array(
+			'connected'  => null !== ( new KeyStore() )->connection(),
+			'canPublish' => current_user_can( 'publish_posts' ),
+			'plannerUrl' => admin_url( 'admin.php?page=' . PlannerScreen::SLUG ),
+			'imageUrl'   => rest_url( Plugin::REST_NAMESPACE . '/images/' ),
+		);
 	}
 }

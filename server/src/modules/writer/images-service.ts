@@ -144,7 +144,7 @@ export function imageView(image: ContentImage): TContentImage {
   };
 }
 
-/** A placeholder prompt for estimates: an image's price does not depend on its prompt. */
+/** The prompt estimates use: an image's price does not depend on its prompt. */
 const ESTIMATE_PROMPT = 'An illustration for the article';
 
 export function createImagesService(deps: { prisma: PrismaClient; runs: AiRunsService; media: MediaStorage }) {
