@@ -95,6 +95,8 @@ test('an Editor writes a draft from the IGNY8 sidebar on a new post, edits its S
   await expect(sidebar.getByText(/The draft was inserted \(\d+ blocks\)\. Save the post to keep it\./)).toBeVisible({
     timeout: 90_000,
   });
+  // The same draft is not written (and paid for) twice by a second click.
+  await expect(write).toBeDisabled();
   const written = await editorState(page);
   expect(written.blocks.length).toBeGreaterThan(2);
   expect(written.blocks).toContain('core/heading');

@@ -63,6 +63,8 @@ function ConnectedDraftPanel() {
   const [progress, setProgress] = useState<DraftProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [inserted, setInserted] = useState<number | null>(null);
+  // Set from the click on, before the first progress arrives: a second click never starts (and pays for) a second draft.
+  const [starting, setStarting] = useState(false);
 
   const postTitle = useSelect(
     (select) => (select(EDITOR_STORE) as EditorSelectors).getEditedPostAttribute('title') ?? '',
@@ -115,6 +117,10 @@ function ConnectedDraftPanel() {
   };
 
   const run = async () => {
+    if (starting) {
+      return;
+    }
+    setStarting(true);
     setError(null);
     setInserted(null);
     try {
@@ -130,6 +136,7 @@ function ConnectedDraftPanel() {
       setError(message(thrown));
     } finally {
       setProgress(null);
+      setStarting(false);
     }
   };
 
@@ -216,8 +223,9 @@ function ConnectedDraftPanel() {
       <Button
         variant="primary"
         onClick={() => void run()}
-        disabled={running || problem !== null || estimate === null || !chosenSector}
-        isBusy={running}
+        // The same fields once written stay written: change one to write another draft (and pay for it).
+        disabled={running || starting || inserted !== null || problem !== null || estimate === null || !chosenSector}
+        isBusy={running || starting}
       >
         {__('Write draft', 'igny8')}
       </Button>
