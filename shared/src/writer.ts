@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZPageQuery } from './envelope.ts';
-import { ZContentType, ZOutlineItem, ZTaskStatus } from './planner-ideas.ts';
+import { ZContentType, ZOutlineItem, ZTask, ZTaskStatus } from './planner-ideas.ts';
 
 /**
  * Contract of the Writer: tasks (from approved ideas or written by hand), the job that writes them section by
@@ -84,31 +84,18 @@ export const ZContentSummary = z.object({
   demo: z.boolean(),
 });
 
-export const ZWriterTask = z.object({
-  id: z.uuid(),
-  siteId: z.uuid(),
-  sectorId: z.uuid(),
-  ideaId: z.uuid().nullable(),
-  clusterId: z.uuid().nullable(),
-  title: z.string(),
-  primaryKeyword: z.string(),
-  secondaryKeywords: z.array(z.string()),
-  outline: z.array(ZOutlineItem),
-  contentType: ZContentType,
-  targetWordCount: z.number().int(),
+/** A Writer task: the planner's task with what the Writer adds (its own language, voice, images, FAQ, progress). */
+export const ZWriterTask = ZTask.extend({
   language: z.string().nullable(),
   voice: z.string().nullable(),
   imageCount: z.number().int(),
   includeFaq: z.boolean(),
-  status: ZTaskStatus,
   /** Why the last writing or publishing job failed, in the product's words. */
   failureReason: z.string().nullable(),
   /** The last job that wrote, illustrated or published it (poll /api/v1/jobs/:id). */
   lastJobId: z.uuid().nullable(),
   /** What was written so far (null until the first version). */
   content: ZContentSummary.nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
 });
 export type TWriterTask = z.infer<typeof ZWriterTask>;
 
