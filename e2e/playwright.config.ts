@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { RESULTS } from './support/stack.ts';
 
 /**
  * End-to-end journeys in Debian's Chromium against a real WordPress (scripts/wp/harness.mjs) and the real server
@@ -12,8 +14,8 @@ export default defineConfig({
   workers: 1,
   timeout: 90_000,
   expect: { timeout: 15_000 },
-  outputDir: './test-results/artifacts',
-  reporter: [['list'], ['html', { outputFolder: './test-results/report', open: 'never' }]],
+  outputDir: path.join(RESULTS, 'artifacts'),
+  reporter: [['list'], ['html', { outputFolder: path.join(RESULTS, 'report'), open: 'never' }]],
   use: {
     screenshot: 'on',
     trace: 'retain-on-failure',

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
 import { grantCredits, rememberKeyMaterial } from '../support/key-material.ts';
 import { withConnectService } from '../support/server-code.ts';
-import { stack } from '../support/stack.ts';
+import { SCREENS, stack } from '../support/stack.ts';
 import { connectionScreenUrl, logIn } from '../support/wp-admin.ts';
 
 /**
@@ -26,14 +26,14 @@ test('an admin connects the site and sees "Connected" with the balance', async (
 
   await page.getByLabel('Server URL').fill(stack().serverUrl);
   await page.getByLabel('Account connection key').fill(key);
-  await page.screenshot({ path: 'test-results/screens/connection-form.png', fullPage: true });
+  await page.screenshot({ path: `${SCREENS}/connection-form.png`, fullPage: true });
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
 
   await expect(page.getByRole('heading', { name: 'Connected', exact: true })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText(account.accountName, { exact: true })).toBeVisible();
   const balance = page.locator('dt', { hasText: 'Credit balance' }).locator('xpath=following-sibling::dd[1]');
   await expect(balance).toHaveText(/1,?250/);
-  await page.screenshot({ path: 'test-results/screens/connection-connected.png', fullPage: true });
+  await page.screenshot({ path: `${SCREENS}/connection-connected.png`, fullPage: true });
 
   await rememberKeyMaterial();
 
@@ -50,7 +50,7 @@ test("the plugin's script loads on its own screen only", async ({ page }) => {
   expect(await scripts()).toEqual([]);
   await page.goto(`${stack().wp.adminUrl}admin.php?page=igny8`);
   expect((await scripts()).map((src) => new URL(src!).pathname.split('/').pop())).toEqual(['dashboard.js']);
-  await page.screenshot({ path: 'test-results/screens/dashboard.png', fullPage: true });
+  await page.screenshot({ path: `${SCREENS}/dashboard.png`, fullPage: true });
   await page.goto(connectionScreenUrl());
   expect((await scripts()).some((src) => src?.includes('build/connection.js'))).toBe(true);
 });
@@ -182,7 +182,7 @@ test('an Editor cannot reach the connection screen or its REST routes', async ({
   await logIn(page, 'editor');
   await page.goto(connectionScreenUrl());
   await expect(page.getByText('Sorry, you are not allowed to access this page.')).toBeVisible();
-  await page.screenshot({ path: 'test-results/screens/connection-editor-refused.png', fullPage: true });
+  await page.screenshot({ path: `${SCREENS}/connection-editor-refused.png`, fullPage: true });
 
   const nonce = await (await page.request.get(`${stack().wp.url}/wp-admin/admin-ajax.php?action=rest-nonce`)).text();
   for (const [method, route] of [
@@ -210,7 +210,7 @@ test('disconnect from wp-admin ends the connection on both sides', async ({ page
   const confirm = page.getByRole('dialog').getByRole('button', { name: 'Disconnect' });
   if (await confirm.isVisible().catch(() => false)) await confirm.click();
   await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeVisible({ timeout: 30_000 });
-  await page.screenshot({ path: 'test-results/screens/connection-disconnected.png', fullPage: true });
+  await page.screenshot({ path: `${SCREENS}/connection-disconnected.png`, fullPage: true });
 
   const sites = await api('GET', '/sites', undefined, account.token);
   expect(sites.data.items[0].connection.status).toBe('disconnected');

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { grantCredits } from '../support/key-material.ts';
 import { apiFetchInPage, connectFromWpAdmin } from '../support/plugin-api.ts';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
-import { stack } from '../support/stack.ts';
+import { SCREENS, stack } from '../support/stack.ts';
 import { connectionScreenUrl, logIn } from '../support/wp-admin.ts';
 
 /**
@@ -13,7 +13,6 @@ import { connectionScreenUrl, logIn } from '../support/wp-admin.ts';
  */
 test.describe.configure({ mode: 'serial' });
 
-const SCREENS = 'test-results/screens';
 const HEADS = [
   'trail running shoes',
   'hiking boots',

@@ -3,7 +3,7 @@ import { VECTORS } from '../../server/src/modules/writer/content/fixtures/xss.ts
 import { grantCredits } from '../support/key-material.ts';
 import { connectFromWpAdmin } from '../support/plugin-api.ts';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
-import { stack } from '../support/stack.ts';
+import { SCREENS, stack } from '../support/stack.ts';
 import { logIn } from '../support/wp-admin.ts';
 
 /**
@@ -14,7 +14,6 @@ import { logIn } from '../support/wp-admin.ts';
  */
 test.describe.configure({ mode: 'serial' });
 
-const SCREENS = 'test-results/screens';
 /** The blocks the Writer may produce (WordPress 6.1 names). */
 const ALLOWED_BLOCKS = new Set([
   'core/paragraph',

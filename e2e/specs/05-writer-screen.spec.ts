@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { grantCredits } from '../support/key-material.ts';
 import { connectFromWpAdmin, createWpUser, logInWith } from '../support/plugin-api.ts';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
-import { stack } from '../support/stack.ts';
+import { SCREENS, stack } from '../support/stack.ts';
 
 /**
  * IGNY8 > Writer as a site owner uses it: a task made by hand (through the API) is written from the screen with its
@@ -12,7 +12,6 @@ import { stack } from '../support/stack.ts';
  */
 test.describe.configure({ mode: 'serial' });
 
-const SCREENS = 'test-results/screens';
 const TITLE = 'How to pack a trail running vest';
 
 let account: Awaited<ReturnType<typeof registerAccount>>;
