@@ -12,7 +12,10 @@ declare( strict_types = 1 );
 // phpcs:disable WordPress.WP.AlternativeFunctions, WordPress.PHP.DevelopmentFunctions
 
 $igny8_repo    = dirname( __DIR__, 3 );
-$igny8_json    = $igny8_repo . '/.data/wp-harness.json';
+// WP_HARNESS_DIR: the harness directory of a second WordPress (as scripts/wp/harness.mjs takes it), so two runs can share a machine.
+$igny8_data    = getenv( 'WP_HARNESS_DIR' );
+$igny8_data    = is_string( $igny8_data ) && '' !== $igny8_data ? $igny8_data : $igny8_repo . '/.data';
+$igny8_json    = $igny8_data . '/wp-harness.json';
 $igny8_refusal = static function ( string $why ): void {
 	fwrite( STDERR, "\nIGNY8 PHP tests need the WordPress harness: {$why}\nStart it with `npm run wp:start` (from the repository root), then run the tests again.\n\n" );
 	exit( 1 );
