@@ -8,6 +8,7 @@ import { store as plannerStore } from '../../store/planner';
 import { ClustersPanel } from './clusters-panel';
 import { KeywordsPanel } from './keywords-panel';
 import { plannerSettings } from './planner-settings';
+import { SectorForm } from './sector-form';
 
 /** IGNY8 > Planner: a sector's keywords (import, filter, bulk actions), its clusters and their ideas. */
 export function PlannerScreen() {
@@ -38,6 +39,7 @@ export function PlannerScreen() {
 }
 
 function ConnectedPlanner() {
+  const canAddSectors = plannerSettings().canManageConnection;
   const { sectors, hasLoaded, error } = useSelect((select) => {
     const planner = select(plannerStore);
     return {
@@ -50,6 +52,11 @@ function ConnectedPlanner() {
   const [chosenSectorId, setSectorId] = useState('');
   // What the last action did, in words; read out by screen readers.
   const [statusMessage, setStatusMessage] = useState('');
+  const [addingSector, setAddingSector] = useState(false);
+  const sectorCreated = (sector: { id: string }) => {
+    setSectorId(sector.id);
+    setAddingSector(false);
+  };
 
   const sectorId = chosenSectorId || sectors?.[0]?.id || '';
   const retryLoad = () => {
@@ -80,12 +87,24 @@ function ConnectedPlanner() {
 
       {hasLoaded && sectors && sectors.length === 0 && (
         <EmptyState title={__('This site has no sectors yet', 'igny8')}>
-          <p>
-            {__(
-              'Keywords are planned per sector (a topic area of the site, such as "Trail running"). Ask an admin of your IGNY8 account to add a sector to this site, then reload this page.',
-              'igny8',
-            )}
-          </p>
+          {canAddSectors ? (
+            <>
+              <p>
+                {__(
+                  'Keywords are planned per sector (a topic area of the site, such as "Trail running"). Add the first one:',
+                  'igny8',
+                )}
+              </p>
+              <SectorForm onCreated={sectorCreated} announce={setStatusMessage} />
+            </>
+          ) : (
+            <p>
+              {__(
+                'Keywords are planned per sector (a topic area of the site, such as "Trail running"). Ask an administrator of this site to add a sector, then reload this page.',
+                'igny8',
+              )}
+            </p>
+          )}
         </EmptyState>
       )}
 
@@ -98,7 +117,13 @@ function ConnectedPlanner() {
               options={sectors.map((sector) => ({ label: sector.name, value: sector.id }))}
               onChange={(value: string) => setSectorId(value)}
             />
+            {canAddSectors && !addingSector && (
+              <Button variant="tertiary" onClick={() => setAddingSector(true)}>
+                {__('Add a sector', 'igny8')}
+              </Button>
+            )}
           </div>
+          {addingSector && <SectorForm onCreated={sectorCreated} announce={setStatusMessage} />}
           <TabPanel
             className="igny8-planner__tabs"
             tabs={[

@@ -8,6 +8,7 @@ import {
   postImport,
   postKeywordBulk,
   postMapping,
+  postSector,
   type KeywordBulkAction,
 } from './api';
 import { JOB_POLL_MS } from './constants';
@@ -74,6 +75,15 @@ const refreshPlanner = ({ dispatch }: PlannerThunkArgs) => {
 };
 
 /** Sends a keyword file's text; answers the import, queued (with its job) or waiting for a column mapping. */
+/** Adds a sector to this site and loads the sectors again; answers the new sector. */
+export const createSector = (name: string) => async (args: PlannerThunkArgs) => {
+  const sector = await runOperation('sector', () => postSector(name))(args);
+  if (sector) {
+    args.dispatch.invalidateResolutionForStoreSelector('getSectors');
+  }
+  return sector;
+};
+
 export const startImport = (sectorId: string, text: string) =>
   runOperation<ImportStarted>('import', () => postImport(sectorId, text));
 

@@ -30,6 +30,10 @@ const withSite = (query: object): Record<string, QueryValue> => ({
 
 export const fetchSectors = () => igny8Api<Sector[]>(`sites/${CURRENT_SITE}/sectors`);
 
+/** Adds a sector to this site (an admin of the site: the server gives only them `sites:write`). */
+export const postSector = (name: string) =>
+  igny8Api<Sector>(`sites/${CURRENT_SITE}/sectors`, { method: 'POST', body: { name } });
+
 export const fetchKeywords = (query: KeywordQuery) =>
   igny8Api<Page<Keyword>>('planner/keywords', { query: withSite(query) });
 

@@ -199,6 +199,30 @@ describe('thunks', () => {
     expect(invalidated).toContain('getKeywords');
   });
 
+  it('createSector adds a sector to this site and loads the sectors again', async () => {
+    apiFetch.mockResolvedValueOnce(envelope({ id: 'sector-9', name: 'Trail running' }));
+    const { result, invalidated } = await runThunk(actions.createSector('Trail running'));
+    expect(apiFetch).toHaveBeenCalledWith({
+      path: '/igny8/v1/app/sites/current/sectors',
+      method: 'POST',
+      data: { name: 'Trail running' },
+    });
+    expect(result).toEqual({ id: 'sector-9', name: 'Trail running' });
+    expect(invalidated).toEqual(['getSectors']);
+  });
+
+  it('createSector keeps a refusal as the sector operation error and loads nothing again', async () => {
+    apiFetch.mockRejectedValueOnce({
+      success: false,
+      code: 'FORBIDDEN',
+      error: 'WordPress sites cannot call this route; use an IGNY8 account user or API key.',
+    });
+    const { result, state, invalidated } = await runThunk(actions.createSector('Trail running'));
+    expect(result).toBeNull();
+    expect(invalidated).toEqual([]);
+    expect(selectors.getError(state())).toMatchObject({ operation: 'sector', code: 'FORBIDDEN' });
+  });
+
   it("a refused request leaves the server's message in the store and answers null", async () => {
     apiFetch.mockRejectedValueOnce({
       success: false,

@@ -168,7 +168,16 @@ export interface Pipeline {
 }
 
 /** Requests the screens make that change something; one of each may run at a time. */
-export type PlannerOperation = 'load' | 'import' | 'mapping' | 'bulk' | 'cluster' | 'generate' | 'review' | 'convert';
+export type PlannerOperation =
+  | 'load'
+  | 'sector'
+  | 'import'
+  | 'mapping'
+  | 'bulk'
+  | 'cluster'
+  | 'generate'
+  | 'review'
+  | 'convert';
 
 /** A failed request, in the words of the server or the plugin. */
 export interface PlannerError {
