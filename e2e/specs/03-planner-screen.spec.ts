@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { grantCredits } from '../support/key-material.ts';
 import { apiFetchInPage, connectFromWpAdmin } from '../support/plugin-api.ts';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
+import { keywordCsv } from '../support/keywords.ts';
 import { SCREENS, stack } from '../support/stack.ts';
 import { connectionScreenUrl, logIn } from '../support/wp-admin.ts';
 
@@ -12,53 +13,6 @@ import { connectionScreenUrl, logIn } from '../support/wp-admin.ts';
  * numbers. The site is connected to a new account first, so the planner starts empty.
  */
 test.describe.configure({ mode: 'serial' });
-
-const HEADS = [
-  'trail running shoes',
-  'hiking boots',
-  'running socks',
-  'trekking poles',
-  'hydration vest',
-  'rain jacket',
-  'headlamp',
-  'camping stove',
-  'sleeping bag',
-  'tent footprint',
-  'compression tights',
-  'gps watch',
-  'energy gels',
-  'blister plasters',
-  'gaiters',
-  'running belt',
-  'merino base layer',
-  'approach shoes',
-  'trail map app',
-  'insect repellent',
-];
-const MODIFIERS = [
-  'best',
-  'cheap',
-  'waterproof',
-  'lightweight',
-  'for women',
-  'for men',
-  'for beginners',
-  'review',
-  'on sale',
-  'vs',
-];
-
-/** 20 topics x 10 wordings = 200 distinct keywords, in Semrush's layout. */
-const keywordCsv = (): string => {
-  const rows = ['Keyword,Volume,Keyword Difficulty'];
-  HEADS.forEach((head, h) =>
-    MODIFIERS.forEach((modifier, m) => {
-      const keyword = modifier === 'best' || modifier === 'cheap' ? `${modifier} ${head}` : `${head} ${modifier}`;
-      rows.push(`${keyword},${(20 - h) * 100 + (10 - m) * 7},${(h * 7 + m * 3) % 100}`);
-    }),
-  );
-  return `${rows.join('\n')}\n`;
-};
 
 let account: Awaited<ReturnType<typeof registerAccount>>;
 let siteId: string;
