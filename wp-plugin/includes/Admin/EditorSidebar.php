@@ -1,7 +1,7 @@
 <?php
 /**
- * The IGNY8 sidebar of the block editor (src/editor/): write a draft for the post being edited, and its SEO title
- * and description.
+ * The IGNY8 sidebar of the block editor (src/editor/): write a draft for the post being edited, improve or
+ * regenerate the selected block, make its featured image, and its SEO title and description.
  *
  * @package IGNY8
  */
@@ -10,6 +10,7 @@ declare( strict_types = 1 );
 
 namespace IGNY8\Admin;
 
+use IGNY8\Connection\Connection;
 use IGNY8\Connection\KeyStore;
 use IGNY8\Plugin;
 use IGNY8\Publishing\PostMeta;
@@ -19,7 +20,8 @@ defined( 'ABSPATH' ) || exit;
 /**
  * Enqueues the `editor-sidebar` script in the post editor, for users who may edit posts, on the post types whose
  * IGNY8 meta is registered (PostMeta::POST_TYPES). The script reaches the IGNY8 API only through igny8/v1/app
- * (edit_posts), and writes the SEO fields as post meta saved with the post.
+ * (edit_posts) and igny8/v1/editor-images (the featured image, Rest/EditorImageController), and writes the SEO
+ * fields as post meta saved with the post.
  */
 final class EditorSidebar {
 
@@ -59,14 +61,21 @@ final class EditorSidebar {
 	}
 
 	/**
-	 * What the sidebar needs to know before calling anything.
+	 * What the sidebar needs to know before calling anything: whether the site is connected, where to connect it
+	 * (for those who may), the credit balance as the server last reported it to the site (the browser's route to
+	 * the server does not reach billing; refreshed by a heartbeat when older than a minute, as on the Dashboard),
+	 * and whether the user may add images to the media library.
 	 *
-	 * @return array<string, bool|string|null>
+	 * @return array<string, bool|int|float|string|null>
 	 */
 	public static function settings(): array {
+		$connected = null !== ( new KeyStore() )->connection();
+		$credits   = $connected ? ( ( new Connection() )->status()['credits']['balance'] ?? null ) : null;
 		return array(
-			'connected'     => null !== ( new KeyStore() )->connection(),
+			'connected'     => $connected,
 			'connectionUrl' => Plugin::can_manage_connection() ? admin_url( 'admin.php?page=' . ConnectionScreen::SLUG ) : null,
+			'credits'       => is_int( $credits ) || is_float( $credits ) ? $credits : null,
+			'canUpload'     => current_user_can( 'upload_files' ),
 		);
 	}
 }

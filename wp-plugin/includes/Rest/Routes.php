@@ -5,7 +5,10 @@
  * Two audiences, two kinds of authentication, never mixed on one route:
  * - the wp-admin browser (cookie + wp_rest nonce, capability manage_options): ConnectionController; and
  *   AppController, which forwards the screens' requests to the server's API (capability per server path), and
- *   ImageController, which serves a content image's bytes to the Writer screen (edit_posts);
+ *   ImageController, which serves a content image's bytes to the Writer screen (edit_posts), and
+ *   EditorImageController, which adds an image made from the block editor to the media library (edit_posts,
+ *   upload_files, and editing that post), and SettingsController, the publishing defaults of the Settings
+ *   screen (manage_options);
  * - the IGNY8 server (Ed25519 request signature, docs/connection-protocol.md): ServerController (the connection)
  *   and PublishingController (content lookup and terms while publishing).
  *
@@ -48,5 +51,7 @@ final class Routes {
 		( new PublishingController( array( $server, 'is_signed_by_server' ) ) )->register( self::NAMESPACE );
 		( new AppController() )->register( self::NAMESPACE );
 		( new ImageController() )->register( self::NAMESPACE );
+		( new SettingsController() )->register( self::NAMESPACE );
+		( new EditorImageController() )->register( self::NAMESPACE );
 	}
 }

@@ -52,14 +52,49 @@ final class EditorSidebarTest extends IntegrationTestCase {
 		$this->assertFalse( EditorSidebar::applies_to( WP_Screen::get( 'post' ) ), 'nobody logged in' );
 	}
 
-	public function test_the_settings_say_whether_the_site_is_connected_and_who_may_connect_it(): void {
+	public function test_the_settings_say_whether_the_site_is_connected_who_may_connect_it_and_the_balance(): void {
 		wp_set_current_user( $this->user_id( 'editor' ) );
-		$this->assertSame( array( 'connected' => false, 'connectionUrl' => null ), EditorSidebar::settings() );
+		$this->assertSame(
+			array(
+				'connected'     => false,
+				'connectionUrl' => null,
+				'credits'       => null,
+				'canUpload'     => true,
+			),
+			EditorSidebar::settings()
+		);
+		// The balance the server last reported to the site (connect_test_site: 500, checked just now: no heartbeat).
 		$this->connect_test_site();
-		$this->assertSame( array( 'connected' => true, 'connectionUrl' => null ), EditorSidebar::settings() );
+		$this->assertSame(
+			array(
+				'connected'     => true,
+				'connectionUrl' => null,
+				'credits'       => 500,
+				'canUpload'     => true,
+			),
+			EditorSidebar::settings()
+		);
+		$this->assertCount( 0, $this->server->requests, 'a fresh balance needs no heartbeat' );
 		wp_set_current_user( $this->user_id( 'admin' ) );
 		$this->assertSame( admin_url( 'admin.php?page=igny8-connection' ), EditorSidebar::settings()['connectionUrl'] );
 		$this->assertStringNotContainsString( 'key', strtolower( (string) wp_json_encode( EditorSidebar::settings() ) ), 'no key reaches the page' );
+
+		$login = 'igny8-test-contributor-' . bin2hex( random_bytes( 3 ) );
+		$id    = wp_insert_user(
+			array(
+				'user_login' => $login,
+				'user_pass'  => wp_generate_password( 24 ),
+				'user_email' => $login . '@example.com',
+				'role'       => 'contributor',
+			)
+		);
+		$this->assertIsInt( $id );
+		try {
+			wp_set_current_user( $id );
+			$this->assertFalse( EditorSidebar::settings()['canUpload'], 'a contributor cannot upload files' );
+		} finally {
+			wp_delete_user( $id );
+		}
 	}
 
 	public function test_it_enqueues_the_sidebar_script_in_the_post_editor_only(): void {
@@ -77,7 +112,7 @@ final class EditorSidebarTest extends IntegrationTestCase {
 		$this->assertSame( $built, wp_script_is( $handle, 'enqueued' ), 'in the post editor when built' );
 		if ( $built ) {
 			$before = implode( "\n", (array) wp_scripts()->get_data( $handle, 'before' ) );
-			$this->assertStringContainsString( 'window.igny8Editor = {"connected":false,"connectionUrl":null};', $before );
+			$this->assertStringContainsString( 'window.igny8Editor = {"connected":false,"connectionUrl":null,"credits":null,"canUpload":true};', $before );
 			$this->assertStringContainsString( 'window.igny8Settings = ', $before );
 			$asset = require IGNY8_PLUGIN_DIR . 'build/' . EditorSidebar::ENTRY . '.asset.php';
 			$this->assertContains( 'wp-edit-post', $asset['dependencies'] );

@@ -28,7 +28,9 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 	 * - handshake: public, but answers only the pending secret1 (connect/verify);
 	 * - signed: the IGNY8 server's Ed25519 signature;
 	 * - app: wp-admin, cookie + nonce, a capability per forwarded server path (AppController);
-	 * - image: wp-admin, cookie + nonce, edit_posts; fetches an image file from the server (ImageController).
+	 * - image: wp-admin, cookie + nonce, edit_posts; fetches an image file from the server (ImageController);
+	 * - editor-image: wp-admin, cookie + nonce, edit_posts + upload_files + editing the post named in the body
+	 *   (EditorImageController; EditorImageRouteTest covers it with posts).
 	 */
 	private const CASES = array(
 		'GET /igny8/v1'                    => 'index',
@@ -48,6 +50,7 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 		'PATCH /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'  => 'app',
 		'DELETE /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)' => 'app',
 		'GET /igny8/v1/images/(?P<image_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})' => 'image',
+		'POST /igny8/v1/editor-images/(?P<editor_image_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/attachment' => 'editor-image',
 	);
 
 	/** The path requested for a route with parameters. */
@@ -60,6 +63,7 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 		'PATCH /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)'  => '/igny8/v1/app/members',
 		'DELETE /igny8/v1/app/(?P<path>[A-Za-z0-9._~/-]+)' => '/igny8/v1/app/members',
 		'GET /igny8/v1/images/(?P<image_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})' => '/igny8/v1/images/0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60',
+		'POST /igny8/v1/editor-images/(?P<editor_image_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/attachment' => '/igny8/v1/editor-images/0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60/attachment',
 	);
 
 	/** Parameters that pass validation, so a refusal can only come from the permission check. */
@@ -120,6 +124,7 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 					break;
 				case 'app':
 				case 'image':
+				case 'editor-image':
 					$this->assertError( 401, 'rest_forbidden', $response, $case );
 					break;
 			}
@@ -149,6 +154,10 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 				case 'image':
 					// Allowed: the request goes to the server, which the fake server refuses in this test.
 					$this->assertError( 502, 'igny8_server_unreachable', $response, $case );
+					break;
+				case 'editor-image':
+					// Allowed to ask, but for no post: refused before the network.
+					$this->assertError( 400, 'igny8_invalid_post', $response, $case );
 					break;
 			}
 		}
@@ -213,6 +222,8 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 						$this->assertError( 404, 'igny8_unknown_route', $response, $case );
 					} elseif ( 'image' === $audience ) {
 						$this->assertError( 502, 'igny8_server_unreachable', $response, $case );
+					} elseif ( 'editor-image' === $audience ) {
+						$this->assertError( 400, 'igny8_invalid_post', $response, $case );
 					} else {
 						// A login cookie is not a signature.
 						$this->assertError( 401, 'igny8_signature_invalid', $response, $case );
