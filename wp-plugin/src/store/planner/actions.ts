@@ -12,8 +12,7 @@ import {
   type KeywordBulkAction,
 } from './api';
 import { JOB_POLL_MS } from './constants';
-import { toPlannerError } from './errors';
-import { isFinished } from './jobs';
+import { isFinished, jobFailure, runOperation as runStoreOperation, wait } from '../operations';
 import type {
   ClusterMethod,
   ImportMapping,
@@ -26,27 +25,10 @@ import type {
   Task,
 } from './types';
 
-export const clearError = () => ({ type: 'CLEAR_ERROR' }) as const;
+export { clearError } from '../operations';
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Runs one request that changes something. Resolves to its result, or to `null` when it failed (the error is then
- * in the store for the screen to show), so callers react to success without a try/catch of their own.
- */
-const runOperation =
-  <T>(operation: PlannerOperation, request: (args: PlannerThunkArgs) => Promise<T>) =>
-  async (args: PlannerThunkArgs): Promise<T | null> => {
-    args.dispatch({ type: 'START_OPERATION', operation });
-    try {
-      const result = await request(args);
-      args.dispatch({ type: 'FINISH_OPERATION', operation });
-      return result;
-    } catch (thrown) {
-      args.dispatch({ type: 'FAIL_OPERATION', error: toPlannerError(operation, thrown) });
-      return null;
-    }
-  };
+const runOperation = <T>(operation: PlannerOperation, request: (args: PlannerThunkArgs) => Promise<T>) =>
+  runStoreOperation<PlannerOperation, PlannerThunkArgs, T>(operation, request);
 
 /** Polls a job until it ends, keeping it in the store (getJob) so progress bars follow it. */
 const pollJob = async ({ dispatch }: PlannerThunkArgs, jobId: string): Promise<JobRun> => {
@@ -59,13 +41,6 @@ const pollJob = async ({ dispatch }: PlannerThunkArgs, jobId: string): Promise<J
     await wait(JOB_POLL_MS);
   }
 };
-
-/** A job that ended without succeeding, as an error in the job's own words. */
-const jobFailure = (job: JobRun) =>
-  Object.assign(new Error(job.error?.message ?? job.status), {
-    code: job.error?.code ?? `job_${job.status}`,
-    message: job.error?.message ?? (job.status === 'cancelled' ? 'The job was cancelled.' : 'The job failed.'),
-  });
 
 /** Forgets every cached keyword page, count and cluster list, so the screens load them again. */
 const refreshPlanner = ({ dispatch }: PlannerThunkArgs) => {

@@ -1,3 +1,4 @@
+import { reduceOperations } from '../operations';
 import type { PlannerAction, PlannerState } from './types';
 
 export const initialState: PlannerState = {
@@ -47,24 +48,8 @@ const reducer = (state: PlannerState = initialState, action: PlannerAction): Pla
       return { ...state, pipeline: action.pipeline };
     case 'RECEIVE_JOB':
       return { ...state, jobs: { ...state.jobs, [action.job.id]: action.job } };
-    case 'START_OPERATION':
-      return {
-        ...state,
-        pending: state.pending.includes(action.operation) ? state.pending : [...state.pending, action.operation],
-        error: null,
-      };
-    case 'FINISH_OPERATION':
-      return { ...state, pending: state.pending.filter((operation) => operation !== action.operation) };
-    case 'FAIL_OPERATION':
-      return {
-        ...state,
-        pending: state.pending.filter((operation) => operation !== action.error.operation),
-        error: action.error,
-      };
-    case 'CLEAR_ERROR':
-      return { ...state, error: null };
     default:
-      return state;
+      return reduceOperations(state, action);
   }
 };
 

@@ -2,6 +2,7 @@
  * The planner API's shapes as the screens use them (server contract: shared/src/planner-*.ts, jobs.ts). Written out
  * here rather than imported from @igny8/shared, whose zod schemas would otherwise be bundled into every screen.
  */
+import type { OperationAction, OperationError } from '../operations';
 
 export type KeywordIntent = 'informational' | 'commercial' | 'transactional' | 'navigational';
 export type KeywordStatus = 'new' | 'clustered' | 'queued' | 'used' | 'ignored';
@@ -169,22 +170,10 @@ export interface Pipeline {
 
 /** Requests the screens make that change something; one of each may run at a time. */
 export type PlannerOperation =
-  | 'load'
-  | 'sector'
-  | 'import'
-  | 'mapping'
-  | 'bulk'
-  | 'cluster'
-  | 'generate'
-  | 'review'
-  | 'convert';
+  'load' | 'sector' | 'import' | 'mapping' | 'bulk' | 'cluster' | 'generate' | 'review' | 'convert';
 
 /** A failed request, in the words of the server or the plugin. */
-export interface PlannerError {
-  operation: PlannerOperation;
-  code: string;
-  message: string;
-}
+export type PlannerError = OperationError<PlannerOperation>;
 
 export interface PlannerState {
   sectors: Sector[] | null;
@@ -215,10 +204,7 @@ export type PlannerAction =
   | { type: 'RECEIVE_RECENT_IMPORTS'; imports: KeywordImport[] }
   | { type: 'RECEIVE_PIPELINE'; pipeline: Pipeline }
   | { type: 'RECEIVE_JOB'; job: JobRun }
-  | { type: 'START_OPERATION'; operation: PlannerOperation }
-  | { type: 'FINISH_OPERATION'; operation: PlannerOperation }
-  | { type: 'FAIL_OPERATION'; error: PlannerError }
-  | { type: 'CLEAR_ERROR' };
+  | OperationAction<PlannerOperation>;
 
 /** The part of @wordpress/data's thunk arguments these thunks use. */
 export interface PlannerThunkArgs {

@@ -13,7 +13,7 @@ import {
   postRegenerateSection,
 } from './api';
 import { JOB_POLL_MS } from './constants';
-import { toWriterError } from './errors';
+import { isFinished, jobFailure, runOperation as runStoreOperation, wait } from '../operations';
 import type {
   Content,
   ContentImage,
@@ -26,38 +26,10 @@ import type {
   WriterThunkArgs,
 } from './types';
 
-export const clearError = () => ({ type: 'CLEAR_ERROR' }) as const;
+export { clearError, isFinished } from '../operations';
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Whether a job has ended (it will not change again). */
-export const isFinished = (job: JobRun): boolean =>
-  job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
-
-/**
- * Runs one request that changes something. Resolves to its result, or to `null` when it failed (the error is then
- * in the store for the screen to show), so callers react to success without a try/catch of their own.
- */
-const runOperation =
-  <T>(operation: WriterOperation, request: (args: WriterThunkArgs) => Promise<T>) =>
-  async (args: WriterThunkArgs): Promise<T | null> => {
-    args.dispatch({ type: 'START_OPERATION', operation });
-    try {
-      const result = await request(args);
-      args.dispatch({ type: 'FINISH_OPERATION', operation });
-      return result;
-    } catch (thrown) {
-      args.dispatch({ type: 'FAIL_OPERATION', error: toWriterError(operation, thrown) });
-      return null;
-    }
-  };
-
-/** A job that ended without succeeding, as an error in the job's own words. */
-const jobFailure = (job: JobRun) =>
-  Object.assign(new Error(job.error?.message ?? job.status), {
-    code: job.error?.code ?? `job_${job.status}`,
-    message: job.error?.message ?? (job.status === 'cancelled' ? 'The job was cancelled.' : 'The job failed.'),
-  });
+const runOperation = <T>(operation: WriterOperation, request: (args: WriterThunkArgs) => Promise<T>) =>
+  runStoreOperation<WriterOperation, WriterThunkArgs, T>(operation, request);
 
 /**
  * Follows a task's job to its end, keeping it in the store (getActiveJob) so the task's progress bar moves with

@@ -1,3 +1,4 @@
+import { reduceOperations } from '../operations';
 import type { WriterAction, WriterState } from './types';
 
 export const initialState: WriterState = {
@@ -67,24 +68,8 @@ const reducer = (state: WriterState = initialState, action: WriterAction): Write
       delete activeJobs[action.taskId];
       return { ...state, activeJobs };
     }
-    case 'START_OPERATION':
-      return {
-        ...state,
-        pending: state.pending.includes(action.operation) ? state.pending : [...state.pending, action.operation],
-        error: null,
-      };
-    case 'FINISH_OPERATION':
-      return { ...state, pending: state.pending.filter((operation) => operation !== action.operation) };
-    case 'FAIL_OPERATION':
-      return {
-        ...state,
-        pending: state.pending.filter((operation) => operation !== action.error.operation),
-        error: action.error,
-      };
-    case 'CLEAR_ERROR':
-      return { ...state, error: null };
     default:
-      return state;
+      return reduceOperations(state, action);
   }
 };
 

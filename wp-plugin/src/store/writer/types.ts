@@ -3,6 +3,7 @@
  * writer-images.ts, publisher.ts, jobs.ts). Written out here rather than imported from @igny8/shared, whose zod
  * schemas would otherwise be bundled into the screen.
  */
+import type { OperationAction, OperationError } from '../operations';
 
 export type TaskStatus =
   'queued' | 'writing' | 'written' | 'review' | 'approved' | 'publishing' | 'published' | 'failed';
@@ -189,11 +190,7 @@ export type WriterOperation = 'load' | 'write' | 'images' | 'edit' | 'section' |
 export type JobKind = 'write' | 'images' | 'section' | 'publish';
 
 /** A failed request, in the words of the server or the plugin. */
-export interface WriterError {
-  operation: WriterOperation;
-  code: string;
-  message: string;
-}
+export type WriterError = OperationError<WriterOperation>;
 
 export interface WriterState {
   /** Task pages by their query (JSON). */
@@ -229,10 +226,7 @@ export type WriterAction =
   | { type: 'RECEIVE_JOB'; job: JobRun }
   | { type: 'FOLLOW_JOB'; taskId: string; jobId: string; kind: JobKind; heldCredits?: number | undefined }
   | { type: 'END_JOB'; taskId: string }
-  | { type: 'START_OPERATION'; operation: WriterOperation }
-  | { type: 'FINISH_OPERATION'; operation: WriterOperation }
-  | { type: 'FAIL_OPERATION'; error: WriterError }
-  | { type: 'CLEAR_ERROR' };
+  | OperationAction<WriterOperation>;
 
 /** The part of @wordpress/data's thunk arguments these thunks use. */
 export interface WriterThunkArgs {
