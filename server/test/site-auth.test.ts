@@ -221,10 +221,16 @@ describe('a site calling account routes for a WordPress user', () => {
   it('keeps sites off account-wide and people-only routes', async () => {
     const cases: Call[] = [
       { path: '/api/v1/sites' },
-      { path: '/api/v1/jobs' },
+      { path: '/api/v1/sites', role: 'admin' },
+      { path: '/api/v1/ai/calls' },
       { path: '/api/v1/auth/me' },
       { path: '/api/v1/members' },
-      { path: '/api/v1/billing/balance' },
+      {
+        method: 'POST',
+        path: '/api/v1/billing/grants',
+        body: { accountId: crypto.randomUUID(), amount: 1, note: 'x' },
+        role: 'admin',
+      },
       { method: 'POST', path: '/api/v1/api-keys', body: { name: 'x', scopes: ['planner:read'] }, role: 'admin' },
       { method: 'POST', path: '/api/v1/connection-keys', role: 'admin' },
     ];
@@ -302,18 +308,18 @@ describe('site principal rules', () => {
       scopes: siteScopes(level),
     });
     const publish = { role: 'editor' as const, scope: 'publisher:write' as const };
-    expect(() => checkSiteRoute(publish, '/api/v1/publisher/x', credential('author'), hasScope)).not.toThrow();
-    expect(() => checkSiteRoute(publish, '/api/v1/publisher/x', credential('contributor'), hasScope)).toThrow(
+    expect(() => checkSiteRoute(publish, 'POST', '/api/v1/publisher/x', credential('author'), hasScope)).not.toThrow();
+    expect(() => checkSiteRoute(publish, 'POST', '/api/v1/publisher/x', credential('contributor'), hasScope)).toThrow(
       /publish posts/,
     );
     expect(() =>
-      checkSiteRoute({ scope: 'publisher:read' }, '/api/v1/publisher/x', credential('contributor'), hasScope),
+      checkSiteRoute({ scope: 'publisher:read' }, 'GET', '/api/v1/publisher/x', credential('contributor'), hasScope),
     ).not.toThrow();
-    expect(() => checkSiteRoute({ scope: 'members:read' }, '/api/v1/members', credential('author'), hasScope)).toThrow(
-      /cannot call/,
-    );
-    expect(() => checkSiteRoute({ scope: 'sites:read' }, '/api/v1/sites', credential('author'), hasScope)).toThrow(
-      /cannot call/,
-    );
+    expect(() =>
+      checkSiteRoute({ scope: 'members:read' }, 'GET', '/api/v1/members', credential('author'), hasScope),
+    ).toThrow(/cannot call/);
+    expect(() =>
+      checkSiteRoute({ scope: 'sites:read' }, 'GET', '/api/v1/sites', credential('author'), hasScope),
+    ).toThrow(/cannot call/);
   });
 });

@@ -37,7 +37,10 @@ export const ZCreditEntry = z.object({
 });
 export type TCreditEntry = z.infer<typeof ZCreditEntry>;
 
-export const ZCreditTransactionsQuery = ZPageQuery.extend({ kind: ZCreditEntryKind.optional() });
+const ZSiteFilter = z.uuid({ message: 'must be a site id (UUID)' }).optional();
+
+/** `siteId`: only entries about this site (a connected WordPress site always sees only its own). */
+export const ZCreditTransactionsQuery = ZPageQuery.extend({ kind: ZCreditEntryKind.optional(), siteId: ZSiteFilter });
 export type TCreditTransactionsQuery = z.infer<typeof ZCreditTransactionsQuery>;
 
 export const USAGE_GROUP_BY = ['operation', 'site', 'model', 'day'] as const;
@@ -56,12 +59,16 @@ const ZDateParam = z
   })
   .transform((value) => new Date(value));
 
-/** Usage in [from, to): `to` defaults to now, `from` to 30 days before `to`; at most 366 days apart. */
+/**
+ * Usage in [from, to): `to` defaults to now, `from` to 30 days before `to`; at most 366 days apart. `siteId`: only
+ * that site's usage (a connected WordPress site always sees only its own).
+ */
 export const ZUsageQuery = z
   .object({
     from: ZDateParam.optional(),
     to: ZDateParam.optional(),
     groupBy: ZUsageGroupBy.default('operation'),
+    siteId: ZSiteFilter,
   })
   .transform((query, ctx) => {
     const to = query.to ?? new Date();
@@ -74,7 +81,7 @@ export const ZUsageQuery = z
       ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${USAGE_MAX_DAYS} days after "from"` });
       return z.NEVER;
     }
-    return { from, to, groupBy: query.groupBy };
+    return { from, to, groupBy: query.groupBy, ...(query.siteId ? { siteId: query.siteId } : {}) };
   });
 export type TUsageQuery = z.output<typeof ZUsageQuery>;
 
@@ -88,6 +95,13 @@ export const ZUsageGroup = z.object({
 });
 export type TUsageGroup = z.infer<typeof ZUsageGroup>;
 
+/**
+ * What a report counts: the capture entries of [from, to), each the credits one operation used when its hold was
+ * settled. A hold takes its estimate off the balance and its settlement gives back all but what was captured, so
+ * once the holds of a window are settled, the balance fell by exactly `total.credits` for that work (grants,
+ * purchases, adjustments and refunds aside; refunds are not subtracted here). Credits still held by running work
+ * are off the balance but in no report until settled.
+ */
 export const ZUsageReport = z.object({
   from: z.string(),
   to: z.string(),

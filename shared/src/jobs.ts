@@ -37,6 +37,8 @@ export const ZJobParams = z.object({ jobId: z.uuid({ message: 'must be a job id 
 export const ZJobListQuery = z.object({
   status: ZJobStatus.optional(),
   type: z.string().max(100).optional(),
+  /** Only this site's jobs (a connected WordPress site always sees only its own). */
+  siteId: z.uuid({ message: 'must be a site id (UUID)' }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(200).optional(),
 });

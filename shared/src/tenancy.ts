@@ -73,11 +73,16 @@ const ZSiteUrl = z
   .max(2048)
   .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as "https://example.com"' }));
 
+/** The writing voice ("friendly expert", "formal", ...): a task's own wins, then its sector's, then its site's. */
+const ZVoice = z.string().trim().max(2000);
+
 export const ZCreateSiteBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   url: ZSiteUrl,
   language: ZLanguage.default('en'),
   timezone: ZTimezone.default('UTC'),
+  /** The site's default voice, used when neither the task nor its sector names one ("" for none). */
+  voice: ZVoice.default(''),
 });
 export type TCreateSiteBody = z.infer<typeof ZCreateSiteBody>;
 
@@ -87,6 +92,7 @@ export const ZUpdateSiteBody = z
     url: ZSiteUrl,
     language: ZLanguage,
     timezone: ZTimezone,
+    voice: ZVoice,
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' });
@@ -107,6 +113,8 @@ export const ZSite = z.object({
   url: z.string(),
   language: z.string(),
   timezone: z.string(),
+  /** The default voice for the site's writing ("" for none): a sector's or task's own voice wins. */
+  voice: z.string(),
   sectorCount: z.number().int(),
   connection: ZSiteConnectionSummary.nullable(),
   createdAt: z.string(),
@@ -121,7 +129,7 @@ export const ZSectorParams = ZSiteParams.extend({
 
 export const ZCreateSectorBody = z.strictObject({
   name: z.string().trim().min(1).max(120),
-  voice: z.string().trim().max(2000).default(''),
+  voice: ZVoice.default(''),
   language: ZLanguage.nullable().optional(),
 });
 export type TCreateSectorBody = z.infer<typeof ZCreateSectorBody>;
@@ -129,7 +137,7 @@ export type TCreateSectorBody = z.infer<typeof ZCreateSectorBody>;
 export const ZUpdateSectorBody = z
   .strictObject({
     name: z.string().trim().min(1).max(120),
-    voice: z.string().trim().max(2000),
+    voice: ZVoice,
     language: ZLanguage.nullable(),
   })
   .partial()

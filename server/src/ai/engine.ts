@@ -99,7 +99,7 @@ export function createAiEngine(deps: AiEngineDeps) {
       : null;
     return {
       language: ctx.language || sector?.language || site?.language || 'en',
-      voice: ctx.voice || sector?.voice || 'clear, friendly and expert',
+      voice: ctx.voice || sector?.voice || site?.voice || 'clear, friendly and expert',
       site_name: site?.name ?? 'the site',
       sector_name: sector?.name ?? 'general',
     };

@@ -19,6 +19,7 @@ import {
   confineToSite,
   contextFromSite,
   signedUrlWithActor,
+  type TSiteScope,
 } from '../modules/auth/site-principal.ts';
 import type { SiteRequest } from '../modules/connect/service.ts';
 
@@ -29,9 +30,11 @@ import type { SiteRequest } from '../modules/connect/service.ts';
  * - { role?, scope?, operator? }: a member of the account with at least `role`; an API key also needs `scope`;
  *   `operator` admits only service operators signed in as users. `scope: null` means API keys may not call it.
  *   A connected WordPress site may also call these routes, signed, for one of its users (site-principal.ts): it
- *   needs `scope` like an API key, and is kept to its own site.
+ *   needs `scope` like an API key (or `siteScope`, on a route API keys call without a scope), and is kept to its
+ *   own site.
  */
-export type RouteAuth = 'public' | 'site' | { role?: TRole; scope?: TApiKeyScope | null; operator?: boolean };
+export type RouteAuth =
+  'public' | 'site' | { role?: TRole; scope?: TApiKeyScope | null; siteScope?: TSiteScope; operator?: boolean };
 
 /** One registered API route and what it requires: used by tests that must cover every route. */
 export interface CatalogedRoute {
@@ -178,7 +181,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthPluginOpt
     });
     const context = await contextFromSite(options.prisma, site, actor);
     if (context.credential.kind !== 'site') throw errors.unauthenticated();
-    checkSiteRoute(required, request.routeOptions.url ?? '', context.credential, hasScope);
+    checkSiteRoute(required, request.method, request.routeOptions.url ?? '', context.credential, hasScope);
     if (required.role && !hasRole(context.role, required.role)) throw errors.roleRequired(required.role);
     await confineToSite(options.prisma, context, site.siteId, request);
     request.auth = context;

@@ -88,8 +88,8 @@ export function hasRole(role: TRole, required: TRole): boolean {
 }
 
 /** `area:write` implies `area:read`. */
-export function hasScope(scopes: TApiKeyScope[], required: TApiKeyScope): boolean {
+export function hasScope<S extends string>(scopes: readonly S[], required: S): boolean {
   if (scopes.includes(required)) return true;
   const [area, level] = required.split(':');
-  return level === 'read' && scopes.includes(`${area}:write` as TApiKeyScope);
+  return level === 'read' && scopes.includes(`${area}:write` as S);
 }

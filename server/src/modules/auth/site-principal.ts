@@ -45,7 +45,7 @@ export interface SiteCredential {
   siteId: string;
   wpUserId: number;
   wpRole: TWpLevel;
-  scopes: TApiKeyScope[];
+  scopes: TSiteScope[];
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -93,12 +93,22 @@ function decodeURIComponentSafe(value: string): string {
 }
 
 /**
- * The scopes a site principal holds (like an API key's): its own site's planner, writer and jobs; publishing
- * (acting on publications) only for levels that can publish posts in WordPress, reading publications for all.
+ * Scopes only site principals hold. `billing:read` opens the account's balance, usage and transactions to a site
+ * (routes declare it as `siteScope`: API keys read billing without a scope).
  */
-export function siteScopes(level: TWpLevel): TApiKeyScope[] {
-  const scopes: TApiKeyScope[] = ['planner:write', 'writer:write', 'jobs:write', 'sites:read'];
+export type TSiteScope = TApiKeyScope | 'billing:read';
+
+/**
+ * The scopes a site principal holds (like an API key's): its own site's planner, writer and jobs; publishing
+ * (acting on publications) only for levels that can publish posts in WordPress, reading publications for all;
+ * changing the site and its sectors, and reading credits and usage, only for WordPress administrators
+ * (manage_options), as the plugin's Settings screen needs.
+ */
+export function siteScopes(level: TWpLevel): TSiteScope[] {
+  const scopes: TSiteScope[] = ['planner:write', 'writer:write', 'jobs:write'];
+  scopes.push(level === 'admin' ? 'sites:write' : 'sites:read');
   scopes.push(PUBLISHING_LEVELS.includes(level) ? 'publisher:write' : 'publisher:read');
+  if (level === 'admin') scopes.push('billing:read');
   return scopes;
 }
 
@@ -150,32 +160,59 @@ export async function contextFromSite(
   };
 }
 
+/** Account-wide lists a site may call: the route's service keeps them to the site (`siteOf`). */
+const SITE_CONFINED_LISTS: readonly string[] = ['GET /api/v1/jobs'];
+
+/** Routes a site may not call whatever its scopes, and why (in the product's words). */
+const CLOSED_TO_SITES: Record<string, string> = {
+  'DELETE /api/v1/sites/:siteId':
+    'A WordPress site cannot delete itself on the IGNY8 server: disconnect it in wp-admin (IGNY8 > Connection), ' +
+    'then an account admin can delete it in IGNY8.',
+  'DELETE /api/v1/sites/:siteId/connection': 'Disconnect the site in wp-admin (IGNY8 > Connection).',
+  'POST /api/v1/sites/:siteId/connection/rotate': "Rotate the site's key in wp-admin (IGNY8 > Connection).",
+  'POST /api/v1/sites/:siteId/connection/check': 'Check the connection in wp-admin (IGNY8 > Connection).',
+};
+
+/** What a site principal lacking a scope is told: which WordPress users may do it. */
+const MISSING_SCOPE: Partial<Record<TSiteScope, string>> = {
+  'publisher:write': 'Publishing needs a WordPress user who can publish posts (an Author, Editor or Administrator).',
+  'sites:write': "Changing the site's settings and sectors needs a WordPress Administrator (manage_options).",
+  'billing:read': 'Credits and usage are shown to WordPress Administrators only (manage_options).',
+};
+
 /**
- * Whether a route is open to site principals at all: it must declare a scope the site holds (undeclared or
- * `null` scopes, operator routes and account-wide areas are closed), and `sites:*` / `jobs:*` routes must name
- * their resource in the path (no account-wide lists).
+ * Whether a route is open to site principals at all: it must declare a scope the site holds (`scope`, or
+ * `siteScope` on routes API keys call without one; none, `scope: null` or operator routes are closed), must not be
+ * one a site may not call (CLOSED_TO_SITES), and `sites:*` / `jobs:*` routes must name their resource in the path,
+ * except the lists in SITE_CONFINED_LISTS, which their services keep to the site.
  */
 export function checkSiteRoute(
-  required: { scope?: TApiKeyScope | null; operator?: boolean },
+  required: { scope?: TApiKeyScope | null; siteScope?: TSiteScope; operator?: boolean },
+  method: string,
   routeUrl: string,
   credential: SiteCredential,
-  hasScope: (scopes: TApiKeyScope[], required: TApiKeyScope) => boolean,
+  hasScope: (scopes: TSiteScope[], required: TSiteScope) => boolean,
 ): void {
   const closed = () =>
     new AppError('FORBIDDEN', 'WordPress sites cannot call this route; use an IGNY8 account user or API key.');
-  if (required.operator || !required.scope) throw closed();
-  const area = required.scope.split(':')[0];
+  const scope = required.scope ?? required.siteScope;
+  if (required.operator || !scope) throw closed();
+  const route = `${method.toUpperCase()} ${routeUrl}`;
+  const refusal = CLOSED_TO_SITES[route];
+  if (refusal) throw new AppError('FORBIDDEN', refusal);
+  const area = scope.split(':')[0];
+  const confinedList = SITE_CONFINED_LISTS.includes(route);
   if (area === 'sites' && !routeUrl.includes(':siteId')) throw closed();
-  if (area === 'jobs' && !routeUrl.includes(':jobId')) throw closed();
-  if (!hasScope(credential.scopes, required.scope)) {
-    if (required.scope === 'publisher:write') {
-      throw new AppError(
-        'FORBIDDEN',
-        'Publishing needs a WordPress user who can publish posts (an Author, Editor or Administrator).',
-      );
-    }
-    throw closed();
+  if (area === 'jobs' && !routeUrl.includes(':jobId') && !confinedList) throw closed();
+  if (!hasScope(credential.scopes, scope)) {
+    const missing = MISSING_SCOPE[scope];
+    throw missing ? new AppError('FORBIDDEN', missing) : closed();
   }
+}
+
+/** The site a caller is kept to: a site principal's own site; undefined for users and API keys. */
+export function siteOf(auth: AuthContext): string | undefined {
+  return auth.credential.kind === 'site' ? auth.credential.siteId : undefined;
 }
 
 /**
@@ -193,6 +230,7 @@ const OWNED_BY_SITE: Record<string, { table: string; label: string; via?: { colu
   publicationId: { table: 'Publication', label: 'Publication' },
   jobId: { table: 'JobRun', label: 'Job' },
   imageId: { table: 'ContentImage', label: 'Image', via: { column: 'contentId', table: 'Content' } },
+  editorImageId: { table: 'EditorImage', label: 'Image' },
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

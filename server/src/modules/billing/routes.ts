@@ -10,13 +10,20 @@ import {
   ZUsageReport,
 } from '@igny8/shared';
 import { ok, reply } from '../../lib/envelope.ts';
+import { siteOf } from '../auth/site-principal.ts';
 import type { BillingService } from './service.ts';
 
 const security = [{ bearer: [] }];
 
+/**
+ * Any member or API key may read the account's credits. A connected WordPress site may too, for its
+ * Administrators only (`billing:read`): the account's balance, and its own site's usage and transactions.
+ */
+const readable = { siteScope: 'billing:read' } as const;
+
 export const billingRoutes: FastifyPluginAsyncZod<{ billing: BillingService }> = async (app, { billing }) => {
   app.get('/billing/balance', {
-    config: { auth: {} },
+    config: { auth: readable },
     schema: {
       tags: ['billing'],
       summary: "The account's credit balance",
@@ -27,27 +34,41 @@ export const billingRoutes: FastifyPluginAsyncZod<{ billing: BillingService }> =
   });
 
   app.get('/billing/transactions', {
-    config: { auth: {} },
+    config: { auth: readable },
     schema: {
       tags: ['billing'],
-      summary: "The account's credit ledger, newest first",
+      summary: "The account's credit ledger (or one site's entries), newest first; a connected site sees its own",
       security,
       querystring: ZCreditTransactionsQuery,
       response: { 200: reply(pageOf(ZCreditEntry)) },
     },
-    handler: async (request) => ok(await billing.transactions(request.auth.accountId, request.query)),
+    handler: async (request) =>
+      ok(
+        await billing.transactions(request.auth.accountId, {
+          ...request.query,
+          siteId: siteOf(request.auth) ?? request.query.siteId,
+        }),
+      ),
   });
 
   app.get('/billing/usage', {
-    config: { auth: {} },
+    config: { auth: readable },
     schema: {
       tags: ['billing'],
-      summary: 'Credits used, grouped by operation, site, model or UTC day (the last 30 days by default)',
+      summary:
+        'Credits used (all sites or one), grouped by operation, site, model or UTC day (the last 30 days by ' +
+        'default); a connected site sees its own',
       security,
       querystring: ZUsageQuery,
       response: { 200: reply(ZUsageReport) },
     },
-    handler: async (request) => ok(await billing.usage(request.auth.accountId, request.query)),
+    handler: async (request) =>
+      ok(
+        await billing.usage(request.auth.accountId, {
+          ...request.query,
+          siteId: siteOf(request.auth) ?? request.query.siteId,
+        }),
+      ),
   });
 
   app.post('/billing/grants', {

@@ -71,12 +71,16 @@ export interface TransactionsQuery {
   limit: number;
   cursor?: string | undefined;
   kind?: TCreditEntryKind | undefined;
+  /** Only entries about this site (a site of the account, else 404). */
+  siteId?: string | undefined;
 }
 
 export interface UsageQuery {
   from: Date;
   to: Date;
   groupBy: TUsageGroupBy;
+  /** Only this site's usage (a site of the account, else 404). */
+  siteId?: string | undefined;
 }
 
 /** Waiting for a pooled connection and for the account lock: generous, since debits of one account queue up. */
@@ -131,6 +135,13 @@ const GROUP_KEY: Record<TUsageGroupBy, Prisma.Sql> = {
 };
 
 export function createBillingService({ prisma }: { prisma: PrismaClient }) {
+  /** A site filter must name a site of the account: 404 otherwise, as for any other tenant's id. */
+  async function requireSite(accountId: string, siteId: string | undefined): Promise<void> {
+    if (!siteId) return;
+    const site = await prisma.site.findFirst({ where: { id: siteId, accountId }, select: { id: true } });
+    if (!site) throw errors.notFound('Site', siteId);
+  }
+
   function inTransaction<T>(tx: Tx | null | undefined, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return tx ? fn(tx) : prisma.$transaction(fn, TX_OPTIONS);
   }
@@ -374,10 +385,16 @@ export function createBillingService({ prisma }: { prisma: PrismaClient }) {
       }, TX_OPTIONS);
     },
 
-    /** The account's ledger, newest first. */
+    /** The account's ledger (or the entries about one site), newest first. */
     async transactions(accountId: string, query: TransactionsQuery) {
+      await requireSite(accountId, query.siteId);
       const rows = await prisma.creditLedgerEntry.findMany({
-        where: { accountId, ...(query.kind ? { kind: query.kind } : {}), ...afterCursor(query.cursor) },
+        where: {
+          accountId,
+          ...(query.kind ? { kind: query.kind } : {}),
+          ...(query.siteId ? { siteId: query.siteId } : {}),
+          ...afterCursor(query.cursor),
+        },
         orderBy: newestFirst,
         take: query.limit + 1,
       });
@@ -386,10 +403,16 @@ export function createBillingService({ prisma }: { prisma: PrismaClient }) {
     },
 
     /**
-     * Credits used in [from, to), grouped. Sums the capture entries (credits in usage.credits): each carries the
-     * operation, site and model of its hold and the time the credits were used; refunds are not subtracted.
+     * Credits used in [from, to), grouped (of one site with `siteId`). Sums the capture entries (credits in
+     * usage.credits): each carries the operation, site and model of its hold and the time the credits were used;
+     * refunds are not subtracted. Every paid operation holds through the AI runs service, which names the site
+     * of the work, so a site's report counts all of its clustering, ideas, writing and images: once its holds are
+     * settled, the balance fell by exactly the total for that work (a hold takes its amount, the settlement gives
+     * back all but the capture).
      */
     async usage(accountId: string, query: UsageQuery): Promise<TUsageReport> {
+      await requireSite(accountId, query.siteId);
+      const siteFilter = query.siteId ? Prisma.sql`AND "siteId" = ${query.siteId}::uuid` : Prisma.empty;
       const rows = await prisma.$queryRaw<{ key: string | null; credits: bigint | number; count: bigint | number }[]>`
         SELECT ${GROUP_KEY[query.groupBy]} AS "key",
                COALESCE(SUM(("usage"->>'credits')::int), 0)::bigint AS "credits",
@@ -399,6 +422,7 @@ export function createBillingService({ prisma }: { prisma: PrismaClient }) {
           AND "kind" = 'capture'
           AND "createdAt" >= ${query.from}::timestamptz
           AND "createdAt" < ${query.to}::timestamptz
+          ${siteFilter}
         GROUP BY 1`;
       const groups: TUsageGroup[] = rows.map((r) => ({
         key: r.key,

@@ -10,7 +10,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ jobs: JobsService }> = async (ap
     config: { auth: { scope: 'jobs:read' } },
     schema: {
       tags: ['jobs'],
-      summary: 'Jobs of the account, newest first',
+      summary: 'Jobs of the account, or of one site (`siteId`), newest first; a connected site lists only its own',
       security,
       querystring: ZJobListQuery,
       response: { 200: reply(pageOf(ZJobRun)) },

@@ -6,6 +6,7 @@ import type { JobQueue } from '../../jobs/queue.ts';
 import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
+import { siteOf } from '../auth/site-principal.ts';
 
 export function jobView(run: JobRun): TJobRun {
   const steps = (run.steps as unknown as StoredStep[]).map(({ name, status, at, detail }) => ({
@@ -68,10 +69,20 @@ export function createJobsService({ prisma, queue }: { prisma: PrismaClient; que
       return jobView(await find(auth, jobId));
     },
 
+    /** Newest first; a site principal sees only its own site's jobs (a `siteId` of another site was a 404). */
     async list(auth: AuthContext, query: TJobListQuery) {
+      const siteId = siteOf(auth) ?? query.siteId;
+      if (siteId && !siteOf(auth)) {
+        const site = await prisma.site.findFirst({
+          where: { id: siteId, accountId: auth.accountId },
+          select: { id: true },
+        });
+        if (!site) throw errors.notFound('Site', siteId);
+      }
       const rows = await prisma.jobRun.findMany({
         where: {
           accountId: auth.accountId,
+          ...(siteId ? { siteId } : {}),
           ...(query.status ? { status: query.status } : {}),
           ...(query.type ? { type: query.type } : {}),
           ...afterCursor(query.cursor),

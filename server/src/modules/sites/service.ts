@@ -32,6 +32,7 @@ function siteView(site: Site & { _count: { sectors: number }; connection: SiteCo
     url: site.url,
     language: site.language,
     timezone: site.timezone,
+    voice: site.voice,
     sectorCount: site._count.sectors,
     connection: c
       ? {
@@ -105,7 +106,14 @@ export function createSitesService({ prisma }: { prisma: PrismaClient }) {
       const url = normalizeSiteUrl(body.url);
       try {
         const site = await prisma.site.create({
-          data: { accountId: auth.accountId, name: body.name, url, language: body.language, timezone: body.timezone },
+          data: {
+            accountId: auth.accountId,
+            name: body.name,
+            url,
+            language: body.language,
+            timezone: body.timezone,
+            voice: body.voice,
+          },
           include: withCount,
         });
         return siteView(site);
