@@ -264,3 +264,82 @@ export const ZApproveContentBody = z.object({
   acceptLanguageMismatch: z.boolean().default(false),
 });
 export type TApproveContentBody = z.infer<typeof ZApproveContentBody>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Block editor tools: rewriting one block and making a featured image for any post of a connected site.
+
+/** The blocks the AI can rewrite in the block editor. */
+export const REWRITABLE_BLOCKS = ['core/paragraph', 'core/heading', 'core/list', 'core/quote'] as const;
+export type TRewritableBlock = (typeof REWRITABLE_BLOCKS)[number];
+
+export const BLOCK_REWRITE_LIMITS = { html: 20_000, postTitle: 200, keyword: 200, instruction: 500 } as const;
+
+/**
+ * One block to rewrite: `improve` keeps its meaning and about its length (clearer, correct, the keyword used where
+ * it fits); `regenerate` writes it anew about the same point. `html` is the block's saved HTML.
+ */
+export const ZBlockRewriteBody = z.object({
+  siteId: uuid('site'),
+  mode: z.enum(['improve', 'regenerate'], { message: 'must be "improve" or "regenerate"' }),
+  blockName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .refine((name) => (REWRITABLE_BLOCKS as readonly string[]).includes(name), {
+      message: `this block cannot be rewritten with AI: only ${REWRITABLE_BLOCKS.join(', ')} blocks can`,
+    }),
+  html: z.string().min(1).max(BLOCK_REWRITE_LIMITS.html),
+  /** The post's title, so the block is written for its article. */
+  postTitle: z.string().trim().max(BLOCK_REWRITE_LIMITS.postTitle).optional(),
+  /** The post's focus keyword, used where it reads naturally. */
+  keyword: z.string().trim().max(BLOCK_REWRITE_LIMITS.keyword).optional(),
+  /** What the writer wants changed ("shorter", "friendlier", "add an example"). */
+  instruction: z.string().trim().max(BLOCK_REWRITE_LIMITS.instruction).optional(),
+  /** The language to write in (defaults to the site's). */
+  language: ZLanguageTag.optional(),
+});
+export type TBlockRewriteBody = z.infer<typeof ZBlockRewriteBody>;
+
+/** The result of a finished block rewrite job (JobRun.result). */
+export const ZBlockRewriteResult = z.object({
+  /** Serialized block markup of the same block type, e.g. `<!-- wp:paragraph -->\n<p>…</p>\n<!-- /wp:paragraph -->`. */
+  markup: z.string(),
+  blockName: z.string(),
+  credits: z.number().int(),
+  model: z.string(),
+  demo: z.boolean(),
+});
+export type TBlockRewriteResult = z.infer<typeof ZBlockRewriteResult>;
+
+export const EDITOR_IMAGE_LIMITS = { prompt: 1000, altText: 300 } as const;
+
+/** A featured image for a post, made from a prompt with the account's image model. */
+export const ZEditorImageBody = z.object({
+  siteId: uuid('site'),
+  prompt: z.string().trim().min(3).max(EDITOR_IMAGE_LIMITS.prompt),
+  /** Defaults to text derived from the prompt. */
+  altText: z.string().trim().max(EDITOR_IMAGE_LIMITS.altText).optional(),
+  /** The WordPress post it is made for. */
+  wpPostId: z.number().int().positive().optional(),
+});
+export type TEditorImageBody = z.infer<typeof ZEditorImageBody>;
+
+export const ZEditorImageAccepted = ZWriterJobAccepted.extend({ editorImageId: z.uuid() });
+
+export const ZEditorImageParams = z.object({ editorImageId: uuid('image') });
+
+export const ZEditorImage = z.object({
+  id: z.uuid(),
+  siteId: z.uuid(),
+  wpPostId: z.number().int().nullable(),
+  status: z.enum(['pending', 'generated', 'failed']),
+  altText: z.string(),
+  mimeType: z.string().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  /** Why it could not be made, in the product's words. */
+  error: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TEditorImage = z.infer<typeof ZEditorImage>;

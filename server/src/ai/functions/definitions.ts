@@ -92,6 +92,41 @@ export const ZSectionOutput = z.object({
   html: z.string().min(1),
 });
 
+/**
+ * A block of a post to rewrite instead of a new section (the block editor's "improve" and "regenerate"): the same
+ * function, model and prompt as section writing, with the block and what to do with it as the section to write.
+ */
+export const ZBlockRewriteInput = z.object({
+  mode: z.enum(['improve', 'regenerate']),
+  /** The block in words: "paragraph", "heading (H3)", "bulleted list", "quote". */
+  block: z.string().min(1).max(60),
+  /** How the answer must be shaped, e.g. "one <p> element". */
+  shape: z.string().min(1).max(300),
+  /** The block's current HTML, already sanitized. */
+  html: z.string().min(1).max(20_000),
+  /** Words of the block now. */
+  words: z.number().int().min(0).max(10_000),
+  instruction: z.string().max(500).default(''),
+});
+export type TBlockRewriteInput = z.infer<typeof ZBlockRewriteInput>;
+
+/** The "section" a block rewrite asks for: what to do, the shape of the answer, then the block as it is. */
+export function blockRewriteBrief(r: TBlockRewriteInput): string {
+  const words = Math.max(10, r.words);
+  const what =
+    r.mode === 'improve'
+      ? `Improve this ${r.block} of the article (about ${words} words): keep its meaning, its facts and about its ` +
+        'length; make it clearer, correct its grammar and spelling, and use the primary keyword where it reads ' +
+        'naturally.'
+      : `Write this ${r.block} of the article anew (about ${words} words): the same point, in new words, ` +
+        'using the primary keyword where it reads naturally.';
+  const asked = r.instruction.trim() ? ` The writer asks: ${r.instruction.trim()}` : '';
+  return (
+    `${what}${asked} Answer with the new ${r.block} alone in the html field as ${r.shape}; no other blocks, ` +
+    `headings or notes. The ${r.block} now:\n${r.html}\n`
+  );
+}
+
 export const generateContent = defineAiFunction({
   name: 'generate_content',
   kind: 'text' as const,
@@ -103,19 +138,25 @@ export const generateContent = defineAiFunction({
     secondaryKeywords: z.array(z.string()).default([]),
     targetWords: z.number().int().min(100).max(8000),
     sectionWords: z.number().int().min(50).max(3000),
+    /** Rewrite this block instead of writing the section. */
+    rewrite: ZBlockRewriteInput.optional(),
   }),
   output: ZSectionOutput,
   variables: (input) => ({
     title: input.title,
     outline: list(input.outline),
-    section: `${input.section} (about ${input.sectionWords} words)`,
+    section: input.rewrite ? blockRewriteBrief(input.rewrite) : `${input.section} (about ${input.sectionWords} words)`,
     primary_keyword: input.primaryKeyword,
     secondary_keywords: input.secondaryKeywords.join(', ') || 'none',
     target_words: String(input.targetWords),
   }),
   // About 1.4 tokens per English word, more for other languages and HTML markup: a generous ceiling costs nothing
-  // (the unused part of the hold is released) while a tight one cuts answers off.
-  maxOutputTokens: (input) => Math.ceil(input.sectionWords * 3) + 300,
+  // (the unused part of the hold is released) while a tight one cuts answers off. A rewritten block may be as long
+  // as its HTML (escaped in JSON) or grow a little.
+  maxOutputTokens: (input) =>
+    input.rewrite
+      ? Math.ceil(Math.max(Math.max(10, input.rewrite.words) * 3, input.rewrite.html.length / 2)) + 300
+      : Math.ceil(input.sectionWords * 3) + 300,
   system: 'You are an expert writer. Answer only with the requested structure; the html field holds the section body.',
 });
 

@@ -3,6 +3,7 @@ import type { WriterRouteDeps } from './deps.ts';
 import { writerImagesRoutes } from './routes-images.ts';
 import { writerContentRoutes } from './routes-content.ts';
 import { writerTasksRoutes } from './routes-tasks.ts';
+import { writerEditorRoutes } from './routes-editor.ts';
 
 /** Every route of the writer, under /api/v1/writer. */
 export const writerRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (app, deps) => {
@@ -11,4 +12,5 @@ export const writerRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (app, 
   await app.register(writerTasksRoutes, options);
   await app.register(writerContentRoutes, options);
   await app.register(writerImagesRoutes, options);
+  await app.register(writerEditorRoutes, options);
 };
