@@ -11,6 +11,7 @@ namespace IGNY8\Admin;
 
 use IGNY8\Connection\KeyStore;
 use IGNY8\Plugin;
+use IGNY8\Publishing\Defaults;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -67,6 +68,11 @@ final class WriterScreen extends ScriptScreen {
 			'canPublish' => current_user_can( 'publish_posts' ),
 			'plannerUrl' => admin_url( 'admin.php?page=' . PlannerScreen::SLUG ),
 			'imageUrl'   => rest_url( Plugin::REST_NAMESPACE . '/images/' ),
+			// The publish form starts from IGNY8 > Settings' defaults.
+			'publish'    => array(
+				'status'   => Defaults::post_status(),
+				'category' => Defaults::category_name(),
+			),
 		);
 	}
 }

@@ -1,8 +1,8 @@
 <?php
 /**
  * The one browser-facing door to the IGNY8 server: igny8/v1/app/<server path> forwards a wp-admin user's request
- * to the server's account routes (planner, writer, publisher, jobs), signed with the site key and naming the
- * user, and answers the server's envelope and status unchanged.
+ * to the server's account routes (planner, writer, publisher, jobs, the site's settings and credits), signed with
+ * the site key and naming the user, and answers the server's envelope and status unchanged.
  *
  * WordPress's cookie authentication with the wp_rest nonce identifies the user (without the nonce WordPress
  * treats the request as anonymous); each server path and method on the allowlist below needs a capability; any
@@ -38,18 +38,26 @@ final class AppController {
 
 	/**
 	 * Server paths (under /api/v1/) a browser may reach, and the capability each method needs: `read` for GET,
-	 * `write` for POST, PUT, PATCH and DELETE (null: that method is not forwarded). `{site}` is the connected
-	 * site's id (or `current`), `{id}` any id. First match wins.
+	 * `write` for the write methods (null: no write is forwarded), and which write methods those are (all of POST,
+	 * PUT, PATCH and DELETE when the fourth item is missing). `{site}` is the connected site's id (or `current`),
+	 * `{id}` any id. First match wins.
 	 *
-	 * @var list<array{0: string, 1: string|null, 2: string|null}>
+	 * @var list<array{0: string, 1: string|null, 2: string|null, 3?: list<string>}>
 	 */
 	private const ALLOWLIST = array(
-		// Settings and connection details: administrators.
-		array( 'sites/{site}', 'manage_options', null ),
+		// The site's own settings (language, time zone, voice) and connection details: administrators. The site
+		// itself is only read and changed here, never created or deleted.
+		array( 'sites/{site}', 'manage_options', 'manage_options', array( 'PATCH' ) ),
 		array( 'sites/{site}/connection', 'manage_options', null ),
-		array( 'sites/{site}/sectors', 'edit_posts', null ),
-		array( 'sites/{site}/sectors/{id}', 'edit_posts', null ),
-		// Jobs the screens started: poll and cancel.
+		// Sectors: everyone who plans reads them; administrators add, change and remove them.
+		array( 'sites/{site}/sectors', 'edit_posts', 'manage_options', array( 'POST' ) ),
+		array( 'sites/{site}/sectors/{id}', 'edit_posts', 'manage_options', array( 'PATCH', 'DELETE' ) ),
+		// Credits: the account's balance, and this site's usage and transactions (the server keeps them to the site).
+		array( 'billing/balance', 'manage_options', null ),
+		array( 'billing/usage', 'manage_options', null ),
+		array( 'billing/transactions', 'manage_options', null ),
+		// Jobs: the site's recent jobs (the server lists this site's only); poll and cancel the screens' jobs.
+		array( 'jobs', 'edit_posts', null ),
 		array( 'jobs/{id}', 'edit_posts', null ),
 		array( 'jobs/{id}/cancel', null, 'edit_posts' ),
 		// Publishing: reading is for anyone who edits posts, acting on it for those who can publish them.
@@ -126,8 +134,10 @@ final class AppController {
 		if ( str_ends_with( $path, '.csv' ) || str_ends_with( $path, '/file' ) ) {
 			return null; // Downloads (CSV, image files) are not envelopes; they get their own route when a screen needs one.
 		}
-		$write = 'GET' !== strtoupper( $method );
-		foreach ( self::ALLOWLIST as list( $pattern, $read_cap, $write_cap ) ) {
+		$method = strtoupper( $method );
+		$write  = 'GET' !== $method;
+		foreach ( self::ALLOWLIST as $row ) {
+			list( $pattern, $read_cap, $write_cap ) = $row;
 			$regex = '#^' . strtr(
 				preg_quote( $pattern, '#' ),
 				array(
@@ -137,7 +147,10 @@ final class AppController {
 				)
 			) . '$#';
 			if ( 1 === preg_match( $regex, $path ) ) {
-				return $write ? $write_cap : $read_cap;
+				if ( ! $write ) {
+					return $read_cap;
+				}
+				return ! isset( $row[3] ) || in_array( $method, $row[3], true ) ? $write_cap : null;
 			}
 		}
 		return null;

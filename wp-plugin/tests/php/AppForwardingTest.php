@@ -152,6 +152,74 @@ final class AppForwardingTest extends IntegrationTestCase {
 		$this->assertSame( 401, $this->call( 'GET', 'planner/keywords' )->get_status(), 'a visitor' );
 	}
 
+	/**
+	 * The Settings screen's paths (the site's language and voice, sectors, credits) and the Dashboard's job list:
+	 * who may call which method.
+	 */
+	public function test_settings_credits_and_jobs_capabilities(): void {
+		$site   = $this->connection['site_id'];
+		$sector = 'sites/current/sectors/0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60';
+		foreach ( array( "sites/{$site}", "sites/{$site}/sectors", "sites/{$site}/sectors/0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60", 'billing/balance', 'billing/usage', 'billing/transactions', 'jobs' ) as $path ) {
+			$this->serve( $path );
+		}
+		$cases = array(
+			// [method, path, capability needed].
+			array( 'GET', 'sites/current', 'manage_options' ),
+			array( 'PATCH', 'sites/current', 'manage_options' ),
+			array( 'GET', 'sites/current/sectors', 'edit_posts' ),
+			array( 'POST', 'sites/current/sectors', 'manage_options' ),
+			array( 'GET', $sector, 'edit_posts' ),
+			array( 'PATCH', $sector, 'manage_options' ),
+			array( 'DELETE', $sector, 'manage_options' ),
+			array( 'GET', 'billing/balance', 'manage_options' ),
+			array( 'GET', 'billing/usage', 'manage_options' ),
+			array( 'GET', 'billing/transactions', 'manage_options' ),
+			array( 'GET', 'jobs', 'edit_posts' ),
+		);
+		$allowed = array(
+			'subscriber'  => array(),
+			'contributor' => array( 'edit_posts' ),
+			'author'      => array( 'edit_posts' ),
+			'editor'      => array( 'edit_posts' ),
+			'admin'       => array( 'edit_posts', 'manage_options' ),
+		);
+		foreach ( $allowed as $role => $capabilities ) {
+			wp_set_current_user( $this->user_of( $role ) );
+			foreach ( $cases as list( $method, $path, $capability ) ) {
+				$before   = count( $this->server->requests );
+				$response = $this->call( $method, $path, array(), in_array( $method, array( 'GET', 'DELETE' ), true ) ? null : '{"language":"pt-BR"}' );
+				$what     = "{$role} {$method} {$path}";
+				if ( in_array( $capability, $capabilities, true ) ) {
+					$this->assertSame( 200, $response->get_status(), $what . ': ' . wp_json_encode( $this->data( $response ) ) );
+					$this->assertSame( array( 'echo' => $method ), $this->data( $response )['data'], $what );
+					$this->assertSame( $method, $this->server->requests[ $before ]['method'], $what );
+				} else {
+					$this->assertSame( 403, $response->get_status(), $what );
+					$this->assertSame( 'rest_forbidden', $this->data( $response )['code'], $what );
+					$this->assertCount( $before, $this->server->requests, "{$what}: a refusal reaches no network" );
+				}
+			}
+		}
+
+		// The site's path carries the connected id; the query and body go through unchanged.
+		wp_set_current_user( $this->user_of( 'admin' ) );
+		$before = count( $this->server->requests );
+		$this->call( 'PATCH', 'sites/current', array(), '{"language":"pt-BR","voice":"friendly"}' );
+		$this->assertSame( '/api/v1/sites/' . $site, $this->server->requests[ $before ]['path'] );
+		$this->assertSame( '{"language":"pt-BR","voice":"friendly"}', $this->server->requests[ $before ]['body'] );
+		$this->call( 'GET', 'jobs', array( 'limit' => '10' ) );
+		$this->assertStringEndsWith( '/api/v1/jobs?limit=10', $this->server->requests[ $before + 1 ]['url'] );
+		$this->call( 'GET', 'billing/usage', array( 'groupBy' => 'day' ) );
+		$this->assertStringEndsWith( '/api/v1/billing/usage?groupBy=day', $this->server->requests[ $before + 2 ]['url'] );
+		$this->assertTrue( $this->signed_with_actor( $this->server->requests[ $before + 2 ] ) );
+
+		// Another site's settings stay out of reach.
+		$response = $this->call( 'PATCH', 'sites/0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60', array(), '{"voice":"x"}' );
+		$this->assertSame( 404, $response->get_status() );
+		$this->assertSame( 'igny8_not_found', $this->data( $response )['code'] );
+		$this->assertCount( $before + 3, $this->server->requests );
+	}
+
 	public function test_paths_off_the_allowlist_answer_404_without_reaching_the_server(): void {
 		wp_set_current_user( $this->user_id( 'admin' ) );
 		$cases = array(
@@ -159,8 +227,17 @@ final class AppForwardingTest extends IntegrationTestCase {
 			array( 'POST', 'api-keys' ),
 			array( 'GET', 'auth/me' ),
 			array( 'GET', 'sites' ),
-			array( 'GET', 'jobs' ),
+			array( 'POST', 'jobs' ),
 			array( 'POST', 'sites/current' ),
+			array( 'PUT', 'sites/current' ),
+			array( 'DELETE', 'sites/current' ),
+			array( 'PATCH', 'sites/current/connection' ),
+			array( 'DELETE', 'sites/current/sectors' ),
+			array( 'PUT', 'sites/current/sectors/0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60' ),
+			array( 'POST', 'billing/balance' ),
+			array( 'GET', 'billing/grants' ),
+			array( 'GET', 'billing/usage/export' ),
+			array( 'POST', 'billing/transactions' ),
 			array( 'GET', 'planner/keywords/export.csv' ),
 			array( 'GET', 'writer/images/0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60/file' ),
 			array( 'GET', 'planner/../members' ),

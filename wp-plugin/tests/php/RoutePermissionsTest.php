@@ -38,6 +38,8 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 		'POST /igny8/v1/connection'        => 'browser',
 		'DELETE /igny8/v1/connection'      => 'browser',
 		'POST /igny8/v1/connection/rotate' => 'browser',
+		'GET /igny8/v1/settings'           => 'browser',
+		'POST /igny8/v1/settings'          => 'browser',
 		'POST /igny8/v1/connect/verify'    => 'handshake',
 		'GET /igny8/v1/status'             => 'signed',
 		'POST /igny8/v1/rotate-server-key' => 'signed',
@@ -73,6 +75,7 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 			'connectionKey' => 'ck_0123456789abcdefghijklmnop',
 		),
 		'POST /igny8/v1/connect/verify' => array( 'secret1' => 'not-the-pending-secret-0123456789abcdefghij' ),
+		'POST /igny8/v1/settings'       => array( 'defaultPostStatus' => 'draft' ),
 		'POST /igny8/v1/terms/ensure'   => array(
 			'taxonomy' => 'post_tag',
 			'names'    => array( 'igny8-never-created-by-a-permission-test' ),
@@ -211,6 +214,13 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 					$response = $this->call( $case );
 					$this->assertStatus( 200, $response, $case );
 					$this->assertNotSame( $this->connection['site']['key_id'], $this->data( $response )['keyId'] );
+					break;
+				case 'GET /igny8/v1/settings':
+				case 'POST /igny8/v1/settings':
+					$response = $this->call( $case, self::VALID_PARAMS[ $case ] ?? array() );
+					$this->assertStatus( 200, $response, $case );
+					$this->assertContains( $this->data( $response )['defaultPostStatus'], array( 'publish', 'draft' ), $case );
+					delete_option( \IGNY8\Publishing\Defaults::STATUS_OPTION );
 					break;
 				default:
 					$response = $this->call( $case, self::VALID_PARAMS[ $case ] ?? array() );

@@ -5,6 +5,7 @@ import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { store as plannerStore, type KeywordImport, type PipelineCount } from '../../store/planner';
 import { dashboardSettings } from './dashboard-settings';
+import { RecentJobs } from './recent-jobs';
 
 const countText = ({ count, more }: PipelineCount): string =>
   /* translators: %s: a number; "200+" means more than 200 */
@@ -25,7 +26,7 @@ const importStatusText = (keywordImport: KeywordImport): string =>
     failed: keywordImport.error?.message ?? __('Failed', 'igny8'),
   })[keywordImport.status];
 
-/** IGNY8 > Dashboard: credits, how far planning has come, and the latest keyword imports. */
+/** IGNY8 > Dashboard: credits, how far planning has come, the latest keyword imports and the latest jobs. */
 export function DashboardScreen() {
   const settings = dashboardSettings();
   if (!settings.connected) {
@@ -149,12 +150,8 @@ function ConnectedDashboard() {
           </tbody>
         </table>
       )}
-      <p className="description">
-        {__(
-          "Other jobs (clustering, ideas, writing, publishing) show their progress on the screen that started them. The account's full job history is not available to WordPress sites.",
-          'igny8',
-        )}
-      </p>
+
+      <RecentJobs />
     </div>
   );
 }

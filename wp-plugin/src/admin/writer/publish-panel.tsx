@@ -25,7 +25,7 @@ const publicationText = (publication: Publication): string => {
 
 /** Publishes the approved version to this site: now, as a draft, or at a date; with categories and tags. */
 export function PublishPanel({ content, announce }: { content: Content; announce: (message: string) => void }) {
-  const { canPublish } = writerSettings();
+  const { canPublish, publish: defaults } = writerSettings();
   const { publication, publishing } = useSelect(
     (select) => ({
       publication: select(writerStore).getPublication(content.id),
@@ -34,9 +34,10 @@ export function PublishPanel({ content, announce }: { content: Content; announce
     [content.id],
   );
   const { publishContent } = useDispatch(writerStore);
-  const [status, setStatus] = useState<PublishStatus>('publish');
+  // The form starts from the publishing defaults an administrator set on IGNY8 > Settings.
+  const [status, setStatus] = useState<PublishStatus>(defaults.status);
   const [date, setDate] = useState('');
-  const [categories, setCategories] = useState('');
+  const [categories, setCategories] = useState(defaults.category);
   const [tags, setTags] = useState('');
 
   const publish = async (event: { preventDefault: () => void }) => {

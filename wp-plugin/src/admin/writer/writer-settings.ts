@@ -10,6 +10,8 @@ export interface WriterSettings {
   canManageConnection: boolean;
   /** The image route's base URL (igny8/v1/images/), to which an image id is appended. */
   imageUrl: string;
+  /** What the publish form starts with (IGNY8 > Settings): the post status and a category name ('' for none). */
+  publish: { status: 'publish' | 'draft'; category: string };
 }
 
 declare global {
@@ -25,6 +27,7 @@ const DEFAULTS: WriterSettings = {
   plannerUrl: '',
   canManageConnection: false,
   imageUrl: '',
+  publish: { status: 'publish', category: '' },
 };
 
 export const writerSettings = (): WriterSettings => ({ ...DEFAULTS, ...(window.igny8Writer ?? {}) });
@@ -33,8 +36,10 @@ export const writerSettings = (): WriterSettings => ({ ...DEFAULTS, ...(window.i
  * Where an image's bytes are read: the plugin's image route with the REST nonce (an <img> cannot send the
  * X-WP-Nonce header, WordPress accepts `_wpnonce` in the query instead).
  */
-export const imageSrc = (imageId: string): string => {
+export const imageSrc = (imageId: string, version = ''): string => {
   const { imageUrl } = writerSettings();
   const nonce = window.igny8Settings?.nonce ?? '';
-  return `${imageUrl}${encodeURIComponent(imageId)}${imageUrl.includes('?') ? '&' : '?'}_wpnonce=${encodeURIComponent(nonce)}`;
+  // `v` (when the image last changed) makes a picture made again a new URL, past the browser's cache.
+  const v = version === '' ? '' : `&v=${encodeURIComponent(version)}`;
+  return `${imageUrl}${encodeURIComponent(imageId)}${imageUrl.includes('?') ? '&' : '?'}_wpnonce=${encodeURIComponent(nonce)}${v}`;
 };

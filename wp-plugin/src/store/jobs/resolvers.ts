@@ -1,0 +1,3 @@
+import { refreshRecentJobs } from './actions';
+
+export const getRecentJobs = () => refreshRecentJobs();

@@ -1,0 +1,1 @@
+export const STORE_NAME = 'igny8/settings';
