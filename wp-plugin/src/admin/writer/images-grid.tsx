@@ -1,4 +1,4 @@
-import { Button, Spinner, TextControl } from '@wordpress/components';
+import { Button, Spinner, TextareaControl, TextControl } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
@@ -8,6 +8,9 @@ import { imageSrc } from './writer-settings';
 
 /** Alt text is what screen readers say: required, at most 250 characters (shared/src/writer-images.ts). */
 const ALT_TEXT_MAX = 250;
+/** The server's bounds on a new prompt and a style (shared/src/writer-images.ts). */
+const PROMPT_LIMITS = { min: 10, max: 2000 } as const;
+const STYLE_MAX = 200;
 
 /** The content's images (featured first), each with its alt text to check and change. */
 export function ImagesGrid({ content, announce }: { content: Content; announce: (message: string) => void }) {
@@ -30,13 +33,19 @@ export function ImagesGrid({ content, announce }: { content: Content; announce: 
   return (
     <ul className="igny8-writer__images">
       {images.map((image) => (
-        <ImageCard key={image.id} image={image} announce={announce} />
+        <ImageCard key={image.id} image={image} taskId={content.taskId} announce={announce} />
       ))}
     </ul>
   );
 }
 
-function ImageCard({ image, announce }: { image: ContentImage; announce: (message: string) => void }) {
+interface ImageCardProps {
+  image: ContentImage;
+  taskId: string;
+  announce: (message: string) => void;
+}
+
+function ImageCard({ image, taskId, announce }: ImageCardProps) {
   const [altText, setAltText] = useState(image.altText);
   const saving = useSelect((select) => select(writerStore).isPending('alt'), []);
   const { updateAltText } = useDispatch(writerStore);
@@ -59,7 +68,7 @@ function ImageCard({ image, announce }: { image: ContentImage; announce: (messag
       <h4>{name}</h4>
       {image.status === 'generated' ? (
         <img
-          src={imageSrc(image.id)}
+          src={imageSrc(image.id, image.updatedAt)}
           alt={image.altText}
           loading="lazy"
           width={image.width ?? undefined}
@@ -88,6 +97,78 @@ function ImageCard({ image, announce }: { image: ContentImage; announce: (messag
           {__('Save alt text', 'igny8')}
         </Button>
       </form>
+      <RemakeImage image={image} taskId={taskId} name={name} announce={announce} />
     </li>
+  );
+}
+
+/** "Make this image again": the other images stay; a new prompt or style when given (a paid run, like the first). */
+function RemakeImage({ image, taskId, name, announce }: ImageCardProps & { name: string }) {
+  const [open, setOpen] = useState(false);
+  const [prompt, setPrompt] = useState(image.prompt);
+  const [style, setStyle] = useState('');
+  const busy = useSelect(
+    (select) => select(writerStore).isPending('images') || select(writerStore).getActiveJob(taskId) !== undefined,
+    [taskId],
+  );
+  const { regenerateImage } = useDispatch(writerStore);
+  const promptChanged = prompt.trim() !== image.prompt.trim();
+  const problem =
+    promptChanged && prompt.trim().length < PROMPT_LIMITS.min
+      ? /* translators: %d: fewest characters */
+        sprintf(__('Describe the picture in at least %d characters.', 'igny8'), PROMPT_LIMITS.min)
+      : null;
+
+  if (!open) {
+    return (
+      <Button variant="link" onClick={() => setOpen(true)} disabled={busy}>
+        {/* translators: %s: image name, such as "Featured image" */}
+        {sprintf(__('Make %s again…', 'igny8'), name)}
+      </Button>
+    );
+  }
+  const remake = async (event: { preventDefault: () => void }) => {
+    event.preventDefault();
+    if (problem) {
+      return;
+    }
+    /* translators: %s: image name, such as "Featured image" */
+    announce(sprintf(__('Making %s again…', 'igny8'), name));
+    const images = await regenerateImage(taskId, image.contentId, image.id, {
+      prompt: promptChanged ? prompt : '',
+      style,
+    });
+    if (images) {
+      setOpen(false);
+      /* translators: %s: image name, such as "Featured image" */
+      announce(sprintf(__('%s is made again.', 'igny8'), name));
+    }
+  };
+  return (
+    <form className="igny8-writer__remake" onSubmit={remake}>
+      <TextareaControl
+        label={__('Prompt', 'igny8')}
+        help={problem ?? __('What the picture shows. Change it, or keep it to get another take.', 'igny8')}
+        value={prompt}
+        onChange={setPrompt}
+        maxLength={PROMPT_LIMITS.max}
+        rows={3}
+      />
+      <TextControl
+        label={__('Style', 'igny8')}
+        help={__('Optional, such as "watercolour illustration".', 'igny8')}
+        value={style}
+        onChange={setStyle}
+        maxLength={STYLE_MAX}
+      />
+      <div className="igny8-writer__actions">
+        <Button type="submit" variant="secondary" disabled={busy || problem !== null} isBusy={busy}>
+          {__('Make it again', 'igny8')}
+        </Button>
+        <Button variant="tertiary" onClick={() => setOpen(false)} disabled={busy}>
+          {__('Cancel', 'igny8')}
+        </Button>
+      </div>
+    </form>
   );
 }

@@ -1,6 +1,6 @@
-import { Button, Notice, Spinner, TabPanel } from '@wordpress/components';
+import { Button, Notice, Spinner, TabPanel, TextControl } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
-import { useEffect, useRef } from '@wordpress/element';
+import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProgressBar } from '../../components/progress-bar';
@@ -38,6 +38,8 @@ export function TaskPanel({ taskId, onClose, announce }: TaskPanelProps) {
 
   const busy = active !== undefined || writing || illustrating;
   const content = task?.content ?? null;
+  // The look of every image ("watercolour illustration"); empty: the server's default (a natural photograph).
+  const [imageStyle, setImageStyle] = useState('');
 
   // Keyboard and screen-reader users land on the task they opened.
   const heading = useRef<HTMLHeadingElement>(null);
@@ -75,7 +77,7 @@ export function TaskPanel({ taskId, onClose, announce }: TaskPanelProps) {
       return;
     }
     announce(__('Making the images…', 'igny8'));
-    const images = await makeImages(taskId, content.id);
+    const images = await makeImages(taskId, content.id, imageStyle);
     if (images) {
       /* translators: %d: number of images */
       announce(sprintf(__('%d images are ready.', 'igny8'), images.length));
@@ -117,9 +119,19 @@ export function TaskPanel({ taskId, onClose, announce }: TaskPanelProps) {
               {content ? __('Write again', 'igny8') : __('Write', 'igny8')}
             </Button>
             {content && (
-              <Button variant="secondary" onClick={illustrate} disabled={busy} isBusy={illustrating}>
-                {__('Make images', 'igny8')}
-              </Button>
+              <>
+                <TextControl
+                  className="igny8-writer__style"
+                  label={__('Image style', 'igny8')}
+                  help={__('Optional, such as "watercolour illustration". Empty: a natural photograph.', 'igny8')}
+                  value={imageStyle}
+                  onChange={setImageStyle}
+                  maxLength={200}
+                />
+                <Button variant="secondary" onClick={illustrate} disabled={busy} isBusy={illustrating}>
+                  {__('Make images', 'igny8')}
+                </Button>
+              </>
             )}
           </div>
           {active && (
@@ -223,7 +235,7 @@ function Review({ task, announce }: { task: WriterTask; announce: (message: stri
             case 'edit':
               return <EditForm key={content.currentVersion} content={content} announce={announce} />;
             case 'versions':
-              return <VersionsPanel content={content} />;
+              return <VersionsPanel content={content} announce={announce} />;
             case 'images':
               return <ImagesGrid content={content} announce={announce} />;
             case 'publish':

@@ -1,5 +1,5 @@
-import { SelectControl, Spinner } from '@wordpress/components';
-import { useSelect } from '@wordpress/data';
+import { Button, SelectControl, Spinner } from '@wordpress/components';
+import { useDispatch, useSelect } from '@wordpress/data';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
@@ -15,9 +15,25 @@ const sourceLabel = (source: ContentVersionMeta['source']): string =>
     restored: __('restored', 'igny8'),
   })[source];
 
-/** The content's versions and what changed between two of them. */
-export function VersionsPanel({ content }: { content: Content }) {
-  const versions = useSelect((select) => select(writerStore).getVersions(content.id), [content.id]);
+interface VersionsPanelProps {
+  content: Content;
+  announce: (message: string) => void;
+}
+
+/** The content's versions, what changed between two of them, and restoring an earlier one. */
+export function VersionsPanel({ content, announce }: VersionsPanelProps) {
+  const { versions, busy } = useSelect(
+    (select) => {
+      const writer = select(writerStore);
+      return {
+        versions: writer.getVersions(content.id),
+        // Not while the task has a job running (it would write a version of its own) or another restore runs.
+        busy: writer.isPending('restore') || writer.getActiveJob(content.taskId) !== undefined,
+      };
+    },
+    [content.id, content.taskId],
+  );
+  const { restoreVersion } = useDispatch(writerStore);
   const [to, setTo] = useState(content.currentVersion);
   const [from, setFrom] = useState(Math.max(1, content.currentVersion - 1));
 
@@ -29,6 +45,13 @@ export function VersionsPanel({ content }: { content: Content }) {
       </p>
     );
   }
+  const restore = async (number: number) => {
+    const restored = await restoreVersion(content.taskId, content.id, number);
+    if (restored) {
+      /* translators: 1: the version restored, 2: the new version's number */
+      announce(sprintf(__('Version %1$d restored as version %2$d.', 'igny8'), number, restored.currentVersion));
+    }
+  };
   const options = versions.map((version) => ({
     /* translators: 1: version number, 2: how it was made, 3: number of words */
     label: sprintf(
@@ -53,6 +76,21 @@ export function VersionsPanel({ content }: { content: Content }) {
               new Date(version.createdAt).toLocaleString(),
             )}
             {version.number === content.approvedVersion ? ` — ${__('approved', 'igny8')}` : ''}
+            {version.number !== content.currentVersion && (
+              <>
+                {' '}
+                <Button
+                  variant="link"
+                  disabled={busy}
+                  onClick={() => void restore(version.number)}
+                  /* translators: %d: version number */
+                  label={sprintf(__('Restore version %d', 'igny8'), version.number)}
+                  showTooltip={false}
+                >
+                  {__('Restore', 'igny8')}
+                </Button>
+              </>
+            )}
           </li>
         ))}
       </ol>

@@ -10,7 +10,9 @@ import {
   postGenerate,
   postGenerateImages,
   postPublish,
+  postRegenerateImage,
   postRegenerateSection,
+  postRestore,
 } from './api';
 import { JOB_POLL_MS } from './constants';
 import { isFinished, jobFailure, runOperation as runStoreOperation, wait } from '../operations';
@@ -18,6 +20,8 @@ import type {
   Content,
   ContentImage,
   EditContentBody,
+  ImageChange,
+  JobAccepted,
   JobKind,
   JobRun,
   Publication,
@@ -84,16 +88,33 @@ export const writeTask = (taskId: string, regenerate = false) =>
     return refreshContent(args, taskId);
   });
 
-/** Makes a content's images (featured and in-article), follows the job and loads them. */
-export const makeImages = (taskId: string, contentId: string) =>
-  runOperation<ContentImage[]>('images', async (args) => {
-    const accepted = await postGenerateImages(contentId);
-    await followJob(args, taskId, 'images', accepted.jobId, accepted.heldCredits);
-    const images = await fetchImages(contentId);
-    args.dispatch({ type: 'RECEIVE_IMAGES', contentId, images });
-    args.dispatch({ type: 'RECEIVE_TASK', task: await fetchTask(taskId) });
-    args.dispatch.invalidateResolutionForStoreSelector('getTasks');
-    return images;
+/** Follows an images job to its end and loads the content's images and the task again. */
+const followImages = async (args: WriterThunkArgs, taskId: string, contentId: string, accepted: JobAccepted) => {
+  await followJob(args, taskId, 'images', accepted.jobId, accepted.heldCredits);
+  const images = await fetchImages(contentId);
+  args.dispatch({ type: 'RECEIVE_IMAGES', contentId, images });
+  args.dispatch({ type: 'RECEIVE_TASK', task: await fetchTask(taskId) });
+  args.dispatch.invalidateResolutionForStoreSelector('getTasks');
+  return images;
+};
+
+/** Makes a content's images (featured and in-article) in one look (`style`, empty: the default), and loads them. */
+export const makeImages = (taskId: string, contentId: string, style = '') =>
+  runOperation<ContentImage[]>('images', async (args) =>
+    followImages(args, taskId, contentId, await postGenerateImages(contentId, style)),
+  );
+
+/** Makes one image again (the others stay), from a new prompt or style when given, and loads the images. */
+export const regenerateImage = (taskId: string, contentId: string, imageId: string, change: ImageChange) =>
+  runOperation<ContentImage[]>('images', async (args) =>
+    followImages(args, taskId, contentId, await postRegenerateImage(imageId, change)),
+  );
+
+/** Makes an earlier version current again (as a new version) and loads the content and its versions. */
+export const restoreVersion = (taskId: string, contentId: string, version: number) =>
+  runOperation<Content>('restore', async (args) => {
+    await postRestore(contentId, version);
+    return refreshContent(args, taskId);
   });
 
 /** Rewrites one section with AI (a new version) and loads the content again. */

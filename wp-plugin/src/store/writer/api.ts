@@ -10,6 +10,7 @@ import type {
   ContentImage,
   ContentVersionMeta,
   EditContentBody,
+  ImageChange,
   JobAccepted,
   JobRun,
   Page,
@@ -46,8 +47,26 @@ export const fetchJob = (jobId: string) => igny8Api<JobRun>(`jobs/${encodeURICom
 export const postGenerate = (taskId: string, regenerate: boolean) =>
   igny8Api<JobAccepted>(`writer/tasks/${taskId}/generate`, { method: 'POST', body: { regenerate } });
 
-export const postGenerateImages = (contentId: string) =>
-  igny8Api<JobAccepted>(`writer/contents/${contentId}/images/generate`, { method: 'POST', body: {} });
+/** `style`: the look of every image ("watercolour illustration"); empty: the server's default. */
+export const postGenerateImages = (contentId: string, style = '') =>
+  igny8Api<JobAccepted>(`writer/contents/${contentId}/images/generate`, {
+    method: 'POST',
+    body: style.trim() === '' ? {} : { style: style.trim() },
+  });
+
+/** Makes one image again, from a new prompt and style when given (empty: the current prompt, the default look). */
+export const postRegenerateImage = (imageId: string, change: ImageChange) =>
+  igny8Api<JobAccepted>(`writer/images/${imageId}/regenerate`, {
+    method: 'POST',
+    body: {
+      ...(change.prompt.trim() === '' ? {} : { prompt: change.prompt.trim() }),
+      ...(change.style.trim() === '' ? {} : { style: change.style.trim() }),
+    },
+  });
+
+/** Makes an earlier version current again, as a new version (history is kept). */
+export const postRestore = (contentId: string, version: number) =>
+  igny8Api<Content>(`writer/contents/${contentId}/restore`, { method: 'POST', body: { version } });
 
 export const patchContent = (contentId: string, body: EditContentBody) =>
   igny8Api<Content>(`writer/contents/${contentId}`, { method: 'PATCH', body });

@@ -121,6 +121,13 @@ export interface ContentImage {
   width: number | null;
   height: number | null;
   error: string | null;
+  updatedAt: string;
+}
+
+/** What "Make this image again" sends: empty strings keep the current prompt and the default look. */
+export interface ImageChange {
+  prompt: string;
+  style: string;
 }
 
 export interface Publication {
@@ -184,7 +191,8 @@ export interface TaskQuery {
 }
 
 /** Requests that change something; one of each may run at a time. */
-export type WriterOperation = 'load' | 'write' | 'images' | 'edit' | 'section' | 'approve' | 'publish' | 'alt';
+export type WriterOperation =
+  'load' | 'write' | 'images' | 'edit' | 'section' | 'restore' | 'approve' | 'publish' | 'alt';
 
 /** What a job the screen follows is doing, for its progress bar. */
 export type JobKind = 'write' | 'images' | 'section' | 'publish';

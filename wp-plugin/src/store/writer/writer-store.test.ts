@@ -164,6 +164,7 @@ describe('reducer and selectors', () => {
       width: 1024,
       height: 576,
       error: null,
+      updatedAt: '2026-01-01T00:00:00Z',
     };
     let state = reducer(undefined, { type: 'RECEIVE_IMAGES', contentId: 'content-1', images: [image] });
     state = reducer(state, { type: 'RECEIVE_IMAGE', image: { ...image, altText: 'A runner on a muddy trail' } });
@@ -354,6 +355,52 @@ describe('thunks', () => {
       '/igny8/v1/app/writer/tasks/task-1',
     ]);
     expect(result).toEqual([]);
+  });
+
+  it('makeImages sends the style asked for, and none when it is empty', async () => {
+    apiFetch
+      .mockResolvedValueOnce(envelope({ jobId: 'job-1', status: 'queued', pollUrl: '/x', heldCredits: 6, model: 'm' }))
+      .mockResolvedValueOnce(envelope(job(100, 'succeeded')))
+      .mockResolvedValueOnce(envelope([]))
+      .mockResolvedValueOnce(envelope(task('review')));
+    await runThunk(actions.makeImages('task-1', 'content-1', ' watercolour illustration '));
+    expect(apiFetch.mock.calls[0]?.[0]).toMatchObject({ data: { style: 'watercolour illustration' } });
+  });
+
+  it('regenerateImage sends only what changed, follows the job and loads the images again', async () => {
+    apiFetch
+      .mockResolvedValueOnce(envelope({ jobId: 'job-2', status: 'queued', pollUrl: '/x', heldCredits: 3, model: 'm' }))
+      .mockResolvedValueOnce(envelope(job(100, 'succeeded')))
+      .mockResolvedValueOnce(envelope([]))
+      .mockResolvedValueOnce(envelope(task('review')));
+    const { result, state } = await runThunk(
+      actions.regenerateImage('task-1', 'content-1', 'image-1', { prompt: '', style: 'pencil sketch' }),
+    );
+    expect(apiFetch.mock.calls[0]?.[0]).toEqual({
+      path: '/igny8/v1/app/writer/images/image-1/regenerate',
+      method: 'POST',
+      data: { style: 'pencil sketch' },
+    });
+    expect(paths().slice(1)).toEqual([
+      '/igny8/v1/app/jobs/job-2',
+      '/igny8/v1/app/writer/contents/content-1/images',
+      '/igny8/v1/app/writer/tasks/task-1',
+    ]);
+    expect(result).toEqual([]);
+    expect(selectors.isPending(state(), 'images')).toBe(false);
+  });
+
+  it('restoreVersion restores as a new version and loads the content and its versions again', async () => {
+    apiFetch.mockResolvedValueOnce(envelope(content(3))).mockResolvedValueOnce(envelope(content(3)));
+    const { result, invalidated } = await runThunk(actions.restoreVersion('task-1', 'content-1', 1));
+    expect(apiFetch.mock.calls[0]?.[0]).toEqual({
+      path: '/igny8/v1/app/writer/contents/content-1/restore',
+      method: 'POST',
+      data: { version: 1 },
+    });
+    expect(paths()[1]).toBe('/igny8/v1/app/writer/tasks/task-1/content');
+    expect(result?.currentVersion).toBe(3);
+    expect(invalidated).toEqual(expect.arrayContaining(['getVersions', 'getTasks']));
   });
 
   it('resumeJob follows a job already running when the screen opened, then loads the task and its content', async () => {
