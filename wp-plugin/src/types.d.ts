@@ -19,6 +19,10 @@ interface Igny8EditorSettings {
   connected: boolean;
   /** IGNY8 > Connection, for users who may connect the site; null for others. */
   connectionUrl: string | null;
+  /** The account's credit balance as the server last reported it to the site; null when unknown. */
+  credits?: number | null;
+  /** Whether the user may add files to the media library (the featured image needs it). */
+  canUpload?: boolean;
 }
 
 interface Window {

@@ -91,7 +91,7 @@ export const taskBody = (fields: DraftFields, sectorId?: string): TaskBody => ({
   title: fields.title.trim() || titleFromKeyword(fields.keyword),
   primaryKeyword: fields.keyword.trim(),
   targetWordCount: targetWords(fields.words),
-  // Images come later (the featured image is not generated from the sidebar yet).
+  // The featured image is made on its own (the sidebar's Featured image panel), not by the task.
   imageCount: 0,
 });
 

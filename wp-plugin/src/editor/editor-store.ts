@@ -9,15 +9,28 @@ export type PostMeta = Record<string, unknown>;
 export interface EditorSelectors {
   getEditedPostAttribute(attribute: 'meta'): PostMeta | undefined;
   getEditedPostAttribute(attribute: 'title'): string | undefined;
+  getEditedPostAttribute(attribute: 'featured_media'): number | undefined;
   getCurrentPostType(): string;
+  getCurrentPostId(): number | null;
 }
 
 export interface EditorActions {
-  editPost(edits: { title?: string; meta?: PostMeta }): void;
+  editPost(edits: { title?: string; meta?: PostMeta; featured_media?: number }): void;
+}
+
+export interface BlockEditorSelectors {
+  getSelectedBlock(): BlockInstance | null;
+  getSelectedBlockCount(): number;
+  getBlock(clientId: string): BlockInstance | null;
+  getBlockIndex(clientId: string): number;
+  getBlockRootClientId(clientId: string): string | null;
 }
 
 export interface BlockEditorActions {
-  insertBlocks(blocks: BlockInstance[]): void;
+  /** Inserts at the end of the post, or at `index` of `rootClientId`'s blocks. */
+  insertBlocks(blocks: BlockInstance[], index?: number, rootClientId?: string | null): void;
+  /** One undoable change: the editor's Undo puts the replaced blocks back. */
+  replaceBlocks(clientIds: string | string[], blocks: BlockInstance[]): void;
 }
 
 export const EDITOR_STORE = 'core/editor';

@@ -44,4 +44,8 @@ declare module '@wordpress/blocks' {
 
   /** Block markup (`<!-- wp:paragraph -->...`) into block objects. */
   export function parse(content: string): BlockInstance[];
+  /** A block's saved HTML (inner blocks serialized with their comments). */
+  export function getBlockContent(block: BlockInstance): string;
+  /** A registered block type (its title, for messages). */
+  export function getBlockType(name: string): { title?: string } | undefined;
 }
