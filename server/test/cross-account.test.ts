@@ -194,6 +194,9 @@ const CASES: Record<string, Case> = {
 const BODY_CASES: Record<string, Case> = {
   'GET /api/v1/writer/tasks?siteId={siteId}': {},
   'GET /api/v1/publisher/publications?siteId={siteId}': {},
+  'GET /api/v1/jobs?siteId={siteId}': {},
+  'GET /api/v1/billing/usage?siteId={siteId}': {},
+  'GET /api/v1/billing/transactions?siteId={siteId}': {},
   'POST /api/v1/writer/tasks': {
     body: { siteId: '{siteId}', sectorId: '{sectorId}', title: 'A stolen site task', primaryKeyword: 'x' },
   },

@@ -299,6 +299,22 @@ describe('site principal rules', () => {
     expect(queries[0]).toMatch(/FROM "ContentImage" r JOIN "Content" p ON p.id = r."contentId"/);
   });
 
+  it("finds an editor image's site on the image itself", async () => {
+    const queries: string[] = [];
+    const prisma = {
+      $queryRawUnsafe: async (sql: string) => {
+        queries.push(sql);
+        return [{ siteId: 'the-other-site' }];
+      },
+    } as unknown as PrismaClient;
+    const editorImageId = crypto.randomUUID();
+    const auth = { accountId: crypto.randomUUID() } as Parameters<typeof confineToSite>[1];
+    await expect(
+      confineToSite(prisma, auth, 'this-site', { params: { editorImageId }, query: {}, body: undefined }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: `Image ${editorImageId} was not found.` });
+    expect(queries[0]).toMatch(/FROM "EditorImage" WHERE id = \$1::uuid AND "accountId" = \$2::uuid/);
+  });
+
   it('gives publishing only to levels that can publish posts in WordPress', () => {
     const credential = (level: 'author' | 'contributor') => ({
       kind: 'site' as const,
