@@ -112,6 +112,11 @@ beforeAll(async () => {
   ).id;
   ids.number = '1';
   ids.index = '0';
+  ids.editorImageId = (
+    await t.db.prisma.editorImage.create({
+      data: { accountId: alice.accountId, siteId: site.id, prompt: 'An apple pie', altText: 'An apple pie' },
+    })
+  ).id;
 });
 afterAll(() => t?.close());
 
@@ -138,6 +143,8 @@ const CASES: Record<string, Case> = {
   'GET /api/v1/writer/images/:imageId/file': {},
   'PATCH /api/v1/writer/images/:imageId': { body: { altText: 'Mallory was here' } },
   'POST /api/v1/writer/images/:imageId/regenerate': { body: {} },
+  'GET /api/v1/writer/editor-images/:editorImageId': {},
+  'GET /api/v1/writer/editor-images/:editorImageId/file': {},
   'POST /api/v1/publisher/contents/:contentId/publish': { body: { status: 'draft' } },
   'POST /api/v1/publisher/contents/:contentId/unpublish': {},
   'GET /api/v1/publisher/contents/:contentId/publication': {},
@@ -203,6 +210,14 @@ const BODY_CASES: Record<string, Case> = {
   'POST /api/v1/writer/estimate': {
     body: { siteId: '{siteId}', title: 'A stolen site estimate', primaryKeyword: 'x' },
   },
+  'POST /api/v1/writer/blocks/estimate': {
+    body: { siteId: '{siteId}', mode: 'improve', blockName: 'core/paragraph', html: '<p>Stolen words.</p>' },
+  },
+  'POST /api/v1/writer/blocks/rewrite': {
+    body: { siteId: '{siteId}', mode: 'improve', blockName: 'core/paragraph', html: '<p>Stolen words.</p>' },
+  },
+  'POST /api/v1/writer/editor-images/estimate': { body: { siteId: '{siteId}', prompt: 'A stolen image' } },
+  'POST /api/v1/writer/editor-images': { body: { siteId: '{siteId}', prompt: 'A stolen image' } },
   'GET /api/v1/planner/keywords?siteId={siteId}': {},
   'GET /api/v1/planner/keywords/count?siteId={siteId}': {},
   'GET /api/v1/planner/keywords/export.csv?siteId={siteId}': {},

@@ -120,7 +120,8 @@ export function blockRewriteBrief(r: TBlockRewriteInput): string {
         'naturally.'
       : `Write this ${r.block} of the article anew (about ${words} words): the same point, in new words, ` +
         'using the primary keyword where it reads naturally.';
-  const asked = r.instruction.trim() ? ` The writer asks: ${r.instruction.trim()}` : '';
+  const instruction = r.instruction.trim();
+  const asked = instruction ? ` The writer asks: ${instruction}${/[.!?]$/.test(instruction) ? '' : '.'}` : '';
   return (
     `${what}${asked} Answer with the new ${r.block} alone in the html field as ${r.shape}; no other blocks, ` +
     `headings or notes. The ${r.block} now:\n${r.html}\n`

@@ -115,7 +115,12 @@ export function editorImageJob(deps: WriterJobDeps) {
         });
       };
       try {
-        await ensureEditorImageRow(deps.prisma, ctx.accountId, p.editorImageId, p);
+        await ensureEditorImageRow(deps.prisma, ctx.accountId, p.editorImageId, {
+          siteId: p.siteId,
+          prompt: p.prompt,
+          altText: p.altText,
+          wpPostId: p.wpPostId,
+        });
         const key = editorImageKey(ctx.accountId, p.editorImageId);
         const made = (await ctx.step(
           'image',
