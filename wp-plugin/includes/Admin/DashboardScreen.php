@@ -14,9 +14,10 @@ use IGNY8\Connection\Connection;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * The landing screen: the credit balance, the site's keyword, cluster, idea and task counts and its latest keyword
- * imports. The screen is the `dashboard` script (src/admin/dashboard/); the credit balance comes from here, as the
- * server reports it to the site (the browser's route to the server does not reach billing).
+ * The landing screen: the credit balance, the site's keyword, cluster, idea and task counts, its latest keyword
+ * imports and its recent jobs (`jobs` through igny8/v1/app). The screen is the `dashboard` script
+ * (src/admin/dashboard/); the credit balance comes from here, as the server reports it to the site (billing
+ * through igny8/v1/app is for administrators only, and the Dashboard is for everyone who edits posts).
  */
 final class DashboardScreen extends ScriptScreen {
 

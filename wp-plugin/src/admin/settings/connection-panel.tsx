@@ -24,26 +24,30 @@ export function ConnectionPanel() {
       ]
     : [{ label: __('Status', 'igny8'), value: __('Not connected', 'igny8') }];
   return (
-    <Card className="igny8-settings__panel">
-      <CardHeader>
-        <h2 id="igny8-settings-connection">{__('Connection', 'igny8')}</h2>
-      </CardHeader>
-      <CardBody>
-        <dl className="igny8-settings__facts" aria-labelledby="igny8-settings-connection">
-          {rows.map((row) => (
-            <div key={row.label}>
-              <dt>{row.label}</dt>
-              <dd>{row.value}</dd>
-            </div>
-          ))}
-        </dl>
-        {!connection.connected && (
-          <p>{__('Connect this site to an IGNY8 account to set its writing defaults and see its credits.', 'igny8')}</p>
-        )}
-        <Button variant="secondary" href={connectionUrl}>
-          {connection.connected ? __('Manage the connection', 'igny8') : __('Go to Connection', 'igny8')}
-        </Button>
-      </CardBody>
-    </Card>
+    <section aria-labelledby="igny8-settings-connection">
+      <Card className="igny8-settings__panel">
+        <CardHeader>
+          <h2 id="igny8-settings-connection">{__('Connection', 'igny8')}</h2>
+        </CardHeader>
+        <CardBody>
+          <dl className="igny8-settings__facts" aria-labelledby="igny8-settings-connection">
+            {rows.map((row) => (
+              <div key={row.label}>
+                <dt>{row.label}</dt>
+                <dd>{row.value}</dd>
+              </div>
+            ))}
+          </dl>
+          {!connection.connected && (
+            <p>
+              {__('Connect this site to an IGNY8 account to set its writing defaults and see its credits.', 'igny8')}
+            </p>
+          )}
+          <Button variant="secondary" href={connectionUrl}>
+            {connection.connected ? __('Manage the connection', 'igny8') : __('Go to Connection', 'igny8')}
+          </Button>
+        </CardBody>
+      </Card>
+    </section>
   );
 }

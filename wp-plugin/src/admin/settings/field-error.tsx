@@ -4,7 +4,7 @@ export function FieldError({ id, message }: { id: string; message: string | unde
     return null;
   }
   return (
-    <p id={id} className="igny8-settings__field-error">
+    <p id={id} className="igny8-settings__field-error" role="alert">
       {message}
     </p>
   );

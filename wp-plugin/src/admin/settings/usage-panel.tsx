@@ -55,72 +55,74 @@ export function UsagePanel() {
   const used = byOperation?.total.credits;
 
   return (
-    <Card className="igny8-settings__panel">
-      <CardHeader>
-        <h2 id="igny8-settings-usage">{__('Usage and credits', 'igny8')}</h2>
-      </CardHeader>
-      <CardBody>
-        {error && (
-          <ErrorNotice
-            message={error.message}
-            onDismiss={() => clearError('usage')}
-            onRetry={() => {
-              clearError('usage');
-              invalidateResolutionForStoreSelector('getBalance');
-              invalidateResolutionForStoreSelector('getUsage');
-            }}
-          />
-        )}
-        <dl className="igny8-settings__facts igny8-settings__credits" aria-labelledby="igny8-settings-usage">
-          <div>
-            <dt>{__('Credit balance (the whole account)', 'igny8')}</dt>
-            <dd data-testid="igny8-credit-balance" data-value={balance ?? undefined}>
-              {balance === null ? <Spinner /> : balance.toLocaleString()}
-            </dd>
-          </div>
-          <div>
-            <dt>{__('Credits this site used in the last 30 days', 'igny8')}</dt>
-            <dd data-testid="igny8-credits-used" data-value={used ?? undefined}>
-              {used === undefined ? <Spinner /> : used.toLocaleString()}
-            </dd>
-          </div>
-        </dl>
-        {byOperation && used !== undefined && used > 0 && (
-          <p>
-            {sprintf(
-              /* translators: %s: a number of credits */
-              _n('%s credit used in the last 30 days.', '%s credits used in the last 30 days.', used, 'igny8'),
-              used.toLocaleString(),
-            )}
-          </p>
-        )}
-        {byOperation && byOperation.groups.length === 0 && (
-          <EmptyState title={__('No credits used in the last 30 days', 'igny8')}>
+    <section aria-labelledby="igny8-settings-usage">
+      <Card className="igny8-settings__panel">
+        <CardHeader>
+          <h2 id="igny8-settings-usage">{__('Usage and credits', 'igny8')}</h2>
+        </CardHeader>
+        <CardBody>
+          {error && (
+            <ErrorNotice
+              message={error.message}
+              onDismiss={() => clearError('usage')}
+              onRetry={() => {
+                clearError('usage');
+                invalidateResolutionForStoreSelector('getBalance');
+                invalidateResolutionForStoreSelector('getUsage');
+              }}
+            />
+          )}
+          <dl className="igny8-settings__facts igny8-settings__credits" aria-labelledby="igny8-settings-usage">
+            <div>
+              <dt>{__('Credit balance (the whole account)', 'igny8')}</dt>
+              <dd data-testid="igny8-balance" data-value={balance ?? undefined}>
+                {balance === null ? <Spinner /> : balance.toLocaleString()}
+              </dd>
+            </div>
+            <div>
+              <dt>{__('Credits this site used in the last 30 days', 'igny8')}</dt>
+              <dd data-testid="igny8-usage-total" data-value={used ?? undefined}>
+                {used === undefined ? <Spinner /> : used.toLocaleString()}
+              </dd>
+            </div>
+          </dl>
+          {byOperation && used !== undefined && used > 0 && (
             <p>
-              {__(
-                'Clustering with AI, suggesting ideas, writing articles and making images use credits; what this site uses shows here.',
-                'igny8',
+              {sprintf(
+                /* translators: %s: a number of credits */
+                _n('%s credit used in the last 30 days.', '%s credits used in the last 30 days.', used, 'igny8'),
+                used.toLocaleString(),
               )}
             </p>
-          </EmptyState>
-        )}
-        {byOperation && byOperation.groups.length > 0 && (
-          <UsageTable
-            report={byOperation}
-            caption={__('By operation', 'igny8')}
-            keyHeading={__('Operation', 'igny8')}
-            keyText={operationText}
-          />
-        )}
-        {byDay && byDay.groups.length > 0 && (
-          <UsageTable
-            report={byDay}
-            caption={__('By day', 'igny8')}
-            keyHeading={__('Day', 'igny8')}
-            keyText={dayText}
-          />
-        )}
-      </CardBody>
-    </Card>
+          )}
+          {byOperation && byOperation.groups.length === 0 && (
+            <EmptyState title={__('No credits used in the last 30 days', 'igny8')}>
+              <p>
+                {__(
+                  'Clustering with AI, suggesting ideas, writing articles and making images use credits; what this site uses shows here.',
+                  'igny8',
+                )}
+              </p>
+            </EmptyState>
+          )}
+          {byOperation && byOperation.groups.length > 0 && (
+            <UsageTable
+              report={byOperation}
+              caption={__('By operation', 'igny8')}
+              keyHeading={__('Operation', 'igny8')}
+              keyText={operationText}
+            />
+          )}
+          {byDay && byDay.groups.length > 0 && (
+            <UsageTable
+              report={byDay}
+              caption={__('By day', 'igny8')}
+              keyHeading={__('Day', 'igny8')}
+              keyText={dayText}
+            />
+          )}
+        </CardBody>
+      </Card>
+    </section>
   );
 }

@@ -9,7 +9,7 @@ import {
   TextControl,
 } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
-import { useEffect, useState } from '@wordpress/element';
+import { useEffect, useRef, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 import { ErrorNotice } from '../../components/error-notice';
 import { store as settingsStore } from '../../store/settings';
@@ -31,6 +31,7 @@ export function WritingPanel() {
   const [voice, setVoice] = useState('');
   const [languageError, setLanguageError] = useState<string | undefined>(undefined);
   const [saved, setSaved] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
     if (site) {
@@ -46,7 +47,7 @@ export function WritingPanel() {
     setSaved(false);
     if (!LANGUAGE_TAG.test(language.trim())) {
       setLanguageError(__('Language must be a language tag such as en, de or pt-BR.', 'igny8'));
-      document.getElementById('igny8-settings-language')?.focus();
+      formRef.current?.querySelector<HTMLInputElement>('input')?.focus();
       return;
     }
     setLanguageError(undefined);
@@ -55,76 +56,77 @@ export function WritingPanel() {
   };
 
   return (
-    <Card className="igny8-settings__panel">
-      <CardHeader>
-        <h2>{__('Writing defaults', 'igny8')}</h2>
-      </CardHeader>
-      <CardBody>
-        <p>
-          {__('IGNY8 writes this site’s articles in this language and voice, unless a sector has its own.', 'igny8')}
-        </p>
-        {error && (
-          <ErrorNotice
-            message={error.message}
-            onDismiss={() => clearError('writing')}
-            onRetry={
-              error.operation === 'load'
-                ? () => {
-                    clearError('writing');
-                    invalidateResolution('getSite', []);
-                  }
-                : undefined
-            }
-          />
-        )}
-        {!site && !error && (
+    <section aria-labelledby="igny8-settings-writing">
+      <Card className="igny8-settings__panel">
+        <CardHeader>
+          <h2 id="igny8-settings-writing">{__('Writing defaults', 'igny8')}</h2>
+        </CardHeader>
+        <CardBody>
           <p>
-            <Spinner />
-            {__('Loading the writing defaults…', 'igny8')}
+            {__('IGNY8 writes this site’s articles in this language and voice, unless a sector has its own.', 'igny8')}
           </p>
-        )}
-        {site && (
-          <form onSubmit={save} noValidate>
-            <TextControl
-              id="igny8-settings-language"
-              label={labels.language}
-              value={language}
-              onChange={(value: string) => {
-                setSaved(false);
-                setLanguage(value);
-              }}
-              help={__('A language tag such as en, de or pt-BR.', 'igny8')}
-              aria-invalid={Boolean(languageError ?? error?.fields.language)}
-              autoComplete="off"
-              spellCheck={false}
+          {error && (
+            <ErrorNotice
+              message={error.message}
+              onDismiss={() => clearError('writing')}
+              onRetry={
+                error.operation === 'load'
+                  ? () => {
+                      clearError('writing');
+                      invalidateResolution('getSite', []);
+                    }
+                  : undefined
+              }
             />
-            <FieldError id="igny8-settings-language-error" message={languageError ?? error?.fields.language} />
-            <TextareaControl
-              label={labels.voice}
-              value={voice}
-              onChange={(value: string) => {
-                setSaved(false);
-                setVoice(value);
-              }}
-              rows={3}
-              maxLength={VOICE_MAX}
-              help={__(
-                'How the articles should sound, such as “friendly and practical, no jargon”. Leave it empty for no preference.',
-                'igny8',
+          )}
+          {!site && !error && (
+            <p>
+              <Spinner />
+              {__('Loading the writing defaults…', 'igny8')}
+            </p>
+          )}
+          {site && (
+            <form ref={formRef} onSubmit={save} noValidate>
+              <TextControl
+                label={labels.language}
+                value={language}
+                onChange={(value: string) => {
+                  setSaved(false);
+                  setLanguage(value);
+                }}
+                help={__('A language tag such as en, de or pt-BR.', 'igny8')}
+                aria-invalid={Boolean(languageError ?? error?.fields.language)}
+                autoComplete="off"
+                spellCheck={false}
+              />
+              <FieldError id="igny8-settings-language-error" message={languageError ?? error?.fields.language} />
+              <TextareaControl
+                label={labels.voice}
+                value={voice}
+                onChange={(value: string) => {
+                  setSaved(false);
+                  setVoice(value);
+                }}
+                rows={3}
+                maxLength={VOICE_MAX}
+                help={__(
+                  'How the articles should sound, such as “friendly and practical, no jargon”. Leave it empty for no preference.',
+                  'igny8',
+                )}
+              />
+              <FieldError id="igny8-settings-voice-error" message={error?.fields.voice} />
+              {saved && (
+                <Notice status="success" isDismissible={false}>
+                  {__('Writing defaults saved.', 'igny8')}
+                </Notice>
               )}
-            />
-            <FieldError id="igny8-settings-voice-error" message={error?.fields.voice} />
-            {saved && (
-              <Notice status="success" isDismissible={false}>
-                {__('Writing defaults saved.', 'igny8')}
-              </Notice>
-            )}
-            <Button type="submit" variant="primary" isBusy={saving} disabled={saving}>
-              {__('Save writing defaults', 'igny8')}
-            </Button>
-          </form>
-        )}
-      </CardBody>
-    </Card>
+              <Button type="submit" variant="primary" isBusy={saving} disabled={saving}>
+                {__('Save writing defaults', 'igny8')}
+              </Button>
+            </form>
+          )}
+        </CardBody>
+      </Card>
+    </section>
   );
 }
