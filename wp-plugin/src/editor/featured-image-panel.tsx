@@ -152,16 +152,21 @@ function FeaturedImageTools({ balance, onCharged }: CreditsProps) {
           credits={estimate?.credits ?? null}
           estimating={estimating}
           balance={balance}
-          problem={(postTitle.trim() !== '' || prompt !== null ? problem : null) ?? refusal}
+          problem={problem ?? refusal}
         />
       )}
       {progress && (
         <ProgressBar value={progress.progress} label={__('Making the image', 'igny8')} detail={progress.step} />
       )}
       {made !== null ? (
-        <Button variant="primary" onClick={() => void addAgain()} disabled={running} isBusy={running}>
-          {__('Add the image to the media library again', 'igny8')}
-        </Button>
+        <div className="igny8-sidebar__actions">
+          <Button variant="primary" onClick={() => void addAgain()} disabled={running} isBusy={running}>
+            {__('Add the image to the media library again', 'igny8')}
+          </Button>
+          <Button variant="tertiary" onClick={() => setMade(null)} disabled={running}>
+            {__('Make a new image instead', 'igny8')}
+          </Button>
+        </div>
       ) : (
         <Button
           variant="primary"
