@@ -226,8 +226,8 @@ export function editorImageJob(deps: WriterJobDeps) {
         },
       });
       // A picture painted but never recorded belongs to nobody.
-      const row = await deps.prisma.editorImage.findUnique({
-        where: { id: p.editorImageId },
+      const row = await deps.prisma.editorImage.findFirst({
+        where: { id: p.editorImageId, accountId: ctx.accountId },
         select: { status: true },
       });
       if (row?.status !== 'generated') await deps.media.delete(editorImageKey(ctx.accountId, p.editorImageId));
