@@ -113,10 +113,13 @@ final class ServerClient {
 	 * @param string|null $json   JSON body, or null for none.
 	 * @param int         $wp_user_id The acting WordPress user.
 	 * @param string      $level  The user's capability level (AppController::level_of).
+	 * @param string      $idempotency_key The browser's Idempotency-Key ('' for none): a retry of a paid request
+	 *                    with the same key gets the first run's answer instead of a second run and charge.
 	 * @return array{status: int, envelope: array<string, mixed>, headers: array<string, string>}|WP_Error
 	 */
-	public function forward( string $method, string $path, string $query, ?string $json, int $wp_user_id, string $level ) {
-		$response = $this->request_as_user( $method, $path, $query, $json, $wp_user_id, $level, 'application/json' );
+	public function forward( string $method, string $path, string $query, ?string $json, int $wp_user_id, string $level, string $idempotency_key = '' ) {
+		$extra    = '' === $idempotency_key ? array() : array( 'Idempotency-Key' => $idempotency_key );
+		$response = $this->request_as_user( $method, $path, $query, $json, $wp_user_id, $level, 'application/json', $extra );
 		if ( $response instanceof WP_Error ) {
 			return $response;
 		}
@@ -198,9 +201,10 @@ final class ServerClient {
 	 * @param int         $wp_user_id The acting WordPress user.
 	 * @param string      $level      The user's capability level.
 	 * @param string      $accept     The Accept header.
+	 * @param array       $extra_headers Headers sent as they are (not signed), such as Idempotency-Key.
 	 * @return array<string, mixed>|WP_Error WordPress's HTTP response.
 	 */
-	private function request_as_user( string $method, string $path, string $query, ?string $json, int $wp_user_id, string $level, string $accept ) {
+	private function request_as_user( string $method, string $path, string $query, ?string $json, int $wp_user_id, string $level, string $accept, array $extra_headers = array() ) {
 		$connection = $this->keys->connection();
 		$key        = $this->keys->site_private_key();
 		if ( null === $connection || null === $key ) {
@@ -220,7 +224,7 @@ final class ServerClient {
 		$body = $json ?? '';
 		// The acting user is signed as two extra query pairs (the canonical query is sorted, so their place is free).
 		$signed_url = $url . ( '' !== $query ? '&' : '?' ) . self::ACTOR_HEADERS['level'] . '=' . rawurlencode( $level ) . '&' . self::ACTOR_HEADERS['user'] . '=' . $wp_user_id;
-		$headers    = array(
+		$headers    = $extra_headers + array(
 			'Accept'                     => $accept,
 			self::ACTOR_HEADERS['user']  => (string) $wp_user_id,
 			self::ACTOR_HEADERS['level'] => $level,

@@ -227,8 +227,17 @@ final class AppController {
 			return $json;
 		}
 
+		$key = (string) $request->get_header( 'idempotency_key' );
+		if ( '' !== $key && ! preg_match( '/^[A-Za-z0-9._:-]{8,200}$/', $key ) ) {
+			return new WP_Error(
+				'igny8_invalid_idempotency_key',
+				__( 'The Idempotency-Key header must be 8 to 200 letters, digits, dots, underscores, colons or hyphens.', 'igny8' ),
+				array( 'status' => 400 )
+			);
+		}
+
 		$user   = wp_get_current_user();
-		$answer = $this->client->forward( $request->get_method(), $path, $query, $json, (int) $user->ID, self::level_of( $user ) );
+		$answer = $this->client->forward( $request->get_method(), $path, $query, $json, (int) $user->ID, self::level_of( $user ), $key );
 		if ( $answer instanceof WP_Error ) {
 			return $answer;
 		}

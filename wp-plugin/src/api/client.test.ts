@@ -94,6 +94,17 @@ describe('igny8Api', () => {
     expect(apiFetch).toHaveBeenLastCalledWith({ path: '/igny8/v1/app/planner/keywords?siteId=current', method: 'GET' });
   });
 
+  it('sends an Idempotency-Key header only when one is given', async () => {
+    apiFetch.mockResolvedValue({ success: true, data: { jobId: 'j2' } });
+    await igny8Api('writer/blocks/rewrite', { method: 'POST', body: {}, idempotencyKey: 'block-run-1' });
+    expect(apiFetch).toHaveBeenLastCalledWith({
+      path: '/igny8/v1/app/writer/blocks/rewrite',
+      method: 'POST',
+      data: {},
+      headers: { 'Idempotency-Key': 'block-run-1' },
+    });
+  });
+
   it('throws the refusal as an Igny8ApiError', async () => {
     const refusal = { success: false, error: 'Keyword k was not found.', code: 'NOT_FOUND' };
     apiFetch.mockImplementation(() => Promise.reject(refusal));

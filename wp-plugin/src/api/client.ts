@@ -28,6 +28,11 @@ export interface Igny8Request {
   /** JSON body. */
   body?: unknown;
   signal?: AbortSignal;
+  /**
+   * Makes a paid request safe to retry: the plugin passes it on to the server, where the same key and body answer
+   * the run already started instead of starting (and charging) a second one.
+   */
+  idempotencyKey?: string;
 }
 
 /** The API's answer (server/src/lib/envelope.ts). */
@@ -142,6 +147,7 @@ export const igny8ApiWithMessage = async <T>(
       method,
       ...(request.body !== undefined ? { data: request.body } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.idempotencyKey ? { headers: { 'Idempotency-Key': request.idempotencyKey } } : {}),
     });
   } catch (thrown) {
     throw toApiError(thrown);

@@ -4,7 +4,7 @@
  * goes into the media library through the plugin's own igny8/v1/editor-images route.
  */
 import apiFetch from '@wordpress/api-fetch';
-import { appPath, CURRENT_SITE, igny8Api, toApiError, unwrap } from '../api/client';
+import { CURRENT_SITE, igny8Api, toApiError } from '../api/client';
 import { REST_NAMESPACE } from '../api/connection';
 import { fetchJob, fetchTaskContent, postGenerate } from '../store/writer/api';
 import type { WriterTask } from '../store/writer/types';
@@ -32,20 +32,8 @@ export const draftApi: DraftApi = {
 };
 
 /** Starts paid work with an Idempotency-Key (the same key and body answer the run already started). */
-const postPaid = async <T>(path: string, body: unknown, idempotencyKey: string): Promise<T> => {
-  let answer: unknown;
-  try {
-    answer = await apiFetch<unknown>({
-      path: appPath(path),
-      method: 'POST',
-      data: body,
-      headers: { 'Idempotency-Key': idempotencyKey },
-    });
-  } catch (thrown) {
-    throw toApiError(thrown);
-  }
-  return unwrap<T>(answer).data;
-};
+const postPaid = <T>(path: string, body: unknown, idempotencyKey: string): Promise<T> =>
+  igny8Api<T>(path, { method: 'POST', body, idempotencyKey });
 
 const fetchEditorJob = (jobId: string) => fetchJob(jobId) as Promise<EditorJob>;
 

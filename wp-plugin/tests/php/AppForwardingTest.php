@@ -325,6 +325,32 @@ final class AppForwardingTest extends IntegrationTestCase {
 		$this->assertSame( '{"text":"a\\u00e9","siteId":"' . strtoupper( $site_id ) . '"}', $this->server->requests[2]['body'] );
 	}
 
+	public function test_the_idempotency_key_reaches_the_server_and_a_malformed_one_is_refused(): void {
+		$this->server->on(
+			'/api/v1/writer/blocks/rewrite',
+			static function (): array {
+				return FakeServer::ok( array( 'jobId' => 'job-1' ), 202 );
+			}
+		);
+		wp_set_current_user( $this->user_id( 'editor' ) );
+		$request = new WP_REST_Request( 'POST', '/igny8/v1/app/writer/blocks/rewrite' );
+		$request->set_header( 'Content-Type', 'application/json' );
+		$request->set_header( 'Idempotency-Key', 'block-3f2a9c-run-1' );
+		$request->set_body( '{"siteId":"current"}' );
+		$this->assertSame( 202, $this->dispatch( $request )->get_status() );
+		$this->assertSame( 'block-3f2a9c-run-1', $this->server->requests[0]['headers']['Idempotency-Key'] ?? null );
+		$this->assertTrue( $this->signed_with_actor( $this->server->requests[0] ) );
+
+		// Without one, none is sent; a malformed one never reaches the server.
+		$this->call( 'POST', 'writer/blocks/rewrite', array(), '{"siteId":"current"}' );
+		$this->assertArrayNotHasKey( 'Idempotency-Key', $this->server->requests[1]['headers'] );
+		$request->set_header( 'Idempotency-Key', 'bad key!' );
+		$response = $this->dispatch( $request );
+		$this->assertSame( 400, $response->get_status() );
+		$this->assertSame( 'igny8_invalid_idempotency_key', $this->data( $response )['code'] );
+		$this->assertCount( 2, $this->server->requests );
+	}
+
 	public function test_only_the_connected_site_is_reachable(): void {
 		wp_set_current_user( $this->user_id( 'admin' ) );
 		$other = '0b7e3a52-8d1c-4f7e-9a43-5c2f1e8b9d60';
