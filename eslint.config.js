@@ -4,7 +4,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/generated/**', '**/.data/**', 'coverage/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/build/**',
+      '**/generated/**',
+      '**/.data/**',
+      'coverage/**',
+      'e2e/test-results*/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
