@@ -3,6 +3,7 @@ import { useDispatch, useSelect } from '@wordpress/data';
 import { __, sprintf } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
+import { NotConnected } from '../../components/not-connected';
 import { store as plannerStore, type KeywordImport, type PipelineCount } from '../../store/planner';
 import { dashboardSettings } from './dashboard-settings';
 import { RecentJobs } from './recent-jobs';
@@ -32,26 +33,15 @@ export function DashboardScreen() {
   if (!settings.connected) {
     return (
       <div className="igny8-dashboard">
-        <EmptyState
+        <NotConnected
           title={__('Connect this site to IGNY8 to start', 'igny8')}
-          action={
-            settings.canManageConnection ? (
-              <Button variant="primary" href={settings.connectionUrl}>
-                {__('Go to Connection', 'igny8')}
-              </Button>
-            ) : undefined
-          }
-        >
-          <p>
-            {__(
-              'IGNY8 groups the keywords you import into topic clusters, suggests article ideas, writes the articles you approve and publishes them here.',
-              'igny8',
-            )}
-          </p>
-          {!settings.canManageConnection && (
-            <p>{__('An administrator of this site connects it on the IGNY8 Connection screen.', 'igny8')}</p>
+          intro={__(
+            'IGNY8 groups the keywords you import into topic clusters, suggests article ideas, writes the articles you approve and publishes them here.',
+            'igny8',
           )}
-        </EmptyState>
+          canManageConnection={settings.canManageConnection}
+          connectionUrl={settings.connectionUrl}
+        />
       </div>
     );
   }

@@ -4,6 +4,7 @@ import { useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
+import { NotConnected } from '../../components/not-connected';
 import { store as plannerStore } from '../../store/planner';
 import { ClustersPanel } from './clusters-panel';
 import { KeywordsPanel } from './keywords-panel';
@@ -16,22 +17,12 @@ export function PlannerScreen() {
   if (!settings.connected) {
     return (
       <div className="igny8-planner">
-        <EmptyState
+        <NotConnected
           title={__('This site is not connected to IGNY8 yet', 'igny8')}
-          action={
-            settings.canManageConnection ? (
-              <Button variant="primary" href={settings.connectionUrl}>
-                {__('Go to Connection', 'igny8')}
-              </Button>
-            ) : undefined
-          }
-        >
-          <p>
-            {settings.canManageConnection
-              ? __('Connect it to your IGNY8 account to import keywords and plan articles here.', 'igny8')
-              : __('An administrator of this site connects it to IGNY8 on the IGNY8 Connection screen.', 'igny8')}
-          </p>
-        </EmptyState>
+          adminText={__('Connect it to your IGNY8 account to import keywords and plan articles here.', 'igny8')}
+          canManageConnection={settings.canManageConnection}
+          connectionUrl={settings.connectionUrl}
+        />
       </div>
     );
   }

@@ -1,7 +1,6 @@
-import { Button } from '@wordpress/components';
 import { useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
-import { EmptyState } from '../../components/empty-state';
+import { NotConnected } from '../../components/not-connected';
 import { TaskList } from './task-list';
 import { TaskPanel } from './task-panel';
 import { writerSettings } from './writer-settings';
@@ -18,22 +17,12 @@ export function WriterScreen() {
   if (!settings.connected) {
     return (
       <div className="igny8-writer">
-        <EmptyState
+        <NotConnected
           title={__('This site is not connected to IGNY8 yet', 'igny8')}
-          action={
-            settings.canManageConnection ? (
-              <Button variant="primary" href={settings.connectionUrl}>
-                {__('Go to Connection', 'igny8')}
-              </Button>
-            ) : undefined
-          }
-        >
-          <p>
-            {settings.canManageConnection
-              ? __('Connect it to your IGNY8 account to write and publish articles here.', 'igny8')
-              : __('An administrator of this site connects it to IGNY8 on the IGNY8 Connection screen.', 'igny8')}
-          </p>
-        </EmptyState>
+          adminText={__('Connect it to your IGNY8 account to write and publish articles here.', 'igny8')}
+          canManageConnection={settings.canManageConnection}
+          connectionUrl={settings.connectionUrl}
+        />
       </div>
     );
   }
