@@ -75,7 +75,12 @@ describe('embedded database mode', () => {
     });
     expect(registered.status).toBe(201);
     const token = registered.body.data.tokens.accessToken;
-    const site = await call('POST', '/sites', { name: 'Solo', url: 'https://solo.example.com' }, token);
+    const site = await call(
+      'POST',
+      '/sites',
+      { name: 'Solo', url: 'https://solo.example.com', voice: 'plain and friendly' },
+      token,
+    );
     expect(site.status).toBe(201);
 
     const accepted = await call('POST', '/account/exports', undefined, token);
@@ -85,7 +90,9 @@ describe('embedded database mode', () => {
       const res = await call('GET', `/jobs/${jobId}`, undefined, token);
       return res.body.data.status === 'succeeded' ? res.body.data : undefined;
     }, 30_000);
-    expect(job.result.sites).toEqual([expect.objectContaining({ url: 'https://solo.example.com', sectors: [] })]);
+    expect(job.result.sites).toEqual([
+      expect.objectContaining({ url: 'https://solo.example.com', voice: 'plain and friendly', sectors: [] }),
+    ]);
     expect(job.steps.map((s: { name: string }) => s.name)).toEqual(['account', 'members', 'sites']);
 
     // A second process on the same data folder must not open (and corrupt) the database.

@@ -53,7 +53,7 @@ export const ZCreateWriterTaskBody = z.object({
   targetWordCount: taskFields.targetWordCount.default(1500),
   /** Overrides the sector's (then the site's) language. */
   language: taskFields.language.optional(),
-  /** Overrides the sector's voice. */
+  /** Overrides the sector's voice (then the site's). */
   voice: taskFields.voice.optional(),
   imageCount: taskFields.imageCount.default(2),
   includeFaq: taskFields.includeFaq.default(false),

@@ -47,6 +47,7 @@ export const accountExportJob = defineJob({
           url: s.url,
           language: s.language,
           timezone: s.timezone,
+          voice: s.voice,
           sectors: s.sectors.map((c) => ({ name: c.name, voice: c.voice, language: c.language })),
         }));
       },
