@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import pg from 'pg';
 import { grantCredits } from '../support/key-material.ts';
 import { apiFetchInPage, connectFromWpAdmin } from '../support/plugin-api.ts';
@@ -50,9 +50,9 @@ async function asAdmin(route: string) {
   return (await res.json()) as any;
 }
 
-/** "Costs up to N credits · balance M" as numbers. */
-async function costOf(page: Page) {
-  const line = page.locator('.igny8-sidebar').getByText(/Costs up to \d+ credits? · balance \d+/);
+/** "Costs up to N credits · balance M" in one panel of the sidebar (each paid panel has its own line), as numbers. */
+async function costOf(panel: Locator) {
+  const line = panel.getByText(/Costs up to \d+ credits? · balance \d+/);
   await expect(line).toBeVisible({ timeout: 20_000 });
   const [, credits, balance] = (await line.textContent())!.match(/up to (\d+) credits? · balance (\d+)/)!;
   return { credits: Number(credits), balance: Number(balance) };
@@ -117,7 +117,10 @@ test('an Editor improves the selected paragraph and sets an AI featured image fr
   await page.locator('[data-type="core/paragraph"]').first().click();
   const improve = sidebar.getByRole('button', { name: 'Improve', exact: true });
   await expect(improve).toBeVisible();
-  const before = await costOf(page);
+  const blockPanel = sidebar.locator('.components-panel__body', {
+    has: page.getByRole('button', { name: 'Selected block' }),
+  });
+  const before = await costOf(blockPanel);
   expect(before.credits).toBeGreaterThan(0);
   expect(before.balance).toBe(CREDITS);
   await expect(improve).toBeEnabled();
@@ -162,7 +165,7 @@ test('an Editor improves the selected paragraph and sets an AI featured image fr
   await expect(describe).toHaveValue(TITLE);
   await describe.fill('A glass jar of cold brew coffee with ice on a wooden table');
   await imagePanel.getByLabel('Alt text (optional)').fill('A jar of cold brew coffee with ice');
-  const imageCost = await costOf(page);
+  const imageCost = await costOf(imagePanel);
   expect(imageCost.credits).toBeGreaterThan(0);
   expect(imageCost.balance).toBeLessThanOrEqual(CREDITS);
   const generate = imagePanel.getByRole('button', { name: 'Generate featured image' });
