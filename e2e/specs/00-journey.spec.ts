@@ -253,6 +253,9 @@ test('the credit balance fell by exactly the usage the Settings screen reports',
 
   // The Dashboard lists the journey's jobs, newest first: the Editor's draft, then the publishing.
   await page.goto(adminPage('admin.php?page=igny8'));
+  // An administrator's Dashboard shows the current balance, not the site's last heartbeat.
+  const balanceCard = page.locator('.igny8-dashboard__card', { hasText: 'Credit balance' });
+  await expect.poll(async () => numberIn(await balanceCard.textContent())).toBe(balance);
   const jobs = page.getByRole('table', { name: 'The latest jobs of this site, newest first' });
   await expect(jobs.getByRole('row', { name: /Publish/ }).first()).toBeVisible({ timeout: 30_000 });
   await expect(jobs.getByRole('row', { name: /Write article/ }).first()).toBeVisible();

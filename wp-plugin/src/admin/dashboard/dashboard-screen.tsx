@@ -1,6 +1,8 @@
 import { Button, Spinner } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
+import { useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
+import { igny8Api } from '../../api/client';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { NotConnected } from '../../components/not-connected';
@@ -48,8 +50,33 @@ export function DashboardScreen() {
   return <ConnectedDashboard />;
 }
 
+/**
+ * The balance to show: the one the server last reported to the site (its heartbeat, up to a minute old), replaced by
+ * the server's current one for those who may read it (administrators: `billing/balance`).
+ */
+function useBalance(): number | null {
+  const settings = dashboardSettings();
+  const [live, setLive] = useState<number | null>(null);
+  useEffect(() => {
+    if (!settings.canManageConnection) {
+      return undefined;
+    }
+    let current = true;
+    igny8Api<{ balance: number }>('billing/balance').then(
+      ({ balance }) => current && setLive(balance),
+      // The heartbeat's figure stays.
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [settings.canManageConnection]);
+  return live ?? settings.credits;
+}
+
 function ConnectedDashboard() {
   const settings = dashboardSettings();
+  const balance = useBalance();
   const { pipeline, imports, error } = useSelect((select) => {
     const planner = select(plannerStore);
     return { pipeline: planner.getPipeline(), imports: planner.getRecentImports(), error: planner.getError() };
@@ -59,7 +86,7 @@ function ConnectedDashboard() {
   const cards: { label: string; value: string }[] = [
     {
       label: __('Credit balance', 'igny8'),
-      value: settings.credits === null ? __('Unknown', 'igny8') : settings.credits.toLocaleString(),
+      value: balance === null ? __('Unknown', 'igny8') : balance.toLocaleString(),
     },
     ...(pipeline
       ? [
