@@ -197,8 +197,15 @@ describe('rewriting blocks (with a worker)', () => {
     expect(job.result.credits).toBe(credits);
     expect(credits).toBeLessThanOrEqual(heldCredits);
     const hold = await t.db.prisma.creditHold.findUniqueOrThrow({ where: { jobRunId: jobId } });
-    expect(hold).toMatchObject({ status: 'settled', captured: credits });
+    expect(hold).toMatchObject({ status: 'settled', captured: credits, operation: 'rewrite_block' });
     expect(await billing().balance(member.accountId)).toBe(1_000_000 - credits);
+    // Usage reports block rewrites apart from whole articles.
+    const usage = await billing().usage(member.accountId, {
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 60_000),
+      groupBy: 'operation',
+    });
+    expect(usage.groups).toEqual([expect.objectContaining({ key: 'rewrite_block', credits })]);
   }, 60_000);
 
   it('regenerates a heading at its level, and a list and a quote as themselves', async () => {

@@ -174,7 +174,9 @@ export function createEditorToolsService(deps: { prisma: PrismaClient; runs: AiR
       const { site, input, payload } = await rewriteRequest(auth, body);
       return runs.startHeld(auth, requestId, {
         type: REWRITE_BLOCK_JOB,
-        operation: 'generate_content',
+        // Its own name in the ledger (usage reports show block rewrites apart from whole articles), though it runs
+        // with the generate_content model and prompt.
+        operation: 'rewrite_block',
         siteId: site.id,
         body,
         ...(idempotencyKey ? { idempotencyKey } : {}),

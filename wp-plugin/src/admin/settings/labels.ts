@@ -17,6 +17,8 @@ export const operationText = (operation: string | null): string => {
       return __('Suggesting article ideas', 'igny8');
     case 'generate_content':
       return __('Writing articles', 'igny8');
+    case 'rewrite_block':
+      return __('Rewriting blocks in the editor', 'igny8');
     case 'generate_image_prompts':
     case 'generate_images':
       return __('Making images', 'igny8');
