@@ -16,7 +16,6 @@ use IGNY8\Connection\Signature;
 use IGNY8\Rest\AppController;
 use WP_REST_Request;
 use WP_REST_Response;
-use WP_Session_Tokens;
 
 /**
  * The forwarding controller.
@@ -425,46 +424,9 @@ final class AppForwardingTest extends IntegrationTestCase {
 	public function test_the_rest_nonce_is_required(): void {
 		$this->server->uninstall();
 		$this->connect_test_site( array( 'server_url' => 'http://127.0.0.1:9' ) );
-		$user    = $this->user_id( 'editor' );
-		$expires = time() + 600;
-		$manager = WP_Session_Tokens::get_instance( $user );
-		$token   = $manager->create( $expires );
-		$cookie  = wp_generate_auth_cookie( $user, $expires, 'logged_in', $token );
-		try {
-			$_COOKIE[ LOGGED_IN_COOKIE ] = $cookie;
-			wp_set_current_user( $user );
-			$nonce = wp_create_nonce( 'wp_rest' );
-			unset( $_COOKIE[ LOGGED_IN_COOKIE ] );
-			wp_set_current_user( 0 );
-
-			$send = static function ( array $headers ): array {
-				$response = wp_remote_get(
-					untrailingslashit( (string) IGNY8_TEST_HARNESS['url'] ) . '/?rest_route=/igny8/v1/app/planner/keywords&siteId=current',
-					array(
-						'headers' => $headers,
-						'timeout' => 20,
-					)
-				);
-				return is_wp_error( $response )
-					? array( 0, $response->get_error_message() )
-					: array( (int) wp_remote_retrieve_response_code( $response ), json_decode( (string) wp_remote_retrieve_body( $response ), true ) );
-			};
-			$cookie_header = array( 'Cookie' => LOGGED_IN_COOKIE . '=' . rawurlencode( $cookie ) );
-
-			list( $status, $data ) = $send( $cookie_header );
-			$this->assertSame( 401, $status, 'cookie without nonce: ' . wp_json_encode( $data ) );
-			$this->assertSame( 'rest_forbidden', $data['code'] );
-
-			list( $status, $data ) = $send( $cookie_header + array( 'X-WP-Nonce' => 'not-a-nonce' ) );
-			$this->assertSame( 403, $status, 'bad nonce: ' . wp_json_encode( $data ) );
-			$this->assertSame( 'rest_cookie_invalid_nonce', $data['code'] );
-
-			list( $status, $data ) = $send( $cookie_header + array( 'X-WP-Nonce' => $nonce ) );
-			$this->assertSame( 502, $status, 'cookie and nonce: ' . wp_json_encode( $data ) );
-			$this->assertSame( 'igny8_server_unreachable', $data['code'] );
-			$this->assertStringNotContainsString( '127.0.0.1:9', (string) wp_json_encode( $data ) );
-		} finally {
-			$manager->destroy( $token );
-		}
+		list( $status, $data ) = $this->call_with_and_without_rest_nonce( $this->user_id( 'editor' ), 'GET', '/igny8/v1/app/planner/keywords&siteId=current' );
+		$this->assertSame( 502, $status, 'cookie and nonce: ' . wp_json_encode( $data ) );
+		$this->assertSame( 'igny8_server_unreachable', $data['code'] );
+		$this->assertStringNotContainsString( '127.0.0.1:9', (string) wp_json_encode( $data ) );
 	}
 }

@@ -15,7 +15,6 @@ use IGNY8\Publishing\Authorship;
 use IGNY8\Publishing\Defaults;
 use WP_REST_Request;
 use WP_REST_Response;
-use WP_Session_Tokens;
 
 /**
  * The settings route.
@@ -258,47 +257,16 @@ final class SettingsRouteTest extends IntegrationTestCase {
 	 */
 	public function test_the_rest_nonce_is_required(): void {
 		$this->server->uninstall();
-		$user    = $this->user_id( 'admin' );
-		$expires = time() + 600;
-		$manager = WP_Session_Tokens::get_instance( $user );
-		$token   = $manager->create( $expires );
-		$cookie  = wp_generate_auth_cookie( $user, $expires, 'logged_in', $token );
-		try {
-			$_COOKIE[ LOGGED_IN_COOKIE ] = $cookie;
-			wp_set_current_user( $user );
-			$nonce = wp_create_nonce( 'wp_rest' );
-			unset( $_COOKIE[ LOGGED_IN_COOKIE ] );
-			wp_set_current_user( 0 );
-
-			$send = static function ( array $headers ): array {
-				$response = wp_remote_post(
-					untrailingslashit( (string) IGNY8_TEST_HARNESS['url'] ) . '/?rest_route=/igny8/v1/settings',
-					array(
-						'headers' => $headers + array( 'Content-Type' => 'application/json' ),
-						'body'    => '{"defaultPostStatus":"draft"}',
-						'timeout' => 20,
-					)
-				);
-				return is_wp_error( $response )
-					? array( 0, $response->get_error_message() )
-					: array( (int) wp_remote_retrieve_response_code( $response ), json_decode( (string) wp_remote_retrieve_body( $response ), true ) );
-			};
-			$cookie_header = array( 'Cookie' => LOGGED_IN_COOKIE . '=' . rawurlencode( $cookie ) );
-
-			list( $status, $data ) = $send( $cookie_header );
-			$this->assertSame( 401, $status, 'cookie without nonce: ' . wp_json_encode( $data ) );
-			$this->assertSame( 'rest_forbidden', $data['code'] );
-			$this->assertFalse( get_option( Defaults::STATUS_OPTION ), 'nothing saved without the nonce' );
-
-			list( $status, $data ) = $send( $cookie_header + array( 'X-WP-Nonce' => 'not-a-nonce' ) );
-			$this->assertSame( 403, $status, 'bad nonce: ' . wp_json_encode( $data ) );
-			$this->assertSame( 'rest_cookie_invalid_nonce', $data['code'] );
-
-			list( $status, $data ) = $send( $cookie_header + array( 'X-WP-Nonce' => $nonce ) );
-			$this->assertSame( 200, $status, 'cookie and nonce: ' . wp_json_encode( $data ) );
-			$this->assertSame( 'draft', $data['defaultPostStatus'] );
-		} finally {
-			$manager->destroy( $token );
-		}
+		list( $status, $data ) = $this->call_with_and_without_rest_nonce(
+			$this->user_id( 'admin' ),
+			'POST',
+			'/igny8/v1/settings',
+			'{"defaultPostStatus":"draft"}',
+			function (): void {
+				$this->assertFalse( get_option( Defaults::STATUS_OPTION ), 'nothing saved without the nonce' );
+			}
+		);
+		$this->assertSame( 200, $status, 'cookie and nonce: ' . wp_json_encode( $data ) );
+		$this->assertSame( 'draft', $data['defaultPostStatus'] );
 	}
 }

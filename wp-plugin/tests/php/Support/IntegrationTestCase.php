@@ -20,6 +20,7 @@ use PHPUnit\Framework\TestCase;
 use WP_Application_Passwords;
 use WP_REST_Request;
 use WP_REST_Response;
+use WP_Session_Tokens;
 
 /**
  * Shared set-up and helpers.
@@ -235,5 +236,62 @@ abstract class IntegrationTestCase extends TestCase {
 	protected function data( WP_REST_Response $response ): array {
 		$data = rest_get_server()->response_to_data( $response, false );
 		return json_decode( (string) wp_json_encode( $data ), true );
+	}
+	/**
+	 * Calls a REST route over real HTTP, logged in as `$user` with a real cookie: WordPress's cookie authentication
+	 * needs the wp_rest nonce, without which the request is anonymous. Asserts that the call without a nonce answers
+	 * 401 rest_forbidden and the one with a bad nonce 403 rest_cookie_invalid_nonce, runs `$after_refusals` (to
+	 * check that nothing happened), then answers the status and body of the call with the user's nonce.
+	 *
+	 * @param int           $user           The logged-in user.
+	 * @param string        $method         GET or POST.
+	 * @param string        $route          The REST route with its query, such as /igny8/v1/settings.
+	 * @param string|null   $json           The JSON body of a POST.
+	 * @param callable|null $after_refusals Checks made after the refused calls.
+	 * @return array{0: int, 1: mixed}
+	 */
+	protected function call_with_and_without_rest_nonce( int $user, string $method, string $route, ?string $json = null, ?callable $after_refusals = null ): array {
+		$expires = time() + 600;
+		$manager = WP_Session_Tokens::get_instance( $user );
+		$token   = $manager->create( $expires );
+		$cookie  = wp_generate_auth_cookie( $user, $expires, 'logged_in', $token );
+		try {
+			$_COOKIE[ LOGGED_IN_COOKIE ] = $cookie;
+			wp_set_current_user( $user );
+			$nonce = wp_create_nonce( 'wp_rest' );
+			unset( $_COOKIE[ LOGGED_IN_COOKIE ] );
+			wp_set_current_user( 0 );
+
+			$send = static function ( array $headers ) use ( $method, $route, $json ): array {
+				$response = wp_remote_request(
+					untrailingslashit( (string) IGNY8_TEST_HARNESS['url'] ) . '/?rest_route=' . $route,
+					array(
+						'method'  => $method,
+						'headers' => $headers + ( null === $json ? array() : array( 'Content-Type' => 'application/json' ) ),
+						'body'    => $json,
+						'timeout' => 20,
+					)
+				);
+				return is_wp_error( $response )
+					? array( 0, $response->get_error_message() )
+					: array( (int) wp_remote_retrieve_response_code( $response ), json_decode( (string) wp_remote_retrieve_body( $response ), true ) );
+			};
+			$cookie_header = array( 'Cookie' => LOGGED_IN_COOKIE . '=' . rawurlencode( $cookie ) );
+
+			list( $status, $data ) = $send( $cookie_header );
+			$this->assertSame( 401, $status, 'cookie without nonce: ' . wp_json_encode( $data ) );
+			$this->assertSame( 'rest_forbidden', $data['code'] );
+
+			list( $status, $data ) = $send( $cookie_header + array( 'X-WP-Nonce' => 'not-a-nonce' ) );
+			$this->assertSame( 403, $status, 'bad nonce: ' . wp_json_encode( $data ) );
+			$this->assertSame( 'rest_cookie_invalid_nonce', $data['code'] );
+
+			if ( null !== $after_refusals ) {
+				$after_refusals();
+			}
+			return $send( $cookie_header + array( 'X-WP-Nonce' => $nonce ) );
+		} finally {
+			$manager->destroy( $token );
+		}
 	}
 }
