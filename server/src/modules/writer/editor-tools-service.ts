@@ -2,13 +2,13 @@ import type { TBlockRewriteBody, TEditorImage, TEditorImageBody } from '@igny8/s
 import { z } from 'zod';
 import type { TBlockRewriteInput } from '../../ai/functions/definitions.ts';
 import type { AiRunsService } from '../../ai/runs-service.ts';
-import { AppError, errors } from '../../errors.ts';
+import { errors } from '../../errors.ts';
 import type { EditorImage, PrismaClient } from '../../generated/prisma/client.ts';
-import { MediaNotFoundError, type MediaStorage } from '../../lib/media-storage.ts';
+import type { MediaStorage } from '../../lib/media-storage.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import { readBlock } from './editor-blocks.ts';
-import { cleanAltText, DEFAULT_IMAGE_STYLE } from './images-service.ts';
+import { cleanAltText, DEFAULT_IMAGE_STYLE, storedImageFile } from './images-service.ts';
 
 /**
  * The block editor's AI tools: rewriting one block of a post (improve or regenerate) and making a featured image for
@@ -228,25 +228,7 @@ export function createEditorToolsService(deps: { prisma: PrismaClient; runs: AiR
 
     /** The image's bytes; 404 until it is made (or when its file is gone from the storage). */
     async imageFile(auth: AuthContext, editorImageId: string) {
-      const image = await findImage(auth, editorImageId);
-      if (image.status !== 'generated' || !image.storageKey) {
-        throw new AppError(
-          'NOT_FOUND',
-          `Image ${editorImageId} has no file yet (it is ${image.status}${image.status === 'failed' ? ': make a new one' : ''}).`,
-        );
-      }
-      try {
-        const bytes = await media.get(image.storageKey);
-        return { bytes, mimeType: image.mimeType ?? 'image/png', filename: `${image.id}.png` };
-      } catch (error) {
-        if (error instanceof MediaNotFoundError) {
-          throw new AppError(
-            'NOT_FOUND',
-            `The file of image ${editorImageId} is missing from the ${image.storage ?? media.kind} storage: make a new one.`,
-          );
-        }
-        throw error;
-      }
+      return storedImageFile(media, await findImage(auth, editorImageId), 'make a new one');
     },
   };
 }

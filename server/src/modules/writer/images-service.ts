@@ -147,6 +147,40 @@ export function imageView(image: ContentImage): TContentImage {
 /** The prompt estimates use: an image's price does not depend on its prompt. */
 const ESTIMATE_PROMPT = 'An illustration for the article';
 
+/** What an image row (of a content or made in the block editor) says about its file. */
+interface StoredImage {
+  id: string;
+  status: string;
+  storage: string | null;
+  storageKey: string | null;
+  mimeType: string | null;
+}
+
+/**
+ * A made image's bytes from the media storage; 404 until it is made, or when its file is gone from the storage,
+ * saying what to do (`remedy`, such as "regenerate it").
+ */
+export async function storedImageFile(media: MediaStorage, image: StoredImage, remedy: string) {
+  if (image.status !== 'generated' || !image.storageKey) {
+    throw new AppError(
+      'NOT_FOUND',
+      `Image ${image.id} has no file yet (it is ${image.status}${image.status === 'failed' ? `: ${remedy}` : ''}).`,
+    );
+  }
+  try {
+    const bytes = await media.get(image.storageKey);
+    return { bytes, mimeType: image.mimeType ?? 'image/png', filename: `${image.id}.png` };
+  } catch (error) {
+    if (error instanceof MediaNotFoundError) {
+      throw new AppError(
+        'NOT_FOUND',
+        `The file of image ${image.id} is missing from the ${image.storage ?? media.kind} storage: ${remedy}.`,
+      );
+    }
+    throw error;
+  }
+}
+
 export function createImagesService(deps: { prisma: PrismaClient; runs: AiRunsService; media: MediaStorage }) {
   const { prisma, runs, media } = deps;
 
@@ -281,25 +315,7 @@ export function createImagesService(deps: { prisma: PrismaClient; runs: AiRunsSe
 
     /** The image's bytes; 404 until it is generated (or when its file is gone from the storage). */
     async file(auth: AuthContext, imageId: string) {
-      const image = await findImage(auth, imageId);
-      if (image.status !== 'generated' || !image.storageKey) {
-        throw new AppError(
-          'NOT_FOUND',
-          `Image ${imageId} has no file yet (it is ${image.status}${image.status === 'failed' ? ': regenerate it' : ''}).`,
-        );
-      }
-      try {
-        const bytes = await media.get(image.storageKey);
-        return { bytes, mimeType: image.mimeType ?? 'image/png', filename: `${image.id}.png` };
-      } catch (error) {
-        if (error instanceof MediaNotFoundError) {
-          throw new AppError(
-            'NOT_FOUND',
-            `The file of image ${imageId} is missing from the ${image.storage ?? media.kind} storage: regenerate it.`,
-          );
-        }
-        throw error;
-      }
+      return storedImageFile(media, await findImage(auth, imageId), 'regenerate it');
     },
 
     /** Edits alt text and title (the picture stays). */
