@@ -68,7 +68,7 @@ function ImageCard({ image, taskId, announce }: ImageCardProps) {
       <h4>{name}</h4>
       {image.status === 'generated' ? (
         <img
-          src={imageSrc(image.id, image.updatedAt)}
+          src={imageSrc(image.id)}
           alt={image.altText}
           loading="lazy"
           width={image.width ?? undefined}

@@ -36,10 +36,9 @@ export const writerSettings = (): WriterSettings => ({ ...DEFAULTS, ...(window.i
  * Where an image's bytes are read: the plugin's image route with the REST nonce (an <img> cannot send the
  * X-WP-Nonce header, WordPress accepts `_wpnonce` in the query instead).
  */
-export const imageSrc = (imageId: string, version = ''): string => {
+export const imageSrc = (imageId: string): string => {
   const { imageUrl } = writerSettings();
   const nonce = window.igny8Settings?.nonce ?? '';
-  // `v` (when the image last changed) makes a picture made again a new URL, past the browser's cache.
-  const v = version === '' ? '' : `&v=${encodeURIComponent(version)}`;
-  return `${imageUrl}${encodeURIComponent(imageId)}${imageUrl.includes('?') ? '&' : '?'}_wpnonce=${encodeURIComponent(nonce)}${v}`;
+  // An image made again gets a new id (the server's rule), so one URL's picture never changes.
+  return `${imageUrl}${encodeURIComponent(imageId)}${imageUrl.includes('?') ? '&' : '?'}_wpnonce=${encodeURIComponent(nonce)}`;
 };
