@@ -111,6 +111,21 @@ test('an admin writes, illustrates, reviews, approves and publishes a task from 
   await expect(page.locator('.igny8-status')).toContainText('The alt text of Featured image is saved.');
   await page.screenshot({ path: `${SCREENS}/writer-images.png`, fullPage: true });
 
+  // The featured image made again in another style: a paid run with its progress; the alt text stays.
+  const firstPicture = await featured.locator('img').getAttribute('src');
+  await featured.getByRole('button', { name: 'Make Featured image again…' }).click();
+  await featured.getByLabel('Style').fill('watercolour illustration');
+  const remakeBar = progressBarShown(page);
+  await featured.getByRole('button', { name: 'Make it again' }).click();
+  expect(await remakeBar).toBe(true);
+  await expect(page.locator('.igny8-status')).toContainText('Featured image is made again.', { timeout: 90_000 });
+  const remade = page.locator('.igny8-writer__image').first();
+  await expect(remade.getByLabel('Alt text')).toHaveValue(altText);
+  await expect
+    .poll(() => remade.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+    .toBe(true);
+  expect(await remade.locator('img').getAttribute('src')).not.toBe(firstPicture);
+
   // Edit the SEO title (with its character counter): a second version, and the diff between the two.
   await page.getByRole('tab', { name: 'Edit' }).click();
   const seoTitle = page.getByLabel('SEO title');
@@ -152,6 +167,14 @@ test('an admin writes, illustrates, reviews, approves and publishes a task from 
     timeout: 90_000,
   });
   await expect(root.getByText(/Version 4, \d+ words\./)).toBeVisible();
+
+  // Version 3 restored: a new version 5 with its text; the history keeps every version.
+  await page.getByRole('tab', { name: 'Versions' }).click();
+  await page.getByRole('button', { name: 'Restore version 3' }).click();
+  await expect(page.locator('.igny8-status')).toContainText('Version 3 restored as version 5.');
+  await expect(root.getByText(/Version 5, \d+ words\./)).toBeVisible();
+  await expect(page.locator('.igny8-writer__version-list li')).toHaveCount(5);
+  await page.screenshot({ path: `${SCREENS}/writer-restored.png`, fullPage: true });
 
   // Approve, then publish with a category and tags; the job's progress shows, then the post's link.
   await page.getByRole('button', { name: /^Approve/ }).click();
