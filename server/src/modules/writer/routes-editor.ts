@@ -13,6 +13,7 @@ import { heldRunAccepted } from '../../ai/runs-service.ts';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { WriterRouteDeps } from './deps.ts';
 import { createEditorToolsService } from './editor-tools-service.ts';
+import { sendImageFile } from './routes-images.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'writer:read' } as const;
@@ -109,17 +110,7 @@ export const writerEditorRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async 
       security,
       params: ZEditorImageParams,
     },
-    handler: async (request, res) => {
-      const file = await tools.imageFile(request.auth, request.params.editorImageId);
-      return (
-        res
-          .header('content-type', file.mimeType)
-          .header('content-length', String(file.bytes.length))
-          .header('content-disposition', `inline; filename="${file.filename}"`)
-          // An image's file never changes: a new image is a new id.
-          .header('cache-control', 'private, max-age=31536000, immutable')
-          .send(file.bytes)
-      );
-    },
+    handler: async (request, res) =>
+      sendImageFile(res, await tools.imageFile(request.auth, request.params.editorImageId)),
   });
 };

@@ -9,6 +9,7 @@ import {
   ZUpdateImageBody,
 } from '@igny8/shared';
 import { z } from 'zod';
+import type { FastifyReply } from 'fastify';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { WriterRouteDeps } from './deps.ts';
 import { createImagesService } from './images-service.ts';
@@ -22,6 +23,19 @@ const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(8).max(2
 const accepted = (started: HeldJobStarted) => ok(heldRunAccepted(started));
 
 /** A content's images: generation (paid jobs), listing, the files themselves, alt text and title edits. */
+/**
+ * Answers an image's bytes (storedImageFile). An image made again gets a new id, so the bytes behind one URL never
+ * change and may be cached for good.
+ */
+export function sendImageFile(res: FastifyReply, file: { bytes: Buffer; mimeType: string; filename: string }) {
+  return res
+    .header('content-type', file.mimeType)
+    .header('content-length', String(file.bytes.length))
+    .header('content-disposition', `inline; filename="${file.filename}"`)
+    .header('cache-control', 'private, max-age=31536000, immutable')
+    .send(file.bytes);
+}
+
 export const writerImagesRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (app, deps) => {
   const images = createImagesService(deps);
 
@@ -82,18 +96,7 @@ export const writerImagesRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async 
       security,
       params: ZContentImageParams,
     },
-    handler: async (request, res) => {
-      const file = await images.file(request.auth, request.params.imageId);
-      return (
-        res
-          .header('content-type', file.mimeType)
-          .header('content-length', String(file.bytes.length))
-          .header('content-disposition', `inline; filename="${file.filename}"`)
-          // A regenerated image gets a new id, so the bytes behind one URL never change.
-          .header('cache-control', 'private, max-age=31536000, immutable')
-          .send(file.bytes)
-      );
-    },
+    handler: async (request, res) => sendImageFile(res, await images.file(request.auth, request.params.imageId)),
   });
 
   app.patch('/images/:imageId', {
