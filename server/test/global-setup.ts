@@ -1,24 +1,35 @@
+import { rm } from 'node:fs/promises';
 import { createBoss } from '../src/jobs/queue.ts';
-import { openDatabase } from '../src/db/database.ts';
+import { openDatabase, type Database } from '../src/db/database.ts';
 import { seedModelRegistry } from '../src/modules/ai/seed.ts';
+import { EMBEDDED_TEMPLATE_DIR } from './helpers/database.ts';
 import { TEMPLATE_DB, TEST_DB_PATTERN, urlFor, withAdmin } from './helpers/postgres.ts';
 
+/** Migrations applied, models seeded, pg-boss's schema installed: what every test database starts from. */
+async function prepareTemplate(db: Database) {
+  await db.migrate();
+  await seedModelRegistry(db.prisma);
+  const boss = createBoss(db);
+  await boss.start();
+  await boss.stop({ graceful: false, close: db.mode === 'postgres' });
+  await db.close();
+}
+
 /**
- * Builds the template database once per run: migrations applied and pg-boss installed, so each test file clones
- * it in milliseconds instead of migrating its own.
+ * Builds the template databases once per run, so each test file clones one in milliseconds instead of migrating
+ * its own: a PostgreSQL database, and an embedded database folder (for TEST_DB_MODE=embedded and the journeys that
+ * run on both).
  */
 export default async function setup() {
   await withAdmin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   });
-  const db = await openDatabase({ url: urlFor(TEMPLATE_DB), dataDir: '' });
-  await db.migrate();
-  await seedModelRegistry(db.prisma);
-  const boss = createBoss(db);
-  await boss.start();
-  await boss.stop({ graceful: false, close: true });
-  await db.close();
+  await rm(EMBEDDED_TEMPLATE_DIR, { recursive: true, force: true });
+  await Promise.all([
+    openDatabase({ url: urlFor(TEMPLATE_DB), dataDir: '' }).then(prepareTemplate),
+    openDatabase({ dataDir: EMBEDDED_TEMPLATE_DIR }).then(prepareTemplate),
+  ]);
   // Orphans of interrupted runs (test databases are normally dropped by their files).
   await withAdmin(async (c) => {
     const { rows } = await c.query<{ datname: string }>(
@@ -28,4 +39,5 @@ export default async function setup() {
     );
     for (const row of rows) await c.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
   });
+  return () => rm(EMBEDDED_TEMPLATE_DIR, { recursive: true, force: true });
 }

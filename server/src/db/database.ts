@@ -7,6 +7,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { applyMigrations, type MigrateResult } from './migrate.ts';
 import type { SqlSession } from './sql.ts';
+import { guardAdapter, guardPglite, guardTransactions } from './transaction-guard.ts';
 
 export type DatabaseMode = 'postgres' | 'embedded';
 
@@ -46,12 +47,16 @@ async function ping(prisma: PrismaClient): Promise<number> {
 
 async function openPostgres(url: string, max: number, onError?: (error: Error) => void): Promise<Database> {
   const report = onError ?? (() => {});
-  const prisma = new PrismaClient({
-    adapter: new PrismaPg(
-      { connectionString: url, max, connectionTimeoutMillis: 5_000 },
-      { onPoolError: report, onConnectionError: report },
-    ),
-  });
+  const prisma = guardTransactions(
+    new PrismaClient({
+      adapter: guardAdapter(
+        new PrismaPg(
+          { connectionString: url, max, connectionTimeoutMillis: 5_000 },
+          { onPoolError: report, onConnectionError: report },
+        ),
+      ),
+    }),
+  );
   return {
     mode: 'postgres',
     prisma,
@@ -89,7 +94,9 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     await releaseLock();
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // Prisma and pg-boss share the one connection; both refuse to query it from inside a transaction's body.
+  const shared = guardPglite(pglite);
+  const prisma = guardTransactions(new PrismaClient({ adapter: new PrismaPGlite(shared) }));
   const session: SqlSession = {
     query: async (text, params) => (await pglite.query(text, params)).rows as never[],
     exec: async (script) => void (await pglite.exec(script)),
@@ -97,7 +104,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   return {
     mode: 'embedded',
     prisma,
-    pglite,
+    pglite: shared,
     migrate: (log) => applyMigrations(session, { useAdvisoryLock: false, ...(log ? { log } : {}) }),
     ping: () => ping(prisma),
     async close() {

@@ -12,8 +12,13 @@ export interface WorkerOptions {
   concurrency: number;
   /** Seconds between worker heartbeats written for /system/status. */
   heartbeatIntervalSeconds?: number;
-  /** How often an idle worker asks for new jobs. */
+  /** How often an idle worker asks for new jobs when NOTIFY is unavailable. */
   pollingIntervalSeconds?: number;
+  /**
+   * How often an idle worker asks for jobs nobody announced (retries after a delay, scheduled jobs) while NOTIFY
+   * wakes it for new ones. Default 5 s.
+   */
+  backstopPollingSeconds?: number;
 }
 
 /** What a job's error looks like to the user; never a stack or a raw provider body. */
@@ -50,6 +55,10 @@ export class JobWorker {
           localConcurrency: this.options.concurrency,
           ...(def.groupConcurrency ? { groupConcurrency: def.groupConcurrency } : {}),
           pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1,
+          notifyPollingIntervalSeconds: Math.max(
+            this.options.backstopPollingSeconds ?? 5,
+            this.options.pollingIntervalSeconds ?? 1,
+          ),
         },
         async ([job]) => {
           if (job) await this.run(def, job as JobWithMetadata<JobEnvelope>);

@@ -10,7 +10,7 @@ import type { ConnectService } from '../../src/modules/connect/service.ts';
 import { createBoss, ensureQueues, JobQueue } from '../../src/jobs/queue.ts';
 import { productJobRegistry } from '../../src/jobs/registry.ts';
 import { mediaStorageFor } from '../../src/lib/media-storage.ts';
-import { createTestDatabase, type TestDatabase } from './postgres.ts';
+import { createTestDatabase, type TestDatabase, type TestDatabaseMode } from './database.ts';
 
 export interface TestContext {
   app: App;
@@ -26,15 +26,19 @@ export interface TestContext {
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 export const TEST_ENCRYPTION_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
 
-/** The real app on its own fresh PostgreSQL database, with pg-boss started (no worker unless a test starts one). */
+/**
+ * The real app on its own fresh database (PostgreSQL, or the embedded one with TEST_DB_MODE=embedded), with pg-boss
+ * started (no worker unless a test starts one).
+ */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { extraJobs?: JobDefinition[]; logger?: Logger } = {},
+  options: { extraJobs?: JobDefinition[]; logger?: Logger; mode?: TestDatabaseMode } = {},
 ): Promise<TestContext> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(options.mode);
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
+    DATA_DIR: database.dataDir || '.data',
     JWT_SECRET: TEST_JWT_SECRET,
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     LOG_LEVEL: 'silent',

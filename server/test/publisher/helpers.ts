@@ -295,6 +295,7 @@ export async function startWorker(t: TestContext, concurrency = 4): Promise<JobW
   const worker = new JobWorker(t.queue.boss, t.db.prisma, t.queue.registry, pino({ level: 'silent' }), {
     concurrency,
     pollingIntervalSeconds: 0.5,
+    backstopPollingSeconds: 1,
   });
   await worker.start();
   return worker;

@@ -51,13 +51,24 @@ describe('holds under concurrency', () => {
 
   it('a hold joins the caller’s transaction: it rolls back with it', async () => {
     const accountId = await newAccount(50);
-    await expect(
-      t.db.prisma.$transaction(async (tx) => {
-        await billing.hold(tx, { accountId, amount: 30, operation: 'generate_content' });
-        expect(await billing.balance(accountId)).toBe(50); // not visible outside the transaction yet
-        throw new Error('the enqueue failed');
-      }),
-    ).rejects.toThrow('the enqueue failed');
+    let signalPlaced!: () => void;
+    let finish!: () => void;
+    const holdPlaced = new Promise<void>((resolve) => (signalPlaced = resolve));
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const attempt = t.db.prisma.$transaction(async (tx) => {
+      await billing.hold(tx, { accountId, amount: 30, operation: 'generate_content' });
+      signalPlaced();
+      await finished;
+      throw new Error('the enqueue failed');
+    });
+    await holdPlaced;
+    // Read by another flow while the transaction is open: not visible there yet. (The embedded database has one
+    // connection, so there the read waits for the transaction to end instead.)
+    const outside = billing.balance(accountId);
+    if (t.db.mode === 'postgres') expect(await outside).toBe(50);
+    finish();
+    await expect(attempt).rejects.toThrow('the enqueue failed');
+    expect(await outside).toBe(50);
     expect(await billing.balance(accountId)).toBe(50);
     expect(await t.db.prisma.creditHold.count({ where: { accountId } })).toBe(0);
 

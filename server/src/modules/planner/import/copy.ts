@@ -2,9 +2,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Prisma } from '../../../generated/prisma/client.ts';
 import { PermanentJobError } from '../../../jobs/errors.ts';
-import { recomputeClusters } from '../cluster-metrics.ts';
+import { finishImport, mergeStagedKeywords, STAGED_COLUMNS, storeStagedErrors, type SqlRunner } from './merge.ts';
 import type { KeywordRow } from './rows.ts';
 import { timeOrderedIdPrefix } from './ids.ts';
 
@@ -31,6 +30,9 @@ export interface CopyWriteResult {
   inserted: number;
   updated: number;
 }
+
+/** The staging table of a PostgreSQL import: temporary, on the import's own connection. */
+const STAGED = () => 'import_rows';
 
 /** COPY text format: backslash, tab, newline and carriage return escaped. */
 const copyText = (s: string) =>
@@ -138,11 +140,7 @@ export async function writeWithCopy(input: CopyWriteInput): Promise<CopyWriteRes
     await client.query("SELECT pg_advisory_xact_lock(hashtext('planner.keyword_import:' || $1::text))", [
       input.sectorId,
     ]);
-    await client.query(`
-      CREATE TEMP TABLE import_rows (
-        line int NOT NULL, keyword text, normalized text, volume int, difficulty int, cpc float8, intent text,
-        inferred boolean, reason text, raw text
-      ) ON COMMIT DROP`);
+    await client.query(`CREATE TEMP TABLE import_rows (${STAGED_COLUMNS}) ON COMMIT DROP`);
 
     // An empty sector (the usual first import) takes the rows straight into "Keyword" with COPY: a keyword seen
     // before in the file (by a 32-bit hash; a collision only costs a detour) and bad rows go to the staging table
@@ -260,83 +258,20 @@ export async function writeWithCopy(input: CopyWriteInput): Promise<CopyWriteRes
     // In direct mode every keyword already in the sector came from this file: later rows of it are duplicates.
     const hasKeywords = !direct || directRows > 0;
 
-    // $1 sector, $2 account, $3 site, $4 import, $5 source, $6 id prefix.
-    const { rows: counts } = !stagedRows
-      ? { rows: [{ inserted: 0, updated: 0 }] }
-      : await client.query<{ inserted: number; updated: number }>(
-          `WITH s AS MATERIALIZED (
-         SELECT DISTINCT ON (normalized) keyword, normalized, volume, difficulty, cpc, intent, inferred
-         FROM import_rows WHERE reason IS NULL
-         ORDER BY normalized, line DESC
-       ), ${
-         hasKeywords
-           ? `upd AS (
-         UPDATE "Keyword" AS k SET
-           -- A keyword this import wrote earlier in the file takes the later row whole (the last row wins); one
-           -- already in the sector keeps a metric the file lacks, and a given intent replaces an inferred one.
-           keyword = CASE WHEN k."importId" = $4::uuid THEN s.keyword ELSE k.keyword END,
-           volume = CASE WHEN k."importId" = $4::uuid THEN s.volume ELSE COALESCE(s.volume, k.volume) END,
-           difficulty = CASE WHEN k."importId" = $4::uuid THEN s.difficulty
-             ELSE COALESCE(s.difficulty, k.difficulty) END,
-           cpc = CASE WHEN k."importId" = $4::uuid THEN s.cpc ELSE COALESCE(s.cpc, k.cpc) END,
-           intent = CASE WHEN s.inferred AND NOT k."intentInferred" AND k."importId" IS DISTINCT FROM $4::uuid
-             THEN k.intent ELSE s.intent::"KeywordIntent" END,
-           "intentInferred" = CASE WHEN k."importId" = $4::uuid THEN s.inferred
-             ELSE s.inferred AND k."intentInferred" END,
-           "importId" = $4::uuid,
-           "updatedAt" = now()
-         FROM s WHERE k."sectorId" = $1::uuid AND k.normalized = s.normalized
-         RETURNING 1
-       ), `
-           : ''
-       }ins AS (
-         INSERT INTO "Keyword" (id, "accountId", "siteId", "sectorId", keyword, normalized, volume, difficulty, cpc,
-           intent, "intentInferred", status, source, "importId", "createdAt", "updatedAt")
-         SELECT ($6::text || lpad(to_hex(row_number() OVER (ORDER BY n.normalized)), 8, '0'))::uuid,
-           $2::uuid, $3::uuid, $1::uuid, n.keyword, n.normalized, n.volume, n.difficulty, n.cpc,
-           n.intent::"KeywordIntent", n.inferred, 'new', $5, $4::uuid, now(), now()
-         FROM ${
-           hasKeywords
-             ? `(SELECT * FROM s WHERE NOT EXISTS (
-                 SELECT 1 FROM "Keyword" k WHERE k."sectorId" = $1::uuid AND k.normalized = s.normalized)) n`
-             : 's n'
-         }
-         ORDER BY n.normalized
-         RETURNING 1
-       )
-       SELECT (SELECT count(*) FROM ins)::int AS inserted,
-         ${hasKeywords ? '(SELECT count(*) FROM upd)::int' : '0'} AS updated`,
+    const q: SqlRunner = async (text, params) => (await client.query(text, params)).rows;
+    const counts = !stagedRows
+      ? { inserted: 0, updated: 0 }
+      : await mergeStagedKeywords(q, {
+          ...input,
+          stagedRows: STAGED,
+          hasKeywords,
           // A later prefix than the direct rows' (a millisecond on at least), so the ids cannot meet.
-          [input.sectorId, input.accountId, input.siteId, input.importId, input.source, await laterPrefix(idPrefix)],
-        );
-    const inserted = directRows + (counts[0]?.inserted ?? 0);
-    const updated = direct ? 0 : (counts[0]?.updated ?? 0);
-    if (failed > 0) {
-      await client.query(
-        `INSERT INTO "KeywordImportError" ("importId", line, reason, raw)
-         SELECT $1::uuid, line, reason, raw FROM import_rows WHERE reason IS NOT NULL ORDER BY line`,
-        [input.importId],
-      );
-    }
-    // Updated metrics change the totals of the clusters those keywords are in.
-    if (updated > 0) {
-      const { rows: clusters } = await client.query<{ id: string }>(
-        `SELECT DISTINCT "clusterId" AS id FROM "Keyword"
-         WHERE "sectorId" = $1::uuid AND "importId" = $2::uuid AND "clusterId" IS NOT NULL`,
-        [input.sectorId, input.importId],
-      );
-      await recomputeClusters(
-        sqlOn(client),
-        clusters.map((c) => c.id),
-      );
-    }
-    await client.query('DELETE FROM "KeywordImportChunk" WHERE "importId" = $1::uuid', [input.importId]);
-    await client.query(
-      `UPDATE "KeywordImport" SET status = 'succeeded', "rowsTotal" = $2, "rowsInserted" = $3, "rowsUpdated" = $4,
-         "rowsFailed" = $5, error = NULL, "finishedAt" = now()
-       WHERE id = $1::uuid`,
-      [input.importId, total, inserted, updated, failed],
-    );
+          idPrefix: await laterPrefix(idPrefix),
+        });
+    const inserted = directRows + counts.inserted;
+    const updated = direct ? 0 : counts.updated;
+    if (failed > 0) await storeStagedErrors(q, input.importId, STAGED);
+    await finishImport(q, { importId: input.importId, sectorId: input.sectorId, total, inserted, updated, failed });
     await client.query('COMMIT');
     open = false;
     return { total, failed, inserted, updated };
@@ -344,13 +279,4 @@ export async function writeWithCopy(input: CopyWriteInput): Promise<CopyWriteRes
     if (open) await client.query('ROLLBACK').catch(() => {});
     await client.end().catch(() => {});
   }
-}
-
-/** Prisma's tagged-template $executeRaw on a pg client (so shared SQL helpers run inside this transaction). */
-function sqlOn(client: pg.Client): Prisma.TransactionClient {
-  const $executeRaw = async (strings: TemplateStringsArray, ...values: unknown[]) => {
-    const text = strings.reduce((sql, part, i) => sql + part + (i < values.length ? `$${i + 1}` : ''), '');
-    return (await client.query(text, values)).rowCount ?? 0;
-  };
-  return { $executeRaw } as unknown as Prisma.TransactionClient;
 }

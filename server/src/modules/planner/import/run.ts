@@ -3,13 +3,12 @@ import { AppError } from '../../../errors.ts';
 import { Prisma, type PrismaClient } from '../../../generated/prisma/client.ts';
 import type { JobContext } from '../../../jobs/context.ts';
 import { PermanentJobError } from '../../../jobs/errors.ts';
-import { recomputeClusters } from '../cluster-metrics.ts';
 import { HEAD_BYTES, planImport, readRecords, type ImportPlan } from './file.ts';
-import { keywordFromCells, type KeywordRow } from './rows.ts';
+import { keywordFromCells } from './rows.ts';
 import { storedHead } from './service.ts';
-import { timeOrderedId } from './ids.ts';
 import { truncate } from './values.ts';
 import { writeWithCopy, type ParsedRecord } from './copy.ts';
+import { writeStaged } from './staged.ts';
 
 /**
  * Rows written per statement: bounds memory whatever the file size (one batch being parsed, one being written).
@@ -18,8 +17,6 @@ import { writeWithCopy, type ParsedRecord } from './copy.ts';
 export const BATCH_ROWS = 10_000;
 /** Row errors kept per import (the count goes on beyond). */
 export const MAX_STORED_ERRORS = 100_000;
-/** The whole import is one transaction; a million rows take well under this on one core. */
-const TRANSACTION_TIMEOUT_MS = 60 * 60_000;
 
 export interface ImportSummary {
   importId: string;
@@ -39,7 +36,8 @@ export interface ImportHooks {
 export interface ImportOptions {
   /**
    * Set on PostgreSQL: the import writes on its own connection with COPY into a staging table and set-based merges
-   * (writeWithCopy). Unset (embedded PGlite, which has no second connection), it writes batches through Prisma.
+   * (writeWithCopy). Unset (embedded PGlite, which has one connection), it stages rows in short statements and
+   * merges them in one transaction at the end (writeStaged).
    */
   databaseUrl?: string | undefined;
 }
@@ -55,31 +53,15 @@ async function* chunksOf(prisma: PrismaClient, importId: string): AsyncGenerator
   }
 }
 
-class Batch {
-  /** Valid rows by normalized keyword: within a batch the last row of a keyword wins. */
-  rows = new Map<string, KeywordRow>();
-  valid = 0;
-  errorLines: number[] = [];
-  errorReasons: string[] = [];
-  errorRaws: string[] = [];
-
-  get size() {
-    return this.valid + this.errorLines.length;
-  }
-}
-
 /**
- * Imports a stored upload in one transaction, writing straight into the sector's keywords batch by batch while the
- * next batch is parsed (the database works while this process reads: on two cores that is real parallelism; one
- * batch in flight at a time keeps memory flat). An advisory lock on the sector keeps two imports of one sector from
- * interleaving, so each batch needs no ON CONFLICT: one statement updates the keywords the sector already has (new
- * metrics; a metric the file lacks keeps its value; a given intent replaces an inferred one; status and cluster
- * stay) and inserts the others, sorted by the unique key. Within the file the last row of a keyword wins (within a
- * batch by a map, across batches because a later batch updates what an earlier one wrote); a keyword this import
- * already wrote counts as a duplicate, not an update. Bad rows go to KeywordImportError with their line. The
- * import's counters, its finished state and the removal of its chunks commit with the keywords, so a failure at any
- * point leaves nothing half-imported and a retry starts from a clean slate; an import that already succeeded is
- * not run twice.
+ * Imports a stored upload into the sector's keywords, all or nothing. The file is read chunk by chunk and parsed as
+ * it goes; the rows go to the write of the database in use (writeWithCopy on PostgreSQL, writeStaged on the embedded
+ * one), which stages them, merges them into the sector's keywords in one transaction under a per-sector lock (a
+ * keyword the sector has gets the new metrics, keeping its status and cluster; within the file the last row wins),
+ * stores the bad rows with their line, and commits the import's counters, finished state and the removal of its
+ * chunks with the keywords. A failure at any point leaves nothing half-imported and a retry starts from a clean
+ * slate; an import that already succeeded is not run twice. Progress is recorded while the file is read, outside
+ * any transaction.
  */
 export async function runImport(
   ctx: JobContext,
@@ -129,195 +111,33 @@ export async function runImport(
     await ctx.progress(1 + (bytesRead / Math.max(1, row.byteSize)) * 90, 'importing keywords');
   };
 
-  if (options.databaseUrl) {
-    async function* records(): AsyncGenerator<ParsedRecord> {
-      let n = 0;
-      for await (const record of readRecords(chunksOf(prisma, importId), plan, onBytes)) {
-        const parsed = keywordFromCells(record.cells, columns!);
-        yield 'error' in parsed
-          ? { line: record.line, error: parsed.error, raw: truncate(record.raw(), 500) }
-          : { line: record.line, row: parsed };
-        if (++n % BATCH_ROWS === 0) await hooks.afterBatch?.(n / BATCH_ROWS, ctx.attempt);
-      }
+  let n = 0;
+  async function* records(): AsyncGenerator<ParsedRecord> {
+    for await (const record of readRecords(chunksOf(prisma, importId), plan, onBytes)) {
+      const parsed = keywordFromCells(record.cells, columns!);
+      yield 'error' in parsed
+        ? { line: record.line, error: parsed.error, raw: truncate(record.raw(), 500) }
+        : { line: record.line, row: parsed };
+      if (options.databaseUrl && ++n % BATCH_ROWS === 0) await hooks.afterBatch?.(n / BATCH_ROWS, ctx.attempt);
     }
-    await writeWithCopy({
-      databaseUrl: options.databaseUrl,
-      importId,
-      accountId: row.accountId,
-      siteId: row.siteId,
-      sectorId: row.sectorId,
-      source: plan.source,
-      records: records(),
-      maxStoredErrors: MAX_STORED_ERRORS,
-      onStaged: () => ctx.progress(92, 'saving keywords'),
-    });
-    return summaryOf(await prisma.keywordImport.findUniqueOrThrow({ where: { id: importId } }));
   }
-
-  const result = await prisma.$transaction(
-    async (tx) => {
-      const [locked] = await tx.$queryRaw<{ status: string }[]>`
-        SELECT status FROM "KeywordImport" WHERE id = ${importId}::uuid FOR UPDATE`;
-      if (!locked || locked.status === 'succeeded') return null;
-      await tx.$executeRaw`DELETE FROM "KeywordImportError" WHERE "importId" = ${importId}::uuid`;
-      // Imports of one sector run one after the other (a concurrent manual add of the same keyword makes this
-      // attempt fail on the unique key and the job retry it, all or nothing).
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('planner.keyword_import:' || ${row.sectorId}))`;
-
-      let total = 0;
-      let failed = 0;
-      let storedErrors = 0;
-      let batches = 0;
-      let inserted = 0;
-      let updated = 0;
-
-      const writeBatch = async (b: Batch) => {
-        if (b.valid) {
-          // Sorted by the unique key, with ids in that same increasing order: the inserts then land in order in the
-          // (sectorId, normalized) and (siteId, normalized, id) indexes and append to the id-ordered ones.
-          const entries = [...b.rows].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-          const ids: string[] = [];
-          const keywords: string[] = [];
-          const normalized: string[] = [];
-          const volumes: (number | null)[] = [];
-          const difficulties: (number | null)[] = [];
-          const cpcs: (number | null)[] = [];
-          const intents: string[] = [];
-          const inferred: boolean[] = [];
-          for (const [key, r] of entries) {
-            ids.push(timeOrderedId());
-            keywords.push(r.keyword);
-            normalized.push(key);
-            volumes.push(r.volume);
-            difficulties.push(r.difficulty);
-            cpcs.push(r.cpc);
-            intents.push(r.intent);
-            inferred.push(r.intentInferred);
-          }
-          const [counts] = await tx.$queryRaw<{ inserted: number; updated: number }[]>`
-            WITH s AS MATERIALIZED (
-              SELECT * FROM unnest(${ids}::uuid[], ${keywords}::text[], ${normalized}::text[], ${volumes}::int[],
-                ${difficulties}::int[], ${cpcs}::float8[], ${intents}::text[], ${inferred}::boolean[])
-                AS s(id, keyword, normalized, volume, difficulty, cpc, intent, inferred)
-            ), old AS MATERIALIZED (
-              SELECT k.id, k."importId" AS "oldImportId", s.normalized, s.volume, s.difficulty, s.cpc, s.intent,
-                s.inferred
-              -- One unique-index probe per row (a plain join would hash the whole sector every batch).
-              FROM s CROSS JOIN LATERAL (
-                SELECT k.id, k."importId" FROM "Keyword" k
-                WHERE k."sectorId" = ${row.sectorId}::uuid AND k.normalized = s.normalized LIMIT 1
-              ) k
-            ), upd AS (
-              UPDATE "Keyword" AS k SET
-                volume = COALESCE(o.volume, k.volume),
-                difficulty = COALESCE(o.difficulty, k.difficulty),
-                cpc = COALESCE(o.cpc, k.cpc),
-                intent = CASE WHEN o.inferred AND NOT k."intentInferred" THEN k.intent
-                              ELSE o.intent::"KeywordIntent" END,
-                "intentInferred" = o.inferred AND k."intentInferred",
-                "importId" = ${importId}::uuid,
-                "updatedAt" = now()
-              FROM old o WHERE k.id = o.id
-              RETURNING o."oldImportId"
-            ), ins AS (
-              INSERT INTO "Keyword" (id, "accountId", "siteId", "sectorId", keyword, normalized, volume, difficulty,
-                cpc, intent, "intentInferred", status, source, "importId", "createdAt", "updatedAt")
-              SELECT s.id, ${row.accountId}::uuid, ${row.siteId}::uuid, ${row.sectorId}::uuid,
-                s.keyword, s.normalized, s.volume, s.difficulty, s.cpc, s.intent::"KeywordIntent", s.inferred, 'new',
-                ${plan.source}, ${importId}::uuid, now(), now()
-              FROM s WHERE NOT EXISTS (SELECT 1 FROM old o WHERE o.normalized = s.normalized)
-              ORDER BY s.id
-              RETURNING 1
-            )
-            SELECT (SELECT count(*) FROM ins)::int AS inserted,
-              (SELECT count(*) FROM upd WHERE "oldImportId" IS DISTINCT FROM ${importId}::uuid)::int AS updated`;
-          inserted += counts?.inserted ?? 0;
-          updated += counts?.updated ?? 0;
-        }
-        if (b.errorLines.length) {
-          await tx.$executeRaw`
-            INSERT INTO "KeywordImportError" ("importId", line, reason, raw)
-            SELECT ${importId}::uuid, * FROM unnest(${b.errorLines}::int[], ${b.errorReasons}::text[],
-              ${b.errorRaws}::text[])
-            ON CONFLICT DO NOTHING`;
-        }
-        batches++;
-        await hooks.afterBatch?.(batches, ctx.attempt);
-      };
-
-      // One batch in flight while the next one is parsed.
-      let inFlight: Promise<void> | null = null;
-      const flush = async (b: Batch) => {
-        if (inFlight) await inFlight;
-        inFlight = writeBatch(b);
-        // Observed here so a failure while the next batch is parsed is not an unhandled rejection; awaited below.
-        inFlight.catch(() => {});
-      };
-
-      let batch = new Batch();
-      try {
-        for await (const record of readRecords(chunksOf(prisma, importId), plan, onBytes)) {
-          total++;
-          const parsed = keywordFromCells(record.cells, columns);
-          if ('error' in parsed) {
-            failed++;
-            if (storedErrors < MAX_STORED_ERRORS) {
-              storedErrors++;
-              batch.errorLines.push(record.line);
-              batch.errorReasons.push(parsed.error);
-              batch.errorRaws.push(truncate(record.raw(), 500));
-            }
-          } else {
-            // Delete first so the map keeps the last row's place (rows go in file order).
-            if (batch.rows.delete(parsed.normalized)) batch.valid--;
-            batch.rows.set(parsed.normalized, parsed);
-            batch.valid++;
-          }
-          if (batch.size >= BATCH_ROWS) {
-            await flush(batch);
-            batch = new Batch();
-          }
-        }
-        await flush(batch);
-        await inFlight;
-      } finally {
-        // Never leave the transaction with a statement still running on it.
-        await (inFlight as Promise<void> | null)?.catch(() => {});
-      }
-      if (total === 0) {
-        throw new PermanentJobError(
-          'IMPORT_FILE_EMPTY',
-          'The file has no keyword rows under its header: export the keywords again and upload the new file.',
-        );
-      }
-      await ctx.progress(98, 'saving keywords');
-
-      // Updated metrics change the totals of the clusters those keywords are in.
-      if (updated > 0) {
-        const clusters = await tx.$queryRaw<{ id: string }[]>`
-          SELECT DISTINCT "clusterId" AS id FROM "Keyword"
-          WHERE "sectorId" = ${row.sectorId}::uuid AND "importId" = ${importId}::uuid AND "clusterId" IS NOT NULL`;
-        await recomputeClusters(
-          tx,
-          clusters.map((c) => c.id),
-        );
-      }
-      await tx.keywordImportChunk.deleteMany({ where: { importId } });
-      return tx.keywordImport.update({
-        where: { id: importId },
-        data: {
-          status: 'succeeded',
-          rowsTotal: total,
-          rowsInserted: inserted,
-          rowsUpdated: updated,
-          rowsFailed: failed,
-          error: Prisma.DbNull,
-          finishedAt: new Date(),
-        },
-      });
-    },
-    { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 30_000 },
-  );
-  const final = result ?? (await prisma.keywordImport.findUniqueOrThrow({ where: { id: importId } }));
-  return summaryOf(final);
+  const target = {
+    importId,
+    accountId: row.accountId,
+    siteId: row.siteId,
+    sectorId: row.sectorId,
+    source: plan.source,
+    records: records(),
+    maxStoredErrors: MAX_STORED_ERRORS,
+    onStaged: () => ctx.progress(92, 'saving keywords'),
+  };
+  if (options.databaseUrl) await writeWithCopy({ ...target, databaseUrl: options.databaseUrl });
+  else {
+    await writeStaged({
+      ...target,
+      prisma,
+      afterBatch: async (batch) => hooks.afterBatch?.(batch, ctx.attempt),
+    });
+  }
+  return summaryOf(await prisma.keywordImport.findUniqueOrThrow({ where: { id: importId } }));
 }

@@ -130,6 +130,7 @@ export async function startImportWorker(
   const worker = new JobWorker(t.queue.boss, t.db.prisma, registry, pino({ level: 'silent' }), {
     concurrency: 2,
     pollingIntervalSeconds: 0.5,
+    backstopPollingSeconds: 1,
   });
   await worker.start();
   return worker;
