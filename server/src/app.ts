@@ -168,6 +168,7 @@ export async function buildApp(options: BuildAppOptions) {
     signAccessToken: (claims) => app.jwt.sign(claims),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    signupCredits: config.SIGNUP_CREDITS,
   });
   const jobs = createJobsService({ prisma, queue });
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;

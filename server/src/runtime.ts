@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PgBoss } from 'pg-boss';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { buildApp, type App } from './app.ts';
 import { ConfigError, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -13,7 +13,8 @@ import { createBoss, ensureQueues, JobQueue } from './jobs/queue.ts';
 import { productJobRegistry } from './jobs/registry.ts';
 import { mediaStorageFor } from './lib/media-storage.ts';
 import { JobWorker } from './jobs/worker.ts';
-import { loggerOptions } from './logger.ts';
+import { startControlSocket } from './modules/operator/control-socket.ts';
+import { createLogger } from './logger.ts';
 import { randomToken } from './lib/secrets.ts';
 import { SecretBox } from './lib/encryption.ts';
 
@@ -78,7 +79,7 @@ export async function resolveSecretBox(config: Config): Promise<SecretBox> {
 /** Opens the database, applies migrations, starts pg-boss, then the API and/or the worker. */
 export async function startService(options: ServiceOptions): Promise<Service> {
   const { config } = options;
-  const log = options.logger ?? pino(loggerOptions(config.LOG_LEVEL));
+  const log = options.logger ?? createLogger(config.LOG_LEVEL, config.logFormat);
   const db = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.dataDir,
@@ -121,15 +122,19 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const worker = options.worker
       ? new JobWorker(boss, db.prisma, registry, log.child({ component: 'worker' }), {
           concurrency: config.WORKER_CONCURRENCY,
+          backstopPollingSeconds: config.WORKER_POLL_SECONDS,
         })
       : undefined;
     await worker?.start();
+    // The embedded database is this process's alone: operator commands reach it through this socket meanwhile.
+    const control = db.mode === 'embedded' ? await startControlSocket(config.dataDir, db.prisma, log) : undefined;
 
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
         // Order matters: stop accepting work, let work in flight finish, then release the database.
         await app?.close();
+        await control?.close();
         await worker?.stop();
         await boss.stop({ graceful: true, timeout: config.SHUTDOWN_TIMEOUT_MS, close: true });
         await db.close();

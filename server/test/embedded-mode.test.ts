@@ -95,6 +95,26 @@ describe('embedded database mode', () => {
     ]);
     expect(job.steps.map((s: { name: string }) => s.name)).toEqual(['account', 'members', 'sites']);
 
+    // Operators act while the server runs: the command goes through the server's control socket.
+    const operator = (...args: string[]) =>
+      startProcess('scripts/operator.ts', { DATA_DIR: dataDir, DATABASE_URL: '' }, args);
+    const credits = operator('credits', 'Solo@Example.com', '1500', 'launch', 'gift');
+    expect(await credits.exited, credits.output()).toBe(0);
+    expect(credits.output()).toMatch(
+      /Added 1,500 credits to "Solo blog" .*balance is now 1,500\. \(through the running server\)/,
+    );
+    const balance = await call('GET', '/billing/balance', undefined, token);
+    expect(balance.body.data.balance).toBe(1500);
+    const made = operator('grant', 'solo@example.com');
+    expect(await made.exited, made.output()).toBe(0);
+    expect(made.output()).toContain('solo@example.com is now an operator. (through the running server)');
+    const unknown = operator('credits', 'nobody@example.com', '5');
+    expect(await unknown.exited).toBe(1);
+    expect(unknown.output()).toContain('No user has the email nobody@example.com. Register first');
+    const bad = operator('credits', 'solo@example.com', '-3');
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toContain('The amount must be a whole number of credits above 0 (got "-3")');
+
     // A second process on the same data folder must not open (and corrupt) the database.
     const second = startProcess('src/main.ts', { DATA_DIR: dataDir, PORT: String(await freePort()), DATABASE_URL: '' });
     expect(await second.exited).toBe(1);
@@ -110,6 +130,13 @@ describe('embedded database mode', () => {
     const token2 = login.body.data.tokens.accessToken;
     const sites = await call('GET', '/sites', undefined, token2);
     expect(sites.body.data.items.map((s: { url: string }) => s.url)).toEqual(['https://solo.example.com']);
+    // With the server stopped, the command opens the database itself.
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    const direct = operator('credits', 'solo@example.com', '250');
+    expect(await direct.exited, direct.output()).toBe(0);
+    expect(direct.output()).toMatch(/Added 250 credits .*balance is now 1,750\.$/m);
+    running = await start(port);
     const again = await call('GET', `/jobs/${jobId}`, undefined, token2);
     expect(again.body.data.status).toBe('succeeded');
     // The access token from before the restart is still valid: the generated JWT secret was kept in DATA_DIR.

@@ -12,12 +12,14 @@ export interface RunningProcess {
 }
 
 /** Runs a TypeScript entry of the server (relative to server/) as a real child process. */
-export function startProcess(entry: string, env: Record<string, string>): RunningProcess {
+export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): RunningProcess {
   // `node --import tsx` rather than the tsx binary: tsx runs the script in a child process, so signals sent to it
   // (SIGKILL especially) would not reach the real one.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // Without npm's INIT_CWD a relative DATA_DIR resolves from server/, as it does for the test's own process.
+  const { INIT_CWD: _initCwd, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: SERVER_DIR,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...inherited, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

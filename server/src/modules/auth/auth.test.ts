@@ -210,3 +210,41 @@ describe('API keys', () => {
     expect(res.json().code).toBe('API_KEY_INVALID');
   });
 });
+
+describe('trial credits at sign-up (SIGNUP_CREDITS)', () => {
+  it('grants them once, in the ledger, as a grant the owner can see', async () => {
+    const trial = await createTestApp({ SIGNUP_CREDITS: '2500' });
+    try {
+      const res = await trial.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: { email: 'trial@example.com', password: 'a long enough password', name: 'T', accountName: 'Trial' },
+      });
+      expect(res.statusCode).toBe(201);
+      const headers = { authorization: `Bearer ${res.json().data.tokens.accessToken}` };
+      const balance = await trial.app.inject({ method: 'GET', url: '/api/v1/billing/balance', headers });
+      expect(balance.json().data.balance).toBe(2500);
+      const entries = (await trial.app.inject({ method: 'GET', url: '/api/v1/billing/transactions', headers })).json()
+        .data.items;
+      expect(entries).toEqual([
+        expect.objectContaining({ kind: 'grant', amount: 2500, note: 'Trial credits for a new account' }),
+      ]);
+      // A refused sign-up (the email is taken) grants nothing.
+      const again = await trial.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: { email: 'trial@example.com', password: 'a long enough password', name: 'T', accountName: 'Other' },
+      });
+      expect(again.statusCode).toBe(409);
+      expect(await trial.db.prisma.creditLedgerEntry.count()).toBe(1);
+    } finally {
+      await trial.close();
+    }
+  });
+
+  it('grants nothing by default', async () => {
+    const owner = await registerOwner(t.app);
+    const balance = await t.app.inject({ method: 'GET', url: '/api/v1/billing/balance', headers: owner.headers });
+    expect(balance.json().data.balance).toBe(0);
+  });
+});

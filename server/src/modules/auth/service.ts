@@ -11,7 +11,12 @@ export interface AuthServiceDeps {
   signAccessToken: (claims: AccessTokenClaims) => string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
+  /** Credits granted to every new account at sign-up (SIGNUP_CREDITS; 0 grants nothing). */
+  signupCredits?: number;
 }
+
+/** The ledger note of the sign-up grant, as the account's transactions show it. */
+export const SIGNUP_GRANT_NOTE = 'Trial credits for a new account';
 
 const REFRESH_PREFIX = 'rt_';
 
@@ -98,6 +103,12 @@ export function createAuthService(deps: AuthServiceDeps) {
           const user = await tx.user.create({ data: { email: body.email, name: body.name, passwordHash } });
           const account = await tx.account.create({ data: { name: body.accountName } });
           await tx.membership.create({ data: { accountId: account.id, userId: user.id, role: 'owner' } });
+          // In the same transaction: an account never exists without its trial credits (an append-only grant).
+          if (deps.signupCredits) {
+            await tx.creditLedgerEntry.create({
+              data: { accountId: account.id, kind: 'grant', amount: deps.signupCredits, note: SIGNUP_GRANT_NOTE },
+            });
+          }
           return { userId: user.id, accountId: account.id };
         });
       } catch (error) {
