@@ -19,10 +19,10 @@ console.log(`fake-ai listening on ${fake.url}
   Anthropic base URL: ${fake.anthropicBaseUrl}
   knobs:              ${JSON.stringify(fake.knobs)}
 
-Point the product at it, e.g.:
-  OPENAI_BASE_URL=${fake.openaiBaseUrl} OPENAI_API_KEY=fake-key
-  ANTHROPIC_BASE_URL=${fake.anthropicBaseUrl} ANTHROPIC_API_KEY=fake-key
-(the key 'bad-key' is refused with 401). Control: GET/POST ${fake.url}/__knobs, POST ${fake.url}/__reset,
+Point the IGNY8 server at it (demo mode: accounts without a provider key use it, results are marked demo):
+  AI_DEMO_BASE_URL=${fake.url} npm start
+or give an account a key whose base URL is the fake (POST /api/v1/ai/credentials with "baseUrl"; the key 'bad-key'
+is refused with 401). Control: GET/POST ${fake.url}/__knobs, POST ${fake.url}/__reset,
 GET ${fake.url}/__requests.`);
 
 let stopping = false;

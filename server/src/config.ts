@@ -52,6 +52,10 @@ export const ConfigSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** "json": one JSON object a line (log collectors); "pretty": short lines for a person. Default: pretty on a terminal. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /** Credits every new account gets at sign-up, written to its ledger as a grant (0: none). */
+  SIGNUP_CREDITS: z.coerce.number().int().min(0).max(100_000_000).default(0),
   /** Comma-separated origins allowed by CORS; empty allows none (same-origin and server-to-server only). */
   CORS_ORIGINS: z
     .string()
@@ -70,6 +74,11 @@ export const ConfigSchema = z.object({
   /** "all" runs API and worker in one process (npm start); "api" serves HTTP only. */
   IGNY8_ROLE: z.enum(['all', 'api']).default('all'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * Seconds between an idle worker's looks for jobs nobody announced (retries after a delay). New jobs wake workers
+   * at once through LISTEN/NOTIFY.
+   */
+  WORKER_POLL_SECONDS: z.coerce.number().min(0.5).max(300).default(5),
   /** How long graceful shutdown waits for requests and jobs in flight. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Serve the interactive API docs at /docs. */
@@ -96,7 +105,7 @@ export const ConfigSchema = z.object({
     .optional(),
 });
 
-export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };
+export type Config = z.infer<typeof ConfigSchema> & { dataDir: string; logFormat: 'json' | 'pretty' };
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -117,5 +126,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !parsed.data[k]);
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when MEDIA_STORAGE is s3`));
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+  // A relative DATA_DIR is taken from the folder the command was run in: npm runs workspace scripts inside server/,
+  // and tells the folder it was started from in INIT_CWD (`npm start` at the root keeps its data in ./.data there).
+  const base = cleaned.INIT_CWD ?? process.cwd();
+  return {
+    ...parsed.data,
+    dataDir: path.resolve(base, parsed.data.DATA_DIR),
+    logFormat: parsed.data.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+  };
 }
