@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageSlots, plainText, postMarkup } from '../../src/modules/publisher/markup.ts';
+import { DEMO_NOTICE, imageSlots, plainText, postMarkup } from '../../src/modules/publisher/markup.ts';
 
 describe('publish markup', () => {
   it('spreads in-article images evenly between sections', () => {
@@ -26,6 +26,13 @@ describe('publish markup', () => {
     );
     const alone = postMarkup({ sections: [], faq: [], images: [{ id: 8, url: 'https://blog.test/b.png', alt: 'b' }] });
     expect(alone).toContain('"id":8');
+  });
+
+  it('opens a demo article with the demo notice, and only a demo article', () => {
+    const sections = [{ level: 'h2' as const, heading: 'One', html: '<p>a</p>' }];
+    const demo = postMarkup({ sections, faq: [], images: [], demo: true });
+    expect(demo.startsWith(`<!-- wp:paragraph -->\n<p><em>${DEMO_NOTICE}</em></p>\n<!-- /wp:paragraph -->`)).toBe(true);
+    expect(postMarkup({ sections, faq: [], images: [] })).not.toContain(DEMO_NOTICE);
   });
 
   it('turns titles and excerpts into plain text', () => {

@@ -235,6 +235,7 @@ export function publisherJobs(deps: PublisherJobDeps): JobDefinition[] {
       sections: ZSections.catch([]).parse(version.sections),
       faq: ZFaq.parse(version.faq),
       images: inline,
+      demo: content.demo,
     });
     const post = await ctx.step(
       'post',

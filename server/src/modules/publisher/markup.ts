@@ -5,7 +5,13 @@
 // (sanitizeFragment) before being turned into blocks by the writer's block builder, which re-serializes everything
 // from its own allowlist. WordPress's own filtering (kses: the publishing user has no unfiltered_html) runs last.
 import { z } from 'zod';
-import { imageBlock, sanitizeFragment, sectionToBlocks } from '../writer/content/blocks.ts';
+import {
+  imageBlock,
+  paragraphBlock,
+  sanitizeFragment,
+  sectionToBlocks,
+  serializeBlock,
+} from '../writer/content/blocks.ts';
 import { faqBlocks } from '../writer/content/seo.ts';
 
 export const ZSections = z.array(
@@ -40,15 +46,22 @@ export function imageSlots(sections: number, images: number): number[] {
   });
 }
 
-/** The article as WordPress 6.1 block markup: sections in order, in-article images spread between them, the FAQ. */
+/** Opens every post whose text the demo endpoint made (AI_DEMO_BASE_URL), so no reader takes it for writing. */
+export const DEMO_NOTICE = 'Demo article: written by the IGNY8 demo AI. This is filler text, not advice.';
+
+/**
+ * The article as WordPress 6.1 block markup: sections in order, in-article images spread between them, the FAQ;
+ * a demo article starts with DEMO_NOTICE.
+ */
 export function postMarkup(input: {
   sections: Section[];
   faq: FaqItem[];
   images: UploadedImage[];
   faqTitle?: string;
+  demo?: boolean;
 }): string {
   const slots = imageSlots(input.sections.length, input.images.length);
-  const parts: string[] = [];
+  const parts: string[] = input.demo ? [serializeBlock(paragraphBlock(`<em>${DEMO_NOTICE}</em>`))] : [];
   input.sections.forEach((section, i) => {
     const markup = sectionToBlocks(
       { heading: section.heading, html: sanitizeFragment(section.html) },
