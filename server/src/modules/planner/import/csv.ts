@@ -89,9 +89,25 @@ function csvOptions(delimiter: string | null, lines: RecordLines): Options {
   };
 }
 
-/** The first records of a file's beginning, with their lines; throws a CsvError the way csv-parse does. */
+/**
+ * The first records of a file's beginning, with their lines. A quote still open where the text ends (a cell cut off
+ * by the end of the sample, or never closed) ends them: the records before it are returned.
+ */
 export function firstRecords(text: string, delimiter: string | null, limit: number): CsvRecord[] {
-  return parseSync(text, { ...csvOptions(delimiter, new RecordLines()), to: limit }) as unknown as CsvRecord[];
+  const records: CsvRecord[] = [];
+  const options = csvOptions(delimiter, new RecordLines());
+  const onRecord = options.on_record as unknown as (r: ParsedRecord) => CsvRecord;
+  const collect = (r: ParsedRecord) => {
+    const record = onRecord(r);
+    records.push(record);
+    return record;
+  };
+  try {
+    parseSync(text, { ...options, to: limit, on_record: collect as unknown as Options['on_record'] });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+  }
+  return records;
 }
 
 /**
@@ -125,7 +141,11 @@ function openQuote(body: string, delimiter: string): { at: number; cell: number 
 }
 
 /** What to tell the user about a file csv-parse cannot split into rows: where the problem starts and what to do. */
-export function csvProblem(error: CsvError, lines: RecordLines, plan: Pick<ImportPlan, 'delimiter' | 'columns' | 'headerLine'>) {
+export function csvProblem(
+  error: CsvError,
+  lines: RecordLines,
+  plan: Pick<ImportPlan, 'delimiter' | 'columns' | 'headerLine'>,
+) {
   const { line, body } = lines.startOf(typeof error.raw === 'string' ? error.raw : '');
   const open = openQuote(body, plan.delimiter ?? NO_DELIMITER);
   if (open && (error.code === 'CSV_QUOTE_NOT_CLOSED' || error.code === 'CSV_MAX_RECORD_SIZE')) {

@@ -103,7 +103,9 @@ describe('UTF-8', () => {
     const bytes = Buffer.concat([before, Buffer.from('caf\xe9,10\n', 'latin1'), Buffer.from(line.repeat(10))]);
     for (const size of [1024 * 1024, 65_536, 1000]) {
       const result = decode(bytes, 'utf-8', size);
-      expect('error' in result && result.error).toMatch(/^This file is not valid UTF-8: byte 1,520,019 \(on line 80,002\) has the value 0xE9,/u);
+      expect('error' in result && result.error).toMatch(
+        /^This file is not valid UTF-8: byte 1,520,019 \(on line 80,002\) has the value 0xE9,/u,
+      );
     }
   });
 
@@ -152,14 +154,18 @@ describe('UTF-16', () => {
         );
       }
       const lone = utf16('ab\nc\ude00', encoding, false);
-      expect(decode(lone, encoding, 3)).toEqual({ error: expect.stringMatching(/^This file is not valid UTF-16: byte 9 \(on line 2\) .*0xDE00/u) });
+      expect(decode(lone, encoding, 3)).toEqual({
+        error: expect.stringMatching(/^This file is not valid UTF-16: byte 9 \(on line 2\) .*0xDE00/u),
+      });
     });
 
     it(`${encoding}: a file with an odd number of bytes ends inside a character`, () => {
       const bytes = Buffer.concat([utf16('a\nb', encoding), Buffer.from([0x41])]);
       for (const size of pieceSizes(bytes.length)) {
         expect(decode(bytes, encoding, size), `pieces of ${size}`).toEqual({
-          error: expect.stringMatching(/^This file ends in the middle of a character that starts at byte 9 \(on line 2\)/u),
+          error: expect.stringMatching(
+            /^This file ends in the middle of a character that starts at byte 9 \(on line 2\)/u,
+          ),
         });
       }
     });

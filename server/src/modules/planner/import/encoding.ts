@@ -180,7 +180,9 @@ export class FileDecoder {
     this.#lines.add(text);
     this.#offset += chunk.length;
     this.#last =
-      chunk.length >= 4 ? Buffer.from(chunk.subarray(chunk.length - 4)) : Buffer.concat([this.#last, chunk]).subarray(-4);
+      chunk.length >= 4
+        ? Buffer.from(chunk.subarray(chunk.length - 4))
+        : Buffer.concat([this.#last, chunk]).subarray(-4);
     this.#pending = this.#last.subarray(this.#unfinishedAt(this.#last, this.#offset - this.#last.length));
     return text;
   }

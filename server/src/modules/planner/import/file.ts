@@ -32,21 +32,25 @@ function countOutsideQuotes(line: string, delimiter: string): number {
   return n;
 }
 
+/** Delimiters in each record (quoted cells may span lines), or in each line when no record could be read. */
+function delimiterCounts(lines: string[], delimiter: string): number[] {
+  const records = firstRecords(lines.join('\n'), delimiter, 30).filter((r) => r.cells.some((c) => c.trim() !== ''));
+  if (records.length > 0) return records.map((r) => r.cells.length - 1);
+  return lines.filter((l) => l.trim() !== '').map((l) => countOutsideQuotes(l, delimiter));
+}
+
 /**
- * The delimiter of the lines: tab, semicolon or comma, whichever splits the most of the last lines of the sample
+ * The delimiter of the lines: tab, semicolon or comma, whichever splits the most of the last records of the sample
  * into the same number of cells (title lines before the header, as Keyword Planner writes, do not count). Null for a
  * one-column list.
  */
 export function detectDelimiter(lines: string[]): string | null {
-  const sample = lines.filter((l) => l.trim() !== '').slice(0, 30);
-  const tail = sample.length > 3 ? sample.slice(-Math.max(3, sample.length - 2)) : sample;
   let best: { delimiter: string; frequency: number; cells: number } | null = null;
   for (const delimiter of ['\t', ';', ',']) {
+    const sample = delimiterCounts(lines, delimiter).slice(0, 30);
+    const tail = sample.length > 3 ? sample.slice(-Math.max(3, sample.length - 2)) : sample;
     const counts = new Map<number, number>();
-    for (const line of tail) {
-      const n = countOutsideQuotes(line, delimiter);
-      counts.set(n, (counts.get(n) ?? 0) + 1);
-    }
+    for (const n of tail) counts.set(n, (counts.get(n) ?? 0) + 1);
     let mode = 0;
     let frequency = 0;
     for (const [n, f] of counts) if (f > frequency || (f === frequency && n > mode)) [mode, frequency] = [n, f];
@@ -74,16 +78,14 @@ export interface ImportPlan {
 }
 
 function sampleRecords(text: string, delimiter: string | null): CsvRecord[] {
-  try {
-    return firstRecords(text, delimiter, 40);
-  } catch {
-    // An unterminated quote in the sample: fall back to plain lines for recognition (the import names the line).
-    return text
-      .split(/\r\n|\n|\r/u)
-      .map((l, i) => ({ line: i + 1, cells: l.split(delimiter ?? NO_DELIMITER), raw: l }))
-      .filter((r) => r.cells.some((c) => c.trim() !== ''))
-      .slice(0, 40);
-  }
+  const records = firstRecords(text, delimiter, 40);
+  if (records.length > 0) return records;
+  // A quote left open in the first record: plain lines for recognition (the import names the line).
+  return text
+    .split(/\r\n|\n|\r/u)
+    .map((l, i) => ({ line: i + 1, cells: l.split(delimiter ?? NO_DELIMITER), raw: l }))
+    .filter((r) => r.cells.some((c) => c.trim() !== ''))
+    .slice(0, 40);
 }
 
 function isNumeric(cell: string): boolean {
