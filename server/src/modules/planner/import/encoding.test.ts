@@ -120,6 +120,16 @@ describe('UTF-8', () => {
     }
   });
 
+  it('a NUL byte before a byte that is not UTF-8 makes the file binary data, not wrongly encoded text', () => {
+    const bytes = Buffer.concat([Buffer.from('keyword\nshoes'), Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00])]);
+    for (const size of pieceSizes(bytes.length)) {
+      const result = decode(bytes, 'utf-8', size);
+      expect('error' in result && result.error, `pieces of ${size}`).toMatch(
+        /^This file contains binary data \(a NUL byte at byte 14, on line 2\), so it is not a CSV or TSV text file\./u,
+      );
+    }
+  });
+
   it('a NUL byte is binary data, named with its line', () => {
     const bytes = Buffer.from('Keyword\nshoes\nab\x00c\n', 'latin1');
     for (const size of pieceSizes(bytes.length)) {

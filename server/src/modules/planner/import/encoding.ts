@@ -1,4 +1,4 @@
-import { count, fileError, SAVE_AS_CSV } from './file-error.ts';
+import { fileError, formatNumber, SAVE_AS_CSV } from './file-error.ts';
 
 export type FileEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -51,9 +51,13 @@ export function sniffEncoding(head: Buffer): FileEncoding {
   const pairs = sample.length / 2;
   if (pairs >= 2 && oddZeros > pairs * 0.3 && evenZeros < pairs * 0.05) return 'utf-16le';
   if (pairs >= 2 && evenZeros > pairs * 0.3 && oddZeros < pairs * 0.05) return 'utf-16be';
-  // Checked again by FileDecoder with the line; here the file is refused before anything else is said about it.
+  // Before any other byte is judged: a binary file is refused as such, not for its first byte that is not UTF-8.
   const nul = head.indexOf(0);
-  if (nul >= 0) throw binaryData(nul, null);
+  if (nul >= 0) {
+    const lines = new LineCounter();
+    lines.add(head.subarray(0, nul).toString('latin1'));
+    throw binaryData(nul, lines.line);
+  }
   return 'utf-8';
 }
 
@@ -225,7 +229,7 @@ export class FileDecoder {
       index = Math.max(0, scan.bad);
     }
     const at = this.#offset - this.#pending.length + index;
-    const where = `byte ${count(at + 1)} (on line ${count(this.#lineAt(bytes, index))})`;
+    const where = `byte ${formatNumber(at + 1)} (on line ${formatNumber(this.#lineAt(bytes, index))})`;
     if (atEnd) {
       return fileError(
         `This file ends in the middle of a character that starts at ${where}: it was probably cut off. ` +
@@ -233,6 +237,8 @@ export class FileDecoder {
       );
     }
     if (this.encoding === 'utf-8') {
+      const nul = bytes.subarray(0, index).indexOf(0);
+      if (nul >= 0) return binaryData(at - index + nul, this.#lineAt(bytes, nul));
       return fileError(
         `This file is not valid UTF-8: ${where} has the value 0x${hex(bytes[index]!)}, which is not part of a ` +
           'UTF-8 character there. It was probably saved in another encoding such as Windows-1252 or ISO-8859-1. ' +
@@ -258,9 +264,9 @@ const isLowSurrogate = (u: number) => u >= 0xdc00 && u <= 0xdfff;
 
 const hex = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
 
-function binaryData(at: number, line: number | null) {
+function binaryData(at: number, line: number) {
   return fileError(
-    `This file contains binary data (a NUL byte at byte ${count(at + 1)}${line === null ? '' : `, on line ${count(line)}`}), ` +
+    `This file contains binary data (a NUL byte at byte ${formatNumber(at + 1)}, on line ${formatNumber(line)}), ` +
       `so it is not a CSV or TSV text file. ${SAVE_AS_CSV}`,
   );
 }

@@ -9,4 +9,4 @@ export const SAVE_AS_CSV =
   'In Excel use File > Save As > "CSV UTF-8 (Comma delimited)"; in Google Sheets File > Download > "Comma-separated values (.csv)"; then upload that file.';
 
 /** A count as people read it: 140,012. */
-export const count = (n: number) => n.toLocaleString('en-US');
+export const formatNumber = (n: number) => n.toLocaleString('en-US');
