@@ -291,10 +291,14 @@ describe('other problems of the file fail at once; a lost database connection is
     };
     try {
       const importId = await uploaded(place, await collect(semrushRows(25_000)));
-      const { done, states } = await watchImport(t, owner, importId);
+      const { done, states, messages } = await watchImport(t, owner, importId);
       expect(killed).toEqual([1]);
       expect(done).toMatchObject({ status: 'succeeded', rowsInserted: 25_000, error: null });
       expect(states).toContain('queued:IMPORT_RETRYING');
+      expect(messages.IMPORT_RETRYING).toBe(
+        'The import was interrupted by a problem on our side, not in the file, and nothing was imported; it is ' +
+          'being retried (attempt 2 of 3).',
+      );
       const { run } = await finishedJob(t, done.jobId);
       expect(run).toMatchObject({ status: 'succeeded', attempts: 2 });
       expect(await t.db.prisma.keyword.count({ where: { sectorId: place.sectorId } })).toBe(25_000);

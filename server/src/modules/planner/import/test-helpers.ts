@@ -119,17 +119,20 @@ export function finished(t: TestContext, member: Member, importId: string, timeo
  */
 export async function watchImport(t: TestContext, member: Member, importId: string, timeoutMs = 60_000) {
   const states: string[] = [];
+  /** The message shown with each error code. */
+  const messages: Record<string, string> = {};
   const done = await eventually(
     async () => {
       const imp = await getImport(t, member, importId);
       const state = imp.error ? `${imp.status}:${imp.error.code}` : imp.status;
       if (states[states.length - 1] !== state) states.push(state);
+      if (imp.error) messages[imp.error.code] = imp.error.message;
       return imp.status === 'succeeded' || imp.status === 'failed' ? imp : undefined;
     },
     timeoutMs,
     20,
   );
-  return { done, states };
+  return { done, states, messages };
 }
 
 /** The job run behind an import once the worker has finished with it, and pg-boss's own record of the job. */
