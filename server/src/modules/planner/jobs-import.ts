@@ -59,13 +59,18 @@ export function plannerImportJobs(
           return summary;
         } catch (error) {
           if (error instanceof JobCancelledError) throw error;
+          // A problem of the file itself (bytes, quotes, columns, no rows) comes as a PermanentJobError: the next
+          // attempt would meet it again, so the import fails at once with what to fix. Anything else (a lost
+          // database connection) is retried; the worker logs the technical cause.
           const permanent = error instanceof PermanentJobError;
           const last = permanent || ctx.attempt > RETRY_LIMIT;
           const message = permanent
             ? error.message
-            : 'The import failed and nothing was imported' +
-              (last ? '; upload the file again.' : '; it is being retried.') +
-              ` (${error instanceof Error ? error.message.slice(0, 300) : String(error)})`;
+            : last
+              ? 'The import was interrupted by a problem on our side, not in the file, and nothing was imported; ' +
+                'upload the file again.'
+              : 'The import was interrupted by a problem on our side, not in the file, and nothing was imported; ' +
+                `it is being retried (attempt ${ctx.attempt + 1} of ${RETRY_LIMIT + 1}).`;
           if (last) {
             await markFailed({ id: payload.importId }, permanent ? error.code : 'IMPORT_FAILED', message);
           } else {

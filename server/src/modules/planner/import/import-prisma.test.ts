@@ -3,7 +3,15 @@ import { createTestApp, type TestContext } from '../../../../test/helpers/app.ts
 import { registerOwner, type Member } from '../../../../test/helpers/users.ts';
 import type { JobWorker } from '../../../jobs/worker.ts';
 import type { ImportHooks } from './run.ts';
-import { createPlace, finished, semrushRows, startImportWorker, upload } from './test-helpers.ts';
+import {
+  createPlace,
+  finished,
+  finishedJob,
+  semrushRows,
+  startImportWorker,
+  upload,
+  watchImport,
+} from './test-helpers.ts';
 
 /**
  * The Prisma batch path of the import, which embedded PGlite uses (no second connection for COPY), forced here on
@@ -80,4 +88,35 @@ it('imports, re-imports (updates, file duplicates, row errors) and rolls back a 
   const errors = await t.db.prisma.keywordImportError.findMany({ where: { importId: done.id } });
   expect(errors).toEqual([expect.objectContaining({ line: 5 })]);
   expect(await t.db.prisma.keyword.count({ where: { sectorId: place.sectorId } })).toBe(25_001);
+});
+
+it('names the line of bad rows after multi-line quoted cells, and fails at once on a quote never closed', async () => {
+  const place = await createPlace(t, owner, 'PrismaPathErrors');
+  const header =
+    'Keyword,Intent,Volume,Trend,Keyword Difficulty,CPC (USD),Competitive Density,SERP Features,Number of Results';
+  const rows = [
+    header,
+    '"trail running', // a keyword over lines 2-3
+    'shoes",Commercial,1000,"0.5,0.6",40,1.0,0.5,"Sitelinks,', // SERP features over lines 3-4
+    'Reviews",100',
+    'marathon shoes,Commercial,lots,,40,1.0,0.5,,100', // line 5
+  ];
+  const good = await upload(t, place, Buffer.from(rows.join('\r\n') + '\r\n'));
+  expect(good.statusCode, good.body).toBe(202);
+  const imported = await finished(t, owner, good.json().data.importId);
+  expect(imported).toMatchObject({ status: 'succeeded', rowsInserted: 1, rowsFailed: 1 });
+  const errors = await t.db.prisma.keywordImportError.findMany({ where: { importId: imported.id } });
+  expect(errors.map((e) => [e.line, e.reason])).toEqual([[5, 'volume "lots" is not a number']]);
+
+  const open = [...rows.slice(0, 4), '"running shoes,Commercial,2000,,40,1.0,0.5,,100', 'race,Commercial,1,,1,1,1,,1'];
+  const bad = await upload(t, place, Buffer.from(open.join('\r\n') + '\r\n'));
+  expect(bad.statusCode, bad.body).toBe(202);
+  const { done, states } = await watchImport(t, owner, bad.json().data.importId);
+  expect(done).toMatchObject({ status: 'failed', error: { code: 'IMPORT_CSV_INVALID' } });
+  expect(done.error.message).toMatch(
+    /^Line 5, character 1: the quote \("\) that opens the "Keyword" cell is never closed/u,
+  );
+  expect(states.some((s) => s.includes('RETRYING'))).toBe(false);
+  const { run } = await finishedJob(t, done.jobId);
+  expect(run).toMatchObject({ status: 'failed', attempts: 1 });
 });

@@ -410,7 +410,7 @@ describe('bad files get a clear error and leave nothing', () => {
       'binary data',
       () => Buffer.concat([Buffer.from('keyword\n'), Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x13, 0x37])]),
       422,
-      /binary data.*NUL byte/,
+      /^This file contains binary data \(a NUL byte at byte 9, on line 2\)/u,
     ],
     [
       'an Excel workbook (.xlsx is a ZIP)',
@@ -429,7 +429,7 @@ describe('bad files get a clear error and leave nothing', () => {
       'Windows-1252 text (invalid UTF-8)',
       () => Buffer.from('Keyword\ncaf\xe9 au lait\nr\xe9sum\xe9 tips\n', 'latin1'),
       422,
-      /not valid UTF-8.*Windows-1252/,
+      /^This file is not valid UTF-8: byte 12 \(on line 2\) has the value 0xE9, .*Windows-1252/u,
     ],
     [
       'invalid UTF-8 far into the file',
@@ -439,7 +439,8 @@ describe('bad files get a clear error and leave nothing', () => {
           Buffer.from('caf\xe9\n', 'latin1'),
         ]),
       422,
-      /not valid UTF-8/,
+      // 8 + 140,000 bytes before "caf": byte 140,012, on line 10,002.
+      /^This file is not valid UTF-8: byte 140,012 \(on line 10,002\) has the value 0xE9,/u,
     ],
     [
       'a header and no rows',

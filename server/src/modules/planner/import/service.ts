@@ -13,7 +13,7 @@ import type { JobQueue } from '../../../jobs/queue.ts';
 import { afterCursor, newestFirst, pageFrom } from '../../../lib/pagination.ts';
 import { iso } from '../../../lib/serialize.ts';
 import type { AuthContext } from '../../auth/credentials.ts';
-import { fileError, HEAD_BYTES, planImport, sniffEncoding, Utf8Checker, type ImportPlan } from './file.ts';
+import { FileDecoder, fileError, HEAD_BYTES, planImport, sniffEncoding, type ImportPlan } from './file.ts';
 
 export const KEYWORD_IMPORT_JOB = 'planner.keyword_import';
 
@@ -176,7 +176,8 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
         let pending: Buffer[] = [];
         let pendingBytes = 0;
         let head: Buffer | null = null;
-        let utf8: Utf8Checker | null = null;
+        // Checks every byte against the file's encoding as it streams in (the text itself is not kept).
+        let decoder: FileDecoder | null = null;
         const headParts: Buffer[] = [];
         const flush = async () => {
           if (pendingBytes === 0) return;
@@ -187,10 +188,8 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
         };
         const checkHead = (bytes: Buffer) => {
           head = bytes;
-          if (sniffEncoding(bytes) === 'utf-8') {
-            utf8 = new Utf8Checker();
-            for (const part of headParts) utf8.write(part);
-          }
+          decoder = new FileDecoder(sniffEncoding(bytes));
+          for (const part of headParts) decoder.write(part);
         };
         for await (const piece of request.body) {
           const buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
@@ -200,14 +199,14 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
             headParts.push(buf);
             if (total >= HEAD_BYTES) checkHead(Buffer.concat(headParts));
           } else {
-            (utf8 as Utf8Checker | null)?.write(buf);
+            (decoder as FileDecoder | null)?.write(buf);
           }
           pending.push(buf);
           pendingBytes += buf.length;
           if (pendingBytes >= CHUNK_BYTES) await flush();
         }
         if (head === null) checkHead(Buffer.concat(headParts));
-        (utf8 as Utf8Checker | null)?.end();
+        (decoder as FileDecoder | null)?.end();
         await flush();
         const plan = planImport((head as Buffer | null) ?? Buffer.alloc(0), {
           complete: total <= HEAD_BYTES,

@@ -9,6 +9,7 @@ import { JobRegistry } from '../../../jobs/definition.ts';
 import { JobWorker } from '../../../jobs/worker.ts';
 import { plannerImportJobs } from '../jobs-import.ts';
 import type { ImportHooks } from './run.ts';
+import { CHUNK_BYTES, KEYWORD_IMPORT_JOB } from './service.ts';
 
 /** Test-only helpers for the import tests (not imported by the product). */
 
@@ -110,6 +111,84 @@ export function finished(t: TestContext, member: Member, importId: string, timeo
     timeoutMs,
     50,
   );
+}
+
+/**
+ * Polls the import until it has finished, keeping every state it showed on the way ("queued", "importing",
+ * "queued:IMPORT_RETRYING", "failed:IMPORT_CSV_INVALID"...), so a test can tell that no retry was ever shown.
+ */
+export async function watchImport(t: TestContext, member: Member, importId: string, timeoutMs = 60_000) {
+  const states: string[] = [];
+  /** The message shown with each error code. */
+  const messages: Record<string, string> = {};
+  const done = await eventually(
+    async () => {
+      const imp = await getImport(t, member, importId);
+      const state = imp.error ? `${imp.status}:${imp.error.code}` : imp.status;
+      if (states[states.length - 1] !== state) states.push(state);
+      if (imp.error) messages[imp.error.code] = imp.error.message;
+      return imp.status === 'succeeded' || imp.status === 'failed' ? imp : undefined;
+    },
+    timeoutMs,
+    20,
+  );
+  return { done, states, messages };
+}
+
+/** The job run behind an import once the worker has finished with it, and pg-boss's own record of the job. */
+export async function finishedJob(t: TestContext, jobId: string) {
+  const run = await eventually(async () => {
+    const r = await t.db.prisma.jobRun.findUniqueOrThrow({ where: { id: jobId } });
+    return r.status === 'succeeded' || r.status === 'failed' ? r : undefined;
+  }, 15_000);
+  // pg-boss settles the job just after the handler returns.
+  const boss = await eventually(async () => {
+    const job = await t.queue.boss.getJobById(KEYWORD_IMPORT_JOB, jobId);
+    return job && job.state !== 'active' ? job : undefined;
+  }, 15_000);
+  return { run, boss };
+}
+
+/**
+ * Stores a file as an upload would (1 MB chunks) without the upload's checks and queues its import: the job's
+ * own handling of a file that is already stored (one stored before a check existed, or with a mapping that no
+ * longer fits) is then tested on its own.
+ */
+export async function storeImport(
+  t: TestContext,
+  place: Place,
+  bytes: Buffer,
+  data: { format: string; encoding?: string; mapping?: Record<string, string> },
+) {
+  const row = await t.db.prisma.keywordImport.create({
+    data: {
+      accountId: place.member.accountId,
+      siteId: place.siteId,
+      sectorId: place.sectorId,
+      createdById: place.member.userId,
+      fileName: 'stored.csv',
+      status: 'uploaded',
+      byteSize: bytes.length,
+      encoding: data.encoding ?? 'utf-8',
+      format: data.format,
+      ...(data.mapping ? { mapping: data.mapping } : {}),
+    },
+  });
+  for (let seq = 0; seq * CHUNK_BYTES < bytes.length; seq++) {
+    await t.db.prisma.keywordImportChunk.create({
+      data: { importId: row.id, seq, data: Buffer.from(bytes.subarray(seq * CHUNK_BYTES, (seq + 1) * CHUNK_BYTES)) },
+    });
+  }
+  await t.db.prisma.$transaction(async (tx) => {
+    const run = await t.queue.enqueue(tx, {
+      type: KEYWORD_IMPORT_JOB,
+      accountId: place.member.accountId,
+      payload: { importId: row.id },
+      siteId: place.siteId,
+    });
+    await tx.keywordImport.update({ where: { id: row.id }, data: { status: 'queued', jobRunId: run.id } });
+  });
+  return row.id;
 }
 
 /**
