@@ -1,13 +1,19 @@
 import { createBoss } from '../src/jobs/queue.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { seedModelRegistry } from '../src/modules/ai/seed.ts';
+import { guardSuite } from '../../scripts/lib/suite-guard.mjs';
 import { TEMPLATE_DB, TEST_DB_PATTERN, urlFor, withAdmin } from './helpers/postgres.ts';
 
 /**
  * Builds the template database once per run: migrations applied and pg-boss installed, so each test file clones
  * it in milliseconds instead of migrating its own.
+ *
+ * Every process the run starts is stopped when it ends (the returned teardown), also when it fails or is
+ * interrupted (scripts/lib/suite-guard.mjs): the publisher tests' WordPress and MariaDB when this run started them,
+ * and the test workers and the processes they spawned when the run is killed halfway.
  */
 export default async function setup() {
+  const guard = guardSuite('server-tests');
   await withAdmin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${TEMPLATE_DB}`);
@@ -28,4 +34,5 @@ export default async function setup() {
     );
     for (const row of rows) await c.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
   });
+  return () => guard.stop();
 }
