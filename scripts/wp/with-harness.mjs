@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { descendantsOf } from '../lib/processes.mjs';
 import { stopStartedHarnesses } from '../lib/suite-guard.mjs';
 
 const HARNESS = join(dirname(fileURLToPath(import.meta.url)), 'harness.mjs');
@@ -26,20 +27,26 @@ const startedFile = join(dir, 'wp-harness-started.jsonl');
 const env = { ...process.env, WP_HARNESS_STARTED_FILE: startedFile };
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
 
-let child = null;
 let interrupted = null;
 for (const signal of Object.keys(SIGNALS)) {
   process.on(signal, () => {
     interrupted ??= signal;
-    // A Ctrl-C reaches the whole process group already; a signal sent to this process alone is passed on.
-    if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+    // A Ctrl-C reaches the whole process group already; a signal sent to this process alone is passed on to the
+    // whole tree below it (npm and sh do not pass a SIGTERM on to PHPUnit).
+    for (const p of descendantsOf(process.pid)) {
+      try {
+        process.kill(p.pid, signal);
+      } catch {
+        // exited meanwhile
+      }
+    }
   });
 }
 
 /** Runs a process with this one's terminal; resolves with its exit status (128 + n when a signal ended it). */
 function run(cmd, argv) {
   return new Promise((resolve) => {
-    child = spawn(cmd, argv, { stdio: 'inherit', env });
+    const child = spawn(cmd, argv, { stdio: 'inherit', env });
     child.once('error', (err) => {
       console.error(`with-harness: cannot run ${cmd}: ${err.message}`);
       resolve(127);
@@ -50,7 +57,6 @@ function run(cmd, argv) {
 
 let status = await run(process.execPath, [HARNESS, 'start']);
 if (status === 0 && !interrupted) status = await run(command, args);
-child = null;
 if (!stopStartedHarnesses(startedFile)) {
   console.error('with-harness: stopping the WordPress harness this run started failed (see above)');
   if (status === 0) status = 1;

@@ -51,7 +51,7 @@ async function main() {
   let worker: JobWorker | undefined;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'igny8-bench-publish-'));
   try {
-    const wp = startWordPress();
+    const wp = await startWordPress();
     await setupTemplate();
     t = await createTestApp({ ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '1000000' });
     const serverUrl = await listen(t);

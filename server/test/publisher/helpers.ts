@@ -5,7 +5,7 @@
 // (test/global-setup.ts). The site is connected to the test server for real: the admin's application password calls
 // the plugin's own connect route with an account connection key, and the plugin registers with the server, which
 // calls it back.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,13 +34,22 @@ export interface Harness {
  * using scripts/lib/suite-guard.mjs), WP_HARNESS_STARTED_FILE records what this start launched, to be stopped at the
  * end; the harness refuses a port held by a process it did not start (another checkout's WordPress).
  */
-export function startWordPress(): Harness {
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts/wp/harness.mjs'), 'start'], {
-    env: { ...process.env, ...WP_ENV },
-    encoding: 'utf8',
-    timeout: 600_000,
+export async function startWordPress(): Promise<Harness> {
+  // Not spawnSync: a start from nothing takes a minute or more, and a test worker whose event loop is blocked that
+  // long misses vitest's RPC deadline ("Timeout calling onTaskUpdate").
+  const run = await new Promise<{ status: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/wp/harness.mjs'), 'start'], {
+      env: { ...process.env, ...WP_ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 600_000,
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.once('error', (err) => resolve({ status: null, output: `${output}${err.message}` }));
+    child.once('close', (status) => resolve({ status, output }));
   });
-  if (run.status !== 0) throw new Error(`WordPress harness failed:\n${run.stdout}\n${run.stderr}`);
+  if (run.status !== 0) throw new Error(`WordPress harness failed:\n${run.output}`);
   return JSON.parse(readFileSync(path.join(WP_ENV.WP_HARNESS_DIR, 'wp-harness.json'), 'utf8')) as Harness;
 }
 

@@ -32,7 +32,7 @@ let where: { siteId: string; sectorId: string };
 let dataDir: string;
 
 beforeAll(async () => {
-  wp = startWordPress();
+  wp = await startWordPress();
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'igny8-publisher-'));
   t = await createTestApp({ ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir });
   await fastRetries(t);
