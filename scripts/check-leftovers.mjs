@@ -11,8 +11,10 @@
 //                        WP_DB_PORT (3307), E2E_WP_PORT (8891), E2E_WP_DB_PORT (3317), PUBLISHER_WP_PORT (8893),
 //                        PUBLISHER_WP_DB_PORT (3319), each from the environment when set
 //   --wait SECONDS       give processes that are still shutting down this long to go before listing them
-//   --started-after PID  only count processes that started after PID (e.g. the CI script's own shell)
-//   --kill               last resort: stop what was found (SIGTERM, SIGKILL after 10 s); exits 0 when all are gone
+//   --started-after PID  count a process in the checkout only when it started after PID (the CI script's shell): older
+//                        ones (a terminal, an editor) are listed but not counted; harness port holders always count
+//   --kill               last resort: stop what was found (SIGTERM, SIGKILL after 10 s), with --started-after only
+//                        what started after PID; exits 0 when nothing counted is left
 //
 // Never counted: this process and its ancestors (the shell or CI script that runs it).
 import { parseArgs } from 'node:util';
@@ -77,40 +79,57 @@ if (args['started-after'] !== undefined) {
 const inside = (path) => path === root || path.startsWith(`${root}/`);
 const mentions = (arg) => arg === root || arg.includes(`${root}/`) || arg.endsWith(`=${root}`);
 
-/** Map pid -> { proc, reasons[] } of everything left behind right now. */
+/**
+ * Everything left behind right now: `found` (pid -> { proc, reasons[] }) counts; `older` holds the processes in the
+ * checkout that run since before --started-after's process (a terminal or an editor, not this run's), listed only;
+ * `hidden` the harness ports held by processes this user cannot see.
+ */
 function find() {
   const skip = ancestorsOf(process.pid);
   const found = new Map();
+  const older = new Map();
   const add = (proc, reason) => {
-    if (skip.has(proc.pid) || (since !== null && proc.start < since)) return;
-    if (!found.has(proc.pid)) found.set(proc.pid, { proc, reasons: [] });
-    found.get(proc.pid).reasons.push(reason);
+    if (skip.has(proc.pid)) return;
+    // A harness port counts whoever holds it (ports come first); the checkout only what this run started.
+    const counted = found.has(proc.pid) || reason.startsWith('listens') || since === null || proc.start >= since;
+    const into = counted ? found : older;
+    if (!into.has(proc.pid)) into.set(proc.pid, { proc, reasons: [] });
+    into.get(proc.pid).reasons.push(reason);
   };
+  const holders = portHolders(ports);
+  const hidden = [];
+  for (const [port, held] of holders) {
+    for (const proc of held.pids) add(proc, `listens on harness port ${port}`);
+    if (held.hidden) hidden.push(port);
+  }
   for (const proc of listProcesses()) {
     if (proc.cwd && inside(proc.cwd)) add(proc, 'runs in the checkout');
     else if (proc.argv.some(mentions)) add(proc, 'names the checkout in its command line');
   }
-  const hidden = [];
-  for (const [port, held] of portHolders(ports)) {
-    for (const proc of held.pids) add(proc, `listens on harness port ${port}`);
-    if (held.hidden) hidden.push(port);
-  }
-  return { found, hidden };
+  return { found, older, hidden };
 }
+const describe = (entries) =>
+  [...entries.values()].map(({ proc, reasons }) => `  ${describeProcess(proc)}: ${reasons.join(', ')}`);
 
-let { found, hidden } = find();
+let { found, older, hidden } = find();
 const deadline = Date.now() + waitMs;
 while ((found.size || hidden.length) && Date.now() < deadline) {
   sleepSync(250);
-  ({ found, hidden } = find());
+  ({ found, older, hidden } = find());
 }
 
+if (older.size) {
+  console.error(
+    `check-leftovers: not counted, running since before this run (started elsewhere, e.g. a terminal or an editor):\n` +
+      describe(older).join('\n'),
+  );
+}
 if (found.size === 0 && hidden.length === 0) {
   console.log(`check-leftovers: nothing left running from ${root} or on ports ${ports.join(', ')}`);
   process.exit(0);
 }
 
-const lines = [...found.values()].map(({ proc, reasons }) => `  ${describeProcess(proc)}: ${reasons.join(', ')}`);
+const lines = describe(found);
 for (const port of hidden) lines.push(`  port ${port}: held by a process of another user (not visible to this one)`);
 console.error(
   `check-leftovers: ${found.size + hidden.length} process(es) left behind (from ${root} or on ports ${ports.join(', ')}):\n` +
@@ -119,9 +138,11 @@ console.error(
 
 if (!args.kill) process.exit(1);
 
-console.error('check-leftovers: stopping them (SIGTERM, then SIGKILL after 10 s)');
+// The last resort stops only what this run started (with --started-after): an older port holder is reported.
+const stoppable = [...found.values()].filter(({ proc }) => since === null || proc.start >= since);
+console.error(`check-leftovers: stopping ${stoppable.length} of them (SIGTERM, then SIGKILL after 10 s)`);
 terminateSync(
-  [...found.values()].map(({ proc }) => ({ pid: proc.pid, start: proc.start })),
+  stoppable.map(({ proc }) => ({ pid: proc.pid, start: proc.start })),
   { graceMs: 10_000 },
 );
 ({ found, hidden } = find());

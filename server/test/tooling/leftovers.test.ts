@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { processInfo } from '../../../scripts/lib/processes.mjs';
+import { isRunning, processInfo } from '../../../scripts/lib/processes.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 const CHECK = path.join(ROOT, 'scripts/check-leftovers.mjs');
@@ -133,6 +133,34 @@ describe('the leftover check', () => {
     expect(r.out).toContain('all stopped');
     expect(await exited).toBe('SIGTERM');
     expect(check(['--root', root, '--port', String(await freePort())])).toMatchObject({ status: 0 });
+  });
+
+  it('with --started-after, lists but does not count (nor stop) what ran in the checkout before the run began', async () => {
+    const root = folder();
+    const port = await freePort();
+    const before = dummy(root); // a terminal or an editor, open in the clone before `.ci/run`
+    await running(before);
+    await new Promise((r) => setTimeout(r, 50)); // /proc start times count in 10 ms ticks
+    const run = dummy(os.tmpdir()); // stands in for `.ci/run`'s own shell
+    await running(run);
+    await new Promise((r) => setTimeout(r, 50));
+    const args = ['--root', root, '--port', String(port), '--started-after', String(run.pid)];
+
+    const clean = check(args);
+    expect(clean.status).toBe(0);
+    expect(clean.out).toContain(`not counted, running since before this run`);
+    expect(clean.out).toContain(`pid ${before.pid} `);
+
+    const left = dummy(root); // started by the run, left behind
+    await running(left);
+    const failed = check(args);
+    expect(failed.status).toBe(1);
+    expect(failed.out).toMatch(new RegExp(`left behind[^]*pid ${left.pid} `));
+
+    const killed = check([...args, '--kill']);
+    expect(killed.status).toBe(0);
+    expect(isRunning(left.pid!)).toBe(false);
+    expect(isRunning(before.pid!)).toBe(true);
   });
 
   it('never counts itself or the processes that run it', () => {
