@@ -40,7 +40,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import net from 'node:net';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -258,32 +258,32 @@ function refuseForeignHolder(port, what, envName, ours) {
 
 // ---------------------------------------------------------------- lock (parallel `wp:start`s)
 
-async function withLock(fn) {
-  mkdirSync(DATA, { recursive: true });
+async function withLock(fn, lockFile = PATHS.lock, what = 'another harness run') {
+  mkdirSync(dirname(lockFile), { recursive: true });
   const deadline = Date.now() + 300_000;
   let said = false;
   for (;;) {
     try {
-      const fd = openSync(PATHS.lock, 'wx');
+      const fd = openSync(lockFile, 'wx');
       writeFileSync(fd, String(process.pid));
       closeSync(fd);
       break;
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
-      const owner = Number(readFileSync(PATHS.lock, 'utf8') || 0);
+      const owner = Number(readFileSync(lockFile, 'utf8') || 0);
       if (!owner || !alive(owner)) {
-        rmSync(PATHS.lock, { force: true }); // stale
+        rmSync(lockFile, { force: true }); // stale
         continue;
       }
-      if (Date.now() > deadline) fail(`another harness (pid ${owner}) holds ${rel(PATHS.lock)}`);
-      if (!said) log(`waiting for another harness run (pid ${owner})`);
+      if (Date.now() > deadline) fail(`${what} (pid ${owner}) holds ${rel(lockFile)}`);
+      if (!said) log(`waiting for ${what} (pid ${owner})`);
       said = true;
       await sleep(250);
     }
   }
   const release = () => {
     try {
-      if (readFileSync(PATHS.lock, 'utf8') === String(process.pid)) unlinkSync(PATHS.lock);
+      if (readFileSync(lockFile, 'utf8') === String(process.pid)) unlinkSync(lockFile);
     } catch {
       // already gone
     }
@@ -298,7 +298,7 @@ async function withLock(fn) {
 
 // ---------------------------------------------------------------- Debian packages
 
-function ensurePackages() {
+function missingPackages() {
   const missing = [];
   if (which('dpkg-query')) {
     const r = run('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\\n', ...PACKAGES]);
@@ -316,6 +316,21 @@ function ensurePackages() {
   if (!which('mariadbd', SBIN) || !which('mariadb-install-db', SBIN) || !which('mariadb-admin')) {
     missing.push('mariadb-server');
   }
+  return missing;
+}
+
+async function ensurePackages() {
+  if (missingPackages().length === 0) return;
+  // One installation at a time on the machine: the harnesses of other suites or checkouts may start at the same
+  // time, and the second apt-get would fail on apt's lock. The waiting one finds the packages installed.
+  await withLock(
+    () => installPackages(missingPackages()),
+    join(tmpdir(), 'igny8-wp-packages.lock'),
+    'a package installation of another harness',
+  );
+}
+
+function installPackages(missing) {
   if (missing.length === 0) return;
 
   const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
@@ -747,7 +762,7 @@ async function start() {
   // Before anything is installed or started: another checkout's WordPress on our port must not pass for ours.
   refuseForeignHolder(PORT, 'WordPress, php -S', 'WP_PORT', (p) => isOurPhp(p.argv));
   refuseForeignHolder(DB_PORT, 'MariaDB', 'WP_DB_PORT', (p) => isOurMariaDB(p.argv));
-  ensurePackages();
+  await ensurePackages();
   ensureWordPressFiles();
   await ensureMariaDB();
   const setup = setupSite();

@@ -1,14 +1,15 @@
-// scripts/wp/harness.mjs must never take a port held by a process it did not start for its own WordPress or
-// MariaDB (e.g. a WordPress left running by another, maybe deleted, checkout): it says who holds the port and stops,
-// before installing or starting anything.
+// scripts/wp/harness.mjs and the processes it starts: it must never take a port held by a process it did not start
+// for its own WordPress or MariaDB (e.g. a WordPress left running by another, maybe deleted, checkout): it says who
+// holds the port and stops, before installing or starting anything. A start that is interrupted stops what it had
+// started, and records what it starts for the suite that ran it (WP_HARNESS_STARTED_FILE).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRunning, listProcesses } from '../../../scripts/lib/processes.mjs';
+import { isRunning, listProcesses, portHolders } from '../../../scripts/lib/processes.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const HARNESS = path.join(ROOT, 'scripts/wp/harness.mjs');
@@ -54,7 +55,7 @@ function harnessStart(dir: string, wpPort: number, dbPort: number) {
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-describe('the WordPress harness and ports it did not start', () => {
+describe('the WordPress harness and the processes it starts', () => {
   it('refuses a WordPress of another checkout answering on its port, naming it, and starts nothing', async () => {
     const other = path.join(folder(), 'other-clone', '.data', 'publisher-wordpress', 'wordpress');
     mkdirSync(other, { recursive: true });
@@ -91,4 +92,50 @@ describe('the WordPress harness and ports it did not start', () => {
     expect(existsSync(path.join(dir, 'wp-mariadb'))).toBe(false);
     expect(isRunning(foreign.pid!)).toBe(true);
   });
+
+  it('a start interrupted once its MariaDB runs stops that MariaDB, after recording it for the suite', async () => {
+    const dir = path.join(folder(), 'harness');
+    const startedFile = path.join(folder(), 'started.jsonl');
+    const [wpPort, dbPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, [HARNESS, 'start'], {
+      env: {
+        ...process.env,
+        WP_HARNESS_DIR: dir,
+        WP_PORT: String(wpPort),
+        WP_DB_PORT: String(dbPort),
+        WP_HARNESS_STARTED_FILE: startedFile,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    started.push(child);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // From nothing: copy WordPress, initialise MariaDB, start it (packages are installed first when missing).
+    const deadline = Date.now() + 170_000;
+    while (!/MariaDB is up \(pid (\d+)\)/.test(out)) {
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`the harness did not start MariaDB:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const mariadb = Number(/MariaDB is up \(pid (\d+)\)/.exec(out)![1]);
+    expect(
+      portHolders([dbPort])
+        .get(dbPort)
+        ?.pids.map((p) => p.pid),
+    ).toEqual([mariadb]);
+    const recorded = readFileSync(startedFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(recorded).toEqual([{ dir, what: 'mariadb', pid: mariadb, port: dbPort }]);
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(out).toContain('start did not finish: stopping the mariadb it started');
+    expect(isRunning(mariadb)).toBe(false);
+    expect(portHolders([dbPort, wpPort]).size).toBe(0);
+    expect(listProcesses().filter((p) => p.argv.some((a) => a.includes(dir)))).toEqual([]);
+  }, 240_000);
 });
