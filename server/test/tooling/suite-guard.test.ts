@@ -32,7 +32,7 @@ afterEach(() => {
 });
 
 async function startRun(mode: 'teardown' | 'crash' | 'wait', env: Record<string, string> = {}): Promise<Run> {
-  const harnessDir = mkdtempSync(path.join(os.tmpdir(), 'igny8-guarded-run-'));
+  const harnessDir = mkdtempSync(path.join(os.tmpdir(), 'igny8-guarded-harness-'));
   // Its own process group, like a runner started from a terminal: a Ctrl-C can be sent to the group alone.
   const child = spawn(process.execPath, [FIXTURE, mode, harnessDir], {
     env: { ...process.env, ...env },
@@ -61,6 +61,8 @@ async function startRun(mode: 'teardown' | 'crash' | 'wait', env: Record<string,
   cleanup.push(() => {
     for (const p of processes) if (isRunning(p.pid, p.start)) process.kill(p.pid, 'SIGKILL');
     rmSync(harnessDir, { recursive: true, force: true });
+    // The guard's own folder: gone unless the run was SIGKILLed.
+    rmSync(path.dirname(started.file), { recursive: true, force: true });
   });
   return { child, started, processes, output: () => out, exited };
 }
