@@ -4,7 +4,8 @@ import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { E2E_WP_ENV, RESULTS, ROOT, SECRETS_FILE, STACK_FILE, type Stack } from './stack.ts';
+import { guardSuite } from '../../scripts/lib/suite-guard.mjs';
+import { E2E_WP_ENV, KEEP_WORDPRESS, RESULTS, ROOT, SECRETS_FILE, STACK_FILE, type Stack } from './stack.ts';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -35,8 +36,13 @@ async function waitFor(url: string, timeoutMs: number): Promise<void> {
 /**
  * A fresh WordPress (harness reset) with the plugin built and active, a fresh PostgreSQL database, and the real
  * server (API + worker in one process) listening on a free port, allowed to call the local WordPress.
+ *
+ * Everything started here is stopped by the global teardown, and by scripts/lib/suite-guard.mjs when the run ends
+ * any other way (a failed setup, Ctrl-C, SIGTERM): the server, the fake AI provider, and the e2e WordPress unless
+ * E2E_KEEP_WORDPRESS=1 keeps it for inspection.
  */
 export default async function globalSetup() {
+  const guard = guardSuite('e2e');
   rmSync(RESULTS, { recursive: true, force: true });
   mkdirSync(path.join(RESULTS, 'logs'), { recursive: true });
   writeFileSync(SECRETS_FILE, '[]');
@@ -45,7 +51,8 @@ export default async function globalSetup() {
   execFileSync('node', ['scripts/wp/harness.mjs', 'reset'], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, ...E2E_WP_ENV },
+    // Recorded in the guard's file (stopped at the end) unless the run keeps it.
+    env: { ...process.env, ...E2E_WP_ENV, ...(KEEP_WORDPRESS ? { WP_HARNESS_STARTED_FILE: '' } : {}) },
   });
   const wp = JSON.parse(readFileSync(path.join(E2E_WP_ENV.WP_HARNESS_DIR, 'wp-harness.json'), 'utf8'));
 
@@ -68,6 +75,7 @@ export default async function globalSetup() {
     detached: true,
   });
   fakeAi.unref();
+  guard.track(fakeAi.pid!);
   const fakeAiUrl = `http://127.0.0.1:${fakeAiPort}`;
   await waitFor(`${fakeAiUrl}/__health`, 30_000);
 
@@ -94,6 +102,7 @@ export default async function globalSetup() {
     detached: true,
   });
   server.unref();
+  guard.track(server.pid!);
   const serverUrl = `http://127.0.0.1:${port}`;
   await waitFor(`${serverUrl}/api/v1/system/status`, 60_000);
 

@@ -1,19 +1,19 @@
 import pg from 'pg';
+import { stopProcessGroups, stopStartedHarnesses } from '../../scripts/lib/suite-guard.mjs';
 import { stack } from './stack.ts';
 
-/** Stops the server and the fake AI provider and drops its database; the e2e WordPress stays up for inspection until the next run. */
+/**
+ * Stops the server and the fake AI provider, drops the run's database and stops the e2e WordPress the setup started
+ * (E2E_KEEP_WORDPRESS=1 keeps it running for inspection). The setup's guard covers runs that end any other way.
+ */
 export default async function globalTeardown() {
   const s = stack();
-  for (const pid of [s.serverPid, s.fakeAiPid]) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-  await new Promise((r) => setTimeout(r, 1_000));
+  stopProcessGroups([{ pid: s.serverPid }, { pid: s.fakeAiPid }]);
   const admin = new pg.Client({ connectionString: s.adminDatabaseUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${s.database} WITH (FORCE)`);
   await admin.end();
+  if (!stopStartedHarnesses(process.env.WP_HARNESS_STARTED_FILE)) {
+    throw new Error('stopping the e2e WordPress failed (see above)');
+  }
 }

@@ -21,6 +21,9 @@ export const E2E_WP_ENV = {
   WP_DB_PORT: process.env.E2E_WP_DB_PORT ?? '3317',
 };
 
+/** E2E_KEEP_WORDPRESS=1: the run leaves its WordPress running for inspection (stop it with harness.mjs stop). */
+export const KEEP_WORDPRESS = process.env.E2E_KEEP_WORDPRESS === '1';
+
 export const STACK_FILE = path.join(RESULTS, 'stack.json');
 
 /** What the global setup started, for specs and the teardown. */

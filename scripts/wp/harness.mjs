@@ -16,15 +16,21 @@
 // start is idempotent (never reinstalls; when everything already runs it only reconciles and prints the info),
 // stop is idempotent, reset = stop + delete the site and its database + start.
 // Missing Debian packages are installed with apt-get when running as root (throwaway dev/CI machines).
+//
+// Processes: start refuses (and says who holds it) a WordPress or MariaDB port held by a process this harness did
+// not start, e.g. a WordPress left running by another checkout: it never reuses one. A start that fails or is
+// interrupted (SIGINT, SIGTERM, SIGHUP) stops the MariaDB and php -S it started itself. With
+// WP_HARNESS_STARTED_FILE set, start appends one JSON line per process it starts ({ dir, what, pid, port }), and
+// `stop-started FILE` later stops the harnesses listed there: test suites use that to stop exactly what they started.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   lstatSync,
   mkdirSync,
   openSync,
-  readdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
@@ -34,9 +40,17 @@ import {
   writeFileSync,
 } from 'node:fs';
 import net from 'node:net';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  describeProcess,
+  isRunning,
+  listProcesses,
+  portHolders,
+  processInfo,
+  terminateSync,
+} from '../lib/processes.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -161,38 +175,12 @@ const readJson = (file) => {
 
 // ---------------------------------------------------------------- processes (Linux /proc)
 
-function procCmdline(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  } catch {
-    return null;
-  }
-}
-function allProcs() {
-  const procs = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
-      if (fields[0] === 'Z') continue;
-      procs.push({ pid: Number(name), pgid: Number(fields[2]), argv: procCmdline(name) ?? [] });
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return procs;
-}
+const procCmdline = (pid) => processInfo(pid)?.argv ?? null;
+const allProcs = listProcesses;
 // A child we spawned that has exited stays a zombie (still "alive" for kill 0) until node reaps it.
 const childGone = (child) => child.exitCode !== null || child.signalCode !== null;
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-};
+// A zombie (exited, not yet reaped by its parent) counts as gone: it holds no port and no file.
+const alive = (pid) => isRunning(pid);
 async function waitGone(check, ms) {
   const deadline = Date.now() + ms;
   while (check()) {
@@ -209,34 +197,93 @@ const portOpen = (port) =>
     socket.once('error', () => res(false));
   });
 
+// ---------------------------------------------------------------- what this invocation started
+
+/** MariaDB and php -S processes this invocation started: stopped again when `start` fails or is interrupted. */
+const startedHere = [];
+let starting = false;
+function recordStarted(what, child, port) {
+  startedHere.push({ what, pid: child.pid, group: what === 'php' });
+  const file = process.env.WP_HARNESS_STARTED_FILE;
+  if (file) appendFileSync(file, `${JSON.stringify({ dir: DATA, what, pid: child.pid, port })}\n`);
+}
+function stopStartedHere() {
+  if (!starting || startedHere.length === 0) return;
+  console.error(`wp: start did not finish: stopping the ${startedHere.map((s) => s.what).join(' and ')} it started`);
+  // php -S first (its requests use MariaDB), as a whole process group; MariaDB gets time for a clean shutdown.
+  terminateSync(
+    startedHere.filter((s) => s.what === 'php'),
+    { graceMs: 10_000 },
+  );
+  terminateSync(
+    startedHere.filter((s) => s.what === 'mariadb'),
+    { graceMs: 60_000 },
+  );
+  rmSync(PATHS.phpPid, { force: true });
+}
+const STOPPING_COMMANDS = new Set(['stop', 'stop-started']);
+// Registered before the lock's release (exit listeners run in order): nobody takes over a half-started harness.
+process.on('exit', stopStartedHere);
+for (const [signal, number] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+  ['SIGHUP', 1],
+]) {
+  process.on(signal, () => {
+    // A second Ctrl-C must not leave a half-stopped harness: stopping takes seconds, SIGTERM still ends it.
+    if (signal !== 'SIGTERM' && STOPPING_COMMANDS.has(process.argv[2])) {
+      console.error(`wp: ${signal}: still stopping, a moment`);
+      return;
+    }
+    console.error(`wp: ${signal}, stopping`);
+    process.exit(128 + number);
+  });
+}
+
+/** Fails when `port` is held by a process `ours(process)` does not recognise: a port is never shared or reused. */
+function refuseForeignHolder(port, what, envName, ours) {
+  const held = portHolders([port]).get(port);
+  if (!held) return;
+  const foreign = held.pids.filter((p) => !ours(p));
+  if (foreign.length === 0 && !held.hidden) return;
+  const who = foreign.length
+    ? foreign.map((p) => `  ${describeProcess(p)}`).join('\n')
+    : '  a process of another user (not visible to this one)';
+  fail(
+    `port ${port} (${what}) is held by a process this harness did not start, so it is not used:\n${who}\n` +
+      `  Stop that process (a WordPress or MariaDB left by another checkout: run \`node scripts/wp/harness.mjs stop\` ` +
+      `there with its WP_HARNESS_DIR, or kill it), or give this harness another port with ${envName}.`,
+  );
+}
+
 // ---------------------------------------------------------------- lock (parallel `wp:start`s)
 
-async function withLock(fn) {
-  mkdirSync(DATA, { recursive: true });
+async function withLock(fn, lockFile = PATHS.lock, what = 'another harness run') {
+  mkdirSync(dirname(lockFile), { recursive: true });
   const deadline = Date.now() + 300_000;
   let said = false;
   for (;;) {
     try {
-      const fd = openSync(PATHS.lock, 'wx');
+      const fd = openSync(lockFile, 'wx');
       writeFileSync(fd, String(process.pid));
       closeSync(fd);
       break;
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
-      const owner = Number(readFileSync(PATHS.lock, 'utf8') || 0);
+      const owner = Number(readFileSync(lockFile, 'utf8') || 0);
       if (!owner || !alive(owner)) {
-        rmSync(PATHS.lock, { force: true }); // stale
+        rmSync(lockFile, { force: true }); // stale
         continue;
       }
-      if (Date.now() > deadline) fail(`another harness (pid ${owner}) holds ${rel(PATHS.lock)}`);
-      if (!said) log(`waiting for another harness run (pid ${owner})`);
+      if (Date.now() > deadline) fail(`${what} (pid ${owner}) holds ${rel(lockFile)}`);
+      if (!said) log(`waiting for ${what} (pid ${owner})`);
       said = true;
       await sleep(250);
     }
   }
   const release = () => {
     try {
-      if (readFileSync(PATHS.lock, 'utf8') === String(process.pid)) unlinkSync(PATHS.lock);
+      if (readFileSync(lockFile, 'utf8') === String(process.pid)) unlinkSync(lockFile);
     } catch {
       // already gone
     }
@@ -251,7 +298,7 @@ async function withLock(fn) {
 
 // ---------------------------------------------------------------- Debian packages
 
-function ensurePackages() {
+function missingPackages() {
   const missing = [];
   if (which('dpkg-query')) {
     const r = run('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\\n', ...PACKAGES]);
@@ -269,6 +316,21 @@ function ensurePackages() {
   if (!which('mariadbd', SBIN) || !which('mariadb-install-db', SBIN) || !which('mariadb-admin')) {
     missing.push('mariadb-server');
   }
+  return missing;
+}
+
+async function ensurePackages() {
+  if (missingPackages().length === 0) return;
+  // One installation at a time on the machine: the harnesses of other suites or checkouts may start at the same
+  // time, and the second apt-get would fail on apt's lock. The waiting one finds the packages installed.
+  await withLock(
+    () => installPackages(missingPackages()),
+    join(tmpdir(), 'igny8-wp-packages.lock'),
+    'a package installation of another harness',
+  );
+}
+
+function installPackages(missing) {
   if (missing.length === 0) return;
 
   const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
@@ -393,13 +455,15 @@ function ensureWordPressFiles() {
 const dbClientArgs = () => ['--no-defaults', `--socket=${PATHS.dbSocket}`, `--user=${osUser()}`];
 const dbPing = () => run('mariadb-admin', [...dbClientArgs(), '--connect-timeout=2', 'ping']).ok;
 
+/** This harness's MariaDB: mariadbd on our data directory. */
+const isOurMariaDB = (argv) =>
+  argv.some((a) => /(^|\/)(mariadbd|mysqld)$/.test(a)) && argv.includes(`--datadir=${PATHS.dbData}`);
+
 function dbServerPid() {
   const fromFile = Number(existsSync(PATHS.dbPid) ? readFileSync(PATHS.dbPid, 'utf8').trim() : 0);
-  const ours = (argv) =>
-    argv.some((a) => /(^|\/)(mariadbd|mysqld)$/.test(a)) && argv.includes(`--datadir=${PATHS.dbData}`);
-  if (fromFile && ours(procCmdline(fromFile) ?? [])) return fromFile;
+  if (fromFile && isOurMariaDB(procCmdline(fromFile) ?? [])) return fromFile;
   // No (valid) pid file, e.g. killed during startup: find it by its data directory.
-  return allProcs().find((p) => ours(p.argv))?.pid ?? null;
+  return allProcs().find((p) => isOurMariaDB(p.argv))?.pid ?? null;
 }
 
 async function ensureMariaDB() {
@@ -431,6 +495,7 @@ async function ensureMariaDB() {
     log(`MariaDB already running (pid ${pid}, 127.0.0.1:${DB_PORT})`);
   } else {
     if (!pid) {
+      refuseForeignHolder(DB_PORT, 'MariaDB', 'WP_DB_PORT', (p) => isOurMariaDB(p.argv));
       if (await portOpen(DB_PORT)) fail(`port ${DB_PORT} is taken by another process; set WP_DB_PORT`);
       log(`starting MariaDB on 127.0.0.1:${DB_PORT}`);
       rmSync(PATHS.dbPid, { force: true });
@@ -456,6 +521,7 @@ async function ensureMariaDB() {
       );
       closeSync(out);
       child.unref();
+      recordStarted('mariadb', child, DB_PORT);
       started = child;
       pid = child.pid;
     }
@@ -557,8 +623,10 @@ async function ensurePhp() {
     }
     log('php -S runs but does not answer, restarting it');
   }
+  if (!same) refuseForeignHolder(PORT, 'WordPress, php -S', 'WP_PORT', (p) => isOurPhp(p.argv));
   if (!same && (await portOpen(PORT))) fail(`port ${PORT} is taken by another process; set WP_PORT`);
   if (servers.length > 0) await stopPhp();
+  refuseForeignHolder(PORT, 'WordPress, php -S', 'WP_PORT', () => false);
   if (await portOpen(PORT)) fail(`port ${PORT} is still taken after stopping php -S; set WP_PORT`);
 
   log(`starting php -S on ${URL_BASE} (${PHP_WORKERS} workers)`);
@@ -589,6 +657,7 @@ async function ensurePhp() {
   );
   closeSync(out);
   child.unref();
+  recordStarted('php', child, PORT);
   // detached: the child leads a new process group whose id is its pid.
   writeFileSync(PATHS.phpPid, `${child.pid}\n`);
 
@@ -689,13 +758,18 @@ function printInfo(h) {
 
 async function start() {
   const t0 = Date.now();
-  ensurePackages();
+  starting = true;
+  // Before anything is installed or started: another checkout's WordPress on our port must not pass for ours.
+  refuseForeignHolder(PORT, 'WordPress, php -S', 'WP_PORT', (p) => isOurPhp(p.argv));
+  refuseForeignHolder(DB_PORT, 'MariaDB', 'WP_DB_PORT', (p) => isOurMariaDB(p.argv));
+  await ensurePackages();
   ensureWordPressFiles();
   await ensureMariaDB();
   const setup = setupSite();
   await ensurePhp();
   const harness = info(setup);
   writeIfChanged(PATHS.harnessJson, `${JSON.stringify(harness, null, 2)}\n`);
+  starting = false;
   log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   printInfo(harness);
 }
@@ -720,6 +794,33 @@ async function status() {
   process.exitCode = db && web ? 0 : 3;
 }
 
+/** Stops every harness a WP_HARNESS_STARTED_FILE lists (each in its own folder). */
+function stopStarted(file) {
+  let lines;
+  try {
+    lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+    lines = [];
+  }
+  const dirs = new Set();
+  for (const line of lines) {
+    try {
+      dirs.add(JSON.parse(line).dir);
+    } catch {
+      // a line cut short by a kill: the others still count
+    }
+  }
+  for (const dir of dirs) {
+    if (typeof dir !== 'string' || !dir) continue;
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), 'stop'], {
+      stdio: 'inherit',
+      env: { ...process.env, WP_HARNESS_DIR: dir, WP_HARNESS_STARTED_FILE: '' },
+    });
+    if (r.status !== 0) process.exitCode = 1;
+  }
+}
+
 const command = process.argv[2];
 const commands = {
   start: () => withLock(start),
@@ -732,9 +833,13 @@ const commands = {
       await start();
     }),
   status,
+  'stop-started': () => {
+    if (!process.argv[3]) fail('usage: node scripts/wp/harness.mjs stop-started FILE');
+    stopStarted(process.argv[3]);
+  },
 };
 if (!commands[command]) {
-  console.error('usage: node scripts/wp/harness.mjs start|stop|reset|status');
+  console.error('usage: node scripts/wp/harness.mjs start|stop|reset|status|stop-started FILE');
   process.exit(2);
 }
 await commands[command]();

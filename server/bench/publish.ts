@@ -9,13 +9,15 @@
  *
  * Prints both medians and the ratio job / raw (target <= 1.3). The job's time is its own (JobRun startedAt ->
  * finishedAt: steps, media storage reads, database writes, WordPress calls); the time it waited in the queue is
- * printed separately. Uses the publisher tests' WordPress (.data/publisher-wordpress, port 8893: do not run it while
- * those tests run) and a database cloned from the test template, dropped at the end.
+ * printed separately. Uses the publisher tests' WordPress (.data/publisher-wordpress, port 8893, or the
+ * PUBLISHER_WP_* settings: do not run it while those tests use the same one), stopped at the end when the bench
+ * started it, and a database cloned from the test template, dropped at the end.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { signRequest } from '@igny8/shared';
+import { guardSuite } from '../../scripts/lib/suite-guard.mjs';
 import type { JobWorker } from '../src/jobs/worker.ts';
 import { mediaStorageFor } from '../src/lib/media-storage.ts';
 import { postMarkup, ZSections } from '../src/modules/publisher/markup.ts';
@@ -43,11 +45,13 @@ const median = (values: number[]) => {
 };
 
 async function main() {
+  // Before the harness starts: what it launches is recorded, and stopped at the end (also on Ctrl-C).
+  const guard = guardSuite('bench-publish', { sigint: true });
   let t: TestContext | undefined;
   let worker: JobWorker | undefined;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'igny8-bench-publish-'));
   try {
-    const wp = startWordPress();
+    const wp = await startWordPress();
     await setupTemplate();
     t = await createTestApp({ ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '1000000' });
     const serverUrl = await listen(t);
@@ -233,6 +237,7 @@ async function main() {
     await worker?.stop();
     await t?.close();
     rmSync(dataDir, { recursive: true, force: true });
+    guard.stop();
   }
 }
 

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { createBoss } from '../src/jobs/queue.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { seedModelRegistry } from '../src/modules/ai/seed.ts';
+import { guardSuite } from '../../scripts/lib/suite-guard.mjs';
 import { EMBEDDED_TEMPLATE_DIR } from './helpers/database.ts';
 import { TEMPLATE_DB, TEST_DB_PATTERN, urlFor, withAdmin } from './helpers/postgres.ts';
 
@@ -19,8 +20,13 @@ async function prepareTemplate(db: Database) {
  * Builds the template databases once per run, so each test file clones one in milliseconds instead of migrating
  * its own: a PostgreSQL database, and an embedded database folder (for TEST_DB_MODE=embedded and the journeys that
  * run on both).
+ *
+ * Every process the run starts is stopped when it ends (the returned teardown), also when it fails or is
+ * interrupted (scripts/lib/suite-guard.mjs): the publisher tests' WordPress and MariaDB when this run started them,
+ * and the test workers and the processes they spawned when the run is killed halfway.
  */
 export default async function setup() {
+  const guard = guardSuite('server-tests');
   await withAdmin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${TEMPLATE_DB}`);
@@ -39,5 +45,8 @@ export default async function setup() {
     );
     for (const row of rows) await c.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
   });
-  return () => rm(EMBEDDED_TEMPLATE_DIR, { recursive: true, force: true });
+  return async () => {
+    await rm(EMBEDDED_TEMPLATE_DIR, { recursive: true, force: true });
+    await guard.stop();
+  };
 }

@@ -1,8 +1,11 @@
 // Publisher tests run against a real WordPress (scripts/wp/harness.mjs) of their own: .data/publisher-wordpress on
-// port 8893 (MariaDB 3319), so they never touch the development site (8881) or the e2e one (8891). The site is
-// connected to the test server for real: the admin's application password calls the plugin's own connect route
-// with an account connection key, and the plugin registers with the server, which calls it back.
-import { spawnSync } from 'node:child_process';
+// port 8893 (MariaDB 3319), so they never touch the development site (8881) or the e2e one (8891).
+// PUBLISHER_WP_HARNESS_DIR (relative to the repository root), PUBLISHER_WP_PORT and PUBLISHER_WP_DB_PORT move it, so
+// two checkouts can run these tests side by side. The test run stops it again when it started it
+// (test/global-setup.ts). The site is connected to the test server for real: the admin's application password calls
+// the plugin's own connect route with an account connection key, and the plugin registers with the server, which
+// calls it back.
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +18,9 @@ import type { Member } from '../helpers/users.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const WP_ENV = {
-  WP_HARNESS_DIR: path.join(ROOT, '.data', 'publisher-wordpress'),
-  WP_PORT: '8893',
-  WP_DB_PORT: '3319',
+  WP_HARNESS_DIR: path.resolve(ROOT, process.env.PUBLISHER_WP_HARNESS_DIR || path.join('.data', 'publisher-wordpress')),
+  WP_PORT: process.env.PUBLISHER_WP_PORT || '8893',
+  WP_DB_PORT: process.env.PUBLISHER_WP_DB_PORT || '3319',
 };
 
 export interface Harness {
@@ -26,14 +29,27 @@ export interface Harness {
   users: { admin: { username: string; password: string; applicationPassword: string } };
 }
 
-/** Starts (idempotently) the publisher tests' own WordPress and returns its details. */
-export function startWordPress(): Harness {
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts/wp/harness.mjs'), 'start'], {
-    env: { ...process.env, ...WP_ENV },
-    encoding: 'utf8',
-    timeout: 600_000,
+/**
+ * Starts (idempotently) the publisher tests' own WordPress and returns its details. Under a test run (or a bench
+ * using scripts/lib/suite-guard.mjs), WP_HARNESS_STARTED_FILE records what this start launched, to be stopped at the
+ * end; the harness refuses a port held by a process it did not start (another checkout's WordPress).
+ */
+export async function startWordPress(): Promise<Harness> {
+  // Not spawnSync: a start from nothing takes a minute or more, and a test worker whose event loop is blocked that
+  // long misses vitest's RPC deadline ("Timeout calling onTaskUpdate").
+  const run = await new Promise<{ status: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/wp/harness.mjs'), 'start'], {
+      env: { ...process.env, ...WP_ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 600_000,
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.once('error', (err) => resolve({ status: null, output: `${output}${err.message}` }));
+    child.once('close', (status) => resolve({ status, output }));
   });
-  if (run.status !== 0) throw new Error(`WordPress harness failed:\n${run.stdout}\n${run.stderr}`);
+  if (run.status !== 0) throw new Error(`WordPress harness failed:\n${run.output}`);
   return JSON.parse(readFileSync(path.join(WP_ENV.WP_HARNESS_DIR, 'wp-harness.json'), 'utf8')) as Harness;
 }
 

@@ -20,6 +20,7 @@ import {
   startWordPress,
   startWorker,
   wpAdmin,
+  WP_ENV,
   type Harness,
 } from './helpers.ts';
 
@@ -31,7 +32,7 @@ let where: { siteId: string; sectorId: string };
 let dataDir: string;
 
 beforeAll(async () => {
-  wp = startWordPress();
+  wp = await startWordPress();
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'igny8-publisher-'));
   t = await createTestApp({ ALLOW_PRIVATE_SITE_URLS: 'true', DATA_DIR: dataDir });
   await fastRetries(t);
@@ -113,7 +114,7 @@ describe('publishing to a real WordPress', () => {
       categories: [category, 'Uncategorized'],
       tags: ['shoes', 'trail'],
     });
-    expect(pub.url).toMatch(/^http:\/\/127\.0\.0\.1:8893\//);
+    expect(pub.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${WP_ENV.WP_PORT}/`));
     const task = await t.db.prisma.task.findUniqueOrThrow({ where: { id: seeded.taskId } });
     expect(task).toMatchObject({ status: 'published', failureReason: null });
 
@@ -409,7 +410,9 @@ describe('publishing to a real WordPress', () => {
       expect(run.attempts).toBe(3);
       const message = (run.error as { message: string }).message;
       expect(message).toMatch(
-        /^Could not reach the site 127\.0\.0\.1:8893: 127\.0\.0\.1 could not be reached \(ECONNREFUSED\)/,
+        new RegExp(
+          `^Could not reach the site 127\\.0\\.0\\.1:${WP_ENV.WP_PORT}: 127\\.0\\.0\\.1 could not be reached \\(ECONNREFUSED\\)`,
+        ),
       );
       const pub = await publication(seeded.contentId);
       expect(pub.status).toBe('failed');
