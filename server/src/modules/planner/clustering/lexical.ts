@@ -75,12 +75,19 @@ export interface LexicalResult {
  * has the best index among the settings that stay within twice the true number of topics.
  */
 export const GRANULARITY = {
-  1: { resolution: 1, minSimilarity: 0.12 },
-  2: { resolution: 2, minSimilarity: 0.12 },
-  3: { resolution: 4, minSimilarity: 0.12 },
-  4: { resolution: 8, minSimilarity: 0.12 },
-  5: { resolution: 16, minSimilarity: 0.12 },
+  1: { resolution: 1.2, minSimilarity: 0.12 },
+  2: { resolution: 2.4, minSimilarity: 0.12 },
+  3: { resolution: 5, minSimilarity: 0.12 },
+  4: { resolution: 10, minSimilarity: 0.12 },
+  5: { resolution: 20, minSimilarity: 0.12 },
 } as const;
+
+/**
+ * The resolution is given for 1,000 keywords and grows with the square root of their number: modularity merges
+ * groups smaller than about the square root of the graph's weight (its resolution limit), so a big input needs a
+ * higher resolution to keep the same topics apart, and a small one a lower one not to cut them up. Never below 1.
+ */
+const scaledResolution = (resolution: number, n: number) => Math.max(1, resolution * Math.sqrt(n / 1_000));
 
 export const LEXICAL_DEFAULTS = {
   granularity: 3,
@@ -495,26 +502,26 @@ function mergeSmallGroups(
   steps: LexicalSteps,
 ) {
   const n = community.length;
-  const size = new Map<number, number>();
-  for (let i = 0; i < n; i++) size.set(community[i]!, (size.get(community[i]!) ?? 0) + 1);
-  const members = new Map<number, number[]>();
+  const membersOf = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
-    const c = community[i]!;
-    if ((size.get(c) ?? 0) > 2) continue;
-    const list = members.get(c);
+    const list = membersOf.get(community[i]!);
     if (list) list.push(i);
-    else members.set(c, [i]);
+    else membersOf.set(community[i]!, [i]);
   }
-  const small = [...members.entries()].sort((a, b) => a[1].length - b[1].length || a[1][0]! - b[1][0]!);
-  for (const [c, list] of small) {
+  const small = [...membersOf.entries()]
+    .filter(([, list]) => list.length <= 2)
+    .sort((a, b) => a[1].length - b[1].length || a[1][0]! - b[1][0]!)
+    .map(([c]) => c);
+  for (const c of small) {
+    const list = membersOf.get(c)!;
+    // Groups that grew past 2 by taking others in stay.
+    if (list.length > 2 || list.length === 0) continue;
     if (list.length === 1 ? !steps.attach : !steps.mergeSmall) continue;
-    const current = community[list[0]!]!;
-    if (current !== c) continue;
     const pull = new Map<number, number>();
     for (const i of list) {
       for (const e of weak[i] ?? []) {
         const target = community[e.to]!;
-        if (target !== current) pull.set(target, (pull.get(target) ?? 0) + e.sim);
+        if (target !== c) pull.set(target, (pull.get(target) ?? 0) + e.sim);
       }
     }
     let best = -1;
@@ -526,8 +533,12 @@ function mergeSmallGroups(
       }
     }
     if (best < 0) continue;
-    for (const i of list) community[i] = best;
-    size.set(best, (size.get(best) ?? 0) + list.length);
+    const into = membersOf.get(best)!;
+    for (const i of list) {
+      community[i] = best;
+      into.push(i);
+    }
+    list.length = 0;
   }
 }
 
@@ -568,7 +579,7 @@ function components(n: number, edges: readonly { from: number; to: number }[]): 
 export function clusterLexically(input: readonly KeywordForClustering[], options: LexicalOptions = {}): LexicalResult {
   const granularity = Math.min(5, Math.max(1, Math.round(options.granularity ?? LEXICAL_DEFAULTS.granularity)));
   const preset = GRANULARITY[granularity as keyof typeof GRANULARITY];
-  const resolution = options.resolution ?? preset.resolution;
+  const resolution = scaledResolution(options.resolution ?? preset.resolution, input.length);
   const minSimilarity = options.minSimilarity ?? preset.minSimilarity;
   const neighbors = options.neighbors ?? LEXICAL_DEFAULTS.neighbors;
   const minClusterSize = options.minClusterSize ?? LEXICAL_DEFAULTS.minClusterSize;
@@ -678,3 +689,27 @@ export function clusterLexically(input: readonly KeywordForClustering[], options
   return { clusters, unclustered };
 }
 
+
+/**
+ * Names clusters made elsewhere (the embedding method's merged clusters) after their head term, as clusterLexically
+ * does; members must be in keyword order (volume desc, then text), the main keyword first.
+ */
+export function nameClusters(
+  clusters: readonly LexicalCluster[],
+  keywords: readonly KeywordForClustering[],
+  language = LEXICAL_DEFAULTS.language as string,
+): LexicalCluster[] {
+  const byId = new Map(keywords.map((k) => [k.id, k]));
+  const ids = [...new Set(clusters.flatMap((c) => c.keywordIds))].filter((id) => byId.has(id));
+  const analyzed = analyzeKeywords(
+    ids.map((id) => byId.get(id)!.normalized),
+    language,
+  );
+  const analysisOf = new Map(ids.map((id, i) => [id, analyzed[i]!]));
+  return clusters.map((c) => {
+    const members = c.keywordIds
+      .filter((id) => analysisOf.has(id))
+      .map((id) => ({ keyword: byId.get(id)!, analyzed: analysisOf.get(id)! }));
+    return members.length ? { ...c, name: clusterName(members) } : c;
+  });
+}
