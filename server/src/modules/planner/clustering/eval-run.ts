@@ -17,7 +17,7 @@ export async function measureMethod(
   const keywords = loadEvalSet(set);
   if (method !== 'lexical') return { skipped: 'not yet' };
   const started = performance.now();
-  const result = clusterLexically(keywords, { ...(options.granularity ? { granularity: options.granularity } : {}), ...JSON.parse(process.env.LEX_OPTS ?? "{}") });
+  const result = clusterLexically(keywords, options.granularity ? { granularity: options.granularity } : {});
   const ms = Math.round(performance.now() - started);
   return { report: evaluate(keywords, result.clusters, options.worst ?? 5), ms };
 }

@@ -18,7 +18,7 @@ const DIMENSIONS = 100;
 interface Index {
   path: string;
   offsets: Map<string, number>;
-  cache: Map<string, Float32Array | null>;
+  cache: Map<string, { vector: Float32Array; rank: number } | null>;
   loadMs: number;
 }
 
@@ -60,35 +60,38 @@ export function wordVectorsLoadMs(): number {
 }
 
 /**
- * The vectors of the given words (lower case), unit length; words the vocabulary lacks are left out. One file read
- * per word not asked for before in this process.
+ * The vectors of the given words (lower case), unit length; words the vocabulary lacks, or rarer than `maxRank` (by
+ * corpus frequency: a rare word's vector is learnt from few contexts and is mostly noise), are left out. One file
+ * read per word not asked for before in this process.
  */
-export function wordVectors(words: Iterable<string>): Map<string, Float32Array> {
+export function wordVectors(words: Iterable<string>, maxRank = Infinity): Map<string, Float32Array> {
   const idx = load();
   const out = new Map<string, Float32Array>();
   let fd = -1;
   const buffer = Buffer.alloc(4096);
   try {
     for (const word of words) {
-      let vector = idx.cache.get(word);
-      if (vector === undefined) {
+      let entry = idx.cache.get(word);
+      if (entry === undefined) {
         const offset = idx.offsets.get(word);
-        vector = null;
+        entry = null;
         if (offset !== undefined) {
           if (fd < 0) fd = openSync(idx.path, 'r');
           const read = readSync(fd, buffer, 0, buffer.length, offset);
           const text = buffer.toString('latin1', 0, read);
-          const values = text.slice(0, text.indexOf(']')).split(',', DIMENSIONS).map(Number);
-          if (values.length === DIMENSIONS && values.every(Number.isFinite)) {
+          // v1,...,v100,norm,rank (the word's place in the corpus by frequency, 0 = most frequent)
+          const values = text.slice(0, text.indexOf(']')).split(',', DIMENSIONS + 2).map(Number);
+          const vector = values.slice(0, DIMENSIONS);
+          if (values.length === DIMENSIONS + 2 && values.every(Number.isFinite)) {
             let norm = 0;
-            for (const v of values) norm += v * v;
+            for (const v of vector) norm += v * v;
             norm = Math.sqrt(norm);
-            if (norm > 0) vector = Float32Array.from(values, (v) => v / norm);
+            if (norm > 0) entry = { vector: Float32Array.from(vector, (v) => v / norm), rank: values[DIMENSIONS + 1]! };
           }
         }
-        idx.cache.set(word, vector);
+        idx.cache.set(word, entry);
       }
-      if (vector) out.set(word, vector);
+      if (entry && entry.rank <= maxRank) out.set(word, entry.vector);
     }
   } finally {
     if (fd >= 0) closeSync(fd);
