@@ -14,7 +14,12 @@
  */
 import { parseArgs } from 'node:util';
 import { measureMethod, METHODS, type EvalMethod } from '../src/modules/planner/clustering/eval-run.ts';
-import { countWithinGoal, EVAL_SETS, type EvalReport, type EvalSetName } from '../src/modules/planner/clustering/eval-sets.ts';
+import {
+  countWithinGoal,
+  EVAL_SETS,
+  type EvalReport,
+  type EvalSetName,
+} from '../src/modules/planner/clustering/eval-sets.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +55,9 @@ function print(method: string, set: EvalSetName, r: EvalReport, ms: number) {
     `  clusters ${r.clusters} for ${r.topics} topics: ${r.countRatio.toFixed(2)}x ` +
       `(goal within 1.5x: ${countWithinGoal(r) ? 'met' : 'MISSED'}), ${r.singletons} single-keyword`,
   );
-  console.log(`  purity ${pct(r.purity)} (clusters mixing topics), kept together ${pct(r.inversePurity)} (topics split)`);
+  console.log(
+    `  purity ${pct(r.purity)} (clusters mixing topics), kept together ${pct(r.inversePurity)} (topics split)`,
+  );
   console.log('  worst splits:');
   for (const s of r.worstSplits)
     console.log(

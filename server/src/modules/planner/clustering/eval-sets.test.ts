@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { countWithinGoal, evaluate, loadEvalSet } from './eval-sets.ts';
+import { evaluate, loadEvalSet } from './eval-sets.ts';
 import { clusterLexically } from './lexical.ts';
 
 const language = (topic: string) => /^(es|de|fr)-/u.exec(topic)?.[1] ?? 'en';
@@ -38,6 +38,5 @@ describe('the labelled evaluation set', () => {
     // 43 topics (2.28x). These bounds only stop it getting worse; raise them as the method improves.
     expect(report.ari).toBeGreaterThanOrEqual(0.33);
     expect(report.countRatio).toBeLessThanOrEqual(2.5);
-    expect(countWithinGoal(report)).toBe(false);
   }, 30_000);
 });

@@ -697,7 +697,6 @@ export function clusterLexically(input: readonly KeywordForClustering[], options
   return { clusters, unclustered };
 }
 
-
 /**
  * Names clusters made elsewhere (the embedding method's merged clusters) after their head term, as clusterLexically
  * does; members must be in keyword order (volume desc, then text), the main keyword first.

@@ -80,7 +80,10 @@ export function wordVectors(words: Iterable<string>, maxRank = Infinity): Map<st
           const read = readSync(fd, buffer, 0, buffer.length, offset);
           const text = buffer.toString('latin1', 0, read);
           // v1,...,v100,norm,rank (the word's place in the corpus by frequency, 0 = most frequent)
-          const values = text.slice(0, text.indexOf(']')).split(',', DIMENSIONS + 2).map(Number);
+          const values = text
+            .slice(0, text.indexOf(']'))
+            .split(',', DIMENSIONS + 2)
+            .map(Number);
           const vector = values.slice(0, DIMENSIONS);
           if (values.length === DIMENSIONS + 2 && values.every(Number.isFinite)) {
             let norm = 0;

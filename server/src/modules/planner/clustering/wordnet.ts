@@ -119,7 +119,8 @@ function synsetData(w: Loaded, offset: number, pos: number): { hypernyms: number
 function baseForms(word: string): string[] {
   const forms = [word];
   const add = (suffix: string, replacement: string) => {
-    if (word.length > suffix.length + 2 && word.endsWith(suffix)) forms.push(word.slice(0, -suffix.length) + replacement);
+    if (word.length > suffix.length + 2 && word.endsWith(suffix))
+      forms.push(word.slice(0, -suffix.length) + replacement);
   };
   add('ies', 'y');
   add('es', '');
