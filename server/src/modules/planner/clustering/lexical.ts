@@ -605,29 +605,29 @@ export function clusterLexically(input: readonly KeywordForClustering[], options
   const floor = options.semanticFloor ?? 0.3;
   const dense = steps.wordVectors ? keywordVectors(analyzed, options.vectorMaxRank ?? VECTOR_MAX_RANK) : null;
   // Candidate pairs: word overlap (any) and word meaning (above the floor); each scored on both, overlap counting
-  // (1 - semanticWeight) and meaning above the floor semanticWeight.
-  const pairs = new Map<number, { from: number; to: number }>();
-  for (const e of nearestNeighbours(vectors, neighbors, 0.02)) pairs.set(e.from * n + e.to, e);
-  if (dense) for (const e of denseNeighbours(dense, neighbors, floor)) pairs.set(e.from * n + e.to, e);
-  const scored: { from: number; to: number; sim: number }[] = [];
-  for (const { from, to } of pairs.values()) {
-    const lexical = dotSparse(vectors.ids[from]!, vectors.weights[from]!, vectors.ids[to]!, vectors.weights[to]!);
-    const a = dense?.[from];
-    const b = dense?.[to];
-    const meaning = a && b ? Math.max(0, (dotDense(a, b) - floor) / (1 - floor)) : 0;
-    scored.push({ from, to, sim: (1 - semanticWeight) * lexical + semanticWeight * meaning });
-  }
+  // (1 - semanticWeight) and meaning above the floor semanticWeight. Both lists come in keyword order.
+  const candidatesOf: number[][] = Array.from({ length: n }, () => []);
+  for (const e of nearestNeighbours(vectors, neighbors, 0.02)) candidatesOf[e.from]!.push(e.to);
+  if (dense) for (const e of denseNeighbours(dense, neighbors, floor)) candidatesOf[e.from]!.push(e.to);
   // Strong links (the graph): each keyword's best `neighbors` above minSimilarity. Weak links: its best 3 above a
   // third of it, used only to place what the graph left alone.
-  const byFrom = new Map<number, { from: number; to: number; sim: number }[]>();
-  for (const e of scored) {
-    const list = byFrom.get(e.from);
-    if (list) list.push(e);
-    else byFrom.set(e.from, [e]);
-  }
   const edges: { from: number; to: number; sim: number }[] = [];
   const weak: { from: number; to: number; sim: number }[][] = Array.from({ length: n }, () => []);
-  for (const list of byFrom.values()) {
+  const stamp = new Int32Array(n).fill(-1);
+  const list: { from: number; to: number; sim: number }[] = [];
+  for (let from = 0; from < n; from++) {
+    list.length = 0;
+    for (const to of candidatesOf[from]!) {
+      if (stamp[to] === from) continue;
+      stamp[to] = from;
+      const lexical = dotSparse(vectors.ids[from]!, vectors.weights[from]!, vectors.ids[to]!, vectors.weights[to]!);
+      const a = dense?.[from];
+      const b = dense?.[to];
+      const meaning = a && b ? Math.max(0, (dotDense(a, b) - floor) / (1 - floor)) : 0;
+      list.push({ from, to, sim: (1 - semanticWeight) * lexical + semanticWeight * meaning });
+    }
+    candidatesOf[from] = [];
+    if (!list.length) continue;
     list.sort((x, y) => y.sim - x.sim || x.to - y.to);
     let kept = 0;
     for (const e of list) {
@@ -636,7 +636,7 @@ export function clusterLexically(input: readonly KeywordForClustering[], options
         kept++;
       }
     }
-    weak[list[0]!.from] = list.filter((e) => e.sim >= minSimilarity / 3).slice(0, 3);
+    weak[from] = list.filter((e) => e.sim >= minSimilarity / 3).slice(0, 3);
   }
   if (steps.sharedNeighbours) {
     // A link two keywords' other neighbours confirm counts more than a lone coincidence of one word ("tofu litter"
@@ -660,9 +660,12 @@ export function clusterLexically(input: readonly KeywordForClustering[], options
   if (steps.communities) {
     const graph = new UndirectedGraph({ allowSelfLoops: false });
     for (let i = 0; i < n; i++) graph.addNode(i);
+    const added = new Set<number>();
     for (const e of edges) {
-      const key = e.from < e.to ? `${e.from}-${e.to}` : `${e.to}-${e.from}`;
-      if (!graph.hasEdge(key)) graph.addUndirectedEdgeWithKey(key, e.from, e.to, { weight: e.sim });
+      const pair = Math.min(e.from, e.to) * n + Math.max(e.from, e.to);
+      if (added.has(pair)) continue;
+      added.add(pair);
+      graph.addUndirectedEdge(e.from, e.to, { weight: e.sim });
     }
     const mapping = louvain(graph, { resolution, rng: seededRandom(0x1687), getEdgeWeight: 'weight' });
     community = Int32Array.from({ length: n }, (_, i) => mapping[i]!);
