@@ -128,7 +128,6 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
   function applyLocal(
     ctx: JobContext,
     payload: { siteId: string; sectorId: string; keywordIds: string[] | null },
-    keywords: { id: string; keyword: string }[],
     grouped: LexicalResult,
     run: {
       method: 'lexical' | 'embedding';
@@ -179,7 +178,7 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
       await ctx.progress(20, `Grouping ${keywords.length} keywords`);
       const grouped = clusterLexically(keywords, lexicalOptions(payload.options, language));
       await ctx.progress(60, `Saving ${grouped.clusters.length} clusters`);
-      return applyLocal(ctx, payload, keywords, grouped, {
+      return applyLocal(ctx, payload, grouped, {
         method: 'lexical',
         demo: false,
         granularity: payload.options.granularity ?? CLUSTER_GRANULARITY.default,
@@ -298,7 +297,7 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
       const usage: Record<string, number> = {};
       for (const o of steps) for (const [k, v] of Object.entries(o.usage)) usage[k] = (usage[k] ?? 0) + v;
       await ctx.progress(90, `Saving ${grouped.clusters.length} clusters`);
-      return applyLocal(ctx, payload, keywords, grouped, {
+      return applyLocal(ctx, payload, grouped, {
         method: 'embedding',
         demo: steps.some((o) => o.demo),
         granularity: payload.options.granularity ?? CLUSTER_GRANULARITY.default,
