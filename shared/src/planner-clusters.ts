@@ -17,10 +17,23 @@ export const MAX_AI_CLUSTER_RUN_KEYWORDS = 10_000;
 /** Most keywords the embedding method takes in one run (their vectors are held in memory while grouping). */
 export const MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS = 20_000;
 
+/** Granularity of lexical and embedding runs: 1 (broad topics, fewer clusters) to 5 (tight groups). */
+export const CLUSTER_GRANULARITY = { min: 1, max: 5, default: 3 } as const;
+
 export const ZClusterRunOptions = z.strictObject({
-  /** Lexical: share (0.3-1) of the seed keyword's weighted words a keyword must share to join. Default 0.65. */
+  /**
+   * Lexical and embedding: 1 (broad topics, fewer and bigger clusters) to 5 (tight groups, more clusters). Default 3,
+   * the setting that scored best on the labelled development set.
+   */
+  granularity: z
+    .number({ message: 'must be a whole number from 1 (broad topics) to 5 (tight groups)' })
+    .int({ message: 'must be a whole number from 1 (broad topics) to 5 (tight groups)' })
+    .min(CLUSTER_GRANULARITY.min, { message: 'must be a whole number from 1 (broad topics) to 5 (tight groups)' })
+    .max(CLUSTER_GRANULARITY.max, { message: 'must be a whole number from 1 (broad topics) to 5 (tight groups)' })
+    .optional(),
+  /** No longer used (the lexical method groups on a keyword graph since granularity exists); accepted, ignored. */
   seedCoverage: z.number().min(0.3).max(1).optional(),
-  /** Lexical: share (0-1) of a keyword's own weighted words that must be shared with the seed. Default 0.4. */
+  /** No longer used, like seedCoverage; accepted, ignored. */
   keywordCoverage: z.number().min(0).max(1).optional(),
   /** Groups smaller than this are not made; their keywords stay unclustered (status new). Default 1. */
   minClusterSize: z.number().int().min(1).max(1000).optional(),
@@ -79,6 +92,8 @@ export const ZClusterRunResult = z.object({
   cannibalizing: z.number().int(),
   credits: z.number().int(),
   demo: z.boolean(),
+  /** Lexical and embedding runs: the granularity used (1 broad - 5 tight). */
+  granularity: z.number().int().optional(),
   /** Embedding runs: what the embeddings did. */
   embeddings: z
     .object({

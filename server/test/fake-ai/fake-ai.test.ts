@@ -329,6 +329,24 @@ describe('OpenAI responses, images, embeddings, models', () => {
     expect(decodePng(Buffer.from(await fetched.arrayBuffer())).width).toBe(1024);
   });
 
+  it('embeds a text as another with the embedAs knob, and refuses a malformed one', async () => {
+    fake.setKnobs({ embedAs: { ynab: 'budgeting app' } });
+    const res = await openai().embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['ynab', 'budgeting app', 'apple pie'],
+    });
+    const [ynab, app, pie] = res.data.map((d) => Array.from(d.embedding));
+    expect(cosine(ynab!, app!)).toBeCloseTo(1, 6);
+    expect(cosine(ynab!, pie!)).toBeLessThan(0.3);
+    expect(() => fake.setKnobs({ embedAs: { ynab: 3 } } as never)).toThrow('embedAs.ynab must be a non-empty string');
+    fake.reset();
+    const after = await openai().embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['ynab', 'budgeting app'],
+    });
+    expect(cosine(after.data[0]!.embedding, after.data[1]!.embedding)).toBeLessThan(0.3);
+  });
+
   it('embeds texts as unit vectors where shared words mean closer vectors', async () => {
     const texts = ['best trail running shoes', 'trail running shoes for women', 'how to bake sourdough bread'];
     const res = await openai().embeddings.create({ model: 'text-embedding-3-small', input: texts });

@@ -31,6 +31,8 @@ export interface HandlerContext {
   takePlant(): string | undefined;
   /** Base URL of the fake (image URLs point back at it). */
   baseUrl: string;
+  /** The `embedAs` knob: texts embedded as if they were another text. */
+  embedAs: Readonly<Record<string, string>>;
 }
 
 export type Handler = (body: Body, ctx: HandlerContext) => Handled;

@@ -53,6 +53,11 @@ export interface Knobs {
    * providers): plants markup (an XSS corpus, say) where a model's HTML goes. null for none.
    */
   plantHtml: PlantHtml | null;
+  /**
+   * Embeddings: each key text is embedded as if it were its value text (same vector), so a test can make two texts
+   * that share no word mean the same thing, as a real model would ("ynab" and "budgeting app"). null for none.
+   */
+  embedAs: Record<string, string> | null;
 }
 
 export interface PlantHtml {
@@ -68,6 +73,7 @@ export const defaultKnobs = (): Knobs => ({
   malformedNext: 0,
   rateLimit: null,
   plantHtml: null,
+  embedAs: null,
 });
 
 const FAIL_KINDS: readonly FailKind[] = ['rate_limit', 'quota', 'overloaded', 'server', 'disconnect'];
@@ -109,6 +115,17 @@ export function parseKnobs(input: unknown): Partial<Knobs> {
             throw new Error('plantHtml.count must be a whole number >= 0');
           out.plantHtml = { text: v.text, count: v.count as number };
         } else throw new Error('plantHtml must be { text, count } or null');
+        break;
+      case 'embedAs':
+        if (value === null) out.embedAs = null;
+        else if (typeof value === 'object' && !Array.isArray(value)) {
+          const map: Record<string, string> = {};
+          for (const [k, v] of Object.entries(value as object)) {
+            if (typeof v !== 'string' || v === '') throw new Error(`embedAs.${k} must be a non-empty string`);
+            map[k] = v;
+          }
+          out.embedAs = map;
+        } else throw new Error('embedAs must be an object of text -> text, or null');
         break;
       case 'failNext':
         if (!Array.isArray(value)) throw new Error('failNext must be an array');

@@ -516,7 +516,7 @@ function imagesGenerations(body: Body, ctx: HandlerContext): Handled {
 // ---------------------------------------------------------------------------------------------------------------
 // Embeddings
 
-function embeddings(body: Body): Handled {
+function embeddings(body: Body, ctx: HandlerContext): Handled {
   const model = requireModel(body);
   const raw = body.input;
   const inputs: string[] =
@@ -537,7 +537,7 @@ function embeddings(body: Body): Handled {
     throw new InvalidRequest(`Invalid 'dimensions': expected 1..3072, got ${dims}.`, 'dimensions');
   const base64 = body.encoding_format === 'base64';
   const data = inputs.map((text, index) => {
-    const vector = embed(text, dims);
+    const vector = embed(ctx.embedAs[text] ?? text, dims);
     return { object: 'embedding', index, embedding: base64 ? toBase64(vector) : vector };
   });
   const tokens = inputs.reduce((sum, s) => sum + estimateTokens(s), 0);

@@ -130,6 +130,7 @@ export async function startFakeAi(options: { port?: number; host?: string } = {}
       handled = handler(isObj(body) ? body : {}, {
         takeMalformed: () => (malformedTaken = state.takeMalformed()),
         takePlant: () => (planted = state.takePlant()),
+        embedAs: state.knobs.embedAs ?? {},
         baseUrl: url,
       });
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { TClusterRunOptions, TClusterRunResult } from '@igny8/shared';
-import { MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS, ZClusterRunOptions } from '@igny8/shared';
+import { CLUSTER_GRANULARITY, MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS, ZClusterRunOptions } from '@igny8/shared';
 import { z } from 'zod';
 import { callAi, releaseJobHold } from '../../ai/jobs.ts';
 import type { JobContext, StoredStep } from '../../jobs/context.ts';
@@ -9,7 +9,7 @@ import { PermanentJobError } from '../../jobs/errors.ts';
 import type { AiModel, Prisma } from '../../generated/prisma/client.ts';
 import { EMBEDDING_DEFAULTS, refineWithEmbeddings } from './clustering/embedding.ts';
 import { loadVectors, storeVectors, uncachedTexts } from './clustering/embedding-cache.ts';
-import { clusterLexically, type LexicalOptions, type LexicalResult } from './clustering/lexical.ts';
+import { clusterLexically, nameClusters, type LexicalOptions, type LexicalResult } from './clustering/lexical.ts';
 import {
   CLUSTER_AI_JOB,
   CLUSTER_EMBEDDING_JOB,
@@ -85,8 +85,7 @@ interface EmbedStepOutput {
 function lexicalOptions(options: TClusterRunOptions, language: string): LexicalOptions {
   return {
     language,
-    ...(options.seedCoverage !== undefined ? { seedCoverage: options.seedCoverage } : {}),
-    ...(options.keywordCoverage !== undefined ? { keywordCoverage: options.keywordCoverage } : {}),
+    granularity: options.granularity ?? CLUSTER_GRANULARITY.default,
     ...(options.minClusterSize !== undefined ? { minClusterSize: options.minClusterSize } : {}),
   };
 }
@@ -123,27 +122,26 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
   }
 
   /**
-   * The last step of the local methods: writes the clusters (named after their main keyword's text) in one
-   * transaction and, for a paid run, settles its hold in that same transaction.
+   * The last step of the local methods: writes the clusters (named after their head term, the phrase their keywords
+   * share) in one transaction and, for a paid run, settles its hold in that same transaction.
    */
   function applyLocal(
     ctx: JobContext,
     payload: { siteId: string; sectorId: string; keywordIds: string[] | null },
-    keywords: { id: string; keyword: string }[],
     grouped: LexicalResult,
     run: {
       method: 'lexical' | 'embedding';
       demo: boolean;
+      granularity: number;
       settle?: { holdId: string; credits: number; model: string; usage: Record<string, number> };
       embeddings?: TClusterRunResult['embeddings'];
     },
   ): Promise<TClusterRunResult> {
-    const text = new Map(keywords.map((k) => [k.id, k.keyword]));
     return finalStep(ctx, run.settle ? 'apply and settle' : 'apply', async (tx) => {
       const applied = await writeClusters(
         tx,
         { accountId: ctx.accountId, siteId: payload.siteId, sectorId: payload.sectorId },
-        grouped.clusters.map((c) => ({ name: text.get(c.mainId)!, keywordIds: c.keywordIds })),
+        grouped.clusters.map((c) => ({ name: c.name, keywordIds: c.keywordIds })),
         { method: run.method, demo: run.demo, onlyUnclustered: payload.keywordIds === null },
       );
       if (run.settle) {
@@ -163,6 +161,7 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
         cannibalizing: applied.cannibalizing,
         credits: run.settle?.credits ?? 0,
         demo: run.demo,
+        granularity: run.granularity,
         ...(run.embeddings ? { embeddings: run.embeddings } : {}),
       } satisfies TClusterRunResult;
     });
@@ -179,7 +178,11 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
       await ctx.progress(20, `Grouping ${keywords.length} keywords`);
       const grouped = clusterLexically(keywords, lexicalOptions(payload.options, language));
       await ctx.progress(60, `Saving ${grouped.clusters.length} clusters`);
-      return applyLocal(ctx, payload, keywords, grouped, { method: 'lexical', demo: false });
+      return applyLocal(ctx, payload, grouped, {
+        method: 'lexical',
+        demo: false,
+        granularity: payload.options.granularity ?? CLUSTER_GRANULARITY.default,
+      });
     },
   });
 
@@ -279,7 +282,11 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
       const minSize = payload.options.minClusterSize ?? 1;
       // minClusterSize applies to the refined clusters: keywords of smaller groups stay unclustered.
       const grouped: LexicalResult = {
-        clusters: refined.clusters.filter((c) => c.keywordIds.length >= minSize),
+        clusters: nameClusters(
+          refined.clusters.filter((c) => c.keywordIds.length >= minSize),
+          keywords,
+          language,
+        ),
         unclustered: [
           ...lexicalGroups.unclustered,
           ...refined.clusters.filter((c) => c.keywordIds.length < minSize).flatMap((c) => c.keywordIds),
@@ -290,9 +297,10 @@ export function plannerClustersJobs(deps: PlannerJobDeps): JobDefinition[] {
       const usage: Record<string, number> = {};
       for (const o of steps) for (const [k, v] of Object.entries(o.usage)) usage[k] = (usage[k] ?? 0) + v;
       await ctx.progress(90, `Saving ${grouped.clusters.length} clusters`);
-      return applyLocal(ctx, payload, keywords, grouped, {
+      return applyLocal(ctx, payload, grouped, {
         method: 'embedding',
         demo: steps.some((o) => o.demo),
+        granularity: payload.options.granularity ?? CLUSTER_GRANULARITY.default,
         ...(payload.holdId ? { settle: { holdId: payload.holdId, credits, model: payload.model, usage } } : {}),
         embeddings: {
           model: payload.model,

@@ -4,7 +4,7 @@ import { useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
 import { ProgressBar } from '../../components/progress-bar';
-import { store as plannerStore, type ClusterMethod } from '../../store/planner';
+import { store as plannerStore, type ClusterGranularity, type ClusterMethod } from '../../store/planner';
 import { IdeasPanel } from './ideas-panel';
 import { formatNumber, intentLabel } from './labels';
 
@@ -19,9 +19,16 @@ interface ClusterRunResult {
   unclusteredKeywords?: number;
 }
 
-/** A sector's clusters: run clustering (lexical, free; or AI, paid) with its progress, then pick one for ideas. */
+/** The server's default granularity (shared CLUSTER_GRANULARITY.default). */
+const DEFAULT_GRANULARITY: ClusterGranularity = 3;
+
+/**
+ * A sector's clusters: run clustering (lexical, free, at a granularity from broad topics to tight groups; or AI,
+ * paid) with its progress, then pick one for ideas.
+ */
 export function ClustersPanel({ sectorId, announce }: ClustersPanelProps) {
   const [method, setMethod] = useState<ClusterMethod>('lexical');
+  const [granularity, setGranularity] = useState<ClusterGranularity>(DEFAULT_GRANULARITY);
   const [jobId, setJobId] = useState('');
   const [heldCredits, setHeldCredits] = useState(0);
   const [clusterId, setClusterId] = useState('');
@@ -40,7 +47,7 @@ export function ClustersPanel({ sectorId, announce }: ClustersPanelProps) {
   const { startClustering, followClustering } = useDispatch(plannerStore);
 
   const run = async () => {
-    const accepted = await startClustering(sectorId, method);
+    const accepted = await startClustering(sectorId, method, method === 'lexical' ? granularity : undefined);
     if (!accepted) {
       return;
     }
@@ -83,6 +90,21 @@ export function ClustersPanel({ sectorId, announce }: ClustersPanelProps) {
           ]}
           onChange={(value: string) => setMethod(value as ClusterMethod)}
         />
+        {method === 'lexical' && (
+          <SelectControl
+            label={__('Cluster size', 'igny8')}
+            help={__('Broad topics make fewer, bigger clusters; tight groups make more, smaller ones.', 'igny8')}
+            value={String(granularity) as '1' | '2' | '3' | '4' | '5'}
+            options={[
+              { label: __('Broadest topics', 'igny8'), value: '1' },
+              { label: __('Broad topics', 'igny8'), value: '2' },
+              { label: __('Balanced (recommended)', 'igny8'), value: '3' },
+              { label: __('Tight groups', 'igny8'), value: '4' },
+              { label: __('Tightest groups', 'igny8'), value: '5' },
+            ]}
+            onChange={(value: string) => setGranularity(Number(value) as ClusterGranularity)}
+          />
+        )}
         <Button variant="primary" onClick={run} isBusy={isRunning} __experimentalIsFocusable disabled={isRunning}>
           {__('Cluster new keywords', 'igny8')}
         </Button>

@@ -14,6 +14,7 @@ import {
 import { JOB_POLL_MS } from './constants';
 import { isFinished, jobFailure, runOperation as runStoreOperation, wait } from '../operations';
 import type {
+  ClusterGranularity,
   ClusterMethod,
   ImportMapping,
   ImportStarted,
@@ -84,9 +85,12 @@ export const bulkKeywords = (keywordIds: string[], bulk: KeywordBulkAction) =>
     return result;
   });
 
-/** Starts clustering a sector's new keywords; answers the job (and the held credits of an AI run). */
-export const startClustering = (sectorId: string, method: ClusterMethod) =>
-  runOperation<JobAccepted>('cluster', () => postClusterRun(sectorId, method));
+/**
+ * Starts clustering a sector's new keywords, at a granularity for the lexical method (1 broad topics ... 5 tight
+ * groups); answers the job (and the held credits of an AI run).
+ */
+export const startClustering = (sectorId: string, method: ClusterMethod, granularity?: ClusterGranularity) =>
+  runOperation<JobAccepted>('cluster', () => postClusterRun(sectorId, method, granularity));
 
 /** Follows a clustering job to its end and refreshes keywords and clusters. */
 export const followClustering = (jobId: string) =>

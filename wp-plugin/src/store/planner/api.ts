@@ -5,6 +5,7 @@
 import { CURRENT_SITE, igny8Api, type QueryValue } from '../../api/client';
 import type {
   Cluster,
+  ClusterGranularity,
   ClusterMethod,
   Idea,
   ImportMapping,
@@ -91,10 +92,16 @@ export const postKeywordBulk = (keywordIds: string[], bulk: KeywordBulkAction) =
     body: { siteId: CURRENT_SITE, keywordIds, ...bulk },
   });
 
-export const postClusterRun = (sectorId: string, method: ClusterMethod) =>
+/** The granularity applies to the free lexical method only; AI runs ignore it and do not send it. */
+export const postClusterRun = (sectorId: string, method: ClusterMethod, granularity?: ClusterGranularity) =>
   igny8Api<JobAccepted>('planner/clusters/run', {
     method: 'POST',
-    body: { siteId: CURRENT_SITE, sectorId, method },
+    body: {
+      siteId: CURRENT_SITE,
+      sectorId,
+      method,
+      ...(method === 'lexical' && granularity !== undefined ? { options: { granularity } } : {}),
+    },
   });
 
 export const postGenerateIdeas = (clusterId: string, count: number) =>

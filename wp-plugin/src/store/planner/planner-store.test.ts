@@ -223,6 +223,24 @@ describe('thunks', () => {
     expect(selectors.getError(state())).toMatchObject({ operation: 'sector', code: 'FORBIDDEN' });
   });
 
+  it('startClustering sends the granularity with a lexical run, and none with an AI run', async () => {
+    apiFetch.mockResolvedValue(envelope({ jobId: 'job-9', keywordCount: 12, heldCredits: 0 }));
+    const { result } = await runThunk(actions.startClustering('sector-1', 'lexical', 5));
+    expect(apiFetch).toHaveBeenCalledWith({
+      path: '/igny8/v1/app/planner/clusters/run',
+      method: 'POST',
+      data: { siteId: 'current', sectorId: 'sector-1', method: 'lexical', options: { granularity: 5 } },
+    });
+    expect(result).toMatchObject({ jobId: 'job-9' });
+    apiFetch.mockClear();
+    await runThunk(actions.startClustering('sector-1', 'ai', 1));
+    expect(apiFetch).toHaveBeenCalledWith({
+      path: '/igny8/v1/app/planner/clusters/run',
+      method: 'POST',
+      data: { siteId: 'current', sectorId: 'sector-1', method: 'ai' },
+    });
+  });
+
   it("a refused request leaves the server's message in the store and answers null", async () => {
     apiFetch.mockRejectedValueOnce({
       success: false,

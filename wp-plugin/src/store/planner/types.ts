@@ -8,6 +8,8 @@ export type KeywordIntent = 'informational' | 'commercial' | 'transactional' | '
 export type KeywordStatus = 'new' | 'clustered' | 'queued' | 'used' | 'ignored';
 export type KeywordSort = 'volume' | '-volume' | 'difficulty' | '-difficulty' | 'keyword' | '-keyword' | 'newest';
 export type ClusterMethod = 'lexical' | 'ai';
+/** How finely clustering groups keywords: 1 broad topics ... 5 tight groups (server default 3). */
+export type ClusterGranularity = 1 | 2 | 3 | 4 | 5;
 export type IdeaStatus = 'new' | 'approved' | 'rejected' | 'converted';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type ImportStatus = 'uploaded' | 'needs_mapping' | 'queued' | 'importing' | 'succeeded' | 'failed';

@@ -141,7 +141,7 @@ describe('lexical clustering', () => {
   let f: Fixture;
   let jobId: string;
 
-  it("clusters the sector's new keywords in a job, names clusters after their top keyword, with metrics", async () => {
+  it("clusters the sector's new keywords in a job, names clusters after their head term, with metrics", async () => {
     f = await fixture();
     const res = await api(f.member, 'POST', '/clusters/run', {
       siteId: f.siteId,
@@ -153,11 +153,18 @@ describe('lexical clustering', () => {
     jobId = res.json().data.jobId;
     const job = await finished(f.member, jobId);
     expect(job.status).toBe('succeeded');
-    expect(job.result).toMatchObject({ method: 'lexical', clusterCount: 3, clusteredKeywords: 12, credits: 0 });
+    expect(job.result).toMatchObject({
+      method: 'lexical',
+      clusterCount: 3,
+      clusteredKeywords: 12,
+      credits: 0,
+      granularity: 3,
+    });
 
     const list = await clusters(f);
+    // The head term: the phrase the cluster's keywords share ("apple pie"), not its top keyword ("apple pie recipe").
     expect(list.map((c) => [c.name, c.keywordCount, c.totalVolume])).toEqual([
-      ['apple pie recipe', 4, 17800],
+      ['apple pie', 4, 17800],
       ['running shoes', 5, 16000],
       ['running socks', 3, 4300],
     ]);
@@ -210,10 +217,37 @@ describe('lexical clustering', () => {
     expect(res.json().error).toMatch(/no unclustered keywords with status new/);
   });
 
+  it('takes a granularity from 1 (broad) to 5 (tight) and refuses any other with the field named', async () => {
+    const g = await fixture();
+    for (const granularity of [0, 6, 2.5, 'tight']) {
+      const bad = await api(g.member, 'POST', '/clusters/run', {
+        siteId: g.siteId,
+        sectorId: g.sectorId,
+        method: 'lexical',
+        options: { granularity },
+      });
+      expect(bad.statusCode, String(granularity)).toBe(422);
+      expect(bad.json().details.fields[0]).toMatchObject({
+        field: 'options.granularity',
+        message: 'must be a whole number from 1 (broad topics) to 5 (tight groups)',
+      });
+    }
+    expect(await t.db.prisma.jobRun.count({ where: { accountId: g.member.accountId } })).toBe(0);
+    const res = await api(g.member, 'POST', '/clusters/run', {
+      siteId: g.siteId,
+      sectorId: g.sectorId,
+      method: 'lexical',
+      options: { granularity: 1 },
+    });
+    expect(res.statusCode).toBe(202);
+    const job = await finished(g.member, res.json().data.jobId);
+    expect(job.result).toMatchObject({ method: 'lexical', granularity: 1, clusteredKeywords: 12 });
+  });
+
   it('sorts and pages the list with a cursor', async () => {
     const byName = await api(f.member, 'GET', `/clusters?siteId=${f.siteId}&sort=name&limit=2`);
     const first = byName.json().data;
-    expect(first.items.map((c: any) => c.name)).toEqual(['apple pie recipe', 'running shoes']);
+    expect(first.items.map((c: any) => c.name)).toEqual(['apple pie', 'running shoes']);
     const second = await api(
       f.member,
       'GET',
@@ -231,7 +265,7 @@ describe('lexical clustering', () => {
     const id = (name: string) => list.find((c) => c.name === name).id as string;
     const shoes = id('running shoes');
     const socks = id('running socks');
-    const pie = id('apple pie recipe');
+    const pie = id('apple pie');
 
     const renamed = await api(f.member, 'PATCH', `/clusters/${socks}`, { name: 'Socks for runners' });
     expect(renamed.statusCode).toBe(200);

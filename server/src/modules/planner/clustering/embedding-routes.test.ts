@@ -192,7 +192,8 @@ describe('embedding clustering', () => {
     expect(cached.map((c) => c.normalized).sort()).toEqual(KEYWORDS.map(([k]) => normalizeKeyword(k)).sort());
     expect(cached.every((c) => c.model === MODEL && decodeVector(c.vector).length > 0)).toBe(true);
 
-    // Clusters: method embedding, named after their highest-volume keyword, every keyword in one.
+    // Clusters: method embedding, named after their head term (a phrase every name's keywords share), every
+    // keyword in one.
     const rows = await t.db.prisma.keywordCluster.findMany({
       where: { sectorId: f.sectorId },
       include: { keywords: { select: { keyword: true, volume: true } } },
@@ -200,8 +201,8 @@ describe('embedding clustering', () => {
     expect(rows.length).toBe(result.clusterCount);
     expect(rows.every((r) => r.method === 'embedding' && r.demo === false)).toBe(true);
     for (const r of rows) {
-      const top = [...r.keywords].sort((a, b) => (b.volume ?? 0) - (a.volume ?? 0))[0]!;
-      expect(r.name).toBe(top.keyword);
+      const sharing = r.keywords.filter((k) => k.keyword.toLowerCase().includes(r.name.toLowerCase()));
+      expect(sharing.length, r.name).toBeGreaterThanOrEqual(Math.min(2, r.keywords.length));
     }
     expect(await t.db.prisma.keyword.count({ where: { sectorId: f.sectorId, status: 'clustered' } })).toBe(10);
 
@@ -328,6 +329,68 @@ describe('embedding clustering', () => {
     expect(embeddingRequests()).toBe(0);
     expect(await billing().balance(f.member.accountId)).toBe(balance);
     expect(await t.db.prisma.creditHold.count({ where: { accountId: f.member.accountId } })).toBe(holds);
+  });
+
+  it('puts two keywords that share no word together only when their embeddings say they mean the same', async () => {
+    // "ynab" shares no word, WordNet sense or GloVe vector with "budgeting app": the free method leaves it alone.
+    // The fake embeds "ynab" exactly as "budgeting app" (embedAs knob): the embedding run must use that vector.
+    const words: [string, number][] = [
+      ['budgeting app', 5000],
+      ['budgeting apps', 1500],
+      ['best budgeting app', 900],
+      ['ynab', 800],
+      ['apple pie recipe', 12000],
+      ['apple pie', 1100],
+      ['easy apple pie recipe', 700],
+    ];
+    const setup = async () => {
+      const g = await fixture(100_000, true);
+      await t.db.prisma.keyword.deleteMany({ where: { sectorId: g.sectorId } });
+      await t.db.prisma.keyword.createMany({
+        data: words.map(([keyword, volume]) => ({
+          accountId: g.member.accountId,
+          siteId: g.siteId,
+          sectorId: g.sectorId,
+          keyword,
+          normalized: normalizeKeyword(keyword),
+          volume,
+          intent: inferIntent(keyword),
+          source: 'manual',
+        })),
+      });
+      return g;
+    };
+    const clusterOf = async (g: Fixture, keyword: string) =>
+      (await t.db.prisma.keyword.findFirstOrThrow({ where: { sectorId: g.sectorId, keyword } })).clusterId;
+
+    const lexical = await setup();
+    const free = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/planner/clusters/run',
+      headers: lexical.member.headers,
+      payload: { siteId: lexical.siteId, sectorId: lexical.sectorId, method: 'lexical' },
+    });
+    expect((await finished(lexical.member, free.json().data.jobId)).status).toBe('succeeded');
+    expect(await clusterOf(lexical, 'ynab')).not.toBe(await clusterOf(lexical, 'budgeting app'));
+    expect(await clusterOf(lexical, 'budgeting apps')).toBe(await clusterOf(lexical, 'budgeting app'));
+
+    fake.reset();
+    fake.setKnobs({ embedAs: { ynab: 'budgeting app' } });
+    const embedded = await setup();
+    const res = await run(embedded);
+    expect(res.statusCode).toBe(202);
+    const job = await finished(embedded.member, res.json().data.jobId);
+    expect(job.status).toBe('succeeded');
+    expect(job.result.embeddings).toMatchObject({ embedded: 7, missing: 0 });
+    expect(job.result.embeddings.attachedKeywords).toBeGreaterThanOrEqual(1);
+    expect(await clusterOf(embedded, 'ynab')).toBe(await clusterOf(embedded, 'budgeting app'));
+    // The pie keywords are far from both in the vectors: they stay apart.
+    expect(await clusterOf(embedded, 'apple pie')).not.toBe(await clusterOf(embedded, 'ynab'));
+    const named = await t.db.prisma.keywordCluster.findUniqueOrThrow({
+      where: { id: (await clusterOf(embedded, 'ynab'))! },
+    });
+    expect(named.name).toBe('budgeting app');
+    fake.reset();
   });
 
   it('a failed run releases its whole hold and writes no cluster', async () => {
