@@ -30,7 +30,7 @@ const STATUS_DEADLINE_MS = 15_000;
 let wp: Harness;
 let fake: FakeAi;
 beforeAll(async () => {
-  wp = startWordPress();
+  wp = await startWordPress();
   fake = await startFakeAi();
 }, 600_000);
 afterAll(async () => {
