@@ -6,7 +6,7 @@
 //
 // State lives in .data/demo/ (server data, WordPress, MariaDB, logs, demo.json with the URLs and passwords); a second
 // run reuses it and starts in seconds. `npm run demo -- --reset` starts over from nothing.
-// Environment: DEMO_PORT (3000), DEMO_WP_PORT (8881), DEMO_WP_DB_PORT (3307), DEMO_FAKE_AI_PORT (4010).
+// Environment: DEMO_PORT (3000), DEMO_WP_PORT (8881), DEMO_WP_DB_PORT (3307), DEMO_FAKE_AI_PORT (4010), DEMO_DIR.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DIR = join(ROOT, '.data', 'demo');
+const DIR = process.env.DEMO_DIR ? resolve(process.env.DEMO_DIR) : join(ROOT, '.data', 'demo');
 const LOGS = join(DIR, 'logs');
 const STATE_FILE = join(DIR, 'demo.json');
 const port = (name, fallback) => Number(process.env[name] || fallback);
