@@ -1,20 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { guardSuite } from '../../scripts/lib/suite-guard.mjs';
 import { DEMO_DIR, DEMO_RESULTS, DEMO_STACK_FILE, ROOT, type DemoStack } from './stack.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { freePort } from '../support/ports.ts';
 
 /**
  * Runs the README's demo command itself (`node scripts/demo.mjs --reset`, what `npm run demo` runs) in its own folder
