@@ -27,7 +27,7 @@ import { aiRunRoutes } from './ai/routes.ts';
 import { createAiRunsService } from './ai/runs-service.ts';
 import { createPromptService } from './ai/prompts/service.ts';
 import { aiRoutes } from './modules/ai/routes.ts';
-import { createCredentialsService } from './modules/ai/credentials-service.ts';
+import { createCredentialsService, providerUrlPolicy } from './modules/ai/credentials-service.ts';
 import { createModelRegistry } from './modules/ai/registry-service.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { billingRoutes } from './modules/billing/routes.ts';
@@ -186,7 +186,9 @@ export async function buildApp(options: BuildAppOptions) {
         jobs,
         loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
       });
-      await api.register(siteRoutes, { sites: createSitesService({ prisma }) });
+      await api.register(siteRoutes, {
+        sites: createSitesService({ prisma, outbound: { allowPrivateNetworks: config.ALLOW_PRIVATE_SITE_URLS } }),
+      });
       await api.register(connectRoutes, {
         connect: options.connect,
         jobs,
@@ -209,7 +211,7 @@ export async function buildApp(options: BuildAppOptions) {
       await api.register(publisherRoutes, { prefix: '/publisher', config, prisma, queue, jobs });
       await api.register(aiRoutes, {
         registry: createModelRegistry({ prisma }),
-        credentials: createCredentialsService({ prisma, box: options.box }),
+        credentials: createCredentialsService({ prisma, box: options.box, urlPolicy: providerUrlPolicy(config) }),
       });
       await api.register(systemRoutes, {
         system: createSystemService({ db, boss: queue.boss, version: options.version, startedAt: Date.now() }),

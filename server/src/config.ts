@@ -39,6 +39,12 @@ export const ConfigSchema = z.object({
    */
   ALLOW_PRIVATE_SITE_URLS: bool.default(false),
   /**
+   * Let operators' global provider keys use a base URL on loopback or private networks (a self-hosted Ollama or vLLM
+   * next to the server). Accounts' own keys never may, unless ALLOW_PRIVATE_SITE_URLS (development) is set. Cloud
+   * metadata addresses stay refused.
+   */
+  ALLOW_PRIVATE_PROVIDER_URLS: bool.default(false),
+  /**
    * Demo mode: accounts without a provider key are sent to this OpenAI/Anthropic-compatible endpoint (e.g. the fake
    * provider of `npm run fake-ai`, http://127.0.0.1:4010) instead of failing; everything made that way is marked demo.
    */

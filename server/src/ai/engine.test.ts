@@ -3,7 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../../test/helpers/app.ts';
 import { startFakeAi, type FakeAi } from '../../test/fake-ai/server.ts';
 import { registerOwner, type Member } from '../../test/helpers/users.ts';
-import { createCredentialsService } from '../modules/ai/credentials-service.ts';
+import { FAKE_AI_ENV } from '../../test/helpers/ai.ts';
+import { createCredentialsService, providerUrlPolicy } from '../modules/ai/credentials-service.ts';
 import { createModelRegistry } from '../modules/ai/registry-service.ts';
 import { createAiEngine, type AiEngine } from './engine.ts';
 import { ZClusterOutput, ZIdeaOutput, ZImagePromptOutput, ZSectionOutput } from './functions/definitions.ts';
@@ -51,7 +52,7 @@ async function useProvider(provider: 'openai' | 'anthropic') {
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp(FAKE_AI_ENV);
   fake = await startFakeAi();
   owner = await registerOwner(t.app);
   const site = await t.app.inject({
@@ -61,7 +62,11 @@ beforeAll(async () => {
     payload: { name: 'Runner', url: 'https://runner.example.com', language: 'de' },
   });
   siteId = site.json().data.id;
-  const credentials = createCredentialsService({ prisma: t.db.prisma, box: t.box });
+  const credentials = createCredentialsService({
+    prisma: t.db.prisma,
+    box: t.box,
+    urlPolicy: providerUrlPolicy(t.config),
+  });
   for (const [provider, apiKey, baseUrl] of [
     ['openai', 'sk-test-openai-0001', fake.openaiBaseUrl],
     ['anthropic', 'sk-ant-test-0001', fake.anthropicBaseUrl],
@@ -181,7 +186,12 @@ describe('demo mode', () => {
     const demo = createAiEngine({
       prisma: t.db.prisma,
       registry: createModelRegistry({ prisma: t.db.prisma }),
-      credentials: createCredentialsService({ prisma: t.db.prisma, box: t.box, demoBaseUrl: fake.url }),
+      credentials: createCredentialsService({
+        prisma: t.db.prisma,
+        box: t.box,
+        urlPolicy: providerUrlPolicy(t.config),
+        demoBaseUrl: fake.url,
+      }),
       prompts: createPromptService({ prisma: t.db.prisma }),
       limiter: createRateLimiter(t.db.prisma),
       pricing: { creditsPerUsd: 100, markup: 1.5 },

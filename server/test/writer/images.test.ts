@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { creditsFor } from '../../src/ai/engine.ts';
 import { createBillingService } from '../../src/modules/billing/service.ts';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
-import { memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
+import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { eventually, type RunningProcess } from '../helpers/processes.ts';
 import type { Member } from '../helpers/users.ts';
@@ -58,7 +58,7 @@ const captured = async (member: Member) =>
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'igny8-images-'));
-  t = await createTestApp({ DATA_DIR: dataDir });
+  t = await createTestApp({ ...FAKE_AI_ENV, DATA_DIR: dataDir });
   fake = await startFakeAi();
 });
 beforeEach(() => fake.reset());

@@ -8,11 +8,14 @@ beforeAll(async () => {
 });
 afterAll(() => fake?.close());
 
+/** The fake listens on 127.0.0.1: allowed explicitly, as ALLOW_PRIVATE_SITE_URLS does for development. */
+const local = { allowPrivateNetworks: true };
+
 const cosine = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 
 describe('provider clients over the official SDKs', () => {
   it('embeds texts with OpenAI, in input order, similar texts closer', async () => {
-    const client = createProviderClient('openai', { apiKey: 'sk-test', baseUrl: fake.openaiBaseUrl });
+    const client = createProviderClient('openai', { apiKey: 'sk-test', baseUrl: fake.openaiBaseUrl, outbound: local });
     const result = await client.embed({
       model: 'text-embedding-3-small',
       input: ['best trail running shoes', 'trail running shoes review', 'chocolate cake recipe'],
@@ -26,7 +29,11 @@ describe('provider clients over the official SDKs', () => {
   });
 
   it('says Anthropic offers no images or embeddings', async () => {
-    const client = createProviderClient('anthropic', { apiKey: 'sk-test', baseUrl: fake.anthropicBaseUrl });
+    const client = createProviderClient('anthropic', {
+      apiKey: 'sk-test',
+      baseUrl: fake.anthropicBaseUrl,
+      outbound: local,
+    });
     await expect(client.embed({ model: 'x', input: ['a'] })).rejects.toMatchObject({ kind: 'invalid_request' });
   });
 
@@ -36,6 +43,7 @@ describe('provider clients over the official SDKs', () => {
       const client = createProviderClient(provider, {
         apiKey: 'bad-key',
         baseUrl: provider === 'openai' ? fake.openaiBaseUrl : fake.anthropicBaseUrl,
+        outbound: local,
       });
       await expect(client.text({ model: 'm', system: 's', prompt: 'p', maxOutputTokens: 50 })).rejects.toMatchObject({
         kind: 'auth',
@@ -49,7 +57,7 @@ describe('provider clients over the official SDKs', () => {
 
   it('stops a call when it is cancelled', async () => {
     fake.setKnobs({ latencyMs: 5_000 });
-    const client = createProviderClient('openai', { apiKey: 'sk-test', baseUrl: fake.openaiBaseUrl });
+    const client = createProviderClient('openai', { apiKey: 'sk-test', baseUrl: fake.openaiBaseUrl, outbound: local });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
     const started = Date.now();
