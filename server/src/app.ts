@@ -47,6 +47,7 @@ import { writerRoutes } from './modules/writer/routes.ts';
 import { mediaStorageFor } from './lib/media-storage.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { clientErrorHandler, frameworkErrors } from './plugins/transport-errors.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -81,6 +82,10 @@ export async function buildApp(options: BuildAppOptions) {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // Errors raised before routing (undecodable URLs, over-long path parameters) or by Node's HTTP parser answer in
+    // the envelope too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   // Keep the raw JSON text: signed requests from sites are verified over the exact bytes received.
