@@ -169,6 +169,40 @@ for (const provider of ['openai', 'anthropic'] as const) {
       await engine.run(ctx(), 'auto_cluster', INPUTS.auto_cluster);
       expect(fake.requests).toHaveLength(2);
     });
+
+    it('fails an answer in the wrong shape at once as malformed, without retrying it as a network error', async () => {
+      for (const shape of ['no_choices', 'wrong_types', 'html_200'] as const) {
+        fake.reset();
+        fake.setKnobs({ brokenNext: [{ shape }] });
+        await expect(engine.run(ctx(), 'auto_cluster', INPUTS.auto_cluster), shape).rejects.toMatchObject({
+          kind: 'malformed_output',
+          message: expect.stringContaining(provider === 'openai' ? 'OpenAI ' : 'Anthropic '),
+        });
+        expect(fake.requests, shape).toHaveLength(1);
+      }
+      const [call] = await t.db.prisma.aiCall.findMany({
+        where: { accountId: owner.accountId },
+        orderBy: { createdAt: 'desc' },
+        take: 1,
+      });
+      expect(call).toMatchObject({ status: 'error', errorCode: 'malformed_output' });
+    });
+
+    it('asks once more after an empty answer, as for any unusable answer, and then fails clearly', async () => {
+      fake.setKnobs({ brokenNext: [{ shape: 'empty_content' }] });
+      const repaired = await engine.run(ctx(), 'auto_cluster', INPUTS.auto_cluster);
+      expect(ZClusterOutput.safeParse(repaired.output).success).toBe(true);
+      expect(fake.requests).toHaveLength(2);
+      expect(JSON.stringify(fake.requests[1]!.body)).toContain('could not be used: the answer is empty');
+
+      fake.reset();
+      fake.setKnobs({ brokenNext: [{ shape: 'empty_content' }, { shape: 'empty_content' }] });
+      await expect(engine.run(ctx(), 'auto_cluster', INPUTS.auto_cluster)).rejects.toMatchObject({
+        kind: 'malformed_output',
+        message: expect.stringContaining('did not have the expected structure, twice (the answer is empty)'),
+      });
+      expect(fake.requests).toHaveLength(2);
+    });
   });
 }
 
@@ -178,6 +212,17 @@ describe('images', () => {
     expect(result.output.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(result.usage.images).toBe(1);
     expect(result.credits).toBeGreaterThan(0);
+  });
+
+  it('fails an image answer without an image as malformed, once', async () => {
+    for (const shape of ['no_choices', 'empty_content', 'wrong_types', 'html_200'] as const) {
+      fake.reset();
+      fake.setKnobs({ brokenNext: [{ shape }] });
+      await expect(engine.run(ctx(), 'generate_images', INPUTS.generate_images), shape).rejects.toMatchObject({
+        kind: 'malformed_output',
+      });
+      expect(fake.requests, shape).toHaveLength(1);
+    }
   });
 });
 

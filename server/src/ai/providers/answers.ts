@@ -13,26 +13,27 @@ import { AiError, providerName } from '../errors.ts';
 export const MAX_PROVIDER_ANSWER_BYTES = 64 * 2 ** 20;
 
 const tokens = z.number().int().nonnegative();
+/** A list that must be there and hold something: the results of a call. */
+const results = <T extends z.ZodType>(item: T) =>
+  z.array(item, { error: 'is missing or not a list' }).min(1, 'is empty');
 
 export const ZChatCompletion = z.object({
-  choices: z
-    .array(
-      z.object({
-        message: z.object({ content: z.string().nullish() }),
-        finish_reason: z.string().nullish(),
-      }),
-    )
-    .min(1, 'it has no choices'),
+  choices: results(
+    z.object({
+      message: z.object({ content: z.string().nullish() }),
+      finish_reason: z.string().nullish(),
+    }),
+  ),
   usage: z.object({ prompt_tokens: tokens, completion_tokens: tokens }).nullish(),
 });
 
 export const ZImagesAnswer = z.object({
-  data: z.array(z.object({ b64_json: z.string().min(1, 'the image is empty') })).min(1, 'it has no image'),
+  data: results(z.object({ b64_json: z.string().min(1, 'is empty') })),
   usage: z.object({ input_tokens: tokens, output_tokens: tokens }).nullish(),
 });
 
 export const ZEmbeddingsAnswer = z.object({
-  data: z.array(
+  data: results(
     z.object({
       index: z.number().int().nonnegative(),
       // Base64 little-endian float32 (encoding_format: base64), or numbers from servers that ignore the format.
@@ -43,6 +44,7 @@ export const ZEmbeddingsAnswer = z.object({
 });
 
 export const ZAnthropicMessage = z.object({
+  // May be empty (no text, no tool call): that is an empty answer, not a broken one.
   content: z.array(
     z.object({
       type: z.string(),
@@ -50,6 +52,7 @@ export const ZAnthropicMessage = z.object({
       input: z.unknown().optional(),
       name: z.string().optional(),
     }),
+    { error: 'is missing or not a list' },
   ),
   stop_reason: z.string().nullish(),
   usage: z.object({ input_tokens: tokens, output_tokens: tokens }),
