@@ -34,6 +34,7 @@ import { billingRoutes } from './modules/billing/routes.ts';
 import { createBillingService } from './modules/billing/service.ts';
 import { connectRoutes } from './modules/connect/routes.ts';
 import type { ConnectService } from './modules/connect/service.ts';
+import { createLoginThrottle } from './modules/auth/login-throttle.ts';
 import { createAuthService } from './modules/auth/service.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
 import { createJobsService } from './modules/jobs/service.ts';
@@ -170,6 +171,10 @@ export async function buildApp(options: BuildAppOptions) {
   const prisma = db.prisma;
   const auth = createAuthService({
     prisma,
+    throttle: createLoginThrottle({
+      prisma,
+      policy: { maxFailures: config.LOGIN_MAX_FAILURES, pauseSeconds: config.LOGIN_PAUSE_SECONDS },
+    }),
     signAccessToken: (claims) => app.jwt.sign(claims),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
