@@ -122,7 +122,7 @@ describe('per-account sign-in throttle', () => {
 describe('throttle rules', () => {
   const policy = { maxFailures: 3, pauseSeconds: 60 };
   const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
-  const start = { failures: 0, pauses: 0, pausedUntil: null, updatedAt: at(0) };
+  const start = { failures: 0, pauses: 0, pausedUntil: null as Date | null, updatedAt: at(0) };
 
   it('doubles each pause up to 16 times the first, and never pauses for good', () => {
     let state = start;
