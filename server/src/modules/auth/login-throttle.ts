@@ -110,6 +110,9 @@ export function pausedError(retryAfterSeconds: number, policy: ThrottlePolicy): 
   );
 }
 
+/** Whose email was tried (when it belongs to a user) and from where. */
+type Who = { userId: string | null; ip: string | null };
+
 export function createLoginThrottle(deps: { prisma: PrismaClient; policy: ThrottlePolicy }) {
   const { prisma, policy } = deps;
 
