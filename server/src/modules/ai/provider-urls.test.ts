@@ -119,6 +119,38 @@ describe('calling a provider', () => {
     expect(calls.map((c) => c.errorCode)).toEqual(['forbidden_address']);
   });
 
+  it("calls an operator's global key on a private address only with ALLOW_PRIVATE_PROVIDER_URLS", async () => {
+    for (const [env, allowed] of [
+      [{}, false],
+      [{ ALLOW_PRIVATE_PROVIDER_URLS: 'true' }, true],
+    ] as const) {
+      fake.reset();
+      const app = await createTestApp(env);
+      try {
+        // A global key (no account) pointing at a model server on 127.0.0.1, used by every account without its own.
+        await app.db.prisma.providerCredential.create({
+          data: {
+            provider: 'openai',
+            baseUrl: fake.openaiBaseUrl,
+            keyEnc: app.box.encrypt('sk-global-0001'),
+            keyLast4: '0001',
+          },
+        });
+        const keyless = await registerOwner(app.app, 'Keyless');
+        const run = aiEngineFor(app.config, app.db.prisma, app.box).run(
+          { accountId: keyless.accountId },
+          'generate_image_prompts',
+          { title: 'Trail shoes', imageCount: 1 },
+        );
+        if (allowed) await expect(run).resolves.toMatchObject({ demo: false });
+        else await expect(run).rejects.toMatchObject({ kind: 'forbidden_address' });
+        expect(fake.requests).toHaveLength(allowed ? 1 : 0);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+
   it("sends keyless accounts to the demo endpoint on 127.0.0.1 with no switch set: it is the operator's own", async () => {
     const demo = await createTestApp({ AI_DEMO_BASE_URL: fake.url });
     try {
