@@ -85,7 +85,12 @@ async function main() {
   try {
     await setupTemplate();
     // As in production, the pool should not be smaller than the worker's concurrency (DATABASE_POOL_SIZE).
-    t = await createTestApp({ RATE_LIMIT_PER_MINUTE: '10000000', DATABASE_POOL_SIZE: String(POOL_SIZE) });
+    // The account's key points at the fake provider on 127.0.0.1, which only the development switch allows.
+    t = await createTestApp({
+      ALLOW_PRIVATE_SITE_URLS: 'true',
+      RATE_LIMIT_PER_MINUTE: '10000000',
+      DATABASE_POOL_SIZE: String(POOL_SIZE),
+    });
     fake = await startFakeAi();
     const owner = await registerOwner(t.app);
     await createBillingService({ prisma: t.db.prisma }).grant(owner.accountId, 10_000_000, 'bench', owner.userId);

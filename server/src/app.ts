@@ -27,13 +27,14 @@ import { aiRunRoutes } from './ai/routes.ts';
 import { createAiRunsService } from './ai/runs-service.ts';
 import { createPromptService } from './ai/prompts/service.ts';
 import { aiRoutes } from './modules/ai/routes.ts';
-import { createCredentialsService } from './modules/ai/credentials-service.ts';
+import { createCredentialsService, providerUrlPolicy } from './modules/ai/credentials-service.ts';
 import { createModelRegistry } from './modules/ai/registry-service.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { billingRoutes } from './modules/billing/routes.ts';
 import { createBillingService } from './modules/billing/service.ts';
 import { connectRoutes } from './modules/connect/routes.ts';
 import type { ConnectService } from './modules/connect/service.ts';
+import { createLoginThrottle } from './modules/auth/login-throttle.ts';
 import { createAuthService } from './modules/auth/service.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
 import { createJobsService } from './modules/jobs/service.ts';
@@ -47,6 +48,7 @@ import { writerRoutes } from './modules/writer/routes.ts';
 import { mediaStorageFor } from './lib/media-storage.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { clientErrorHandler, frameworkErrors } from './plugins/transport-errors.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -81,6 +83,10 @@ export async function buildApp(options: BuildAppOptions) {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // Errors raised before routing (undecodable URLs, over-long path parameters) or by Node's HTTP parser answer in
+    // the envelope too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   // Keep the raw JSON text: signed requests from sites are verified over the exact bytes received.
@@ -165,6 +171,10 @@ export async function buildApp(options: BuildAppOptions) {
   const prisma = db.prisma;
   const auth = createAuthService({
     prisma,
+    throttle: createLoginThrottle({
+      prisma,
+      policy: { maxFailures: config.LOGIN_MAX_FAILURES, pauseSeconds: config.LOGIN_PAUSE_SECONDS },
+    }),
     signAccessToken: (claims) => app.jwt.sign(claims),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
@@ -187,7 +197,9 @@ export async function buildApp(options: BuildAppOptions) {
         jobs,
         loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
       });
-      await api.register(siteRoutes, { sites: createSitesService({ prisma }) });
+      await api.register(siteRoutes, {
+        sites: createSitesService({ prisma, outbound: { allowPrivateNetworks: config.ALLOW_PRIVATE_SITE_URLS } }),
+      });
       await api.register(connectRoutes, {
         connect: options.connect,
         jobs,
@@ -210,7 +222,7 @@ export async function buildApp(options: BuildAppOptions) {
       await api.register(publisherRoutes, { prefix: '/publisher', config, prisma, queue, jobs });
       await api.register(aiRoutes, {
         registry: createModelRegistry({ prisma }),
-        credentials: createCredentialsService({ prisma, box: options.box }),
+        credentials: createCredentialsService({ prisma, box: options.box, urlPolicy: providerUrlPolicy(config) }),
       });
       await api.register(systemRoutes, {
         system: createSystemService({ db, boss: queue.boss, version: options.version, startedAt: Date.now() }),

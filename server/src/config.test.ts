@@ -33,4 +33,17 @@ describe('loadConfig', () => {
     expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
     expect(config.DOCS_ENABLED).toBe(false);
   });
+
+  it('takes TRUST_PROXY as a yes/no or as the proxies’ addresses and CIDRs', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).TRUST_PROXY).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.local' })).toThrow(
+      'TRUST_PROXY: must be true, false or addresses/CIDRs, not proxy.local',
+    );
+  });
 });

@@ -1,5 +1,15 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+
+const isCidr = (value: string) => {
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -39,6 +49,12 @@ export const ConfigSchema = z.object({
    */
   ALLOW_PRIVATE_SITE_URLS: bool.default(false),
   /**
+   * Let operators' global provider keys use a base URL on loopback or private networks (a self-hosted Ollama or vLLM
+   * next to the server). Accounts' own keys never may, unless ALLOW_PRIVATE_SITE_URLS (development) is set. Cloud
+   * metadata addresses stay refused.
+   */
+  ALLOW_PRIVATE_PROVIDER_URLS: bool.default(false),
+  /**
    * Demo mode: accounts without a provider key are sent to this OpenAI/Anthropic-compatible endpoint (e.g. the fake
    * provider of `npm run fake-ai`, http://127.0.0.1:4010) instead of failing; everything made that way is marked demo.
    */
@@ -68,6 +84,10 @@ export const ConfigSchema = z.object({
     ),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Failed sign-ins in a row for one email before sign-in for that email pauses (from any address). */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** The first pause, in seconds; each further pause lasts twice as long, up to 16 times this. */
+  LOGIN_PAUSE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   /** Largest keyword file the planner imports (uploads stream to the database in chunks; larger ones get 413). */
   PLANNER_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(209_715_200),
@@ -83,8 +103,24 @@ export const ConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Serve the interactive API docs at /docs. */
   DOCS_ENABLED: bool.default(true),
-  /** Trust X-Forwarded-* from a reverse proxy (needed for correct client IPs in rate limits behind one). */
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Trust X-Forwarded-* from a reverse proxy, for the client address in per-IP limits and security events: "true"
+   * trusts every hop (the left-most X-Forwarded-For address counts, which a client can write itself unless the proxy
+   * overwrites the header), or the proxies' addresses or CIDRs, comma-separated (the right-most address that is not
+   * one of them counts).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx): boolean | string[] => {
+      const word = bool.safeParse(value.trim().toLowerCase());
+      if (word.success) return word.data;
+      const proxies = value.split(',').map((p) => p.trim());
+      const bad = proxies.filter((p) => !ipaddr.isValid(p) && !isCidr(p));
+      if (bad.length)
+        ctx.addIssue({ code: 'custom', message: `must be true, false or addresses/CIDRs, not ${bad.join(', ')}` });
+      return proxies;
+    }),
   /** Where generated images are kept: "local" (DATA_DIR/media) or "s3" (an S3-compatible bucket, S3_* below). */
   MEDIA_STORAGE: z.enum(['local', 's3']).default('local'),
   S3_BUCKET: z.string().min(3).max(63).optional(),

@@ -13,6 +13,10 @@ export function loggerOptions(level: string): LoggerOptions {
         'req.headers.authorization',
         'req.headers.cookie',
         'req.headers["x-api-key"]',
+        // Request headers that libraries log under their own names (@fastify/multipart's busboyOptions at trace).
+        '*.headers.authorization',
+        '*.headers.cookie',
+        '*.headers["x-api-key"]',
         'res.headers["set-cookie"]',
         '*.password',
         '*.passwordHash',

@@ -1,5 +1,8 @@
+import { connect } from 'node:net';
+import { ZErrorEnvelope } from '@igny8/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from './helpers/app.ts';
+import { listenOnTestPort } from './helpers/listen.ts';
 import { withAdmin } from './helpers/postgres.ts';
 import { registerOwner, type Member } from './helpers/users.ts';
 
@@ -101,6 +104,126 @@ describe('bad input is refused with a specific code, and nothing is written', ()
       code: 'ROUTE_NOT_FOUND',
       error: 'There is no route GET /api/v1/nothing-here.',
     });
+  });
+});
+
+/** An error answer in the envelope: success false, a message, a stable code, and the request id of its header. */
+function expectEnvelope(
+  res: { statusCode: number; headers: Record<string, unknown>; body: string },
+  status: number,
+  code: string,
+) {
+  expect(res.statusCode, res.body).toBe(status);
+  const body = JSON.parse(res.body);
+  expect(ZErrorEnvelope.safeParse(body).success, res.body).toBe(true);
+  expect(body).toMatchObject({ success: false, code, error: expect.any(String) });
+  expect(Object.keys(body).sort()).toEqual(
+    body.details ? ['code', 'details', 'error', 'requestId', 'success'] : ['code', 'error', 'requestId', 'success'],
+  );
+  expect(body.requestId).toBe(res.headers['x-request-id']);
+  expect(res.body).not.toMatch(/FST_|statusCode/);
+}
+
+/** Sends raw bytes and reads the answer until the server closes: for requests inject() cannot express. */
+function rawRequest(
+  port: number,
+  bytes: string,
+): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+  return new Promise((resolve, reject) => {
+    let received = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', body = ''] = received.split('\r\n\r\n');
+      const [status, ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
+      resolve({ statusCode: Number(status?.split(' ')[1]), headers, body });
+    });
+  });
+}
+
+describe('every answer is in the envelope, whatever layer produces it', () => {
+  it('malformed URLs and over-long path parameters, with or without a token', async () => {
+    for (const headers of [{}, owner.headers]) {
+      const bad = await t.app.inject({ method: 'GET', url: '/api/v1/sites/%E0%A4%A', headers });
+      expectEnvelope(bad, 400, 'MALFORMED_URL');
+      const long = await t.app.inject({ method: 'GET', url: `/api/v1/sites/${'a'.repeat(101)}`, headers });
+      expectEnvelope(long, 414, 'URL_TOO_LONG');
+    }
+    const badQuery = await t.app.inject({ method: 'GET', url: '/api/v1/jobs?status=%E0%A4%A', headers: owner.headers });
+    expect(badQuery.statusCode).toBeLessThan(500);
+    expectEnvelope(badQuery, badQuery.statusCode, badQuery.json().code);
+  });
+
+  it('methods a route does not take answer 405 naming the ones it does', async () => {
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/v1/sites', headers: owner.headers });
+    expectEnvelope(del, 405, 'METHOD_NOT_ALLOWED');
+    expect(del.headers.allow).toBe('GET, HEAD, POST');
+    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/auth/login', payload: {} });
+    expectEnvelope(put, 405, 'METHOD_NOT_ALLOWED');
+    expect(put.json().error).toBe('PUT is not allowed on /api/v1/auth/login: use POST.');
+    const propfind = await t.app.inject({ method: 'PROPFIND', url: `/api/v1/sites/${owner.accountId}` });
+    expectEnvelope(propfind, 405, 'METHOD_NOT_ALLOWED');
+    expectEnvelope(await t.app.inject({ method: 'PATCH', url: '/api/v1/nothing-here' }), 404, 'ROUTE_NOT_FOUND');
+  });
+
+  it('bad bodies and content types', async () => {
+    // text/plain is read as a string, which is no site.
+    expectEnvelope(await post('/api/v1/sites', 'name=A', { 'content-type': 'text/plain' }), 422, 'VALIDATION_FAILED');
+    expectEnvelope(
+      await post('/api/v1/sites', 'name=A', { 'content-type': 'multipart/form-data; boundary=x' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expectEnvelope(
+      await post('/api/v1/sites', 'x', { 'content-type': 'application/xml' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expectEnvelope(await post('/api/v1/sites', '{"name": '), 400, 'MALFORMED_JSON');
+    expectEnvelope(await post('/api/v1/sites', ''), 400, 'MALFORMED_JSON');
+    const proto = await post(
+      '/api/v1/sites',
+      '{"__proto__": {"admin": true}, "name": "A", "url": "https://p.example"}',
+    );
+    expect(proto.statusCode).toBe(400);
+    expectEnvelope(proto, 400, proto.json().code);
+    expectEnvelope(await post('/api/v1/sites', JSON.stringify({ name: 'x'.repeat(5000) })), 413, 'PAYLOAD_TOO_LARGE');
+    expectEnvelope(await post('/api/v1/sites', '[]'), 422, 'VALIDATION_FAILED');
+  });
+
+  it('missing and broken credentials', async () => {
+    expectEnvelope(await t.app.inject({ method: 'GET', url: '/api/v1/sites' }), 401, 'UNAUTHENTICATED');
+    const broken = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/sites',
+      headers: { authorization: 'Bearer x.y.z' },
+    });
+    expectEnvelope(broken, 401, broken.json().code);
+  });
+
+  it("requests Node's HTTP parser refuses: an unknown method, oversized headers", async () => {
+    const server = await createTestApp();
+    try {
+      const port = await listenOnTestPort(server.app);
+      const unknown = await rawRequest(port, 'FOO /api/v1/sites HTTP/1.1\r\nHost: igny8.test\r\n\r\n');
+      expectEnvelope(unknown, 400, 'BAD_REQUEST');
+      const huge = await rawRequest(
+        port,
+        `GET /api/v1/sites HTTP/1.1\r\nHost: igny8.test\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      );
+      expectEnvelope(huge, 431, 'HEADERS_TOO_LARGE');
+      const badUrl = await rawRequest(
+        port,
+        'GET /api/v1/sites/%E0%A4%A HTTP/1.1\r\nHost: igny8.test\r\nConnection: close\r\n\r\n',
+      );
+      expectEnvelope(badUrl, 400, 'MALFORMED_URL');
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -56,6 +56,24 @@ export const ZLoginBody = z.strictObject({
 });
 export type TLoginBody = z.infer<typeof ZLoginBody>;
 
+/** Something that happened to a user's sign-in that the user should know about. */
+export const SECURITY_EVENT_KINDS = ['sign_in_paused'] as const;
+export const ZSecurityEvent = z.object({
+  id: z.uuid(),
+  /** sign_in_paused: failed sign-ins in a row for the user's email paused sign-in for it (see LOGIN_MAX_FAILURES). */
+  kind: z.enum(SECURITY_EVENT_KINDS),
+  /** The client address of the attempt, as the server saw it (behind a reverse proxy, see TRUST_PROXY). */
+  ip: z.string().nullable(),
+  details: z.object({
+    /** Failed attempts in a row that led to the pause. */
+    failures: z.number().int().optional(),
+    /** Until when sign-in was paused (ISO 8601). */
+    pausedUntil: z.string().optional(),
+  }),
+  createdAt: z.string(),
+});
+export type TSecurityEvent = z.infer<typeof ZSecurityEvent>;
+
 export const ZRefreshBody = z.strictObject({ refreshToken: z.string().min(20).max(200) });
 export const ZLogoutBody = ZRefreshBody;
 

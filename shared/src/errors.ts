@@ -7,7 +7,15 @@ import { z } from 'zod';
 export const ERROR_CODES = {
   VALIDATION_FAILED: 422,
   MALFORMED_JSON: 400,
+  /** The URL cannot be decoded (a broken percent-escape, say). */
+  MALFORMED_URL: 400,
   BAD_REQUEST: 400,
+  /** The client hung up before its request was complete (only ever seen in logs). */
+  REQUEST_ABORTED: 400,
+  REQUEST_TIMEOUT: 408,
+  /** A path parameter is longer than the server reads (100 characters). */
+  URL_TOO_LONG: 414,
+  HEADERS_TOO_LARGE: 431,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
   UNAUTHENTICATED: 401,
@@ -41,11 +49,16 @@ export const ERROR_CODES = {
   JOB_NOT_CANCELLABLE: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
   AI_NOT_CONFIGURED: 409,
+  /** The same work is already queued or running for this item: wait for that job, or cancel it. */
+  JOB_IN_PROGRESS: 409,
   INVITATION_INVALID: 410,
   SITE_URL_FORBIDDEN: 422,
+  PROVIDER_URL_FORBIDDEN: 422,
   SITE_URL_MISMATCH: 422,
   SITE_VERIFICATION_FAILED: 422,
   RATE_LIMITED: 429,
+  /** Too many failed sign-ins for one email: sign-in for it pauses for a while that grows with each pause. */
+  LOGIN_LOCKED: 429,
   SITE_UNREACHABLE: 502,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../../test/helpers/app.ts';
 import { startFakeAi, type FakeAi } from '../../test/fake-ai/server.ts';
 import { registerOwner, type Member } from '../../test/helpers/users.ts';
-import { createCredentialsService } from '../modules/ai/credentials-service.ts';
+import { FAKE_AI_ENV } from '../../test/helpers/ai.ts';
+import { createCredentialsService, providerUrlPolicy } from '../modules/ai/credentials-service.ts';
 import { createModelRegistry } from '../modules/ai/registry-service.ts';
 import { createAiEngine, type AiEngine } from './engine.ts';
 import { ZClusterOutput, ZIdeaOutput, ZImagePromptOutput, ZSectionOutput } from './functions/definitions.ts';
@@ -51,7 +52,7 @@ async function useProvider(provider: 'openai' | 'anthropic') {
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp(FAKE_AI_ENV);
   fake = await startFakeAi();
   owner = await registerOwner(t.app);
   const site = await t.app.inject({
@@ -61,7 +62,11 @@ beforeAll(async () => {
     payload: { name: 'Runner', url: 'https://runner.example.com', language: 'de' },
   });
   siteId = site.json().data.id;
-  const credentials = createCredentialsService({ prisma: t.db.prisma, box: t.box });
+  const credentials = createCredentialsService({
+    prisma: t.db.prisma,
+    box: t.box,
+    urlPolicy: providerUrlPolicy(t.config),
+  });
   for (const [provider, apiKey, baseUrl] of [
     ['openai', 'sk-test-openai-0001', fake.openaiBaseUrl],
     ['anthropic', 'sk-ant-test-0001', fake.anthropicBaseUrl],
@@ -164,6 +169,40 @@ for (const provider of ['openai', 'anthropic'] as const) {
       await engine.run(ctx(), 'auto_cluster', INPUTS.auto_cluster);
       expect(fake.requests).toHaveLength(2);
     });
+
+    it('fails an answer in the wrong shape at once as malformed, without retrying it as a network error', async () => {
+      for (const shape of ['no_choices', 'wrong_types', 'html_200'] as const) {
+        fake.reset();
+        fake.setKnobs({ brokenNext: [{ shape }] });
+        await expect(engine.run(ctx(), 'auto_cluster', INPUTS.auto_cluster), shape).rejects.toMatchObject({
+          kind: 'malformed_output',
+          message: expect.stringContaining(provider === 'openai' ? 'OpenAI ' : 'Anthropic '),
+        });
+        expect(fake.requests, shape).toHaveLength(1);
+      }
+      const [call] = await t.db.prisma.aiCall.findMany({
+        where: { accountId: owner.accountId },
+        orderBy: { createdAt: 'desc' },
+        take: 1,
+      });
+      expect(call).toMatchObject({ status: 'error', errorCode: 'malformed_output' });
+    });
+
+    it('asks once more after an empty answer, as for any unusable answer, and then fails clearly', async () => {
+      fake.setKnobs({ brokenNext: [{ shape: 'empty_content' }] });
+      const repaired = await engine.run(ctx(), 'auto_cluster', INPUTS.auto_cluster);
+      expect(ZClusterOutput.safeParse(repaired.output).success).toBe(true);
+      expect(fake.requests).toHaveLength(2);
+      expect(JSON.stringify(fake.requests[1]!.body)).toContain('could not be used: the answer is empty');
+
+      fake.reset();
+      fake.setKnobs({ brokenNext: [{ shape: 'empty_content' }, { shape: 'empty_content' }] });
+      await expect(engine.run(ctx(), 'auto_cluster', INPUTS.auto_cluster)).rejects.toMatchObject({
+        kind: 'malformed_output',
+        message: expect.stringContaining('did not have the expected structure, twice (the answer is empty)'),
+      });
+      expect(fake.requests).toHaveLength(2);
+    });
   });
 }
 
@@ -174,6 +213,17 @@ describe('images', () => {
     expect(result.usage.images).toBe(1);
     expect(result.credits).toBeGreaterThan(0);
   });
+
+  it('fails an image answer without an image as malformed, once', async () => {
+    for (const shape of ['no_choices', 'empty_content', 'wrong_types', 'html_200'] as const) {
+      fake.reset();
+      fake.setKnobs({ brokenNext: [{ shape }] });
+      await expect(engine.run(ctx(), 'generate_images', INPUTS.generate_images), shape).rejects.toMatchObject({
+        kind: 'malformed_output',
+      });
+      expect(fake.requests, shape).toHaveLength(1);
+    }
+  });
 });
 
 describe('demo mode', () => {
@@ -181,7 +231,12 @@ describe('demo mode', () => {
     const demo = createAiEngine({
       prisma: t.db.prisma,
       registry: createModelRegistry({ prisma: t.db.prisma }),
-      credentials: createCredentialsService({ prisma: t.db.prisma, box: t.box, demoBaseUrl: fake.url }),
+      credentials: createCredentialsService({
+        prisma: t.db.prisma,
+        box: t.box,
+        urlPolicy: providerUrlPolicy(t.config),
+        demoBaseUrl: fake.url,
+      }),
       prompts: createPromptService({ prisma: t.db.prisma }),
       limiter: createRateLimiter(t.db.prisma),
       pricing: { creditsPerUsd: 100, markup: 1.5 },

@@ -192,7 +192,11 @@ export function createAiEngine(deps: AiEngineDeps) {
       demo: boolean;
     }> {
       const credential = await deps.credentials.resolve(ctx.accountId, model.provider);
-      const client = clientFor(model.provider, { apiKey: credential.apiKey, baseUrl: credential.baseUrl });
+      const client = clientFor(model.provider, {
+        apiKey: credential.apiKey,
+        baseUrl: credential.baseUrl,
+        outbound: credential.outbound,
+      });
       const vectors: number[][] = [];
       let inputTokens = 0;
       let attemptNo = 0;
@@ -272,7 +276,11 @@ export function createAiEngine(deps: AiEngineDeps) {
     async run<T = unknown>(ctx: AiRunContext, fn: TAiFunction, rawInput: unknown): Promise<AiRunResult<T>> {
       const p = await prepare(ctx, fn, rawInput);
       const credential: ResolvedCredential = await deps.credentials.resolve(ctx.accountId, p.model.provider);
-      const client = clientFor(p.model.provider, { apiKey: credential.apiKey, baseUrl: credential.baseUrl });
+      const client = clientFor(p.model.provider, {
+        apiKey: credential.apiKey,
+        baseUrl: credential.baseUrl,
+        outbound: credential.outbound,
+      });
       let attemptNo = 0;
 
       const record = (status: string, started: number, usage: AiUsage, errorCode?: string) =>

@@ -1,3 +1,5 @@
+import { OutboundUrlError } from '../lib/outbound.ts';
+
 /**
  * Every way a provider call can fail, in the product's terms. The retry policy and the user's message follow from
  * the kind; a provider's raw body never reaches the user.
@@ -11,6 +13,8 @@ export type AiErrorKind =
   | 'timeout'
   | 'network'
   | 'malformed_output'
+  /** The provider's address resolves where the server may not call (the outbound guard refused it). */
+  | 'forbidden_address'
   | 'cancelled';
 
 const RETRYABLE: ReadonlySet<AiErrorKind> = new Set(['rate_limited', 'server', 'timeout', 'network']);
@@ -83,8 +87,19 @@ export function classifySdkError(error: unknown, provider: string, signal?: Abor
   }
   if (e.name === 'APIConnectionTimeoutError')
     return new AiError('timeout', `${name} did not answer in time.`, provider);
-  if (className === 'APIConnectionError' || e.name === 'APIConnectionError')
+  if (className === 'APIConnectionError' || e.name === 'APIConnectionError') {
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof OutboundUrlError) return fromOutbound(cause, provider);
     return new AiError('network', `Could not reach ${name}.`, provider);
+  }
+  // A 200 whose JSON cannot be parsed (the SDKs call response.json() on it).
+  if (error instanceof SyntaxError) {
+    return new AiError(
+      'malformed_output',
+      `${name} answered with JSON that cannot be read. Try again later.`,
+      provider,
+    );
+  }
   const status = e.status;
   const detailType = e.code ?? e.type ?? e.error?.error?.type ?? e.error?.type;
   if (status === 429) {
@@ -138,4 +153,24 @@ export function classifySdkError(error: unknown, provider: string, signal?: Abor
     );
   }
   return new AiError('network', `The call to ${name} failed.`, provider, undefined, status);
+}
+
+/** The outbound guard's verdict on the provider's address, in the product's words. */
+function fromOutbound(error: OutboundUrlError, provider: string): AiError {
+  const name = providerName(provider);
+  switch (error.code) {
+    case 'URL_FORBIDDEN_ADDRESS':
+    case 'URL_INVALID':
+      return new AiError(
+        'forbidden_address',
+        `The address of ${name} cannot be used: ${error.message} Change the key's base URL in Settings > AI providers.`,
+        provider,
+      );
+    case 'URL_TIMEOUT':
+      return new AiError('timeout', `${name} did not answer in time.`, provider);
+    case 'RESPONSE_TOO_LARGE':
+      return new AiError('malformed_output', `${name} sent an answer larger than the server reads.`, provider);
+    default:
+      return new AiError('network', `Could not reach ${name}: ${error.message}`, provider);
+  }
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { SecretBox } from '../lib/encryption.ts';
-import { createCredentialsService } from '../modules/ai/credentials-service.ts';
+import { createCredentialsService, providerUrlPolicy } from '../modules/ai/credentials-service.ts';
 import { createModelRegistry } from '../modules/ai/registry-service.ts';
 import { createBillingService } from '../modules/billing/service.ts';
 import { createAiEngine } from './engine.ts';
@@ -15,7 +15,12 @@ export function aiEngineFor(config: Config, prisma: PrismaClient, box: SecretBox
   return createAiEngine({
     prisma,
     registry: createModelRegistry({ prisma }),
-    credentials: createCredentialsService({ prisma, box, demoBaseUrl: config.AI_DEMO_BASE_URL }),
+    credentials: createCredentialsService({
+      prisma,
+      box,
+      urlPolicy: providerUrlPolicy(config),
+      demoBaseUrl: config.AI_DEMO_BASE_URL,
+    }),
     prompts: createPromptService({ prisma }),
     limiter: createRateLimiter(prisma),
     pricing: { creditsPerUsd: config.CREDITS_PER_USD, markup: config.CREDIT_MARKUP },

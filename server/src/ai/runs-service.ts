@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TAiFunction, TStartAiRunBody } from '@igny8/shared';
 import { AppError, errors } from '../errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { JobInProgressError } from '../jobs/errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { isUniqueViolation } from '../lib/prisma-errors.ts';
 import type { AuthContext } from '../modules/auth/credentials.ts';
@@ -25,6 +26,11 @@ export interface HeldJobRequest {
   estimate: () => Promise<{ credits: number; model: string }>;
   /** The job's payload, which must carry the hold id so the job can settle it. */
   payload: (ids: { holdId: string; jobId: string }) => Record<string, unknown>;
+  /**
+   * At most one queued or running job for this key (per account): another request while one is active answers 409
+   * JOB_IN_PROGRESS with `inProgress(jobId)`'s words and the job id, and holds nothing.
+   */
+  exclusive?: { key: string; inProgress: (jobId: string) => string };
 }
 
 export interface HeldJobStarted {
@@ -93,6 +99,8 @@ export function createAiRunsService(deps: {
     try {
       const run = await deps.prisma.$transaction(async (tx) => {
         const jobId = crypto.randomUUID();
+        // Before the hold: a request for work already under way is a 409, even when the credits would not cover both.
+        if (request.exclusive) await deps.queue.claimExclusive(tx, auth.accountId, request.exclusive.key);
         const hold = await deps.billing.hold(tx, {
           accountId: auth.accountId,
           amount: estimate.credits,
@@ -109,6 +117,7 @@ export function createAiRunsService(deps: {
           requestHash,
           createdById: auth.userId,
           ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+          ...(request.exclusive ? { exclusiveKey: request.exclusive.key } : {}),
           payload: request.payload({ holdId: hold.id, jobId }),
         });
         // Another request with the same key committed first: undo this one's hold and answer with that job.
@@ -117,6 +126,13 @@ export function createAiRunsService(deps: {
       });
       return { run, heldCredits: estimate.credits, model: estimate.model };
     } catch (error) {
+      if (error instanceof JobInProgressError && request.exclusive) {
+        // The same request sent twice at once with one Idempotency-Key: the second gets the first's job.
+        const sameKey = request.idempotencyKey && error.run.idempotencyKey === request.idempotencyKey;
+        const found = sameKey && (await existing(auth, request.type, request.idempotencyKey!, requestHash));
+        if (found) return { ...found, model: estimate.model };
+        throw new AppError('JOB_IN_PROGRESS', request.exclusive.inProgress(error.run.id), { jobId: error.run.id });
+      }
       if (request.idempotencyKey && (error instanceof DuplicateRun || isUniqueViolation(error))) {
         const found = await existing(auth, request.type, request.idempotencyKey, requestHash);
         if (found) return { ...found, model: estimate.model };

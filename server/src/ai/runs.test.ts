@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAi, type FakeAi } from '../../test/fake-ai/server.ts';
-import { memberWithFakeAi, startWorkerProcess } from '../../test/helpers/ai.ts';
+import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../../test/helpers/ai.ts';
 import { createTestApp, type TestContext } from '../../test/helpers/app.ts';
 import { eventually, type RunningProcess } from '../../test/helpers/processes.ts';
 import { registerOwner, type Member } from '../../test/helpers/users.ts';
@@ -33,7 +33,7 @@ const job = async (member: Member, id: string) =>
 const startWorker = () => startWorkerProcess(t);
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp(FAKE_AI_ENV);
   fake = await startFakeAi();
 });
 beforeEach(() => fake.reset());

@@ -6,6 +6,14 @@ export class JobCancelledError extends Error {
   }
 }
 
+/** Another job with the same exclusive key is still queued or running (see EnqueueRequest.exclusiveKey). */
+export class JobInProgressError extends Error {
+  constructor(readonly run: { id: string; type: string; status: string; idempotencyKey: string | null }) {
+    super(`Job ${run.id} is already ${run.status} for this work.`);
+    this.name = 'JobInProgressError';
+  }
+}
+
 /** A failure that retrying cannot fix (bad input, missing data): the job fails at once, without retries. */
 export class PermanentJobError extends Error {
   constructor(

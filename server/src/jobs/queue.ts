@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { JobRun, Prisma } from '../generated/prisma/client.ts';
 import { DEAD_LETTER_SUFFIX, type JobDefinition, type JobRegistry } from './definition.ts';
+import { JobInProgressError } from './errors.ts';
 
 export const BOSS_SCHEMA = 'pgboss';
 
@@ -85,6 +86,12 @@ export interface EnqueueRequest<TPayload> {
   id?: string;
   /** pg-boss takes higher priorities first, then older jobs (default 0). */
   priority?: number;
+  /**
+   * At most one queued or running job per account and key (e.g. `images:<contentId>`): while one is active, another
+   * request with the key gets JobInProgressError naming it. Checked under a transaction-scoped advisory lock on the
+   * key, so concurrent requests are judged one after the other and cannot both pass.
+   */
+  exclusiveKey?: string;
 }
 
 export class UnknownJobTypeError extends Error {
@@ -109,9 +116,32 @@ export class JobQueue {
     return def;
   }
 
+  /**
+   * Takes `key`'s lock for the rest of the transaction and throws JobInProgressError while a job with it is queued or
+   * running: for callers that write other rows (a credit hold) before enqueueing the job with that exclusiveKey.
+   */
+  async claimExclusive(tx: Prisma.TransactionClient, accountId: string, key: string): Promise<void> {
+    await this.#lockExclusive(tx, accountId, key);
+    await this.#refuseIfActive(tx, accountId, key);
+  }
+
+  async #lockExclusive(tx: Prisma.TransactionClient, accountId: string, key: string) {
+    // Re-entrant within a session, released at commit or rollback.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${accountId}:${key}`}, 0))`;
+  }
+
+  async #refuseIfActive(tx: Prisma.TransactionClient, accountId: string, key: string) {
+    const active = await tx.jobRun.findFirst({
+      where: { accountId, exclusiveKey: key, status: { in: ['queued', 'running'] } },
+    });
+    if (active) throw new JobInProgressError(active);
+  }
+
   async enqueue<TPayload>(tx: Prisma.TransactionClient, request: EnqueueRequest<TPayload>): Promise<JobRun> {
     const def = this.definition(request.type);
     const payload = (def.payload as z.ZodType).parse(request.payload);
+    // Taken first, so a concurrent request with the same Idempotency-Key sees the committed job below.
+    if (request.exclusiveKey) await this.#lockExclusive(tx, request.accountId, request.exclusiveKey);
     if (request.idempotencyKey) {
       const existing = await tx.jobRun.findUnique({
         where: {
@@ -124,6 +154,7 @@ export class JobQueue {
       });
       if (existing) return existing;
     }
+    if (request.exclusiveKey) await this.#refuseIfActive(tx, request.accountId, request.exclusiveKey);
     const run = await tx.jobRun.create({
       data: {
         id: request.id ?? crypto.randomUUID(),
@@ -134,6 +165,7 @@ export class JobQueue {
         requestId: request.requestId ?? null,
         createdById: request.createdById ?? null,
         idempotencyKey: request.idempotencyKey ?? null,
+        exclusiveKey: request.exclusiveKey ?? null,
       },
     });
     const envelope: JobEnvelope = {

@@ -122,6 +122,14 @@ describe('checkOutboundUrl', () => {
     }
   });
 
+  it('passes a name that does not resolve when asked to (saving a record), never a refused address', async () => {
+    const saved = await checkOutboundUrl('https://not-yet.example/', strict, { allowUnresolved: true });
+    expect(saved.addresses).toEqual([]);
+    await expect(checkOutboundUrl('http://localhost/', strict, { allowUnresolved: true })).rejects.toMatchObject({
+      code: 'URL_FORBIDDEN_ADDRESS',
+    });
+  });
+
   it('resolves once, so a rebinding answer is never used', async () => {
     const rebinding = fakeDns({ 'rebind.example': (call) => (call === 1 ? ['93.184.216.34'] : ['127.0.0.1']) });
     const result = await checkOutboundUrl('http://rebind.example/', { allowPrivateNetworks: false, ...rebinding });
@@ -246,6 +254,19 @@ describe('outboundFetch against a local server', () => {
       code: 'URL_TIMEOUT',
     });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('hangs up at once when its signal aborts, as fetch does', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 100);
+    await expect(outboundFetch(`${base}/slow`, { signal: controller.signal }, dev)).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await expect(outboundFetch(`${base}/echo`, { signal: AbortSignal.abort() }, dev)).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 
   it('aborts responses over the size limit, declared or streamed', async () => {

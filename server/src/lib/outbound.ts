@@ -2,11 +2,11 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import { forbiddenReason, METADATA_HOSTS } from './outbound-addresses.ts';
 
 /**
- * Outbound HTTP to user-supplied URLs (WordPress sites) without letting those URLs reach the server's own network
- * (SSRF). Every hop is resolved once, every resolved address is vetted, and the socket connects to the vetted
+ * Outbound HTTP to user-supplied URLs (WordPress sites, AI provider base URLs) without letting those URLs reach the
+ * server's own network (SSRF). Every hop is resolved once, every resolved address is vetted, and the socket connects to the vetted
  * addresses only, so a DNS answer that changes between check and connect (rebinding) cannot slip through. Any port
  * is allowed: WordPress sites on non-default ports are legitimate, and the address check is what protects us.
  */
@@ -38,7 +38,10 @@ export interface ResolvedAddress {
 }
 
 export interface OutboundOptions {
-  /** Development only (ALLOW_PRIVATE_SITE_URLS): permit loopback and private networks. Metadata stays refused. */
+  /**
+   * Permit loopback and private networks: development (ALLOW_PRIVATE_SITE_URLS), operators' own endpoints
+   * (ALLOW_PRIVATE_PROVIDER_URLS, AI_DEMO_BASE_URL). Metadata stays refused.
+   */
   allowPrivateNetworks: boolean;
   /** Replaces DNS (tests). Defaults to the system resolver, which also honours /etc/hosts. */
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
@@ -52,6 +55,8 @@ export interface OutboundInit {
   timeoutMs?: number;
   maxRedirects?: number;
   maxResponseBytes?: number;
+  /** Hangs up at once when aborted; the promise rejects with an AbortError (as fetch does). */
+  signal?: AbortSignal;
 }
 
 export interface OutboundResponse {
@@ -63,47 +68,7 @@ export interface OutboundResponse {
   url: string;
 }
 
-// Cloud instance metadata endpoints hand out credentials, so they are refused even when private networks are
-// allowed for development: all of IPv4/IPv6 link-local (AWS, GCP, Azure, OpenStack, DigitalOcean, ECS), AWS's IPv6
-// IMDS and Alibaba's. metadata.google.internal resolves to 169.254.169.254; it is also refused by name.
-const METADATA_RANGES = ['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128', '100.100.100.200/32'].map((cidr) =>
-  ipaddr.parseCIDR(cidr),
-);
-const RANGE_WORDS: Record<string, string> = {
-  loopback: 'this machine (a loopback address)',
-  private: 'a private network address',
-  uniqueLocal: 'a private network address',
-  carrierGradeNat: 'a carrier-grade NAT address',
-  unspecified: 'an unspecified address',
-  multicast: 'a multicast address',
-  broadcast: 'a broadcast address',
-};
-const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.goog']);
 const DEFAULT_TIMEOUT_MS = 15_000;
-
-/** Why an address is refused, or null when it may be connected to. */
-export function forbiddenReason(address: string, allowPrivateNetworks: boolean): string | null {
-  if (!isIP(address)) return 'not an IP address';
-  let ip = ipaddr.parse(address);
-  // Addresses that embed an IPv4 address (IPv4-mapped, SIIT, NAT64 well-known prefix) are judged by that address.
-  if (ip.kind() === 'ipv6') {
-    const v6 = ip as ipaddr.IPv6;
-    const range = v6.range();
-    if (range === 'ipv4Mapped' || range === 'rfc6145' || v6.match(ipaddr.parseCIDR('64:ff9b::/96'))) {
-      ip = ipaddr.fromByteArray(v6.toByteArray().slice(12));
-    }
-  }
-  if (METADATA_RANGES.some(([net, bits]) => ip.kind() === net.kind() && ip.match(net, bits))) {
-    return 'a link-local or cloud metadata address';
-  }
-  if (allowPrivateNetworks) return null;
-  const range = ip.range();
-  if (range !== 'unicast') return RANGE_WORDS[range] ?? 'a reserved address';
-  // ipaddr.js calls everything it has no name for "unicast" in IPv6, including the deprecated IPv4-compatible ::/96
-  // and unallocated space; only global unicast 2000::/3 is public.
-  if (ip.kind() === 'ipv6' && !ip.match(ipaddr.parseCIDR('2000::/3'))) return 'a reserved address';
-  return null;
-}
 
 const systemResolve = async (hostname: string): Promise<ResolvedAddress[]> =>
   (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => ({
@@ -145,8 +110,7 @@ function withDeadline<T>(promise: Promise<T>, deadline: number, host: string): P
 async function vet(url: URL, options: OutboundOptions, deadline: number): Promise<ResolvedAddress[]> {
   const host = url.hostname;
   const bare = host.startsWith('[') ? host.slice(1, -1) : host;
-  const forbidden = (why: string) =>
-    fault('URL_FORBIDDEN_ADDRESS', host, `points to ${why}; use the site's public address.`);
+  const forbidden = (why: string) => fault('URL_FORBIDDEN_ADDRESS', host, `points to ${why}; use a public address.`);
   if (METADATA_HOSTS.has(bare.replace(/\.$/, '').toLowerCase())) throw forbidden('a cloud metadata service');
 
   // WHATWG URL parsing has already turned decimal, octal and hex IPv4 spellings into dotted form.
@@ -159,7 +123,7 @@ async function vet(url: URL, options: OutboundOptions, deadline: number): Promis
     } catch (error) {
       if (error instanceof OutboundUrlError) throw error;
     }
-    if (addresses.length === 0) throw fault('URL_UNRESOLVABLE', host, 'could not be found. Check the site address.');
+    if (addresses.length === 0) throw fault('URL_UNRESOLVABLE', host, 'could not be found. Check the address.');
   }
   // One bad address refuses the host: the connection could otherwise be steered to it.
   for (const { address } of addresses) {
@@ -169,14 +133,38 @@ async function vet(url: URL, options: OutboundOptions, deadline: number): Promis
   return addresses;
 }
 
-/** Validates a URL for later outbound use (form-time check of a site address). Resolves DNS. */
+/**
+ * Validates a URL for later outbound use (form-time check of a site or provider address). Resolves DNS. With
+ * `allowUnresolved`, a name that does not resolve (or not in time) passes with no addresses: saving a record does not
+ * call it, and every call vets the name again.
+ */
 export async function checkOutboundUrl(
   url: string,
   options: OutboundOptions,
+  { allowUnresolved = false }: { allowUnresolved?: boolean } = {},
 ): Promise<{ url: URL; addresses: string[] }> {
   const parsed = parseUrl(url);
-  const addresses = await vet(parsed, options, Date.now() + DEFAULT_TIMEOUT_MS);
-  return { url: parsed, addresses: addresses.map((a) => a.address) };
+  try {
+    const addresses = await vet(parsed, options, Date.now() + DEFAULT_TIMEOUT_MS);
+    return { url: parsed, addresses: addresses.map((a) => a.address) };
+  } catch (error) {
+    const unresolved = error instanceof OutboundUrlError && ['URL_UNRESOLVABLE', 'URL_TIMEOUT'].includes(error.code);
+    if (allowUnresolved && unresolved) return { url: parsed, addresses: [] };
+    throw error;
+  }
+}
+
+const abortError = () => new DOMException('The request was aborted.', 'AbortError');
+
+/** Rejects as soon as `signal` aborts (the work behind `promise` is left to its own deadline). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -198,8 +186,17 @@ export async function outboundFetch(
   let current = parseUrl(url);
 
   for (let hop = 0; ; hop++) {
-    const addresses = await vet(current, options, deadline);
-    const res = await send(current, addresses, method, headers, body, deadline, init.maxResponseBytes ?? 5 * 2 ** 20);
+    const addresses = await untilAborted(vet(current, options, deadline), init.signal);
+    const res = await send(
+      current,
+      addresses,
+      method,
+      headers,
+      body,
+      deadline,
+      init.maxResponseBytes ?? 5 * 2 ** 20,
+      init.signal,
+    );
     const location = res.headers.location;
     if (!REDIRECTS.has(res.status) || location === undefined) return { ...res, url: current.href };
 
@@ -233,6 +230,7 @@ function send(
   body: string | Buffer | undefined,
   deadline: number,
   maxBytes: number,
+  signal?: AbortSignal,
 ): Promise<Omit<OutboundResponse, 'url'>> {
   const host = url.hostname;
   // Hand the socket the vetted addresses instead of letting it resolve again. Keeping `hostname` as the target keeps
@@ -247,12 +245,16 @@ function send(
   return new Promise((resolve, reject) => {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = request(url, { method, headers: outHeaders, lookup, agent: false });
-    const fail = (error: OutboundUrlError) => {
+    const fail = (error: Error) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       reject(error);
       req.destroy();
     };
+    const onAbort = () => fail(abortError());
     const timer = setTimeout(() => fail(timeoutError(host)), Math.max(0, deadline - Date.now()));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     const tooLarge = () => fail(fault('RESPONSE_TOO_LARGE', host, `sent a response larger than ${maxBytes} bytes.`));
 
     // After fail() has settled the promise, errors from the destroyed socket are no-ops.
@@ -271,6 +273,7 @@ function send(
       });
       res.on('end', () => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         const out: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers)) {
           if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;

@@ -607,6 +607,39 @@ describe('knobs', () => {
     expect(() => fake.setKnobs({ plantHtml: { text: 'x', count: 1, extra: 1 } as never })).toThrow(/unknown plantHtml/);
   });
 
+  it('brokenNext answers 200 in the wrong shape, per provider and path, in order', async () => {
+    fake.setKnobs({
+      brokenNext: [
+        { shape: 'no_choices', path: '/v1/embeddings' },
+        { shape: 'wrong_types', provider: 'anthropic' },
+        { shape: 'html_200' },
+      ],
+    });
+    const page = await openai().chat.completions.create({
+      model: 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    // The SDK hands back the HTML text as it came: there is no completion in it.
+    expect(page).toEqual(expect.stringContaining('<title>502 Bad Gateway</title>'));
+    const message = await anthropic().messages.create({
+      model: 'claude-haiku-4-5',
+      max_tokens: 20,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(message).toMatchObject({ content: 'just text', usage: { input_tokens: '12' } });
+    const embeddings = await openai().embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['a'],
+      encoding_format: 'float',
+    });
+    expect(embeddings).not.toHaveProperty('data');
+    expect(fake.knobs.brokenNext).toEqual([]);
+    const post = (body: unknown) => fetch(`${fake.url}/__knobs`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await post({ brokenNext: [{ shape: 'no_choice' }] })).status).toBe(400);
+    expect((await post({ brokenNext: [{ shape: 'html_200', provider: 'google' }] })).status).toBe(400);
+    expect((await post({ brokenNext: [{ shape: 'empty_content', path: '/v1/images/generations' }] })).status).toBe(200);
+  });
+
   it('latency and slow streams', async () => {
     fake.setKnobs({ latencyMs: 300 });
     let start = Date.now();

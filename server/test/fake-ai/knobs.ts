@@ -1,3 +1,5 @@
+import { parseBrokenSpecs, type BrokenSpec } from './broken.ts';
+
 /**
  * Knobs: the fake's failure and pacing controls (latency, injected errors, malformed output, slow streams, real
  * sliding-window rate limits), settable in-process, over HTTP (`POST /__knobs`) and from the environment.
@@ -46,6 +48,8 @@ export interface Knobs {
   failNext: FailSpec[];
   /** The next n JSON-mode / structured-output / tool-call completions come back syntactically broken. */
   malformedNext: number;
+  /** 200 answers in the wrong shape (no choices, empty content, wrong types, an HTML page), in order (broken.ts). */
+  brokenNext: BrokenSpec[];
   /** Sliding 60 s windows, one per provider; null for none. */
   rateLimit: RateLimit | null;
   /**
@@ -71,6 +75,7 @@ export const defaultKnobs = (): Knobs => ({
   streamChunkDelayMs: 0,
   failNext: [],
   malformedNext: 0,
+  brokenNext: [],
   rateLimit: null,
   plantHtml: null,
   embedAs: null,
@@ -126,6 +131,9 @@ export function parseKnobs(input: unknown): Partial<Knobs> {
           }
           out.embedAs = map;
         } else throw new Error('embedAs must be an object of text -> text, or null');
+        break;
+      case 'brokenNext':
+        out.brokenNext = parseBrokenSpecs(value);
         break;
       case 'failNext':
         if (!Array.isArray(value)) throw new Error('failNext must be an array');
@@ -251,7 +259,12 @@ export class KnobState {
 
   /** Shallow merge: keys given replace the current ones (failNext replaces the whole queue). */
   set(partial: Partial<Knobs>): void {
-    this.knobs = { ...this.knobs, ...partial, failNext: [...(partial.failNext ?? this.knobs.failNext)] };
+    this.knobs = {
+      ...this.knobs,
+      ...partial,
+      failNext: [...(partial.failNext ?? this.knobs.failNext)],
+      brokenNext: [...(partial.brokenNext ?? this.knobs.brokenNext)],
+    };
   }
 
   reset(): void {
@@ -267,6 +280,13 @@ export class KnobState {
         (!f.midStream || streaming),
     );
     return i < 0 ? undefined : this.knobs.failNext.splice(i, 1)[0];
+  }
+
+  takeBroken(provider: ProviderName, path: string): BrokenSpec | undefined {
+    const i = this.knobs.brokenNext.findIndex(
+      (b) => (b.provider === undefined || b.provider === provider) && (b.path === undefined || b.path === path),
+    );
+    return i < 0 ? undefined : this.knobs.brokenNext.splice(i, 1)[0];
   }
 
   takeMalformed(): boolean {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { anthropic } from './anthropic.ts';
+import { brokenReply } from './broken.ts';
 import { type Handled, InvalidRequest, isObj, type Provider, randomId, type Reply, type SseEvent } from './http.ts';
 import { type Knobs, KnobState, parseKnobs, type ProviderName } from './knobs.ts';
 import { openai, renderImagePath } from './openai.ts';
@@ -123,6 +124,8 @@ export async function startFakeAi(options: { port?: number; host?: string } = {}
       if (failure.kind === 'disconnect') return void req.socket.destroy();
       return send(provider.failure(failure));
     }
+    const broken = state.takeBroken(provider.name, path);
+    if (broken) return send(brokenReply(provider.name, path, broken.shape, model ?? 'unknown'));
     let malformedTaken = false;
     let planted: string | undefined;
     let handled: Handled;

@@ -4,7 +4,16 @@ import { TEST_ENCRYPTION_KEYS, type TestContext } from './app.ts';
 import { startProcess, type RunningProcess } from './processes.ts';
 import { registerOwner, type Member } from './users.ts';
 
-/** A new account whose OpenAI and Anthropic keys point at the fake provider, with `credits` granted. */
+/**
+ * Configuration for apps whose accounts' keys point at the fake provider on 127.0.0.1: provider base URLs pass the
+ * outbound guard like site URLs, so only the development switch lets an account's key reach loopback.
+ */
+export const FAKE_AI_ENV = { ALLOW_PRIVATE_SITE_URLS: 'true' } as const;
+
+/**
+ * A new account whose OpenAI and Anthropic keys point at the fake provider, with `credits` granted. The app must allow
+ * private addresses (FAKE_AI_ENV) for calls with these keys to pass the outbound guard.
+ */
 export async function memberWithFakeAi(t: TestContext, fake: FakeAi, credits: number): Promise<Member> {
   const member = await registerOwner(t.app);
   for (const [provider, baseUrl] of [
@@ -26,12 +35,17 @@ export async function memberWithFakeAi(t: TestContext, fake: FakeAi, credits: nu
   return member;
 }
 
-/** A real worker process on the test database (every product job type), ready when this resolves. */
+/**
+ * A real worker process on the test database (every product job type), ready when this resolves. It gets the test
+ * app's outbound switches, so it may call what the app may.
+ */
 export async function startWorkerProcess(t: TestContext, env: Record<string, string> = {}): Promise<RunningProcess> {
   const worker = startProcess('test/fixtures/worker-process.ts', {
     DATABASE_URL: t.database.url,
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     JWT_SECRET: 'x'.repeat(40),
+    ALLOW_PRIVATE_SITE_URLS: String(t.config.ALLOW_PRIVATE_SITE_URLS),
+    ALLOW_PRIVATE_PROVIDER_URLS: String(t.config.ALLOW_PRIVATE_PROVIDER_URLS),
     ...env,
   });
   await worker.waitFor(/WORKER READY/);

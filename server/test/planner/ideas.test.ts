@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
-import { memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
+import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { eventually, type RunningProcess } from '../helpers/processes.ts';
 import type { Member } from '../helpers/users.ts';
@@ -62,7 +62,7 @@ const IDEA = {
 };
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp(FAKE_AI_ENV);
   fake = await startFakeAi();
 });
 beforeEach(() => fake.reset());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
-import { memberWithFakeAi } from '../helpers/ai.ts';
+import { FAKE_AI_ENV, memberWithFakeAi } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { siteWithSector } from '../planner/helpers.ts';
 import { outlineOf, writerApi } from './helpers.ts';
@@ -11,7 +11,7 @@ let fake: FakeAi;
 let api: ReturnType<typeof writerApi>;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp(FAKE_AI_ENV);
   fake = await startFakeAi();
   api = writerApi(t);
 });

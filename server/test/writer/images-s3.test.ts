@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
-import { memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
+import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { eventually, type RunningProcess } from '../helpers/processes.ts';
 import type { Member } from '../helpers/users.ts';
@@ -30,6 +30,7 @@ const finished = (member: Member, id: string) =>
 beforeAll(async () => {
   s3 = await startFakeS3();
   env = {
+    ...FAKE_AI_ENV,
     MEDIA_STORAGE: 's3',
     S3_BUCKET: s3.bucket,
     S3_REGION: s3.region,

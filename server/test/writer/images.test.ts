@@ -5,8 +5,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { creditsFor } from '../../src/ai/engine.ts';
 import { createBillingService } from '../../src/modules/billing/service.ts';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
-import { memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
+import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
+import { listenOnTestPort } from '../helpers/listen.ts';
 import { eventually, type RunningProcess } from '../helpers/processes.ts';
 import type { Member } from '../helpers/users.ts';
 import { writtenContent } from './images-helpers.ts';
@@ -58,7 +59,7 @@ const captured = async (member: Member) =>
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'igny8-images-'));
-  t = await createTestApp({ DATA_DIR: dataDir });
+  t = await createTestApp({ ...FAKE_AI_ENV, DATA_DIR: dataDir });
   fake = await startFakeAi();
 });
 beforeEach(() => fake.reset());
@@ -331,6 +332,51 @@ describe('image generation on a worker', () => {
     expect((await readdir(path.join(dataDir, 'media', member.accountId, c.contentId))).sort()).toEqual(
       next.map((n) => `${n.id}.png`).sort(),
     );
+  });
+
+  it('starts one run when requests for one content arrive at once: the others answer 409, nothing collides', async () => {
+    const member = await account(100_000);
+    const c = await writtenContent(t, member, { imageCount: 1 });
+    const port = await listenOnTestPort(t.app);
+    // Real concurrent HTTP requests, with different bodies so no Idempotency-Key could merge them.
+    const styles = ['watercolour', 'pencil sketch', 'natural photograph', 'isometric'];
+    const answers = await Promise.all(
+      styles.map(async (style) => {
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/writer/contents/${c.contentId}/images/generate`, {
+          method: 'POST',
+          headers: { ...member.headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ style }),
+        });
+        return { status: res.status, body: await res.json() };
+      }),
+    );
+    const accepted = answers.filter((a) => a.status === 202);
+    expect(accepted).toHaveLength(1);
+    const { jobId } = accepted[0]!.body.data;
+    const refused = answers.filter((a) => a.status !== 202);
+    expect(refused).toHaveLength(3);
+    for (const answer of refused) {
+      expect(answer).toMatchObject({
+        status: 409,
+        body: {
+          success: false,
+          code: 'JOB_IN_PROGRESS',
+          error:
+            `Images for content ${c.contentId} are already being made (job ${jobId}): wait for that job to finish, ` +
+            'or cancel it, before starting again.',
+          details: { jobId },
+        },
+      });
+    }
+    // One job, one hold; it runs once, without a retry, and makes the images.
+    const done = await finished(member, jobId);
+    expect(done).toMatchObject({ attempts: 1, result: { generated: 2, failed: 0 } });
+    expect(await t.db.prisma.jobRun.count({ where: { accountId: member.accountId } })).toBe(1);
+    expect(await t.db.prisma.creditHold.count({ where: { accountId: member.accountId } })).toBe(1);
+    // Once that run is over, the content's images can be made again.
+    const again = await api(member, 'POST', `/contents/${c.contentId}/images/generate`, { style: 'pencil sketch' });
+    expect(again.statusCode, again.body).toBe(202);
+    await finished(member, again.json().data.jobId);
   });
 
   it('regenerates one image from a new prompt, keeping the others and the old file until the new one exists', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { problemsIn } from '../../src/modules/writer/content/test-helpers.ts';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
-import { memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
+import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import type { RunningProcess } from '../helpers/processes.ts';
 import type { Member } from '../helpers/users.ts';
@@ -14,7 +14,7 @@ let worker: RunningProcess | undefined;
 let api: ReturnType<typeof writerApi>;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp(FAKE_AI_ENV);
   fake = await startFakeAi();
   api = writerApi(t);
   worker = await startWorkerProcess(t);

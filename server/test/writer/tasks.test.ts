@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
-import { memberWithFakeAi } from '../helpers/ai.ts';
+import { FAKE_AI_ENV, memberWithFakeAi } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { addSector, siteWithSector } from '../planner/helpers.ts';
 import { handTask, outlineOf, writerApi } from './helpers.ts';
@@ -12,7 +12,7 @@ let api: ReturnType<typeof writerApi>;
 const account = (credits = 0) => memberWithFakeAi(t, fake, credits);
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp(FAKE_AI_ENV);
   fake = await startFakeAi();
   api = writerApi(t);
 });

@@ -6,7 +6,7 @@ import { PARAGRAPHS } from '../../src/modules/writer/content/fixtures/languages.
 import { blocksOf, allBlocks, ALLOWED_BLOCKS, problemsIn } from '../../src/modules/writer/content/test-helpers.ts';
 import { lengthBounds } from '../../src/modules/writer/content/words.ts';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
-import { memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
+import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { eventually, type RunningProcess } from '../helpers/processes.ts';
 import { handTask, jobDone, jobEnded, outlineOf, writerApi, writeTask } from './helpers.ts';
@@ -31,7 +31,7 @@ const sectionRequests = (heading: string, answeredOnly = true) =>
   );
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp(FAKE_AI_ENV);
   fake = await startFakeAi();
   api = writerApi(t);
   worker = await startWorkerProcess(t);

@@ -17,6 +17,7 @@ export function jsonSchemaFor(schema: z.ZodType): Record<string, unknown> {
 }
 
 function parse<T>(schema: z.ZodType<T>, result: TextResult): { ok: true; value: T } | { ok: false; problem: string } {
+  if (result.text.trim() === '') return { ok: false, problem: 'the answer is empty' };
   let json: unknown;
   try {
     json = JSON.parse(result.text);

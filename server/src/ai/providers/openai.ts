@@ -1,19 +1,34 @@
 import OpenAI from 'openai';
 import type { AiProvider } from '../../generated/prisma/client.ts';
-import { AiError, classifySdkError } from '../errors.ts';
+import { guardedFetch } from '../../lib/outbound-fetch.ts';
+import { classifySdkError } from '../errors.ts';
+import {
+  embeddingVector,
+  MAX_PROVIDER_ANSWER_BYTES,
+  parseAnswer,
+  ZChatCompletion,
+  ZEmbeddingsAnswer,
+  ZImagesAnswer,
+} from './answers.ts';
 import type { ProviderClient, ProviderClientOptions } from './types.ts';
 
 /**
  * OpenAI, or any OpenAI-compatible endpoint (Ollama, OpenRouter, vLLM) by base URL, through the official SDK. Chat
- * Completions with strict JSON-schema output: the one API every compatible server implements.
+ * Completions with strict JSON-schema output: the one API every compatible server implements. Requests go through
+ * the outbound guard; answers are checked against their schema before they are read (answers.ts).
  */
 export function createOpenAiClient(options: ProviderClientOptions, provider: AiProvider = 'openai'): ProviderClient {
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const client = new OpenAI({
     apiKey: options.apiKey,
     ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
-    timeout: options.timeoutMs ?? 120_000,
+    timeout: timeoutMs,
     // The engine retries (and counts attempts, and honours retry-after); SDK retries would multiply them.
     maxRetries: 0,
+    fetch: guardedFetch(options.outbound, {
+      timeoutMs: timeoutMs + 5_000,
+      maxResponseBytes: MAX_PROVIDER_ANSWER_BYTES,
+    }),
   });
   const call = async <T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
     try {
@@ -27,7 +42,7 @@ export function createOpenAiClient(options: ProviderClientOptions, provider: AiP
     provider,
 
     async text(request) {
-      const completion = await call(
+      const answer = await call(
         () =>
           client.chat.completions.create(
             {
@@ -51,8 +66,8 @@ export function createOpenAiClient(options: ProviderClientOptions, provider: AiP
           ),
         request.signal,
       );
-      const choice = completion.choices[0];
-      if (!choice) throw new AiError('malformed_output', 'The model returned no answer.', provider);
+      const completion = parseAnswer(ZChatCompletion, answer, provider, 'a chat completion');
+      const choice = completion.choices[0]!;
       return {
         text: choice.message.content ?? '',
         finishReason: choice.finish_reason ?? 'stop',
@@ -64,7 +79,7 @@ export function createOpenAiClient(options: ProviderClientOptions, provider: AiP
     },
 
     async image(request) {
-      const result = await call(
+      const answer = await call(
         () =>
           client.images.generate(
             { model: request.model, prompt: request.prompt, size: request.size, n: 1 },
@@ -72,10 +87,9 @@ export function createOpenAiClient(options: ProviderClientOptions, provider: AiP
           ),
         request.signal,
       );
-      const b64 = result.data?.[0]?.b64_json;
-      if (!b64) throw new AiError('malformed_output', 'The image model returned no image.', provider);
+      const result = parseAnswer(ZImagesAnswer, answer, provider, 'an image');
       return {
-        png: Buffer.from(b64, 'base64'),
+        png: Buffer.from(result.data[0]!.b64_json, 'base64'),
         usage: {
           images: 1,
           ...(result.usage ? { inputTokens: result.usage.input_tokens, outputTokens: result.usage.output_tokens } : {}),
@@ -84,14 +98,17 @@ export function createOpenAiClient(options: ProviderClientOptions, provider: AiP
     },
 
     async embed(request) {
-      const result = await call(() =>
-        client.embeddings.create(
-          { model: request.model, input: request.input },
-          request.signal ? { signal: request.signal } : {},
-        ),
+      const answer = await call(
+        () =>
+          client.embeddings.create(
+            { model: request.model, input: request.input, encoding_format: 'base64' },
+            request.signal ? { signal: request.signal } : {},
+          ),
+        request.signal,
       );
+      const result = parseAnswer(ZEmbeddingsAnswer, answer, provider, 'embeddings');
       return {
-        vectors: result.data.sort((a, b) => a.index - b.index).map((d) => d.embedding),
+        vectors: result.data.sort((a, b) => a.index - b.index).map((d) => embeddingVector(d.embedding, provider)),
         usage: { inputTokens: result.usage?.prompt_tokens ?? 0 },
       };
     },

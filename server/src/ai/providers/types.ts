@@ -1,4 +1,5 @@
 import type { AiProvider } from '../../generated/prisma/client.ts';
+import type { OutboundOptions } from '../../lib/outbound.ts';
 
 export interface TokenUsage {
   inputTokens: number;
@@ -59,4 +60,9 @@ export interface ProviderClientOptions {
   apiKey: string;
   baseUrl?: string | null;
   timeoutMs?: number;
+  /**
+   * Which addresses the provider's host may resolve to: every request goes through the outbound guard (DNS vetted and
+   * pinned, redirects vetted). The credential decides (see credentials-service.ts).
+   */
+  outbound: OutboundOptions;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../../../test/helpers/app.ts';
 import { addMember, registerOwner, type Member } from '../../../test/helpers/users.ts';
-import { createCredentialsService } from './credentials-service.ts';
+import { createCredentialsService, providerUrlPolicy } from './credentials-service.ts';
 
 let t: TestContext;
 let owner: Member;
@@ -117,7 +117,11 @@ describe('provider keys', () => {
   });
 
   it("uses the account's own key before the operator's global one, and says clearly when none exists", async () => {
-    const credentials = createCredentialsService({ prisma: t.db.prisma, box: t.box });
+    const credentials = createCredentialsService({
+      prisma: t.db.prisma,
+      box: t.box,
+      urlPolicy: providerUrlPolicy(t.config),
+    });
     const global = await t.app.inject({
       method: 'POST',
       url: '/api/v1/ai/credentials',

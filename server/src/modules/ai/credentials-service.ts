@@ -3,6 +3,7 @@ import type { ZCreateCredentialBody } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
 import type { AiProvider, PrismaClient, ProviderCredential } from '../../generated/prisma/client.ts';
 import type { SecretBox } from '../../lib/encryption.ts';
+import { checkOutboundUrl, OutboundUrlError, type OutboundOptions } from '../../lib/outbound.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 
@@ -30,6 +31,30 @@ export interface ResolvedCredential {
   tokensPerMinute: number | null;
   /** True for the demo endpoint (AI_DEMO_BASE_URL): its content is filler and is marked as demo. */
   demo: boolean;
+  /** Where calls with this key may connect (the outbound guard's options for its base URL). */
+  outbound: OutboundOptions;
+}
+
+/**
+ * Which provider base URLs may point at loopback or private networks (cloud metadata addresses never may). An
+ * account's key is the account admin's input, so it gets the same rule as site URLs; an operator's global key may
+ * reach a private endpoint (a self-hosted model server) when the operator's configuration says so.
+ */
+export interface ProviderUrlPolicy {
+  /** ALLOW_PRIVATE_SITE_URLS: development and tests. */
+  accountKeysMayBePrivate: boolean;
+  /** ALLOW_PRIVATE_PROVIDER_URLS (or the development switch). */
+  globalKeysMayBePrivate: boolean;
+}
+
+export function providerUrlPolicy(config: {
+  ALLOW_PRIVATE_SITE_URLS: boolean;
+  ALLOW_PRIVATE_PROVIDER_URLS: boolean;
+}): ProviderUrlPolicy {
+  return {
+    accountKeysMayBePrivate: config.ALLOW_PRIVATE_SITE_URLS,
+    globalKeysMayBePrivate: config.ALLOW_PRIVATE_PROVIDER_URLS || config.ALLOW_PRIVATE_SITE_URLS,
+  };
 }
 
 /** Stands for the demo endpoint in rate-limit rows; it is no stored key. */
@@ -42,13 +67,34 @@ export const DEMO_CREDENTIAL_ID = '00000000-0000-4000-8000-00000000de00';
 export function createCredentialsService({
   prisma,
   box,
+  urlPolicy,
   demoBaseUrl,
 }: {
   prisma: PrismaClient;
   box: SecretBox;
+  urlPolicy: ProviderUrlPolicy;
   /** AI_DEMO_BASE_URL: where keyless accounts are sent instead of failing (the fake provider, for trials). */
   demoBaseUrl?: string | undefined;
 }) {
+  const outboundFor = (global: boolean): OutboundOptions => ({
+    allowPrivateNetworks: global ? urlPolicy.globalKeysMayBePrivate : urlPolicy.accountKeysMayBePrivate,
+  });
+
+  /**
+   * The base URL must be one the server may call, judged like a site address at save time: refused addresses fail
+   * now, a name that does not resolve yet passes (every call resolves and vets it again).
+   */
+  async function checkBaseUrl(baseUrl: string, global: boolean) {
+    try {
+      await checkOutboundUrl(baseUrl, outboundFor(global), { allowUnresolved: true });
+    } catch (error) {
+      if (!(error instanceof OutboundUrlError)) throw error;
+      throw new AppError('PROVIDER_URL_FORBIDDEN', `The base URL cannot be used: ${error.message}`, {
+        field: 'baseUrl',
+      });
+    }
+  }
+
   return {
     async list(auth: AuthContext) {
       const rows = await prisma.providerCredential.findMany({
@@ -72,6 +118,7 @@ export function createCredentialsService({
           { in: 'body', field: 'baseUrl', message: `is only for OpenAI-compatible endpoints, not ${body.provider}` },
         ]);
       }
+      if (body.baseUrl) await checkBaseUrl(body.baseUrl, body.global);
       const created = await prisma.providerCredential.create({
         data: {
           accountId: body.global ? null : auth.accountId,
@@ -112,6 +159,8 @@ export function createCredentialsService({
           requestsPerMinute: null,
           tokensPerMinute: null,
           demo: true,
+          // The operator's own configuration: it may be a local server (the fake provider on 127.0.0.1).
+          outbound: { allowPrivateNetworks: true },
         };
       }
       if (!chosen) {
@@ -128,6 +177,7 @@ export function createCredentialsService({
         requestsPerMinute: chosen.requestsPerMinute,
         tokensPerMinute: chosen.tokensPerMinute,
         demo: false,
+        outbound: outboundFor(chosen.accountId === null),
       };
     },
   };

@@ -1,5 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ZAuthResult, ZLoginBody, ZLogoutBody, ZRefreshBody, ZRegisterBody, ZSession, ZTokens } from '@igny8/shared';
+import {
+  pageOf,
+  ZAuthResult,
+  ZLoginBody,
+  ZLogoutBody,
+  ZPageQuery,
+  ZRefreshBody,
+  ZRegisterBody,
+  ZSecurityEvent,
+  ZSession,
+  ZTokens,
+} from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { AuthService } from './service.ts';
@@ -28,11 +39,16 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     config: { auth: 'public', rateLimit: strict },
     schema: {
       tags: ['auth'],
-      summary: 'Sign in with email and password',
+      summary:
+        'Sign in with email and password. After LOGIN_MAX_FAILURES failed attempts in a row for one email (from any ' +
+        'address), sign-in for it pauses: 429 LOGIN_LOCKED with retry-after; each further pause lasts longer',
       body: ZLoginBody,
       response: { 200: reply(ZAuthResult) },
     },
-    handler: async (request) => ok(await auth.login(request.body)),
+    handler: async (request) => {
+      const { result, notice } = await auth.login(request.body, request.ip);
+      return ok(result, notice);
+    },
   });
 
   app.post('/refresh', {
@@ -58,6 +74,18 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       await auth.logout(request.body.refreshToken);
       return ok(null, 'Signed out.');
     },
+  });
+
+  app.get('/security-events', {
+    config: { auth: {} },
+    schema: {
+      tags: ['auth'],
+      summary: "The signed-in user's security events (sign-in paused after failed attempts), newest first",
+      security: [{ bearer: [] }],
+      querystring: ZPageQuery,
+      response: { 200: reply(pageOf(ZSecurityEvent)) },
+    },
+    handler: async (request) => ok(await auth.securityEvents(request.auth, request.query)),
   });
 
   app.get('/me', {

@@ -1,13 +1,25 @@
-import type { TAuthResult, TLoginBody, TRegisterBody, TSession, TTokens } from '@igny8/shared';
+import type {
+  TAuthResult,
+  TLoginBody,
+  TPageQuery,
+  TRegisterBody,
+  TSecurityEvent,
+  TSession,
+  TTokens,
+} from '@igny8/shared';
 import { AppError } from '../../errors.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../../lib/secrets.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AccessTokenClaims, AuthContext } from './credentials.ts';
+import type { LoginThrottleService } from './login-throttle.ts';
 
 export interface AuthServiceDeps {
   prisma: PrismaClient;
+  /** The per-account sign-in throttle (the per-IP limit is the route's). */
+  throttle: LoginThrottleService;
   signAccessToken: (claims: AccessTokenClaims) => string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
@@ -126,14 +138,30 @@ export function createAuthService(deps: AuthServiceDeps) {
       };
     },
 
-    async login(body: TLoginBody): Promise<TAuthResult> {
+    /**
+     * Signs in with email and password. `ip` is the client's address (recorded with a sign-in pause). `notice` says
+     * when sign-in for this email was paused since the last successful sign-in.
+     */
+    async login(body: TLoginBody, ip: string | null): Promise<{ result: TAuthResult; notice?: string }> {
       const user = await prisma.user.findUnique({
         where: { email: body.email },
         include: { memberships: { orderBy: { createdAt: 'asc' } } },
       });
+      // Every email is throttled alike, registered or not, so the answers reveal nothing about which exist.
+      const who = { userId: user?.id ?? null, ip };
+      await deps.throttle.start(body.email, who);
       // Hash even when the user does not exist, so response time does not reveal registered emails.
       const valid = await verifyPassword(body.password, user?.passwordHash ?? (await dummyPasswordHash()));
-      if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is wrong.');
+      if (!user || !valid) {
+        await deps.throttle.failed(body.email, who);
+        throw new AppError('INVALID_CREDENTIALS', 'The email or password is wrong.');
+      }
+      const { pauses } = await deps.throttle.succeeded(body.email);
+      const notice =
+        pauses > 0
+          ? `Sign-in for your email was paused ${pauses === 1 ? 'once' : `${pauses} times`} since you last signed in, ` +
+            'after failed attempts: see GET /api/v1/auth/security-events. If they were not yours, change your password.'
+          : undefined;
       const membership = body.accountId
         ? user.memberships.find((m) => m.accountId === body.accountId)
         : user.memberships[0];
@@ -145,15 +173,36 @@ export function createAuthService(deps: AuthServiceDeps) {
       }
       await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
       const tokens = await issueTokens(user.id, membership.accountId);
-      return {
+      const result = {
         tokens,
         session: await session({
           userId: user.id,
           accountId: membership.accountId,
           role: membership.role,
           isOperator: user.isOperator,
-          credential: { kind: 'user' },
+          credential: { kind: 'user' as const },
         }),
+      };
+      return notice ? { result, notice } : { result };
+    },
+
+    /** The signed-in user's security events, newest first. */
+    async securityEvents(auth: AuthContext, query: TPageQuery) {
+      const rows = await prisma.securityEvent.findMany({
+        where: { userId: auth.userId, ...afterCursor(query.cursor) },
+        orderBy: newestFirst,
+        take: query.limit + 1,
+      });
+      const page = pageFrom(rows, query.limit);
+      return {
+        items: page.rows.map((e) => ({
+          id: e.id,
+          kind: e.kind as TSecurityEvent['kind'],
+          ip: e.ip,
+          details: e.details as TSecurityEvent['details'],
+          createdAt: iso(e.createdAt),
+        })),
+        nextCursor: page.nextCursor,
       };
     },
 

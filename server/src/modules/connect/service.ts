@@ -16,11 +16,12 @@ import { z } from 'zod';
 import { AppError, errors } from '../../errors.ts';
 import type { PrismaClient, Site, SiteConnection } from '../../generated/prisma/client.ts';
 import type { SecretBox } from '../../lib/encryption.ts';
-import { checkOutboundUrl, OutboundUrlError, type OutboundOptions } from '../../lib/outbound.ts';
+import type { OutboundOptions } from '../../lib/outbound.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import { randomToken, sha256 } from '../../lib/secrets.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
+import { checkSiteUrl } from '../sites/url-check.ts';
 import type { BillingService } from '../billing/service.ts';
 import type { SiteClient, SiteEndpoint } from './site-client.ts';
 
@@ -151,16 +152,7 @@ export function createConnectService(deps: ConnectServiceDeps) {
         );
       }
       const restUrl = body.restUrl.endsWith('/') ? body.restUrl : `${body.restUrl}/`;
-      try {
-        await checkOutboundUrl(restUrl, deps.outbound);
-      } catch (error) {
-        if (error instanceof OutboundUrlError) {
-          throw new AppError('SITE_URL_FORBIDDEN', `The site address cannot be used: ${error.message}`, {
-            field: 'siteUrl',
-          });
-        }
-        throw error;
-      }
+      await checkSiteUrl(restUrl, deps.outbound, { field: 'siteUrl', allowUnresolved: false });
       const invalidKey = new AppError(
         'CONNECTION_KEY_INVALID',
         'The connection key is not valid: it may have expired or been used. Create a new one in your IGNY8 account.',

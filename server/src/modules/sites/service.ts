@@ -9,10 +9,12 @@ import type {
 } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
 import type { PrismaClient, Sector, Site, SiteConnection } from '../../generated/prisma/client.ts';
+import type { OutboundOptions } from '../../lib/outbound.ts';
 import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
+import { checkSiteUrl } from './url-check.ts';
 
 /** One site per address per account: scheme and host lower-cased, no query, fragment or trailing slash. */
 export function normalizeSiteUrl(raw: string): string {
@@ -63,7 +65,14 @@ function sectorView(sector: Sector, site: { language: string }): TSector {
 
 const withCount = { _count: { select: { sectors: true } }, connection: true } as const;
 
-export function createSitesService({ prisma }: { prisma: PrismaClient }) {
+export function createSitesService({ prisma, outbound }: { prisma: PrismaClient; outbound: OutboundOptions }) {
+  /** A site the server will never be allowed to call is refused now, with the handshake's message. */
+  async function allowedUrl(raw: string) {
+    const url = normalizeSiteUrl(raw);
+    await checkSiteUrl(url, outbound, { field: 'url', allowUnresolved: true });
+    return url;
+  }
+
   function urlTaken(url: string) {
     return new AppError('SITE_URL_TAKEN', `This account already has a site at ${url}.`, { field: 'url' });
   }
@@ -103,7 +112,7 @@ export function createSitesService({ prisma }: { prisma: PrismaClient }) {
     },
 
     async create(auth: AuthContext, body: TCreateSiteBody) {
-      const url = normalizeSiteUrl(body.url);
+      const url = await allowedUrl(body.url);
       try {
         const site = await prisma.site.create({
           data: {
@@ -125,7 +134,7 @@ export function createSitesService({ prisma }: { prisma: PrismaClient }) {
 
     async update(auth: AuthContext, siteId: string, body: TUpdateSiteBody) {
       await findSite(auth, siteId);
-      const url = body.url ? normalizeSiteUrl(body.url) : undefined;
+      const url = body.url ? await allowedUrl(body.url) : undefined;
       try {
         const site = await prisma.site.update({
           where: { id: siteId },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../../../test/helpers/app.ts';
+import { FakeSite } from '../../../test/helpers/fake-site.ts';
 import { addMember, createApiKey, registerOwner, type Member } from '../../../test/helpers/users.ts';
 
 let t: TestContext;
@@ -91,6 +92,74 @@ describe('sites', () => {
     expect(seen).toEqual(['Site 4', 'Site 3', 'Site 2', 'Site 1', 'Site 0']);
     const bad = await t.app.inject({ method: 'GET', url: '/api/v1/sites?cursor=nonsense', headers: other.headers });
     expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('site addresses the server may never call', () => {
+  const forbidden = [
+    ['http://127.0.0.1:8881', 'points to this machine (a loopback address)'],
+    ['http://localhost:8080', 'points to this machine (a loopback address)'],
+    ['http://[::1]', 'points to this machine (a loopback address)'],
+    ['http://169.254.169.254', 'points to a link-local or cloud metadata address'],
+    ['http://metadata.google.internal', 'points to a cloud metadata service'],
+    ['http://10.1.2.3', 'points to a private network address'],
+    ['http://2130706433', 'points to this machine (a loopback address)'],
+  ] as const;
+
+  it('are refused at creation and on change, with the message of the connection handshake', async () => {
+    for (const [url, reason] of forbidden) {
+      const created = await createSite(owner, { name: 'Internal', url });
+      expect(created.statusCode, url).toBe(422);
+      expect(created.json()).toMatchObject({ code: 'SITE_URL_FORBIDDEN', details: { field: 'url' } });
+      expect(created.json().error).toContain(reason);
+      // The handshake (POST /connect/register) judges the same address with the same words.
+      const handshake = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/connect/register',
+        payload: new FakeSite().registerBody(`igny8ck_${'k'.repeat(40)}`, { siteUrl: url, restUrl: `${url}/wp-json/` }),
+      });
+      expect(handshake.json()).toMatchObject({ code: 'SITE_URL_FORBIDDEN', error: created.json().error });
+    }
+    expect(await t.db.prisma.site.count({ where: { accountId: owner.accountId, name: 'Internal' } })).toBe(0);
+
+    const site = (await createSite(owner, { name: 'Moving', url: 'https://moving.example.com' })).json().data;
+    const moved = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/sites/${site.id}`,
+      headers: owner.headers,
+      payload: { url: 'http://169.254.169.254/latest' },
+    });
+    expect(moved.statusCode).toBe(422);
+    expect(moved.json().error).toBe(
+      'The site address cannot be used: 169.254.169.254 points to a link-local or cloud metadata address; use a ' +
+        'public address.',
+    );
+    const kept = await t.db.prisma.site.findUniqueOrThrow({ where: { id: site.id } });
+    expect(kept.url).toBe('https://moving.example.com');
+  });
+
+  it('keeps names that do not resolve yet: saving calls nothing, and every call vets the name again', async () => {
+    const res = await createSite(owner, { name: 'Not live yet', url: 'https://not-live-yet.unresolvable.example' });
+    expect(res.statusCode).toBe(201);
+  });
+
+  it('allows loopback and private networks in development, never cloud metadata', async () => {
+    const dev = await createTestApp({ ALLOW_PRIVATE_SITE_URLS: 'true' });
+    try {
+      const devOwner = await registerOwner(dev.app);
+      const create = (url: string) =>
+        dev.app.inject({
+          method: 'POST',
+          url: '/api/v1/sites',
+          headers: devOwner.headers,
+          payload: { name: 'D', url },
+        });
+      expect((await create('http://127.0.0.1:8881')).statusCode).toBe(201);
+      expect((await create('http://10.1.2.3')).statusCode).toBe(201);
+      expect((await create('http://169.254.169.254')).json().code).toBe('SITE_URL_FORBIDDEN');
+    } finally {
+      await dev.close();
+    }
   });
 });
 

@@ -246,6 +246,13 @@ export function createImagesService(deps: { prisma: PrismaClient; runs: AiRunsSe
         siteId: content.siteId,
         body: { contentId, version: version.number, style },
         ...(idempotencyKey ? { idempotencyKey } : {}),
+        // One set of images per content at a time: a second run would replace the rows the first is filling.
+        exclusive: {
+          key: `images:${contentId}`,
+          inProgress: (jobId) =>
+            `Images for content ${contentId} are already being made (job ${jobId}): wait for that job to finish, ` +
+            'or cancel it, before starting again.',
+        },
         estimate: async () => {
           const prompts = await runs.estimate(auth.accountId, content.siteId, 'generate_image_prompts', input);
           const images = await estimateImages(auth.accountId, content.siteId, input.imageCount);

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAi, type FakeAi } from '../../../../test/fake-ai/server.ts';
+import { FAKE_AI_ENV } from '../../../../test/helpers/ai.ts';
 import { createTestApp, TEST_ENCRYPTION_KEYS, type TestContext } from '../../../../test/helpers/app.ts';
 import { eventually, startProcess, type RunningProcess } from '../../../../test/helpers/processes.ts';
 import { registerOwner, type Member } from '../../../../test/helpers/users.ts';
@@ -121,8 +122,9 @@ async function clusters(f: Fixture) {
 beforeAll(async () => {
   fake = await startFakeAi();
   // Accounts without provider keys use the demo endpoint (the fake too): their AI clusters are marked demo.
-  t = await createTestApp({ AI_DEMO_BASE_URL: fake.url });
+  t = await createTestApp({ ...FAKE_AI_ENV, AI_DEMO_BASE_URL: fake.url });
   worker = startProcess('test/fixtures/worker-process.ts', {
+    ...FAKE_AI_ENV,
     AI_DEMO_BASE_URL: fake.url,
     DATABASE_URL: t.database.url,
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAi, type FakeAi } from '../../../../test/fake-ai/server.ts';
+import { FAKE_AI_ENV } from '../../../../test/helpers/ai.ts';
 import { createTestApp, TEST_ENCRYPTION_KEYS, type TestContext } from '../../../../test/helpers/app.ts';
 import { eventually, startProcess, type RunningProcess } from '../../../../test/helpers/processes.ts';
 import { registerOwner, type Member } from '../../../../test/helpers/users.ts';
@@ -109,8 +110,9 @@ const embeddingRequests = () => fake.requests.filter((r) => r.path === '/v1/embe
 beforeAll(async () => {
   fake = await startFakeAi();
   // No demo endpoint and no global key: an account without its own OpenAI key has no embedding model.
-  t = await createTestApp();
+  t = await createTestApp(FAKE_AI_ENV);
   worker = startProcess('test/fixtures/worker-process.ts', {
+    ...FAKE_AI_ENV,
     DATABASE_URL: t.database.url,
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     JWT_SECRET: 'x'.repeat(40),

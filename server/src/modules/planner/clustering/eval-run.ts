@@ -28,7 +28,13 @@ function provider(env: NodeJS.ProcessEnv): ProviderClient | null {
   const apiKey = env.OPENAI_API_KEY;
   if (!apiKey) return null;
   const baseUrl = env.OPENAI_BASE_URL || null;
-  return createProviderClient(baseUrl ? 'openai_compatible' : 'openai', { apiKey, baseUrl, timeoutMs: 120_000 });
+  // The operator's own command and endpoint (like AI_DEMO_BASE_URL): a local compatible server is allowed.
+  return createProviderClient(baseUrl ? 'openai_compatible' : 'openai', {
+    apiKey,
+    baseUrl,
+    timeoutMs: 120_000,
+    outbound: { allowPrivateNetworks: true },
+  });
 }
 
 export async function measureMethod(
