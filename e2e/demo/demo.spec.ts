@@ -122,6 +122,7 @@ test('the admin writes one task with images, approves and publishes it, and a vi
   await page.getByRole('button', { name: 'Make images' }).click();
   expect(await illustrating).toBe(true);
   await expect(page.locator('.igny8-status')).toContainText(/\d+ images? (is|are) ready\./, { timeout: 90_000 });
+  await expect(page.getByRole('region', { name: 'Review' })).toContainText('Demo article: written by the demo AI');
   await shot(page, '05-written');
 
   await page.getByRole('button', { name: /^Approve/ }).click();

@@ -202,6 +202,14 @@ function Review({ task, announce }: { task: WriterTask; announce: (message: stri
         )}{' '}
         {content.approved ? __('This version is approved.', 'igny8') : __('This version is not approved yet.', 'igny8')}
       </p>
+      {content.demo && (
+        <Notice status="warning" isDismissible={false}>
+          {__(
+            'Demo article: written by the demo AI, not a real model. Filler, not advice. Published, it opens with a line saying so.',
+            'igny8',
+          )}
+        </Notice>
+      )}
       {!version.languageMatches && (
         <Notice status="warning" isDismissible={false}>
           {sprintf(
