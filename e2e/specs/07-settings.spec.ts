@@ -202,6 +202,8 @@ test('the Dashboard lists the recent jobs, and Settings the credits they used', 
   const credits = page.getByRole('region', { name: 'Usage and credits' });
   await expect(credits.getByTestId('igny8-usage-total')).toHaveText(/\d/);
   expect(numberIn(await credits.getByTestId('igny8-usage-total').textContent())).toBe(usage.data.total.credits);
+  // The balance arrives in its own request: wait for it as for the usage.
+  await expect(credits.getByTestId('igny8-balance')).toHaveText(/\d/);
   expect(numberIn(await credits.getByTestId('igny8-balance').textContent())).toBe(balance.data.balance);
   expect(balance.data.balance).toBe(GRANTED - usage.data.total.credits);
   await expect(credits.getByRole('table', { name: 'By operation' })).toContainText('Suggesting article ideas');
