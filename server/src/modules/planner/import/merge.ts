@@ -9,7 +9,7 @@ export const STAGED_COLUMNS =
   'line int NOT NULL, keyword text, normalized text, volume int, difficulty int, cpc float8, intent text, ' +
   'inferred boolean, reason text, raw text';
 
-/** Where the staged rows are: a FROM item, given the placeholder that holds the import id in its statement. */
+/** Where the staged rows are: a FROM item, given the parameter (such as $4) that holds the import id in its statement. */
 export type StagedRows = (importIdParam: string) => string;
 
 export interface MergeInput {
