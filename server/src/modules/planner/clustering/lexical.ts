@@ -436,28 +436,54 @@ const DENSE_BUCKET_SCAN = 32;
  */
 function denseNeighbours(vectors: readonly (Float32Array | null)[], k: number, floor: number) {
   const n = vectors.length;
-  const edges: { from: number; to: number; sim: number }[] = [];
-  const best: { to: number; sim: number }[] = [];
-  const keep = (i: number) => {
-    best.sort((x, y) => y.sim - x.sim || x.to - y.to);
-    for (const b of best.slice(0, k)) edges.push({ from: i, to: b.to, sim: b.sim });
-    best.length = 0;
+  const dims = WORD_VECTOR_DIMENSIONS;
+  // One contiguous array (row i at i * dims): the inner products below read memory in order.
+  const flat = new Float32Array(n * dims);
+  const has = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = vectors[i];
+    if (!v) continue;
+    flat.set(v, i * dims);
+    has[i] = 1;
+  }
+  const dot = (i: number, j: number) => {
+    const a = i * dims;
+    const b = j * dims;
+    let sum = 0;
+    for (let d = 0; d < dims; d++) sum += flat[a + d]! * flat[b + d]!;
+    return sum;
   };
+  const edges: { from: number; to: number; sim: number }[] = [];
+  // The k best so far, best first (similarity desc, then keyword order): the same as sorting all and keeping k.
+  const bestSim = new Float64Array(k + 1);
+  const bestTo = new Int32Array(k + 1);
+  let count = 0;
+  const offer = (to: number, sim: number) => {
+    if (sim < floor) return;
+    let p = count;
+    while (p > 0 && (bestSim[p - 1]! < sim || (bestSim[p - 1] === sim && bestTo[p - 1]! > to))) p--;
+    if (p >= k) return;
+    for (let q = Math.min(count, k - 1); q > p; q--) {
+      bestSim[q] = bestSim[q - 1]!;
+      bestTo[q] = bestTo[q - 1]!;
+    }
+    bestSim[p] = sim;
+    bestTo[p] = to;
+    if (count < k) count++;
+  };
+  const keep = (i: number) => {
+    for (let p = 0; p < count; p++) edges.push({ from: i, to: bestTo[p]!, sim: bestSim[p]! });
+    count = 0;
+  };
+  if (k <= 0) return edges;
   if (n <= DENSE_EXACT_UP_TO) {
     for (let i = 0; i < n; i++) {
-      const a = vectors[i];
-      if (!a) continue;
-      for (let j = 0; j < n; j++) {
-        const b = vectors[j];
-        if (j === i || !b) continue;
-        const sim = dotDense(a, b);
-        if (sim >= floor) best.push({ to: j, sim });
-      }
+      if (!has[i]) continue;
+      for (let j = 0; j < n; j++) if (j !== i && has[j]) offer(j, dot(i, j));
       keep(i);
     }
     return edges;
   }
-  const dims = WORD_VECTOR_DIMENSIONS;
   const bits = Math.min(16, Math.max(4, Math.round(Math.log2(n / 16))));
   const random = seededRandom(0x5eed);
   const gauss = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
@@ -465,14 +491,14 @@ function denseNeighbours(vectors: readonly (Float32Array | null)[], k: number, f
   const keys = new Int32Array(n * DENSE_TABLES).fill(-1);
   const tables: Map<number, number[]>[] = Array.from({ length: DENSE_TABLES }, () => new Map());
   for (let i = 0; i < n; i++) {
-    const v = vectors[i];
-    if (!v) continue;
+    if (!has[i]) continue;
+    const row = i * dims;
     for (let t = 0; t < DENSE_TABLES; t++) {
       let key = 0;
       for (let b = 0; b < bits; b++) {
         const base = (t * bits + b) * dims;
         let sum = 0;
-        for (let d = 0; d < dims; d++) sum += v[d]! * planes[base + d]!;
+        for (let d = 0; d < dims; d++) sum += flat[row + d]! * planes[base + d]!;
         if (sum >= 0) key |= 1 << b;
       }
       keys[i * DENSE_TABLES + t] = key;
@@ -483,16 +509,15 @@ function denseNeighbours(vectors: readonly (Float32Array | null)[], k: number, f
   }
   const seen = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    const a = vectors[i];
-    if (!a) continue;
+    if (!has[i]) continue;
     for (let t = 0; t < DENSE_TABLES; t++) {
       const bucket = tables[t]!.get(keys[i * DENSE_TABLES + t]!)!;
-      for (let p = 0; p < Math.min(bucket.length, DENSE_BUCKET_SCAN); p++) {
+      const scan = Math.min(bucket.length, DENSE_BUCKET_SCAN);
+      for (let p = 0; p < scan; p++) {
         const j = bucket[p]!;
         if (j === i || seen[j] === i) continue;
         seen[j] = i;
-        const sim = dotDense(a, vectors[j]!);
-        if (sim >= floor) best.push({ to: j, sim });
+        offer(j, dot(i, j));
       }
     }
     keep(i);
