@@ -5,6 +5,7 @@ import { loadEvalSet } from './eval-sets.ts';
 import { generateKeywords } from './generate.ts';
 import { clusterLexically, type KeywordForClustering } from './lexical.ts';
 import { analyzeKeyword, analyzeKeywords, tokenize } from './tokens.ts';
+import { wordRanks } from './word-vectors.ts';
 
 interface Labelled extends KeywordForClustering {
   topic: string;
@@ -85,6 +86,15 @@ describe('tokenize', () => {
     // A word is stemmed the same way in every keyword of a list, whatever each keyword's language.
     const [a, b] = analyzeKeywords(['abnehmen am bauch für frauen', 'schnell abnehmen']);
     expect(a!.stems.filter((s) => b!.stems.includes(s))).toHaveLength(1);
+  });
+});
+
+describe('word ranks', () => {
+  it('gives the GloVe frequency rank of known words (common words first), nothing for unknown ones', () => {
+    const ranks = wordRanks(['the', 'sleep', 'insomnia', 'qxzvw']);
+    expect(ranks.get('the')).toBeLessThan(10);
+    expect(ranks.get('sleep')).toBeLessThan(ranks.get('insomnia')!);
+    expect(ranks.has('qxzvw')).toBe(false);
   });
 });
 
