@@ -102,4 +102,19 @@ export function wordVectors(words: Iterable<string>, maxRank = Infinity): Map<st
   return out;
 }
 
+/**
+ * The corpus frequency rank of each given word that has a vector (0 = the most frequent word), for weighting words
+ * by how common they are; reads the vectors like wordVectors does.
+ */
+export function wordRanks(words: Iterable<string>): Map<string, number> {
+  const list = [...words];
+  wordVectors(list);
+  const out = new Map<string, number>();
+  for (const word of list) {
+    const entry = load().cache.get(word);
+    if (entry) out.set(word, entry.rank);
+  }
+  return out;
+}
+
 export const WORD_VECTOR_DIMENSIONS = DIMENSIONS;
