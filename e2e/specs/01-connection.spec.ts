@@ -134,7 +134,7 @@ test("the planner syncs the site's posts and pages and flags a cluster an existi
       keywords: [
         { keyword: 'best trail running shoes', volume: 900 },
         { keyword: 'trail running shoes best', volume: 100 },
-        { keyword: 'marathon training plan', volume: 400 },
+        { keyword: 'sourdough starter recipe', volume: 400 },
       ],
     },
     account.token,
@@ -173,7 +173,7 @@ test("the planner syncs the site's posts and pages and flags a cluster an existi
     name: 'trail running shoes',
     cannibalizes: { wpPostId: postId, title: 'Best Trail Running Shoes' },
   });
-  expect(byMain('marathon training plan')?.cannibalizes).toBeNull();
+  expect(byMain('sourdough starter recipe')?.cannibalizes).toBeNull();
 });
 
 test('an Editor cannot reach the connection screen or its REST routes', async ({ browser }) => {
