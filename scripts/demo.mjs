@@ -9,7 +9,7 @@
 // Environment: DEMO_PORT (3000), DEMO_WP_PORT (8881), DEMO_WP_DB_PORT (3307), DEMO_FAKE_AI_PORT (4010), DEMO_DIR.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,6 +123,22 @@ async function stopAll(code = 0) {
   process.exit(code);
 }
 
+/** The newest modification time of the files under a folder (0 when it does not exist). */
+function newestIn(dir) {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** No build yet, or sources changed since it was made (a pull, an edit): the screens would be out of date. */
+function pluginBuildIsStale() {
+  const built = newestIn(join(ROOT, 'wp-plugin', 'build'));
+  return built === 0 || newestIn(join(ROOT, 'wp-plugin', 'src')) > built;
+}
+
 async function api(method, path, body, token) {
   const res = await fetch(`${SERVER_URL}/api/v1${path}`, {
     method,
@@ -186,8 +202,8 @@ async function main() {
       throw new Error(`port ${p} for the ${what} is taken by another process; set ${what.match(/\((.+)\)/)[1]}`);
   }
 
-  if (!existsSync(join(ROOT, 'wp-plugin', 'build'))) {
-    say('building the plugin (first run)...');
+  if (pluginBuildIsStale()) {
+    say('building the plugin...');
     execFileSync('npm', ['run', 'build', '-w', 'wp-plugin'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
   say(`starting WordPress on port ${PORTS.wp} (the first run installs it: about a minute)...`);
