@@ -16,13 +16,16 @@ const insideTransaction = new AsyncLocalStorage<{ startedAt: string }>();
 
 export class TransactionSelfWaitError extends Error {
   readonly code = 'TRANSACTION_SELF_WAIT';
-  constructor(operation: string, startedAt: string) {
+  /** The code that opened the transaction (a stack frame): logged with the error, never put in its message. */
+  readonly openedBy: string;
+  constructor(operation: string, openedBy: string) {
     super(
-      `${operation} ran on the main database client while a transaction of the same flow was open ` +
-        `(opened by ${startedAt}). Use the transaction's client inside the transaction, or run it after commit: on ` +
-        `the embedded database this would wait for itself forever.`,
+      `${operation} ran on the main database client while a transaction of the same flow was open. Use the ` +
+        `transaction's client inside the transaction, or run it after commit: on the embedded database this would ` +
+        `wait for itself forever.`,
     );
     this.name = 'TransactionSelfWaitError';
+    this.openedBy = openedBy;
   }
 }
 
