@@ -16,7 +16,7 @@
 #   uses (migrations run through our own SQL runner); esbuild (used by tsx) works without its postinstall because
 #   npm installs its platform binary as an optional dependency.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------------------------
 # build: every dependency (the Prisma CLI included) to generate the Prisma client.

@@ -435,8 +435,8 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  it('builds on node:20-bookworm-slim', () => {
-    expect(dockerfile.bases.at(-1)).toBe('node:20-bookworm-slim');
+  it('builds on node:22-bookworm-slim (the Node the dependencies declare)', () => {
+    expect(dockerfile.bases.at(-1)).toBe('node:22-bookworm-slim');
   });
 
   it('runs npm start by default, in exec form, as a non-root user, in production', () => {
