@@ -32,7 +32,10 @@ export function plannerImportJobs(
       data: { status: 'failed', error: { code, message }, finishedAt: new Date() },
     });
     const rows = await prisma.keywordImport.findMany({ where: { ...where, status: 'failed' }, select: { id: true } });
-    await prisma.keywordImportChunk.deleteMany({ where: { importId: { in: rows.map((r) => r.id) } } });
+    const ids = rows.map((r) => r.id);
+    await prisma.keywordImportChunk.deleteMany({ where: { importId: { in: ids } } });
+    // Rows an embedded-database attempt staged before it failed (a PostgreSQL import stages nothing that outlives it).
+    await prisma.keywordImportRow.deleteMany({ where: { importId: { in: ids } } });
   }
 
   async function refreshKeywordStatistics(log: { warn: (obj: object, msg: string) => void }) {
