@@ -1,4 +1,5 @@
 import type { KeywordForClustering, LexicalCluster } from './lexical.ts';
+import { seededRandom } from './communities.ts';
 
 /**
  * Embedding-assisted refinement of lexical clusters: pure functions, no database and no AI call (the job embeds
@@ -89,18 +90,6 @@ const byVolumeThenText = (a: KeywordForClustering, b: KeywordForClustering) =>
   (a.normalized < b.normalized ? -1 : a.normalized > b.normalized ? 1 : 0) ||
   (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** Mulberry32: the same hyperplanes on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface Unit {
   /** Members, in (volume desc, text asc, id asc) order. */
   members: KeywordForClustering[];
@@ -180,7 +169,7 @@ export function refineWithEmbeddings(
   // Bucketing (only above exactUpTo): hyperplanes and the mean centroid to center on.
   let keysOf: ((c: Float32Array) => number[]) | null = null;
   if (mode === 'buckets') {
-    const random = rng(o.seed);
+    const random = seededRandom(o.seed);
     const gauss = () => {
       const u = random() || 1e-12;
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());

@@ -1,4 +1,5 @@
 import type { KeywordForClustering } from './lexical.ts';
+import { seededRandom } from './communities.ts';
 
 const NOUNS =
   `shoes, boots, sandals, socks, jacket, backpack, tent, sleeping bag, headphones, earbuds, speaker, laptop, tablet,
@@ -37,24 +38,12 @@ const SUFFIXES = [
   'deals',
 ];
 
-/** Small fast seeded PRNG (mulberry32): the same seed gives the same keywords on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * `count` distinct realistic keywords (qualifier x product topics with brand, modifier and plural variants) and
  * long-tailed volumes, generated deterministically from `seed`: for benches and scale tests.
  */
 export function generateKeywords(count: number, seed = 42): KeywordForClustering[] {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const out: KeywordForClustering[] = [];
   const seen = new Set<string>();

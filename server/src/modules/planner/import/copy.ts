@@ -10,8 +10,8 @@ import { timeOrderedIdPrefix } from './ids.ts';
 /** One record of the file as the parser hands it over: a keyword, or the reason the row is not one. */
 export type ParsedRecord = { line: number; row: KeywordRow } | { line: number; error: string; raw: string };
 
-export interface CopyWriteInput {
-  databaseUrl: string;
+/** What either write of an import (COPY on PostgreSQL, staged on the embedded database) takes. */
+export interface ImportWriteInput {
   importId: string;
   accountId: string;
   siteId: string;
@@ -22,6 +22,10 @@ export interface CopyWriteInput {
   maxStoredErrors: number;
   /** Called once the rows are staged, before they are merged into the sector's keywords. */
   onStaged?: () => Promise<void>;
+}
+
+export interface CopyWriteInput extends ImportWriteInput {
+  databaseUrl: string;
 }
 
 export interface CopyWriteResult {

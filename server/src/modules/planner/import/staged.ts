@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
 import { PermanentJobError } from '../../../jobs/errors.ts';
-import type { CopyWriteResult, ParsedRecord } from './copy.ts';
+import type { CopyWriteResult, ImportWriteInput } from './copy.ts';
 import { timeOrderedIdPrefix } from './ids.ts';
 import { finishImport, mergeStagedKeywords, storeStagedErrors, type SqlRunner, type StagedRows } from './merge.ts';
 
@@ -14,18 +14,10 @@ const MERGE_TIMEOUT_MS = 30 * 60_000;
 
 const STAGED: StagedRows = (param) => `(SELECT * FROM "KeywordImportRow" WHERE "importId" = ${param}::uuid)`;
 
-export interface StagedWriteInput {
+export interface StagedWriteInput extends ImportWriteInput {
   prisma: PrismaClient;
-  importId: string;
-  accountId: string;
-  siteId: string;
-  sectorId: string;
-  source: string;
-  records: AsyncIterable<ParsedRecord>;
-  maxStoredErrors: number;
   /** Called after each staged batch, outside any transaction (progress, cancellation). */
   afterBatch?: (batch: number) => Promise<void>;
-  onStaged?: () => Promise<void>;
 }
 
 class Batch {
