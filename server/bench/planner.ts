@@ -23,7 +23,7 @@ import { JobWorker } from '../src/jobs/worker.ts';
 import { HEAD_BYTES, planImport, readRecords } from '../src/modules/planner/import/file.ts';
 import { timeOrderedId } from '../src/modules/planner/import/ids.ts';
 import { keywordFromCells, type KeywordRow } from '../src/modules/planner/import/rows.ts';
-import { createPlace, finished, semrushRows, upload } from '../src/modules/planner/import/test-helpers.ts';
+import { createPlace, finished, semrushRows, upload } from '../test/planner/import/helpers.ts';
 import setupTemplate from '../test/global-setup.ts';
 import { createTestApp, type TestContext } from '../test/helpers/app.ts';
 import { registerOwner } from '../test/helpers/users.ts';

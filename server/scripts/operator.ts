@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { DataDirLockedError, openDatabase } from '../src/db/database.ts';
+import { createBillingService } from '../src/modules/billing/service.ts';
 import { OperatorCommandError, parseOperatorCommand, runOperatorCommand } from '../src/modules/operator/commands.ts';
 import { sendControlCommand } from '../src/modules/operator/control-socket.ts';
 
@@ -16,7 +17,10 @@ try {
   try {
     const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
     try {
-      message = await runOperatorCommand(db.prisma, command);
+      message = await runOperatorCommand(
+        { prisma: db.prisma, billing: createBillingService({ prisma: db.prisma }) },
+        command,
+      );
     } finally {
       await db.close();
     }

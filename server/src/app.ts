@@ -12,40 +12,24 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import type { SecretBox } from './lib/encryption.ts';
 import { AppError } from './errors.ts';
 import type { Config } from './config.ts';
+import type { Services } from './compose.ts';
 import type { Database } from './db/database.ts';
-import type { JobQueue } from './jobs/queue.ts';
 import { loggerOptions } from './logger.ts';
 import { accountRoutes } from './modules/accounts/routes.ts';
-import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
-import { createMembersService } from './modules/accounts/members-service.ts';
-import { aiEngineFor } from './ai/index.ts';
-import { promptRoutes } from './ai/prompts/routes.ts';
-import { aiRunRoutes } from './ai/routes.ts';
-import { createAiRunsService } from './ai/runs-service.ts';
-import { createPromptService } from './ai/prompts/service.ts';
-import { aiRoutes } from './modules/ai/routes.ts';
-import { createCredentialsService, providerUrlPolicy } from './modules/ai/credentials-service.ts';
-import { createModelRegistry } from './modules/ai/registry-service.ts';
+import { promptRoutes } from './modules/ai/prompts/routes.ts';
+import { aiRunRoutes } from './modules/ai/routes-runs.ts';
+import { aiRoutes } from './modules/ai/routes-models.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { billingRoutes } from './modules/billing/routes.ts';
-import { createBillingService } from './modules/billing/service.ts';
 import { connectRoutes } from './modules/connect/routes.ts';
-import type { ConnectService } from './modules/connect/service.ts';
-import { createLoginThrottle } from './modules/auth/login-throttle.ts';
-import { createAuthService } from './modules/auth/service.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
-import { createJobsService } from './modules/jobs/service.ts';
 import { siteRoutes } from './modules/sites/routes.ts';
-import { createSitesService } from './modules/sites/service.ts';
 import { systemRoutes } from './modules/system/routes.ts';
-import { createSystemService } from './modules/system/service.ts';
 import { plannerRoutes } from './modules/planner/routes.ts';
 import { publisherRoutes } from './modules/publisher/routes.ts';
 import { writerRoutes } from './modules/writer/routes.ts';
-import { mediaStorageFor } from './lib/media-storage.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { clientErrorHandler, frameworkErrors } from './plugins/transport-errors.ts';
@@ -53,14 +37,11 @@ import { clientErrorHandler, frameworkErrors } from './plugins/transport-errors.
 export interface BuildAppOptions {
   config: Config;
   db: Database;
-  queue: JobQueue;
-  /** Secret that signs access tokens (resolved by the runtime: config or generated for development). */
+  /** Every service, built once by the composition root (compose.ts). */
+  services: Services;
+  /** Secret that verifies access tokens (the same compose.ts signs them with). */
   jwtSecret: string;
   version: string;
-  /** Seals stored secrets (provider keys, site credentials). */
-  box: SecretBox;
-  /** Connection to WordPress sites (built once per process: workers use it too). */
-  connect: ConnectService;
   /** A parent logger (pino); the app logs to stdout at config.LOG_LEVEL without one. */
   logger?: Logger;
 }
@@ -71,7 +52,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * The whole HTTP API as a Fastify instance that is ready but not listening: main.ts listens, tests use inject().
  */
 export async function buildApp(options: BuildAppOptions) {
-  const { config, db, queue } = options;
+  const { config, db, services } = options;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(config.LOG_LEVEL) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -168,65 +149,36 @@ export async function buildApp(options: BuildAppOptions) {
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
 
-  const prisma = db.prisma;
-  const auth = createAuthService({
-    prisma,
-    throttle: createLoginThrottle({
-      prisma,
-      policy: { maxFailures: config.LOGIN_MAX_FAILURES, pauseSeconds: config.LOGIN_PAUSE_SECONDS },
-    }),
-    signAccessToken: (claims) => app.jwt.sign(claims),
-    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-    refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
-    signupCredits: config.SIGNUP_CREDITS,
-  });
-  const jobs = createJobsService({ prisma, queue });
-  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
-
   await app.register(
     async (api) => {
+      const { auth, jobs, ai } = services;
       await api.register(authRoutes, {
         prefix: '/auth',
         auth,
         loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
       });
       await api.register(accountRoutes, {
-        members: createMembersService({ prisma, invitationTtlHours: config.INVITATION_TTL_HOURS, publicUrl }),
-        apiKeys: createApiKeysService({ prisma }),
+        members: services.members,
+        apiKeys: services.apiKeys,
         auth,
         jobs,
         loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
       });
-      await api.register(siteRoutes, {
-        sites: createSitesService({ prisma, outbound: { allowPrivateNetworks: config.ALLOW_PRIVATE_SITE_URLS } }),
-      });
+      await api.register(siteRoutes, { sites: services.sites });
       await api.register(connectRoutes, {
-        connect: options.connect,
+        connect: services.connect,
         jobs,
         registerRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
       });
       await api.register(jobRoutes, { jobs });
-      await api.register(billingRoutes, { billing: createBillingService({ prisma }) });
-      await api.register(promptRoutes, { prompts: createPromptService({ prisma }) });
-      const engine = aiEngineFor(config, prisma, options.box);
-      const runs = createAiRunsService({
-        prisma,
-        engine,
-        billing: createBillingService({ prisma }),
-        queue,
-      });
-      await api.register(aiRunRoutes, { runs, prisma });
-      await api.register(plannerRoutes, { prefix: '/planner', config, prisma, queue, jobs, runs, engine });
-      const media = mediaStorageFor(config);
-      await api.register(writerRoutes, { prefix: '/writer', config, prisma, queue, jobs, runs, engine, media });
-      await api.register(publisherRoutes, { prefix: '/publisher', config, prisma, queue, jobs });
-      await api.register(aiRoutes, {
-        registry: createModelRegistry({ prisma }),
-        credentials: createCredentialsService({ prisma, box: options.box, urlPolicy: providerUrlPolicy(config) }),
-      });
-      await api.register(systemRoutes, {
-        system: createSystemService({ db, boss: queue.boss, version: options.version, startedAt: Date.now() }),
-      });
+      await api.register(billingRoutes, { billing: services.billing });
+      await api.register(promptRoutes, { prompts: ai.prompts });
+      await api.register(aiRunRoutes, { runs: ai.runs, prisma: db.prisma });
+      await api.register(plannerRoutes, { prefix: '/planner', ...services.planner });
+      await api.register(writerRoutes, { prefix: '/writer', ...services.writer });
+      await api.register(publisherRoutes, { prefix: '/publisher', ...services.publisher });
+      await api.register(aiRoutes, { registry: ai.modelRegistry, credentials: ai.credentials });
+      await api.register(systemRoutes, { system: services.system });
       api.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -6,12 +6,9 @@ import { buildApp, type App } from './app.ts';
 import { ConfigError, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import type { JobDefinition } from './jobs/definition.ts';
-import { connectServiceFor } from './modules/connect/index.ts';
+import { compose, type Services } from './compose.ts';
 import { seedModelRegistry } from './modules/ai/seed.ts';
-import { aiJobDepsFor } from './ai/index.ts';
-import { createBoss, ensureQueues, JobQueue } from './jobs/queue.ts';
-import { productJobRegistry } from './jobs/registry.ts';
-import { mediaStorageFor } from './lib/media-storage.ts';
+import { createBoss, ensureQueues, type JobQueue } from './jobs/queue.ts';
 import { JobWorker } from './jobs/worker.ts';
 import { startControlSocket } from './modules/operator/control-socket.ts';
 import { createLogger } from './logger.ts';
@@ -36,6 +33,8 @@ export interface Service {
   db: Database;
   boss: PgBoss;
   queue: JobQueue;
+  /** Every service, built once (compose.ts). */
+  services: Services;
   app?: App;
   worker?: JobWorker;
   log: Logger;
@@ -91,30 +90,30 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     log.info({ mode: db.mode, applied: migrated.applied.length }, 'database ready');
     const box = await resolveSecretBox(config);
     await seedModelRegistry(db.prisma);
-    const connect = connectServiceFor(config, db.prisma, box);
-    const registry = productJobRegistry({
-      connect,
-      ai: aiJobDepsFor(config, db.prisma, box),
-      media: mediaStorageFor(config),
-      databaseUrl: db.url,
-    }).register(...(options.extraJobs ?? []));
     const boss = createBoss(
       db,
       options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {},
     );
     boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
+    const jwtSecret = options.api ? await resolveJwtSecret(config) : undefined;
+    const { services, registry, queue } = compose({
+      config,
+      db,
+      boss,
+      box,
+      jwtSecret,
+      version: VERSION,
+      ...(options.extraJobs ? { extraJobs: options.extraJobs } : {}),
+    });
     await boss.start();
     await ensureQueues(boss, registry);
-    const queue = new JobQueue(boss, registry);
 
-    const app = options.api
+    const app = jwtSecret
       ? await buildApp({
           config,
           db,
-          queue,
-          connect,
-          box,
-          jwtSecret: await resolveJwtSecret(config),
+          services,
+          jwtSecret,
           version: VERSION,
           logger: log,
         })
@@ -127,7 +126,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       : undefined;
     await worker?.start();
     // The embedded database is this process's alone: operator commands reach it through this socket meanwhile.
-    const control = db.mode === 'embedded' ? await startControlSocket(config.dataDir, db.prisma, log) : undefined;
+    const control =
+      db.mode === 'embedded'
+        ? await startControlSocket(config.dataDir, { prisma: db.prisma, billing: services.billing }, log)
+        : undefined;
 
     let closing: Promise<void> | undefined;
     const close = () =>
@@ -139,7 +141,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         await boss.stop({ graceful: true, timeout: config.SHUTDOWN_TIMEOUT_MS, close: true });
         await db.close();
       })());
-    return { db, boss, queue, log, close, ...(app ? { app } : {}), ...(worker ? { worker } : {}) };
+    return { db, boss, queue, services, log, close, ...(app ? { app } : {}), ...(worker ? { worker } : {}) };
   } catch (error) {
     await db.close().catch(() => {});
     throw error;

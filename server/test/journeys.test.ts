@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { JobWorker } from '../src/jobs/worker.ts';
 import { DEMO_NOTICE } from '../src/modules/publisher/markup.ts';
-import { fixture, upload, type Place } from '../src/modules/planner/import/test-helpers.ts';
+import { fixture, upload, type Place } from './planner/import/helpers.ts';
 import { startFakeAi, type FakeAi } from './fake-ai/server.ts';
 import { createTestApp, type TestContext } from './helpers/app.ts';
 import type { TestDatabaseMode } from './helpers/database.ts';

@@ -2,6 +2,26 @@ import type { z } from 'zod';
 import type { JobContext } from './context.ts';
 
 /**
+ * What the sender and the handler of a job agree on: its type (`<module>.<action>`, snake_case action, e.g.
+ * `planner.keyword_import`) and its payload schema. Each module declares its contracts in one `contracts.ts`,
+ * imported by the service that enqueues and by the handler (which spreads the contract into `defineJob`).
+ */
+export interface JobContract<TPayload extends z.ZodType = z.ZodType> {
+  type: string;
+  payload: TPayload;
+}
+
+export const JOB_TYPE = /^[a-z]+\.[a-z][a-z0-9_]*$/;
+
+export function jobContract<TPayload extends z.ZodType>(type: string, payload: TPayload): JobContract<TPayload> {
+  if (!JOB_TYPE.test(type)) throw new Error(`Job type "${type}" does not follow <module>.<snake_case_action>`);
+  return { type, payload };
+}
+
+/** The payload a contract carries. */
+export type JobPayload<C extends JobContract> = z.infer<C['payload']>;
+
+/**
  * One kind of background work: its queue, its payload schema (checked when sent and when run), retry policy and
  * handler. Handlers must be idempotent: wrap each side effect in `ctx.step(...)` so a retry skips finished steps.
  */

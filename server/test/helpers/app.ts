@@ -4,12 +4,9 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import type { JobDefinition } from '../../src/jobs/definition.ts';
 import { SecretBox } from '../../src/lib/encryption.ts';
-import { connectServiceFor } from '../../src/modules/connect/index.ts';
-import { aiJobDepsFor } from '../../src/ai/index.ts';
+import { compose, type Services } from '../../src/compose.ts';
 import type { ConnectService } from '../../src/modules/connect/service.ts';
-import { createBoss, ensureQueues, JobQueue } from '../../src/jobs/queue.ts';
-import { productJobRegistry } from '../../src/jobs/registry.ts';
-import { mediaStorageFor } from '../../src/lib/media-storage.ts';
+import { createBoss, ensureQueues, type JobQueue } from '../../src/jobs/queue.ts';
 import { createTestDatabase, type TestDatabase, type TestDatabaseMode } from './database.ts';
 
 export interface TestContext {
@@ -20,6 +17,8 @@ export interface TestContext {
   database: TestDatabase;
   box: SecretBox;
   connect: ConnectService;
+  /** Every service of this app, as compose.ts built them. */
+  services: Services;
   close(): Promise<void>;
 }
 
@@ -58,21 +57,20 @@ export async function createTestApp(
   boss.on('error', () => {});
   await boss.start();
   const box = new SecretBox(TEST_ENCRYPTION_KEYS);
-  const connect = connectServiceFor(config, db.prisma, box);
-  const registry = productJobRegistry({
-    connect,
-    ai: aiJobDepsFor(config, db.prisma, box),
-    media: mediaStorageFor(config),
-    databaseUrl: db.url,
-  }).register(...(options.extraJobs ?? []));
+  const { services, registry, queue } = compose({
+    config,
+    db,
+    boss,
+    box,
+    jwtSecret: TEST_JWT_SECRET,
+    version: 'test',
+    ...(options.extraJobs ? { extraJobs: options.extraJobs } : {}),
+  });
   await ensureQueues(boss, registry);
-  const queue = new JobQueue(boss, registry);
   const app = await buildApp({
     config,
     db,
-    queue,
-    connect,
-    box,
+    services,
     jwtSecret: TEST_JWT_SECRET,
     version: 'test',
     logger: options.logger ?? pino({ level: 'silent' }),
@@ -85,7 +83,8 @@ export async function createTestApp(
     config,
     database,
     box,
-    connect,
+    connect: services.connect,
+    services,
     async close() {
       await app.close();
       await boss.stop({ graceful: false, close: true });

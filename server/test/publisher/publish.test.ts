@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseFragment, type DefaultTreeAdapterTypes as T } from 'parse5';
 import type { JobWorker } from '../../src/jobs/worker.ts';
 import { VECTORS } from '../../src/modules/writer/content/fixtures/xss.ts';
-import { problemsIn } from '../../src/modules/writer/content/test-helpers.ts';
+import { problemsIn } from '../writer/content/helpers.ts';
 import { startWorkerProcess } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { registerOwner, type Member } from '../helpers/users.ts';

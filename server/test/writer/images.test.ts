@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { creditsFor } from '../../src/ai/engine.ts';
+import { creditsFor } from '../../src/modules/ai/engine.ts';
 import { createBillingService } from '../../src/modules/billing/service.ts';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
 import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { problemsIn } from '../../src/modules/writer/content/test-helpers.ts';
+import { problemsIn } from './content/helpers.ts';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
 import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { creditsFor } from '../../src/ai/engine.ts';
+import { creditsFor } from '../../src/modules/ai/engine.ts';
 import { createBillingService } from '../../src/modules/billing/service.ts';
 import { VECTORS } from '../../src/modules/writer/content/fixtures/xss.ts';
 import { PARAGRAPHS } from '../../src/modules/writer/content/fixtures/languages.ts';
-import { blocksOf, allBlocks, ALLOWED_BLOCKS, problemsIn } from '../../src/modules/writer/content/test-helpers.ts';
+import { blocksOf, allBlocks, ALLOWED_BLOCKS, problemsIn } from './content/helpers.ts';
 import { lengthBounds } from '../../src/modules/writer/content/words.ts';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
 import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';

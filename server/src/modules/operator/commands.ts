@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import { createBillingService } from '../billing/service.ts';
+import type { BillingService } from '../billing/service.ts';
 
 /**
  * What `npm run operator` does, in one place whether the command opens the database itself or hands the command to
@@ -48,7 +48,13 @@ export function parseOperatorCommand(argv: string[]): OperatorCommand {
 }
 
 /** Carries the command out on the database; returns the sentence to print. */
-export async function runOperatorCommand(prisma: PrismaClient, cmd: OperatorCommand): Promise<string> {
+/** What operator commands work with: the database and the ledger (the server's own, or the CLI's). */
+export interface OperatorDeps {
+  prisma: PrismaClient;
+  billing: BillingService;
+}
+
+export async function runOperatorCommand({ prisma, billing }: OperatorDeps, cmd: OperatorCommand): Promise<string> {
   const email = cmd.email.trim().toLowerCase();
   if (cmd.command !== 'credits') {
     const { count } = await prisma.user.updateMany({ where: { email }, data: { isOperator: cmd.command === 'grant' } });
@@ -71,7 +77,7 @@ export async function runOperatorCommand(prisma: PrismaClient, cmd: OperatorComm
         : `${email} belongs to no account yet: nothing to add credits to.`,
     );
   }
-  const { balance } = await createBillingService({ prisma }).grant(
+  const { balance } = await billing.grant(
     membership.accountId,
     cmd.amount,
     cmd.note ?? 'Granted by an operator (npm run operator)',

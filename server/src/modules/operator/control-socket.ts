@@ -2,8 +2,7 @@ import { chmod, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { PrismaClient } from '../../generated/prisma/client.ts';
-import { OperatorCommandError, runOperatorCommand, type OperatorCommand } from './commands.ts';
+import { OperatorCommandError, runOperatorCommand, type OperatorCommand, type OperatorDeps } from './commands.ts';
 
 /**
  * The embedded database serves one process, so `npm run operator` cannot open it while the server runs. The server
@@ -23,7 +22,7 @@ export function controlSocketPath(dataDir: string): string {
 
 export async function startControlSocket(
   dataDir: string,
-  prisma: PrismaClient,
+  deps: OperatorDeps,
   log: Logger,
 ): Promise<{ close(): Promise<void> }> {
   const file = controlSocketPath(dataDir);
@@ -45,7 +44,7 @@ export async function startControlSocket(
   const answer = async (line: string): Promise<ControlAnswer> => {
     try {
       const command = JSON.parse(line) as OperatorCommand;
-      const message = await runOperatorCommand(prisma, command);
+      const message = await runOperatorCommand(deps, command);
       log.info({ command: command.command }, 'operator command run through the control socket');
       return { ok: true, message };
     } catch (error) {

@@ -13,7 +13,7 @@ import { recomputeClusters } from './cluster-metrics.ts';
 import { embeddingModelKey, uncachedTexts } from './clustering/embedding-cache.ts';
 import { clusterLexically } from './clustering/lexical.ts';
 import type { PlannerRouteDeps } from './deps.ts';
-import { heldRunAccepted } from '../../ai/runs-service.ts';
+import { heldRunAccepted } from '../ai/runs-service.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

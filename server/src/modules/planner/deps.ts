@@ -1,7 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import type { AiEngine } from '../../ai/engine.ts';
-import type { AiRunsService } from '../../ai/runs-service.ts';
+import type { AiEngine } from '../ai/engine.ts';
+import type { AiRunsService } from '../ai/runs-service.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
 import type { BillingService } from '../billing/service.ts';
 import type { ConnectService } from '../connect/service.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError, errors } from '../../errors.ts';
 import type { ContentIdea, Prisma, PrismaClient, Task } from '../../generated/prisma/client.ts';
 import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
-import type { AiRunsService } from '../../ai/runs-service.ts';
+import type { AiRunsService } from '../ai/runs-service.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 
 export const GENERATE_IDEAS_JOB = 'planner.generate_ideas';

@@ -1,7 +1,7 @@
 import type { TClusterRunOptions, TClusterRunResult } from '@igny8/shared';
 import { CLUSTER_GRANULARITY, MAX_EMBEDDING_CLUSTER_RUN_KEYWORDS, ZClusterRunOptions } from '@igny8/shared';
 import { z } from 'zod';
-import { callAi, releaseJobHold } from '../../ai/jobs.ts';
+import { callAi, releaseJobHold } from '../ai/jobs.ts';
 import type { JobContext, StoredStep } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';

@@ -1,4 +1,4 @@
-import { callAi, releaseJobHold, settleStep } from '../../ai/jobs.ts';
+import { callAi, releaseJobHold, settleStep } from '../ai/jobs.ts';
 import type { ContentType, Prisma } from '../../generated/prisma/client.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { PlannerRouteDeps } from './deps.ts';
 import { createIdeasService } from './ideas-service.ts';
-import { heldRunAccepted } from '../../ai/runs-service.ts';
+import { heldRunAccepted } from '../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'planner:read' } as const;

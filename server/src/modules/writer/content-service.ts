@@ -1,7 +1,7 @@
 import type { TApproveContentBody, TContent, TContentDiff, TEditContentBody } from '@igny8/shared';
 import { diffWords, type ChangeObject } from 'diff';
 import { z } from 'zod';
-import type { AiRunsService } from '../../ai/runs-service.ts';
+import type { AiRunsService } from '../ai/runs-service.ts';
 import { AppError, errors } from '../../errors.ts';
 import type { ContentVersion, PrismaClient, TaskStatus } from '../../generated/prisma/client.ts';
 import type { AuthContext } from '../auth/credentials.ts';

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.ts';
-import type { AiEngine } from '../../ai/engine.ts';
-import type { AiRunsService } from '../../ai/runs-service.ts';
+import type { AiEngine } from '../ai/engine.ts';
+import type { AiRunsService } from '../ai/runs-service.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
 import type { MediaStorage } from '../../lib/media-storage.ts';

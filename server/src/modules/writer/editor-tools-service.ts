@@ -1,7 +1,7 @@
 import type { TBlockRewriteBody, TEditorImage, TEditorImageBody } from '@igny8/shared';
 import { z } from 'zod';
-import type { TBlockRewriteInput } from '../../ai/functions/definitions.ts';
-import type { AiRunsService } from '../../ai/runs-service.ts';
+import type { TBlockRewriteInput } from '../ai/functions/definitions.ts';
+import type { AiRunsService } from '../ai/runs-service.ts';
 import { errors } from '../../errors.ts';
 import type { EditorImage, PrismaClient } from '../../generated/prisma/client.ts';
 import type { MediaStorage } from '../../lib/media-storage.ts';

@@ -7,7 +7,7 @@ import {
   type TUpdateImageBody,
 } from '@igny8/shared';
 import { z } from 'zod';
-import type { AiRunsService } from '../../ai/runs-service.ts';
+import type { AiRunsService } from '../ai/runs-service.ts';
 import { AppError, errors } from '../../errors.ts';
 import type { ContentImage, PrismaClient } from '../../generated/prisma/client.ts';
 import { MediaNotFoundError, type MediaStorage } from '../../lib/media-storage.ts';

@@ -1,5 +1,5 @@
-import { callAi, releaseJobHold, settleStep } from '../../ai/jobs.ts';
-import type { AiRunContext } from '../../ai/engine.ts';
+import { callAi, releaseJobHold, settleStep } from '../ai/jobs.ts';
+import type { AiRunContext } from '../ai/engine.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { JobContext } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';

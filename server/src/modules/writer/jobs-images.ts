@@ -1,4 +1,4 @@
-import { callAi, releaseJobHold, settleStep } from '../../ai/jobs.ts';
+import { callAi, releaseJobHold, settleStep } from '../ai/jobs.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { JobContext, StoredStep } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';

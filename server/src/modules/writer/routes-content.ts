@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
 import { createWriterContentService } from './content-service.ts';
 import type { WriterRouteDeps } from './deps.ts';
-import { heldRunAccepted } from '../../ai/runs-service.ts';
+import { heldRunAccepted } from '../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'writer:read' } as const;

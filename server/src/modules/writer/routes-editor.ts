@@ -9,7 +9,7 @@ import {
   ZWriterJobAccepted,
 } from '@igny8/shared';
 import { z } from 'zod';
-import { heldRunAccepted } from '../../ai/runs-service.ts';
+import { heldRunAccepted } from '../ai/runs-service.ts';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { WriterRouteDeps } from './deps.ts';
 import { createEditorToolsService } from './editor-tools-service.ts';

@@ -13,7 +13,7 @@ import type { FastifyReply } from 'fastify';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { WriterRouteDeps } from './deps.ts';
 import { createImagesService } from './images-service.ts';
-import { heldRunAccepted, type HeldJobStarted } from '../../ai/runs-service.ts';
+import { heldRunAccepted, type HeldJobStarted } from '../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'writer:read' } as const;

@@ -5,7 +5,7 @@ import type {
   TWriterTasksQuery,
 } from '@igny8/shared';
 import { z } from 'zod';
-import type { AiRunsService } from '../../ai/runs-service.ts';
+import type { AiRunsService } from '../ai/runs-service.ts';
 import { AppError, errors } from '../../errors.ts';
 import type { Prisma, PrismaClient, TaskStatus } from '../../generated/prisma/client.ts';
 import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';

@@ -1,8 +1,8 @@
-import { createProviderClient, type ProviderClient } from '../../../ai/providers/index.ts';
-import { autoCluster, ZClusterOutput } from '../../../ai/functions/definitions.ts';
-import { jsonSchemaFor } from '../../../ai/functions/structured.ts';
-import { DEFAULT_PROMPTS } from '../../../ai/prompts/defaults.ts';
-import { renderTemplate } from '../../../ai/prompts/template.ts';
+import { createProviderClient, type ProviderClient } from '../../ai/providers/index.ts';
+import { autoCluster, ZClusterOutput } from '../../ai/functions/definitions.ts';
+import { jsonSchemaFor } from '../../ai/functions/structured.ts';
+import { DEFAULT_PROMPTS } from '../../ai/prompts/defaults.ts';
+import { renderTemplate } from '../../ai/prompts/template.ts';
 import { matchAiClusters } from '../jobs-clusters.ts';
 import { normalizeKeyword } from '../normalize.ts';
 import { EMBEDDING_DEFAULTS, refineWithEmbeddings } from './embedding.ts';

@@ -1,0 +1,143 @@
+import path from 'node:path';
+import { createSigner } from 'fast-jwt';
+import type { PgBoss } from 'pg-boss';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { JobRegistry, type JobDefinition } from './jobs/definition.ts';
+import { JobQueue } from './jobs/queue.ts';
+import type { SecretBox } from './lib/encryption.ts';
+import { mediaStorageFor } from './lib/media-storage.ts';
+import { accountExportJob } from './modules/accounts/export-job.ts';
+import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
+import { createMembersService } from './modules/accounts/members-service.ts';
+import { createCredentialsService, providerUrlPolicy } from './modules/ai/credentials-service.ts';
+import { createAiEngine } from './modules/ai/engine.ts';
+import { aiJobs } from './modules/ai/jobs.ts';
+import { createPromptService } from './modules/ai/prompts/service.ts';
+import { createRateLimiter } from './modules/ai/rate-limiter.ts';
+import { createModelRegistry } from './modules/ai/registry-service.ts';
+import { createAiRunsService } from './modules/ai/runs-service.ts';
+import { createLoginThrottle } from './modules/auth/login-throttle.ts';
+import { createAuthService } from './modules/auth/service.ts';
+import { createBillingService } from './modules/billing/service.ts';
+import { siteHealthJob } from './modules/connect/health-job.ts';
+import { createConnectService } from './modules/connect/service.ts';
+import { createSiteClient } from './modules/connect/site-client.ts';
+import { createJobsService } from './modules/jobs/service.ts';
+import { plannerJobs } from './modules/planner/jobs.ts';
+import { publisherJobs } from './modules/publisher/jobs.ts';
+import { createSitesService } from './modules/sites/service.ts';
+import { createSystemService } from './modules/system/service.ts';
+import { writerJobs } from './modules/writer/jobs.ts';
+
+export interface ComposeOptions {
+  config: Config;
+  db: Database;
+  /** pg-boss, created but not necessarily started: services only use it once the runtime has started it. */
+  boss: PgBoss;
+  /** Seals stored secrets (provider keys, site credentials). */
+  box: SecretBox;
+  /** Signs access tokens. A worker-only process has none: signing in is the API's business. */
+  jwtSecret?: string | undefined;
+  version: string;
+  /** Job types added to the product's (tests add their own). */
+  extraJobs?: JobDefinition[];
+}
+
+/**
+ * The composition root: builds every service of the product once, for the API and the worker alike, and the
+ * registry of every job type with handlers bound to those same services. Nothing else constructs a service.
+ */
+export function compose(options: ComposeOptions) {
+  const { config, db, boss, box } = options;
+  const prisma = db.prisma;
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
+  const siteOutbound = { allowPrivateNetworks: config.ALLOW_PRIVATE_SITE_URLS };
+
+  // Job handlers are bound to the services built below, and those services enqueue through this queue: the
+  // registry is filled once everything exists (the queue only reads it when a job is sent).
+  const registry = new JobRegistry();
+  const queue = new JobQueue(boss, registry);
+
+  const media = mediaStorageFor(config);
+  const billing = createBillingService({ prisma });
+  const jobs = createJobsService({ prisma, queue });
+
+  // AI: the model registry, provider credentials, prompts and the engine that runs them; runs start paid work.
+  const modelRegistry = createModelRegistry({ prisma });
+  const credentials = createCredentialsService({
+    prisma,
+    box,
+    urlPolicy: providerUrlPolicy(config),
+    demoBaseUrl: config.AI_DEMO_BASE_URL,
+  });
+  const prompts = createPromptService({ prisma });
+  const engine = createAiEngine({
+    prisma,
+    registry: modelRegistry,
+    credentials,
+    prompts,
+    limiter: createRateLimiter(prisma),
+    pricing: { creditsPerUsd: config.CREDITS_PER_USD, markup: config.CREDIT_MARKUP },
+  });
+  const runs = createAiRunsService({ prisma, engine, billing, queue });
+
+  const connect = createConnectService({
+    prisma,
+    box,
+    outbound: siteOutbound,
+    siteClient: createSiteClient({ box, outbound: siteOutbound }),
+    connectionKeyTtlMinutes: config.CONNECTION_KEY_TTL_MINUTES,
+    billing,
+    serverUrl: publicUrl,
+  });
+
+  const signAccessToken = options.jwtSecret
+    ? createSigner({ key: options.jwtSecret, algorithm: 'HS256', expiresIn: config.ACCESS_TOKEN_TTL_SECONDS * 1000 })
+    : () => {
+        throw new Error('This process signs no access tokens (it runs no API)');
+      };
+  const auth = createAuthService({
+    prisma,
+    throttle: createLoginThrottle({
+      prisma,
+      policy: { maxFailures: config.LOGIN_MAX_FAILURES, pauseSeconds: config.LOGIN_PAUSE_SECONDS },
+    }),
+    signAccessToken: (claims) => signAccessToken(claims),
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    signupCredits: config.SIGNUP_CREDITS,
+  });
+
+  const services = {
+    auth,
+    members: createMembersService({ prisma, invitationTtlHours: config.INVITATION_TTL_HOURS, publicUrl }),
+    apiKeys: createApiKeysService({ prisma }),
+    sites: createSitesService({ prisma, outbound: siteOutbound }),
+    connect,
+    jobs,
+    billing,
+    media,
+    ai: { engine, runs, prompts, modelRegistry, credentials },
+    system: createSystemService({ db, boss, version: options.version, startedAt: Date.now() }),
+    // The planner, writer and publisher build their services from these (their route plugins take them as is).
+    planner: { config, prisma, queue, jobs, runs, engine },
+    writer: { config, prisma, queue, jobs, runs, engine, media },
+    publisher: { config, prisma, queue, jobs },
+  };
+
+  registry.register(
+    accountExportJob,
+    siteHealthJob(connect),
+    ...aiJobs({ engine, billing, prisma, mediaDir: path.join(config.dataDir, 'media') }),
+    ...plannerJobs({ prisma, engine, billing, connect, databaseUrl: db.url }),
+    ...writerJobs({ prisma, engine, billing, media }),
+    ...publisherJobs({ prisma, connect, media }),
+    ...(options.extraJobs ?? []),
+  );
+
+  return { services, registry, queue };
+}
+
+export type Composition = ReturnType<typeof compose>;
+export type Services = Composition['services'];
