@@ -5,6 +5,7 @@
  *   npm run eval:clustering -- --method embedding         # one method (lexical | embedding | ai | all)
  *   npm run eval:clustering -- --set dev --granularity 4  # one set (old | dev | heldout | all), a granularity 1-5
  *   npm run eval:clustering -- --json                     # one JSON line per method and set
+ *   npm run eval:clustering -- --ablation                 # lexical, steps added one at a time, dev and held-out
  *
  * Prints, per method and set: adjusted Rand index, cluster count against the true topic count, purity, and the
  * worst splits and merges. Lexical runs offline. Embedding and ai call a real provider through the product's own
@@ -13,10 +14,13 @@
  * are skipped, and the output says so. They are paid by that key, outside IGNY8's credits.
  */
 import { parseArgs } from 'node:util';
+import { clusterLexically, type LexicalSteps } from '../src/modules/planner/clustering/lexical.ts';
 import { measureMethod, METHODS, type EvalMethod } from '../src/modules/planner/clustering/eval-run.ts';
 import {
   countWithinGoal,
   EVAL_SETS,
+  evaluate,
+  loadEvalSet,
   type EvalReport,
   type EvalSetName,
 } from '../src/modules/planner/clustering/eval-sets.ts';
@@ -28,6 +32,7 @@ const { values } = parseArgs({
     granularity: { type: 'string' },
     worst: { type: 'string', default: '5' },
     json: { type: 'boolean', default: false },
+    ablation: { type: 'boolean', default: false },
   },
 });
 
@@ -70,6 +75,51 @@ function print(method: string, set: EvalSetName, r: EvalReport, ms: number) {
       `    "${m.cluster}" (${m.keywords}): ` +
         m.topics.map((t) => `${t.topic} ${t.keywords} (e.g. "${t.example}")`).join(', '),
     );
+}
+
+/**
+ * What each step of the lexical method adds: the steps turned on one at a time in pipeline order, from stems alone
+ * joined by connected components, measured on the development and held-out halves (the table in the fixtures'
+ * README.md).
+ */
+function ablation() {
+  const order: [keyof LexicalSteps | null, string][] = [
+    [null, 'stems only, connected components'],
+    ['communities', '+ Louvain communities'],
+    ['phrases', '+ adjacent word pairs'],
+    ['wordnet', '+ WordNet synonyms and hypernyms'],
+    ['glosses', '+ WordNet definitions (glosses)'],
+    ['wordVectors', '+ GloVe word vectors (SIF-weighted)'],
+    ['sharedNeighbours', '+ shared-neighbour weights'],
+    ['mergeSmall', '+ pairs join the group they link to'],
+    ['attach', '+ single keywords join a group'],
+  ];
+  const halves = (['dev', 'heldout'] as const).map((set) => ({ set, keywords: loadEvalSet(set) }));
+  const steps: LexicalSteps = {
+    phrases: false,
+    wordnet: false,
+    glosses: false,
+    sharedNeighbours: false,
+    wordVectors: false,
+    communities: false,
+    mergeSmall: false,
+    attach: false,
+  };
+  console.log('| step | dev ARI | dev clusters | held-out ARI | held-out clusters |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [step, label] of order) {
+    if (step) steps[step] = true;
+    const cells = halves.map(({ keywords }) => {
+      const r = evaluate(keywords, clusterLexically(keywords, { granularity, steps: { ...steps } }).clusters, 0);
+      return `${r.ari.toFixed(3)} | ${r.clusters} (${r.topics} topics)`;
+    });
+    console.log(`| ${label} | ${cells.join(' | ')} |`);
+  }
+}
+
+if (values.ablation) {
+  ablation();
+  process.exit(0);
 }
 
 for (const method of methods) {

@@ -34,8 +34,8 @@ describe('the labelled evaluation set', () => {
       `held-out half: ARI ${report.ari.toFixed(3)}, ${report.clusters} clusters for ${report.topics} topics, ` +
         `purity ${report.purity.toFixed(3)}, ${Math.round(performance.now() - started)} ms`,
     );
-    // The goal is ARI >= 0.6 within 1.5x of the topic count. The count is met, the index is NOT: measured 0.427 with
-    // 57 clusters for 43 topics (1.33x). These bounds only stop it getting worse; raise them as the method improves.
+    // The goal is ARI >= 0.6 within 1.5x of the topic count. The count is met, the index is NOT: measured 0.423 with
+    // 58 clusters for 43 topics (1.35x). These bounds only stop it getting worse; raise them as the method improves.
     expect(report.ari).toBeGreaterThanOrEqual(0.42);
     expect(report.countRatio).toBeLessThanOrEqual(1.5);
   }, 30_000);

@@ -82,8 +82,8 @@ export interface LexicalResult {
 
 /**
  * Granularity 1-5 -> Louvain resolution and the least similarity that links two keywords. Measured on the development
- * half (44 topics): 1: 34 clusters, ARI 0.23; 2: 43, 0.31; 3: 56, 0.39; 4: 68, 0.40; 5: 87, 0.39. The default, 3,
- * has the best index among the settings that stay within 1.5 times the true number of topics.
+ * half (44 topics): 1: 36 clusters, ARI 0.26; 2: 45, 0.33; 3: 53, 0.40; 4: 67, 0.41; 5: 80, 0.41. The default, 3,
+ * has the best index among the settings that stay within 1.5 times the true number of topics (4 is 1.52 times).
  */
 export const GRANULARITY = {
   1: { resolution: 1.2, minSimilarity: 0.12 },
