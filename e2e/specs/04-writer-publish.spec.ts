@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { VECTORS } from '../../server/src/modules/writer/content/fixtures/xss.ts';
+import { VECTORS } from '../../server/test/fixtures/writer/xss.ts';
 import { grantCredits } from '../support/key-material.ts';
 import { connectFromWpAdmin } from '../support/plugin-api.ts';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';

@@ -14,7 +14,10 @@ export function guardedFetch(
 ): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init);
-    const headers = Object.fromEntries(request.headers);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
     // The bytes are handed to the SDK as received, so ask for them uncompressed.
     headers['accept-encoding'] = 'identity';
     const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseFragment, type DefaultTreeAdapterTypes as T } from 'parse5';
 import type { JobWorker } from '../../src/jobs/worker.ts';
-import { VECTORS } from '../../src/modules/writer/content/fixtures/xss.ts';
+import { VECTORS } from '../fixtures/writer/xss.ts';
 import { problemsIn } from '../writer/content/helpers.ts';
 import { startWorkerProcess } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';

@@ -13,7 +13,7 @@ import {
   SECTION_WORDS_MIN,
   type OutlineItem,
 } from '../../src/modules/writer/article.ts';
-import { VECTORS } from '../../src/modules/writer/content/fixtures/xss.ts';
+import { VECTORS } from '../fixtures/writer/xss.ts';
 import { problemsIn } from './content/helpers.ts';
 import { countTextWords, lengthWithin } from '../../src/modules/writer/content/words.ts';
 

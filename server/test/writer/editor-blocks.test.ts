@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readBlock, rewrittenMarkup } from '../../src/modules/writer/editor-blocks.ts';
-import { VECTORS } from '../../src/modules/writer/content/fixtures/xss.ts';
+import { VECTORS } from '../fixtures/writer/xss.ts';
 import { blocksOf, problemsIn } from './content/helpers.ts';
 
 const corpus = VECTORS.map(([, v]) => v).join('\n');

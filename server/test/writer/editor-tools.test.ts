@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { creditsFor } from '../../src/modules/ai/engine.ts';
 import { signedUrlWithActor } from '../../src/modules/auth/site-principal.ts';
 import { createBillingService } from '../../src/modules/billing/service.ts';
-import { VECTORS } from '../../src/modules/writer/content/fixtures/xss.ts';
+import { VECTORS } from '../fixtures/writer/xss.ts';
 import { blocksOf, problemsIn } from './content/helpers.ts';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
 import { memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { creditsFor } from '../../src/modules/ai/engine.ts';
 import { createBillingService } from '../../src/modules/billing/service.ts';
-import { VECTORS } from '../../src/modules/writer/content/fixtures/xss.ts';
-import { PARAGRAPHS } from '../../src/modules/writer/content/fixtures/languages.ts';
+import { VECTORS } from '../fixtures/writer/xss.ts';
+import { PARAGRAPHS } from '../fixtures/writer/languages.ts';
 import { blocksOf, allBlocks, ALLOWED_BLOCKS, problemsIn } from './content/helpers.ts';
 import { lengthBounds } from '../../src/modules/writer/content/words.ts';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { articleToBlocks } from '../../../src/modules/writer/content/blocks.ts';
-import { PARAGRAPHS } from '../../../src/modules/writer/content/fixtures/languages.ts';
+import { PARAGRAPHS } from '../../fixtures/writer/languages.ts';
 import { checkLanguage, primarySubtag, toBcp47 } from '../../../src/modules/writer/content/language.ts';
 import { countWords } from '../../../src/modules/writer/content/words.ts';
 

@@ -4,7 +4,7 @@ import { parseFragment, type DefaultTreeAdapterTypes as T } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { articleToBlocks, sanitizeFragment, sectionToBlocks } from '../../../src/modules/writer/content/blocks.ts';
 import { faqBlocks } from '../../../src/modules/writer/content/seo.ts';
-import { VECTORS } from '../../../src/modules/writer/content/fixtures/xss.ts';
+import { VECTORS } from '../../fixtures/writer/xss.ts';
 import { problemsIn } from './helpers.ts';
 
 /** Every value of every attribute anywhere in the markup, as a browser would read them. */
