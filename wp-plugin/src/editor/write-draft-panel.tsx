@@ -1,3 +1,4 @@
+import type { TSector, TWriterEstimate } from '@igny8/shared';
 import { parse } from '@wordpress/blocks';
 import { Button, Notice, PanelBody, SelectControl, Spinner, TextControl } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
@@ -6,16 +7,17 @@ import { __, _n, sprintf } from '@wordpress/i18n';
 import { toApiError } from '../api/client';
 import { ErrorNotice } from '../components/error-notice';
 import { ProgressBar } from '../components/progress-bar';
-import { draftApi, fetchSectors, postEstimate } from './api';
+import { networkPolling } from '../store/operations';
+import { fetchSectors } from '../store/planner/api';
+import { fetchTaskContent, postEstimate, postGenerate, postTask } from '../store/writer/api';
 import {
   DEFAULT_WORDS,
   draftProblem,
   taskBody,
   writeDraft,
+  type DraftApi,
   type DraftFields,
   type DraftProgress,
-  type Estimate,
-  type Sector,
 } from './draft';
 import {
   BLOCK_EDITOR_STORE,
@@ -30,6 +32,14 @@ import {
 const ESTIMATE_DELAY_MS = 500;
 
 const message = (error: unknown) => toApiError(error).message;
+
+/** What writeDraft calls, over the network. */
+const draftApi: DraftApi = {
+  ...networkPolling,
+  createTask: postTask,
+  generate: (taskId) => postGenerate(taskId, false),
+  content: fetchTaskContent,
+};
 
 /**
  * "Write a draft": a keyword (and optional title and length), the credits it would hold shown before anything
@@ -56,9 +66,9 @@ export function WriteDraftPanel() {
 
 function ConnectedDraftPanel() {
   const [fields, setFields] = useState<DraftFields>({ keyword: '', title: '', words: '' });
-  const [sectors, setSectors] = useState<Sector[] | null>(null);
+  const [sectors, setSectors] = useState<TSector[] | null>(null);
   const [sectorId, setSectorId] = useState('');
-  const [estimate, setEstimate] = useState<Estimate | null>(null);
+  const [estimate, setEstimate] = useState<TWriterEstimate | null>(null);
   const [estimating, setEstimating] = useState(false);
   const [progress, setProgress] = useState<DraftProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
