@@ -1,15 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { TContent, TJobRun, TWriterTask } from '@igny8/shared';
 import { jobRunFixture } from '../store/jobs/job-run.fixture';
-import {
-  counter,
-  draftProblem,
-  taskBody,
-  titleFromKeyword,
-  writeDraft,
-  type DraftApi,
-  type DraftProgress,
-} from './draft';
+import { counter, draftProblem, taskBody, titleFromKeyword, writeDraft, type DraftApi } from './draft';
+import type { RunProgress } from './job';
 import { metaString } from './editor-store';
 
 const fields = (keyword: string, title = '', words = '') => ({ keyword, title, words });
@@ -78,7 +71,7 @@ const fakeApi = (jobs: TJobRun[]) => {
 describe('writeDraft', () => {
   it('creates the task, writes it, reports every poll and answers the content', async () => {
     const api = fakeApi([job(0, 'queued'), job(40, 'running'), job(100, 'succeeded')]);
-    const seen: DraftProgress[] = [];
+    const seen: RunProgress[] = [];
     const body = taskBody(fields('green tea'), 'sector-1');
     const content = await writeDraft(api, body, (p) => seen.push(p));
     expect(content.id).toBe('content-1');

@@ -112,8 +112,6 @@ export interface DraftApi extends JobPolling {
   content: (taskId: string) => Promise<TContent>;
 }
 
-export type DraftProgress = RunProgress;
-
 /**
  * Creates the task, writes it (credits are held when it starts), reports the job's progress on every poll and
  * answers the content written. A refusal (402 credits, 404...) is thrown as the server worded it.
@@ -121,7 +119,7 @@ export type DraftProgress = RunProgress;
 export async function writeDraft(
   api: DraftApi,
   body: TCreateWriterTaskRequest,
-  onProgress: (progress: DraftProgress) => void,
+  onProgress: (progress: RunProgress) => void,
 ): Promise<TContent> {
   onProgress({ progress: 0, step: null, heldCredits: null });
   const task = await api.createTask(body);

@@ -10,15 +10,7 @@ import { ProgressBar } from '../components/progress-bar';
 import { networkPolling } from '../store/operations';
 import { fetchSectors } from '../store/planner/api';
 import { fetchTaskContent, postEstimate, postGenerate, postTask } from '../store/writer/api';
-import {
-  DEFAULT_WORDS,
-  draftProblem,
-  taskBody,
-  writeDraft,
-  type DraftApi,
-  type DraftFields,
-  type DraftProgress,
-} from './draft';
+import { DEFAULT_WORDS, draftProblem, taskBody, writeDraft, type DraftApi, type DraftFields } from './draft';
 import {
   BLOCK_EDITOR_STORE,
   EDITOR_STORE,
@@ -27,6 +19,7 @@ import {
   type EditorActions,
   type EditorSelectors,
 } from './editor-store';
+import type { RunProgress } from './job';
 
 /** How long typing must pause before the estimate is asked again. */
 const ESTIMATE_DELAY_MS = 500;
@@ -70,7 +63,7 @@ function ConnectedDraftPanel() {
   const [sectorId, setSectorId] = useState('');
   const [estimate, setEstimate] = useState<TWriterEstimate | null>(null);
   const [estimating, setEstimating] = useState(false);
-  const [progress, setProgress] = useState<DraftProgress | null>(null);
+  const [progress, setProgress] = useState<RunProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [inserted, setInserted] = useState<number | null>(null);
   // Set from the click on, before the first progress arrives: a second click never starts (and pays for) a second draft.
