@@ -30,6 +30,18 @@ export default tseslint.config(
     // The plugin's admin scripts run in the browser (wp-admin), not in Node.
     files: ['wp-plugin/src/**'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      // The API contract's types only: a value import would bundle zod into the screens (scripts/check-build.mjs).
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@igny8/shared', message: 'Import the contract with `import type`.', allowTypeImports: true },
+            { name: 'zod', message: 'The plugin bundles no zod.', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.test.ts', '**/test/**', '**/bench/**', 'e2e/**'],

@@ -26,3 +26,5 @@ export type TPageQuery = z.infer<typeof ZPageQuery>;
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
+/** A page of `T`, as `pageOf(ZThing)` answers it. */
+export type TPage<T> = z.infer<ReturnType<typeof pageOf<z.ZodType<T>>>>;

@@ -10,6 +10,7 @@ export type TContentType = z.infer<typeof ZContentType>;
 
 export const IDEA_STATUSES = ['new', 'approved', 'rejected', 'converted'] as const;
 export const ZIdeaStatus = z.enum(IDEA_STATUSES);
+export type TIdeaStatus = z.infer<typeof ZIdeaStatus>;
 
 export const TASK_STATUSES = [
   'queued',
@@ -22,6 +23,7 @@ export const TASK_STATUSES = [
   'failed',
 ] as const;
 export const ZTaskStatus = z.enum(TASK_STATUSES);
+export type TTaskStatus = z.infer<typeof ZTaskStatus>;
 
 const uuid = (what: string) => z.uuid({ message: `must be a ${what} id (UUID)` });
 
@@ -65,6 +67,7 @@ export const ZGenerateIdeasAccepted = z.object({
   heldCredits: z.number().int(),
   model: z.string(),
 });
+export type TGenerateIdeasAccepted = z.infer<typeof ZGenerateIdeasAccepted>;
 
 export const ZIdeasQuery = ZPageQuery.extend({
   siteId: uuid('site'),

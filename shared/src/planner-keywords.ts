@@ -149,7 +149,9 @@ export const ZKeywordBulkBody = z
 export type TKeywordBulkBody = z.infer<typeof ZKeywordBulkBody>;
 
 export const ZKeywordBulkResult = z.object({ affected: z.number().int() });
+export type TKeywordBulkResult = z.infer<typeof ZKeywordBulkResult>;
 export const ZKeywordCount = z.object({ total: z.number().int() });
+export type TKeywordCount = z.infer<typeof ZKeywordCount>;
 
 /** A post or page already on the connected site (synced from WordPress) for the cannibalization check. */
 export const ZSitePost = z.object({

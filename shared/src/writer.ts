@@ -59,6 +59,8 @@ export const ZCreateWriterTaskBody = z.object({
   includeFaq: taskFields.includeFaq.default(false),
 });
 export type TCreateWriterTaskBody = z.infer<typeof ZCreateWriterTaskBody>;
+/** What a client sends to create a task (defaulted fields may be left out). */
+export type TCreateWriterTaskRequest = z.input<typeof ZCreateWriterTaskBody>;
 
 export const ZUpdateWriterTaskBody = z
   .object(taskFields)
@@ -83,6 +85,7 @@ export const ZContentSummary = z.object({
   languageMatches: z.boolean(),
   demo: z.boolean(),
 });
+export type TContentSummary = z.infer<typeof ZContentSummary>;
 
 /** A Writer task: the planner's task with what the Writer adds (its own language, voice, images, FAQ, progress). */
 export const ZWriterTask = ZTask.extend({
@@ -110,6 +113,8 @@ export const ZGenerateContentBody = z.object({
  */
 export const ZWriterEstimateBody = ZCreateWriterTaskBody.extend({ sectorId: uuid('sector').optional() });
 export type TWriterEstimateBody = z.infer<typeof ZWriterEstimateBody>;
+/** What a client sends for an estimate (defaulted fields may be left out). */
+export type TWriterEstimateRequest = z.input<typeof ZWriterEstimateBody>;
 
 export const ZWriterEstimate = z.object({
   /** Held when writing starts (the most it can cost; what was used is charged, the rest released). */
@@ -126,6 +131,7 @@ export const ZWriterJobAccepted = z.object({
   heldCredits: z.number().int(),
   model: z.string(),
 });
+export type TWriterJobAccepted = z.infer<typeof ZWriterJobAccepted>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Content and versions
@@ -149,6 +155,7 @@ export const ZContentVersionMeta = z.object({
   note: z.string().nullable(),
   createdAt: z.string(),
 });
+export type TContentVersionMeta = z.infer<typeof ZContentVersionMeta>;
 
 export const ZContentVersion = ZContentVersionMeta.extend({
   seoTitle: z.string(),
@@ -191,6 +198,7 @@ export const ZContentDiffQuery = z.object({
 
 /** One piece of a word diff: unchanged text, or text added / removed going from `from` to `to`. */
 export const ZDiffPart = z.object({ value: z.string(), added: z.boolean(), removed: z.boolean() });
+export type TDiffPart = z.infer<typeof ZDiffPart>;
 export const ZFieldDiff = z.object({
   field: z.string(),
   changed: z.boolean(),
@@ -326,6 +334,7 @@ export const ZEditorImageBody = z.object({
 export type TEditorImageBody = z.infer<typeof ZEditorImageBody>;
 
 export const ZEditorImageAccepted = ZWriterJobAccepted.extend({ editorImageId: z.uuid() });
+export type TEditorImageAccepted = z.infer<typeof ZEditorImageAccepted>;
 
 export const ZEditorImageParams = z.object({ editorImageId: uuid('image') });
 

@@ -20,11 +20,6 @@ defined( 'ABSPATH' ) || exit;
 final class Plugin {
 
 	/**
-	 * Namespace of the plugin's REST routes.
-	 */
-	public const REST_NAMESPACE = 'igny8/v1';
-
-	/**
 	 * Capability to see the IGNY8 menu and its everyday screens.
 	 */
 	public const CAPABILITY_VIEW = 'edit_posts';

@@ -6,6 +6,8 @@
  * - React's own element code bundled in (`react/jsx-runtime` from npm): npm's React 19 elements are rejected by
  *   the React 17 that WordPress 6.1 ships.
  * babel.config.js compiles JSX to `createElement` from `@wordpress/element` to avoid both.
+ * - zod bundled in: the plugin takes the API contract's types from @igny8/shared with `import type` only. A value
+ *   import (a schema, a constant) would bundle the whole contract with zod and its crypto into every screen.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -35,10 +37,18 @@ for (const entry of Object.keys(entries)) {
   if (/react\.transitional\.element|react\/jsx-runtime|react\.element/.test(script)) {
     problems.push(`${scriptFile} bundles React's JSX runtime; WordPress 6.1's React 17 rejects its elements`);
   }
+  // zod's class names survive minification as strings ("$ZodType", "ZodError").
+  if (/\$Zod[A-Z]|ZodError/.test(script)) {
+    problems.push(
+      `${scriptFile} bundles zod: import @igny8/shared with \`import type\` only (its types, never values)`,
+    );
+  }
 }
 
 if (problems.length > 0) {
   console.error(`Build check failed:\n- ${problems.join('\n- ')}`);
   process.exit(1);
 }
-console.log(`Build check passed: ${Object.keys(entries).join(', ')} run on WordPress 6.1 (no react-jsx-runtime).`);
+console.log(
+  `Build check passed: ${Object.keys(entries).join(', ')} run on WordPress 6.1 (no react-jsx-runtime) and bundle no zod.`,
+);

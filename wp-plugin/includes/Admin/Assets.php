@@ -9,7 +9,7 @@ declare( strict_types = 1 );
 
 namespace IGNY8\Admin;
 
-use IGNY8\Plugin;
+use IGNY8\Rest\RestController;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -74,7 +74,7 @@ final class Assets {
 	 */
 	private static function settings(): array {
 		return array(
-			'restNamespace' => Plugin::REST_NAMESPACE,
+			'restNamespace' => RestController::NAMESPACE,
 			// The REST nonce: api-fetch's nonce middleware sends it, WordPress ties the request to this user's session.
 			'nonce'         => wp_create_nonce( 'wp_rest' ),
 			'adminUrl'      => admin_url(),

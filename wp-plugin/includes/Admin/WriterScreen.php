@@ -10,8 +10,8 @@ declare( strict_types = 1 );
 namespace IGNY8\Admin;
 
 use IGNY8\Connection\KeyStore;
-use IGNY8\Plugin;
 use IGNY8\Publishing\Defaults;
+use IGNY8\Rest\RestController;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -67,7 +67,7 @@ final class WriterScreen extends ScriptScreen {
 			'connected'  => null !== ( new KeyStore() )->connection(),
 			'canPublish' => current_user_can( 'publish_posts' ),
 			'plannerUrl' => admin_url( 'admin.php?page=' . PlannerScreen::SLUG ),
-			'imageUrl'   => rest_url( Plugin::REST_NAMESPACE . '/images/' ),
+			'imageUrl'   => rest_url( RestController::NAMESPACE . '/images/' ),
 			// The publish form starts from IGNY8 > Settings' defaults.
 			'publish'    => array(
 				'status'   => Defaults::post_status(),

@@ -29,7 +29,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 /**
  * GET/POST/PUT/PATCH/DELETE igny8/v1/app/(?P<path>...).
  */
-final class AppController {
+final class AppController extends RestController {
 
 	/** Stands for the connected site's id in the path, a query value or a top-level `siteId` of a JSON body. */
 	public const CURRENT_SITE = 'current';
@@ -82,14 +82,10 @@ final class AppController {
 		$this->client = $client ?? new ServerClient( $this->keys );
 	}
 
-	/**
-	 * Registers the route.
-	 *
-	 * @param string $namespace REST namespace.
-	 */
-	public function register( string $namespace ): void {
+	/** Registers the route. */
+	public function register_routes(): void {
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			'/app/(?P<path>[A-Za-z0-9._~/-]+)',
 			array(
 				array(
@@ -164,29 +160,22 @@ final class AppController {
 	 * @return true|WP_Error
 	 */
 	public function can_call( WP_REST_Request $request ) {
-		if ( ! is_user_logged_in() ) {
-			return new WP_Error(
-				'rest_forbidden',
-				__( 'Sign in to WordPress to use IGNY8.', 'igny8' ),
-				array( 'status' => rest_authorization_required_code() )
-			);
+		$signed_in = self::require_signed_in();
+		if ( true !== $signed_in ) {
+			return $signed_in;
 		}
 		$capability = self::capability_for( $request->get_method(), self::path_of( $request ) );
 		if ( null === $capability ) {
 			return self::unknown_route( self::path_of( $request ) );
 		}
-		if ( ! current_user_can( $capability ) ) {
-			return new WP_Error(
-				'rest_forbidden',
-				'publish_posts' === $capability
-					? __( 'Only users who can publish posts can publish with IGNY8.', 'igny8' )
-					: ( 'manage_options' === $capability
-						? __( 'Only administrators (who can manage options) can see or change IGNY8 settings.', 'igny8' )
-						: __( 'Only users who can edit posts can use IGNY8.', 'igny8' ) ),
-				array( 'status' => rest_authorization_required_code() )
-			);
-		}
-		return true;
+		return self::require_capabilities(
+			array( $capability ),
+			'publish_posts' === $capability
+				? __( 'Only users who can publish posts can publish with IGNY8.', 'igny8' )
+				: ( 'manage_options' === $capability
+					? __( 'Only administrators (who can manage options) can see or change IGNY8 settings.', 'igny8' )
+					: __( 'Only users who can edit posts can use IGNY8.', 'igny8' ) )
+		);
 	}
 
 	/**

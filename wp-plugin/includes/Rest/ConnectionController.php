@@ -26,7 +26,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 /**
  * GET/POST/DELETE igny8/v1/connection and POST igny8/v1/connection/rotate.
  */
-final class ConnectionController {
+final class ConnectionController extends RestController {
 
 	private Connection $connection;
 
@@ -39,14 +39,10 @@ final class ConnectionController {
 		$this->connection = $connection;
 	}
 
-	/**
-	 * Registers the routes.
-	 *
-	 * @param string $namespace REST namespace.
-	 */
-	public function register( string $namespace ): void {
+	/** Registers the routes. */
+	public function register_routes(): void {
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			'/connection',
 			array(
 				array(
@@ -81,11 +77,11 @@ final class ConnectionController {
 					'callback'            => array( $this, 'disconnect' ),
 					'permission_callback' => array( $this, 'can_manage' ),
 				),
-				'schema' => array( $this, 'get_schema' ),
+				'schema' => array( $this, 'get_public_item_schema' ),
 			)
 		);
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			'/connection/rotate',
 			array(
 				array(
@@ -93,7 +89,7 @@ final class ConnectionController {
 					'callback'            => array( $this, 'rotate' ),
 					'permission_callback' => array( $this, 'can_manage' ),
 				),
-				'schema' => array( $this, 'get_schema' ),
+				'schema' => array( $this, 'get_public_item_schema' ),
 			)
 		);
 	}
@@ -104,13 +100,9 @@ final class ConnectionController {
 	 * @return true|WP_Error
 	 */
 	public function can_manage() {
-		if ( current_user_can( 'manage_options' ) ) {
-			return true;
-		}
-		return new WP_Error(
-			'rest_forbidden',
-			__( 'Only administrators (who can manage options) can view or change the IGNY8 connection.', 'igny8' ),
-			array( 'status' => rest_authorization_required_code() )
+		return self::require_capabilities(
+			array( 'manage_options' ),
+			__( 'Only administrators (who can manage options) can view or change the IGNY8 connection.', 'igny8' )
 		);
 	}
 
@@ -205,7 +197,7 @@ final class ConnectionController {
 	 *
 	 * @return array<string, mixed>
 	 */
-	public function get_schema(): array {
+	public function get_item_schema(): array {
 		$nullable_string = array( 'type' => array( 'string', 'null' ) );
 		return array(
 			'$schema'    => 'http://json-schema.org/draft-04/schema#',

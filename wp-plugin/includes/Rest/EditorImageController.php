@@ -31,7 +31,7 @@ if ( ! defined( 'ABSPATH' ) ) {
  * Who: a signed-in user (cookie + wp_rest nonce) who can edit posts and upload files, and can edit that post.
  * The browser then sets the attachment as the post's featured image in the editor; the person saves the post.
  */
-final class EditorImageController {
+final class EditorImageController extends RestController {
 
 	/** Attachment meta holding the IGNY8 editor image id an attachment was made from. */
 	public const META_KEY = '_igny8_editor_image_id';
@@ -66,14 +66,10 @@ final class EditorImageController {
 		$this->client = $client ?? new ServerClient( new KeyStore() );
 	}
 
-	/**
-	 * Registers the route.
-	 *
-	 * @param string $namespace REST namespace.
-	 */
-	public function register( string $namespace ): void {
+	/** Registers the route. */
+	public function register_routes(): void {
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			'/editor-images/(?P<editor_image_id>' . self::UUID . ')/attachment',
 			array(
 				array(
@@ -92,23 +88,24 @@ final class EditorImageController {
 	 * @return true|WP_Error
 	 */
 	public function can_attach( WP_REST_Request $request ) {
-		if ( ! is_user_logged_in() ) {
-			return new WP_Error( 'rest_forbidden', __( 'Sign in to WordPress to use IGNY8.', 'igny8' ), array( 'status' => rest_authorization_required_code() ) );
+		$signed_in = self::require_signed_in();
+		if ( true !== $signed_in ) {
+			return $signed_in;
 		}
-		if ( ! current_user_can( 'edit_posts' ) || ! current_user_can( 'upload_files' ) ) {
-			return new WP_Error( 'rest_forbidden', __( 'Only users who can edit posts and upload files can add IGNY8 images to the media library.', 'igny8' ), array( 'status' => rest_authorization_required_code() ) );
+		$allowed = self::require_capabilities(
+			array( 'edit_posts', 'upload_files' ),
+			__( 'Only users who can edit posts and upload files can add IGNY8 images to the media library.', 'igny8' )
+		);
+		if ( true !== $allowed ) {
+			return $allowed;
 		}
 		$post = self::post_of( $request );
 		if ( $post instanceof WP_Error ) {
 			return $post;
 		}
 		if ( ! current_user_can( 'edit_post', $post->ID ) ) {
-			return new WP_Error(
-				'rest_forbidden',
-				/* translators: %d: post id */
-				sprintf( __( 'You cannot edit post %d, so you cannot set its featured image.', 'igny8' ), $post->ID ),
-				array( 'status' => rest_authorization_required_code() )
-			);
+			/* translators: %d: post id */
+			return self::forbidden( sprintf( __( 'You cannot edit post %d, so you cannot set its featured image.', 'igny8' ), $post->ID ) );
 		}
 		return true;
 	}

@@ -26,7 +26,7 @@ if ( ! defined( 'ABSPATH' ) ) {
  * wp_rest nonce like every browser route), and serves the bytes as they are with their image content type. Only
  * raster image types pass: anything else (HTML, SVG) is refused, so nothing the server sends runs on this origin.
  */
-final class ImageController {
+final class ImageController extends RestController {
 
 	/** Content types served; the server makes PNG files, the others are accepted for future providers. */
 	public const IMAGE_TYPES = array( 'image/png', 'image/jpeg', 'image/webp', 'image/gif' );
@@ -44,14 +44,10 @@ final class ImageController {
 		$this->client = $client ?? new ServerClient( new KeyStore() );
 	}
 
-	/**
-	 * Registers the route and the filter that sends its bytes unencoded.
-	 *
-	 * @param string $namespace REST namespace.
-	 */
-	public function register( string $namespace ): void {
+	/** Registers the route and the filter that sends its bytes unencoded. */
+	public function register_routes(): void {
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			self::ROUTE,
 			array(
 				array(
@@ -72,13 +68,11 @@ final class ImageController {
 	 * @return true|WP_Error
 	 */
 	public function can_view() {
-		if ( ! is_user_logged_in() ) {
-			return new WP_Error( 'rest_forbidden', __( 'Sign in to WordPress to use IGNY8.', 'igny8' ), array( 'status' => rest_authorization_required_code() ) );
+		$signed_in = self::require_signed_in();
+		if ( true !== $signed_in ) {
+			return $signed_in;
 		}
-		if ( ! current_user_can( 'edit_posts' ) ) {
-			return new WP_Error( 'rest_forbidden', __( 'Only users who can edit posts can use IGNY8.', 'igny8' ), array( 'status' => rest_authorization_required_code() ) );
-		}
-		return true;
+		return self::require_capabilities( array( 'edit_posts' ), __( 'Only users who can edit posts can use IGNY8.', 'igny8' ) );
 	}
 
 	/**
@@ -124,7 +118,7 @@ final class ImageController {
 		if ( $served || ! $result instanceof WP_HTTP_Response || ! $request instanceof WP_REST_Request ) {
 			return (bool) $served;
 		}
-		if ( 1 !== preg_match( '#^/' . preg_quote( Routes::NAMESPACE, '#' ) . self::ROUTE . '$#', $request->get_route() ) || 200 !== $result->get_status() || ! is_string( $result->get_data() ) ) {
+		if ( 1 !== preg_match( '#^/' . preg_quote( self::NAMESPACE, '#' ) . self::ROUTE . '$#', $request->get_route() ) || 200 !== $result->get_status() || ! is_string( $result->get_data() ) ) {
 			return false;
 		}
 		$type = (string) ( $result->get_headers()['Content-Type'] ?? '' );

@@ -30,7 +30,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 /**
  * GET content/<id>, POST terms/ensure.
  */
-final class PublishingController {
+final class PublishingController extends RestController {
 
 	/** @var callable(WP_REST_Request): (true|WP_Error) */
 	private $is_signed_by_server;
@@ -44,14 +44,10 @@ final class PublishingController {
 		$this->is_signed_by_server = $is_signed_by_server;
 	}
 
-	/**
-	 * Registers the routes.
-	 *
-	 * @param string $namespace REST namespace.
-	 */
-	public function register( string $namespace ): void {
+	/** Registers the routes. */
+	public function register_routes(): void {
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			'/content/(?P<content_id>[0-9a-f-]{36})',
 			array(
 				'methods'             => WP_REST_Server::READABLE,
@@ -68,7 +64,7 @@ final class PublishingController {
 			)
 		);
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			'/terms/ensure',
 			array(
 				'methods'             => WP_REST_Server::CREATABLE,

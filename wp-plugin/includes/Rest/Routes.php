@@ -26,11 +26,10 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 /**
- * Registers every igny8/v1 route of the connection; hooked to rest_api_init by IGNY8\Plugin.
+ * Registers every igny8/v1 route (RestController::NAMESPACE) of the connection; hooked to rest_api_init by
+ * IGNY8\Plugin.
  */
 final class Routes {
-
-	public const NAMESPACE = 'igny8/v1';
 
 	private Connection $connection;
 
@@ -45,13 +44,13 @@ final class Routes {
 
 	/** Registers the routes. */
 	public function register(): void {
-		( new ConnectionController( $this->connection ) )->register( self::NAMESPACE );
+		( new ConnectionController( $this->connection ) )->register_routes();
 		$server = new ServerController( $this->connection );
-		$server->register( self::NAMESPACE );
-		( new PublishingController( array( $server, 'is_signed_by_server' ) ) )->register( self::NAMESPACE );
-		( new AppController() )->register( self::NAMESPACE );
-		( new ImageController() )->register( self::NAMESPACE );
-		( new SettingsController() )->register( self::NAMESPACE );
-		( new EditorImageController() )->register( self::NAMESPACE );
+		$server->register_routes();
+		( new PublishingController( array( $server, 'is_signed_by_server' ) ) )->register_routes();
+		( new AppController() )->register_routes();
+		( new ImageController() )->register_routes();
+		( new SettingsController() )->register_routes();
+		( new EditorImageController() )->register_routes();
 	}
 }

@@ -11,8 +11,6 @@ declare( strict_types = 1 );
 namespace IGNY8\Rest;
 
 use IGNY8\Connection\Connection;
-use IGNY8\Connection\KeyStore;
-use IGNY8\Connection\Signature;
 use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -25,7 +23,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 /**
  * POST connect/verify, GET status, POST rotate-server-key, POST disconnect.
  */
-final class ServerController {
+final class ServerController extends RestController {
 
 	private Connection $connection;
 
@@ -38,14 +36,10 @@ final class ServerController {
 		$this->connection = $connection;
 	}
 
-	/**
-	 * Registers the routes.
-	 *
-	 * @param string $namespace REST namespace.
-	 */
-	public function register( string $namespace ): void {
+	/** Registers the routes. */
+	public function register_routes(): void {
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			'/connect/verify',
 			array(
 				'methods'             => WP_REST_Server::CREATABLE,
@@ -62,7 +56,7 @@ final class ServerController {
 			)
 		);
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			'/status',
 			array(
 				'methods'             => WP_REST_Server::READABLE,
@@ -71,7 +65,7 @@ final class ServerController {
 			)
 		);
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			'/rotate-server-key',
 			array(
 				'methods'             => WP_REST_Server::CREATABLE,
@@ -80,7 +74,7 @@ final class ServerController {
 			)
 		);
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			'/disconnect',
 			array(
 				'methods'             => WP_REST_Server::CREATABLE,
@@ -97,8 +91,7 @@ final class ServerController {
 	 * @return true|WP_Error
 	 */
 	public function is_signed_by_server( WP_REST_Request $request ) {
-		$keys   = new KeyStore();
-		$result = Signature::verify_request( $request, array( $keys, 'lookup_server_key' ) );
+		$result = self::verify_server_signature( $request );
 		if ( true === $result ) {
 			$this->connection->touch();
 		}

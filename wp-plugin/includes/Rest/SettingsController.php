@@ -27,16 +27,12 @@ if ( ! defined( 'ABSPATH' ) ) {
 /**
  * GET/POST igny8/v1/settings.
  */
-final class SettingsController {
+final class SettingsController extends RestController {
 
-	/**
-	 * Registers the route.
-	 *
-	 * @param string $namespace REST namespace.
-	 */
-	public function register( string $namespace ): void {
+	/** Registers the route. */
+	public function register_routes(): void {
 		register_rest_route(
-			$namespace,
+			$this->namespace,
 			'/settings',
 			array(
 				array(
@@ -67,7 +63,7 @@ final class SettingsController {
 						),
 					),
 				),
-				'schema' => array( $this, 'get_schema' ),
+				'schema' => array( $this, 'get_public_item_schema' ),
 			)
 		);
 	}
@@ -78,13 +74,9 @@ final class SettingsController {
 	 * @return true|WP_Error
 	 */
 	public function can_manage() {
-		if ( current_user_can( 'manage_options' ) ) {
-			return true;
-		}
-		return new WP_Error(
-			'rest_forbidden',
-			__( 'Only administrators (who can manage options) can see or change IGNY8 settings.', 'igny8' ),
-			array( 'status' => rest_authorization_required_code() )
+		return self::require_capabilities(
+			array( 'manage_options' ),
+			__( 'Only administrators (who can manage options) can see or change IGNY8 settings.', 'igny8' )
 		);
 	}
 
@@ -147,7 +139,7 @@ final class SettingsController {
 	 *
 	 * @return array<string, mixed>
 	 */
-	public function get_schema(): array {
+	public function get_item_schema(): array {
 		$choice = array(
 			'type'       => 'object',
 			'properties' => array(

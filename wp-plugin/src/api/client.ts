@@ -35,11 +35,6 @@ export interface Igny8Request {
   idempotencyKey?: string;
 }
 
-/** The API's answer (server/src/lib/envelope.ts). */
-export type Envelope<T> =
-  | { success: true; data: T; message?: string }
-  | { success: false; error: string; code: string; requestId?: string; details?: unknown };
-
 /** A refusal or failure, in the product's words. */
 export class Igny8ApiError extends Error {
   /** The server's code (`VALIDATION_FAILED`, `NOT_FOUND`...) or the plugin's/WordPress's (`rest_forbidden`...). */

@@ -11,7 +11,8 @@ import {
   type RewriteApi,
   type SelectedBlock,
 } from './block-tools';
-import type { EditorJob } from './job';
+import type { TJobRun } from '@igny8/shared';
+import { jobRunFixture } from '../store/jobs/job-run.fixture';
 import type { RunProgress } from './job';
 
 const paragraph = (html: string): SelectedBlock => ({ clientId: 'block-1', name: 'core/paragraph', html });
@@ -98,21 +99,26 @@ describe('the selected block', () => {
   });
 });
 
-const job = (progress: number, status: EditorJob['status'], extra: Partial<EditorJob> = {}): EditorJob => ({
-  id: 'job-1',
-  type: 'writer.rewrite_block',
-  status,
-  progress,
-  currentStep: status === 'running' ? 'writing' : null,
-  error: null,
-  ...extra,
-});
+const job = (progress: number, status: TJobRun['status'], extra: Partial<TJobRun> = {}): TJobRun =>
+  jobRunFixture({
+    type: 'writer.rewrite_block',
+    status,
+    progress,
+    currentStep: status === 'running' ? 'writing' : null,
+    ...extra,
+  });
 
 const MARKUP = '<!-- wp:paragraph -->\n<p>Better.</p>\n<!-- /wp:paragraph -->';
 
-const fakeApi = (jobs: EditorJob[]) =>
+const fakeApi = (jobs: TJobRun[]) =>
   ({
-    start: vi.fn(async () => ({ jobId: 'job-1', status: 'queued', heldCredits: 4, model: 'openai/m' })),
+    start: vi.fn(async () => ({
+      jobId: 'job-1',
+      status: 'queued',
+      pollUrl: '/api/v1/jobs/job-1',
+      heldCredits: 4,
+      model: 'openai/m',
+    })),
     job: vi.fn(async () => jobs.shift()!),
     wait: vi.fn(async () => undefined),
   }) satisfies RewriteApi;

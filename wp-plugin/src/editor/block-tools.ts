@@ -3,19 +3,34 @@
  * be (in the sidebar's words), the body of `writer/blocks/estimate` and `writer/blocks/rewrite`, rewriteBlock (start
  * the paid run, follow its job, answer the new block's markup) and a plain-text preview of that markup.
  */
+import type {
+  BLOCK_REWRITE_LIMITS,
+  REWRITABLE_BLOCKS as SERVER_REWRITABLE_BLOCKS,
+  TBlockRewriteBody,
+  TWriterJobAccepted,
+} from '@igny8/shared';
 import { __, sprintf } from '@wordpress/i18n';
 import { CURRENT_SITE } from '../api/client';
+import type { JobPolling } from '../store/operations';
 import { chargedCredits } from './credits';
-import { followJob, type JobApi, type RunAccepted, type RunProgress } from './job';
+import { followRun, type RunProgress } from './job';
 
-/** The blocks the server rewrites (shared REWRITABLE_BLOCKS). */
-export const REWRITABLE_BLOCKS = ['core/paragraph', 'core/heading', 'core/list', 'core/quote'] as const;
+/** The blocks the server rewrites (the same list as shared REWRITABLE_BLOCKS: the check fails on a difference). */
+export const REWRITABLE_BLOCKS = [
+  'core/paragraph',
+  'core/heading',
+  'core/list',
+  'core/quote',
+] as const satisfies typeof SERVER_REWRITABLE_BLOCKS;
 export type RewritableBlock = (typeof REWRITABLE_BLOCKS)[number];
 
 /** The server's bounds (shared BLOCK_REWRITE_LIMITS). */
-export const REWRITE_LIMITS = { html: 20_000, postTitle: 200, instruction: 500 } as const;
+export const REWRITE_LIMITS = { html: 20_000, postTitle: 200, instruction: 500 } as const satisfies Pick<
+  typeof BLOCK_REWRITE_LIMITS,
+  'html' | 'postTitle' | 'instruction'
+>;
 
-export type RewriteMode = 'improve' | 'regenerate';
+export type RewriteMode = TBlockRewriteBody['mode'];
 export const REWRITE_MODES: readonly RewriteMode[] = ['improve', 'regenerate'];
 
 /** The block being rewritten, as read from the block editor. */
@@ -24,16 +39,6 @@ export interface SelectedBlock {
   name: string;
   /** Its saved HTML (`getBlockContent`). */
   html: string;
-}
-
-/** The body of `writer/blocks/estimate` and `writer/blocks/rewrite`. */
-export interface RewriteBody {
-  siteId: string;
-  mode: RewriteMode;
-  blockName: string;
-  html: string;
-  postTitle?: string;
-  instruction?: string;
 }
 
 export const isRewritable = (name: string): name is RewritableBlock =>
@@ -123,7 +128,7 @@ export const rewriteBody = (
   block: SelectedBlock,
   postTitle: string,
   instruction: string,
-): RewriteBody => {
+): TBlockRewriteBody => {
   const title = postTitle.trim().slice(0, REWRITE_LIMITS.postTitle);
   const asked = instruction.trim();
   return {
@@ -142,9 +147,9 @@ export const mostCredits = (estimates: readonly ({ credits: number } | null | un
   return known.length === 0 ? null : Math.max(...known.map((estimate) => estimate.credits));
 };
 
-/** The network calls rewriteBlock makes (src/editor/api.ts), replaceable in tests. */
-export interface RewriteApi extends JobApi {
-  start: (body: RewriteBody, idempotencyKey: string) => Promise<RunAccepted>;
+/** The network calls rewriteBlock makes (the writer store's, wired in selected-block-panel.tsx), replaceable in tests. */
+export interface RewriteApi extends JobPolling {
+  start: (body: TBlockRewriteBody, idempotencyKey: string) => Promise<TWriterJobAccepted>;
 }
 
 export interface RewrittenBlock {
@@ -169,13 +174,13 @@ export const rewrittenBlock = (result: unknown): RewrittenBlock => {
  */
 export async function rewriteBlock(
   api: RewriteApi,
-  body: RewriteBody,
+  body: TBlockRewriteBody,
   idempotencyKey: string,
   onProgress: (progress: RunProgress) => void,
 ): Promise<RewrittenBlock> {
   onProgress({ progress: 0, step: null, heldCredits: null });
   const started = await api.start(body, idempotencyKey);
-  const result = await followJob(api, started, onProgress, {
+  const result = await followRun(api, started, onProgress, {
     failed: __('Rewriting the block failed; no credits were charged. Try again.', 'igny8'),
     cancelled: __('Rewriting the block was cancelled.', 'igny8'),
   });

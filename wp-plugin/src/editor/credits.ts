@@ -5,8 +5,6 @@
  */
 import { __, _n, sprintf } from '@wordpress/i18n';
 
-export type { Estimate } from './draft';
-
 /** "Costs up to 12 credits · balance 480", or without the balance when the site does not know it. */
 export const costLine = (credits: number, balance: number | null): string => {
   const cost = sprintf(

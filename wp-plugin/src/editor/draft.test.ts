@@ -1,14 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Content, JobRun, WriterTask } from '../store/writer/types';
-import {
-  counter,
-  draftProblem,
-  taskBody,
-  titleFromKeyword,
-  writeDraft,
-  type DraftApi,
-  type DraftProgress,
-} from './draft';
+import type { TContent, TJobRun, TWriterTask } from '@igny8/shared';
+import { jobRunFixture } from '../store/jobs/job-run.fixture';
+import { counter, draftProblem, taskBody, titleFromKeyword, writeDraft, type DraftApi } from './draft';
+import type { RunProgress } from './job';
 import { metaString } from './editor-store';
 
 const fields = (keyword: string, title = '', words = '') => ({ keyword, title, words });
@@ -54,21 +48,21 @@ describe('draft fields', () => {
   });
 });
 
-const job = (progress: number, status: JobRun['status'], error: JobRun['error'] = null): JobRun => ({
-  id: 'job-1',
-  type: 'writer.generate_content',
-  status,
-  progress,
-  currentStep: status === 'running' ? `section:${progress}` : null,
-  error,
-});
+const job = (progress: number, status: TJobRun['status'], error: TJobRun['error'] = null): TJobRun =>
+  jobRunFixture({ status, progress, currentStep: status === 'running' ? `section:${progress}` : null, error });
 
-const fakeApi = (jobs: JobRun[]) => {
+const fakeApi = (jobs: TJobRun[]) => {
   const api = {
-    createTask: vi.fn(async () => ({ id: 'task-1' }) as WriterTask),
-    generate: vi.fn(async () => ({ jobId: 'job-1', status: 'queued', heldCredits: 12, model: 'openai/m' })),
+    createTask: vi.fn(async () => ({ id: 'task-1' }) as TWriterTask),
+    generate: vi.fn(async () => ({
+      jobId: 'job-1',
+      status: 'queued',
+      pollUrl: '/api/v1/jobs/job-1',
+      heldCredits: 12,
+      model: 'openai/m',
+    })),
     job: vi.fn(async () => jobs.shift()!),
-    content: vi.fn(async () => ({ id: 'content-1', version: { body: '<!-- wp:paragraph -->' } }) as Content),
+    content: vi.fn(async () => ({ id: 'content-1', version: { body: '<!-- wp:paragraph -->' } }) as TContent),
     wait: vi.fn(async () => undefined),
   } satisfies DraftApi;
   return api;
@@ -77,7 +71,7 @@ const fakeApi = (jobs: JobRun[]) => {
 describe('writeDraft', () => {
   it('creates the task, writes it, reports every poll and answers the content', async () => {
     const api = fakeApi([job(0, 'queued'), job(40, 'running'), job(100, 'succeeded')]);
-    const seen: DraftProgress[] = [];
+    const seen: RunProgress[] = [];
     const body = taskBody(fields('green tea'), 'sector-1');
     const content = await writeDraft(api, body, (p) => seen.push(p));
     expect(content.id).toBe('content-1');
@@ -97,18 +91,22 @@ describe('writeDraft', () => {
 
   it("throws a failed job's own words and loads nothing", async () => {
     const api = fakeApi([job(30, 'failed', { code: 'AI_FAILED', message: 'The AI provider refused the request.' })]);
-    await expect(writeDraft(api, taskBody(fields('green tea')), () => undefined)).rejects.toThrow(
+    await expect(writeDraft(api, taskBody(fields('green tea'), 'sector-1'), () => undefined)).rejects.toThrow(
       'The AI provider refused the request.',
     );
     expect(api.content).not.toHaveBeenCalled();
     const cancelled = fakeApi([job(30, 'cancelled')]);
-    await expect(writeDraft(cancelled, taskBody(fields('green tea')), () => undefined)).rejects.toThrow(/cancelled/);
+    await expect(writeDraft(cancelled, taskBody(fields('green tea'), 'sector-1'), () => undefined)).rejects.toThrow(
+      /cancelled/,
+    );
   });
 
   it('passes a refusal to create or start through unchanged', async () => {
     const api = fakeApi([]);
     api.generate.mockRejectedValueOnce(new Error('Not enough credits: 12 needed, 3 left.'));
-    await expect(writeDraft(api, taskBody(fields('green tea')), () => undefined)).rejects.toThrow(/Not enough credits/);
+    await expect(writeDraft(api, taskBody(fields('green tea'), 'sector-1'), () => undefined)).rejects.toThrow(
+      /Not enough credits/,
+    );
     expect(api.job).not.toHaveBeenCalled();
   });
 });

@@ -3,20 +3,18 @@
  * before an estimate can be asked, and writeDraft (create a hand task, write it, follow the job, load what was
  * written). The sidebar inserts the version's blocks into the post.
  */
+import type {
+  TContent,
+  TCreateWriterTaskRequest,
+  TWriterEstimateRequest,
+  TWriterJobAccepted,
+  TWriterTask,
+  WRITER_LIMITS,
+} from '@igny8/shared';
 import { __, sprintf } from '@wordpress/i18n';
 import { CURRENT_SITE } from '../api/client';
-import type { Content, JobAccepted, JobRun, WriterTask } from '../store/writer/types';
-
-export interface Sector {
-  id: string;
-  name: string;
-}
-
-/** The server's answer to `writer/estimate`. */
-export interface Estimate {
-  credits: number;
-  model: string;
-}
+import type { JobPolling } from '../store/operations';
+import { followRun, type RunProgress } from './job';
 
 /** What the person typed. */
 export interface DraftFields {
@@ -27,22 +25,21 @@ export interface DraftFields {
   words: string;
 }
 
-/** The body of `writer/tasks` (and of `writer/estimate`, which takes the same fields). */
-export interface TaskBody {
-  siteId: string;
-  sectorId?: string;
-  title: string;
-  primaryKeyword: string;
-  targetWordCount: number;
-  imageCount: number;
-}
-
 /** The server's bounds (shared/src/writer.ts). */
-export const DRAFT_LIMITS = { titleMin: 5, titleMax: 200, keywordMax: 200, wordsMin: 300, wordsMax: 6000 } as const;
+export const DRAFT_LIMITS = {
+  titleMin: 5,
+  titleMax: 200 satisfies (typeof WRITER_LIMITS)['title'],
+  keywordMax: 200,
+  wordsMin: 300,
+  wordsMax: 6000,
+} as const;
 export const DEFAULT_WORDS = 1500;
 
 /** The SEO limits the counters show (shared WRITER_LIMITS). */
-export const SEO_LIMITS = { title: 60, description: 160 } as const;
+export const SEO_LIMITS = {
+  title: 60 satisfies (typeof WRITER_LIMITS)['seoTitle'],
+  description: 160 satisfies (typeof WRITER_LIMITS)['metaDescription'],
+} as const;
 
 /** "trail running shoes" -> "Trail running shoes". */
 export const titleFromKeyword = (keyword: string): string => {
@@ -84,16 +81,23 @@ export const draftProblem = (fields: DraftFields): string | null => {
   return null;
 };
 
-/** The task for this site (`current`); the sector is left out for an estimate, which does not need one. */
-export const taskBody = (fields: DraftFields, sectorId?: string): TaskBody => ({
-  siteId: CURRENT_SITE,
-  ...(sectorId ? { sectorId } : {}),
-  title: fields.title.trim() || titleFromKeyword(fields.keyword),
-  primaryKeyword: fields.keyword.trim(),
-  targetWordCount: targetWords(fields.words),
-  // The featured image is made on its own (the sidebar's Featured image panel), not by the task.
-  imageCount: 0,
-});
+/**
+ * The task for this site (`current`), the body of `writer/tasks`; without a sector, the body of `writer/estimate`,
+ * which does not need one.
+ */
+export function taskBody(fields: DraftFields): TWriterEstimateRequest;
+export function taskBody(fields: DraftFields, sectorId: string): TCreateWriterTaskRequest;
+export function taskBody(fields: DraftFields, sectorId?: string): TWriterEstimateRequest {
+  return {
+    siteId: CURRENT_SITE,
+    ...(sectorId ? { sectorId } : {}),
+    title: fields.title.trim() || titleFromKeyword(fields.keyword),
+    primaryKeyword: fields.keyword.trim(),
+    targetWordCount: targetWords(fields.words),
+    // The featured image is made on its own (the sidebar's Featured image panel), not by the task.
+    imageCount: 0,
+  };
+}
 
 /** "42 / 60", and whether the text is over its limit. */
 export const counter = (text: string, limit: number): { label: string; over: boolean } => ({
@@ -101,32 +105,12 @@ export const counter = (text: string, limit: number): { label: string; over: boo
   over: text.length > limit,
 });
 
-/** The network calls writeDraft makes (src/editor/api.ts), replaceable in tests. */
-export interface DraftApi {
-  createTask: (body: TaskBody) => Promise<WriterTask>;
-  generate: (taskId: string) => Promise<JobAccepted>;
-  job: (jobId: string) => Promise<JobRun>;
-  content: (taskId: string) => Promise<Content>;
-  wait: (ms: number) => Promise<void>;
+/** The network calls writeDraft makes (the writer store's, wired in write-draft-panel.tsx), replaceable in tests. */
+export interface DraftApi extends JobPolling {
+  createTask: (body: TCreateWriterTaskRequest) => Promise<TWriterTask>;
+  generate: (taskId: string) => Promise<TWriterJobAccepted>;
+  content: (taskId: string) => Promise<TContent>;
 }
-
-export interface DraftProgress {
-  /** 0-100. */
-  progress: number;
-  step: string | null;
-  heldCredits: number | null;
-}
-
-export const JOB_POLL_MS = 1000;
-
-/** A job that ended without succeeding, as an error in the job's own words. */
-const jobFailure = (job: JobRun): Error =>
-  new Error(
-    job.error?.message ??
-      (job.status === 'cancelled'
-        ? __('Writing the draft was cancelled.', 'igny8')
-        : __('Writing the draft failed.', 'igny8')),
-  );
 
 /**
  * Creates the task, writes it (credits are held when it starts), reports the job's progress on every poll and
@@ -134,22 +118,15 @@ const jobFailure = (job: JobRun): Error =>
  */
 export async function writeDraft(
   api: DraftApi,
-  body: TaskBody,
-  onProgress: (progress: DraftProgress) => void,
-): Promise<Content> {
+  body: TCreateWriterTaskRequest,
+  onProgress: (progress: RunProgress) => void,
+): Promise<TContent> {
   onProgress({ progress: 0, step: null, heldCredits: null });
   const task = await api.createTask(body);
   const started = await api.generate(task.id);
-  onProgress({ progress: 0, step: null, heldCredits: started.heldCredits });
-  for (;;) {
-    const job = await api.job(started.jobId);
-    onProgress({ progress: job.progress, step: job.currentStep, heldCredits: started.heldCredits });
-    if (job.status === 'succeeded') {
-      return api.content(task.id);
-    }
-    if (job.status === 'failed' || job.status === 'cancelled') {
-      throw jobFailure(job);
-    }
-    await api.wait(JOB_POLL_MS);
-  }
+  await followRun(api, started, onProgress, {
+    failed: __('Writing the draft failed.', 'igny8'),
+    cancelled: __('Writing the draft was cancelled.', 'igny8'),
+  });
+  return api.content(task.id);
 }

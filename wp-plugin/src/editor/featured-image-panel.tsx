@@ -5,16 +5,21 @@ import { __ } from '@wordpress/i18n';
 import { toApiError } from '../api/client';
 import { ErrorNotice } from '../components/error-notice';
 import { ProgressBar } from '../components/progress-bar';
-import { imageApi, postAttachment, postImageEstimate } from './api';
+import { networkPolling } from '../store/operations';
+import { postAttachment, postEditorImage, postImageEstimate } from '../store/writer/api';
+import type { EditorAttachment } from '../store/writer/types';
 import { CostLine } from './cost-line';
 import { IdempotencyKeys } from './credits';
 import { EDITOR_STORE, type EditorActions, type EditorSelectors } from './editor-store';
-import { imageBody, imageProblem, makeFeaturedImage, type Attachment, type ImageFields } from './featured-image';
+import { imageBody, imageProblem, makeFeaturedImage, type ImageApi, type ImageFields } from './featured-image';
 import type { RunProgress } from './job';
 import type { CreditsProps } from './sidebar-credits';
 import { useEstimate } from './use-estimate';
 
 const message = (error: unknown) => toApiError(error).message;
+
+/** What makeFeaturedImage calls, over the network. */
+const imageApi: ImageApi = { ...networkPolling, start: postEditorImage, attach: postAttachment };
 
 /**
  * "Featured image": a description (the post title until one is typed) and an optional alt text, the credits shown
@@ -52,7 +57,7 @@ function FeaturedImageTools({ balance, onCharged }: CreditsProps) {
   const [error, setError] = useState<string | null>(null);
   // An image made (and paid for) that is not in the media library yet: adding it again costs nothing.
   const [made, setMade] = useState<string | null>(null);
-  const [done, setDone] = useState<{ attachment: Attachment; body: string } | null>(null);
+  const [done, setDone] = useState<{ attachment: EditorAttachment; body: string } | null>(null);
   const busy = useRef(false);
   const keys = useRef(new IdempotencyKeys());
 
@@ -66,7 +71,7 @@ function FeaturedImageTools({ balance, onCharged }: CreditsProps) {
     error: refusal,
   } = useEstimate(problem === null && !running && made === null && !sameAsDone ? body : null, postImageEstimate);
 
-  const setFeatured = (attachment: Attachment) => {
+  const setFeatured = (attachment: EditorAttachment) => {
     editPost({ featured_media: attachment.attachmentId });
     setMade(null);
     setDone({ attachment, body: JSON.stringify(body) });

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { imageBody, imageProblem, makeFeaturedImage, type ImageApi } from './featured-image';
-import type { EditorJob, RunProgress } from './job';
+import type { TJobRun } from '@igny8/shared';
+import { jobRunFixture } from '../store/jobs/job-run.fixture';
+import type { RunProgress } from './job';
 
 describe('featured image fields', () => {
   it('says what is missing or too long', () => {
@@ -24,15 +26,8 @@ describe('featured image fields', () => {
   });
 });
 
-const job = (progress: number, status: EditorJob['status'], extra: Partial<EditorJob> = {}): EditorJob => ({
-  id: 'job-9',
-  type: 'writer.editor_image',
-  status,
-  progress,
-  currentStep: null,
-  error: null,
-  ...extra,
-});
+const job = (progress: number, status: TJobRun['status'], extra: Partial<TJobRun> = {}): TJobRun =>
+  jobRunFixture({ id: 'job-9', type: 'writer.editor_image', status, progress, ...extra });
 
 const ATTACHMENT = {
   attachmentId: 77,
@@ -41,11 +36,12 @@ const ATTACHMENT = {
   created: true,
 };
 
-const fakeApi = (jobs: EditorJob[]) =>
+const fakeApi = (jobs: TJobRun[]) =>
   ({
     start: vi.fn(async () => ({
       jobId: 'job-9',
       status: 'queued',
+      pollUrl: '/api/v1/jobs/job-9',
       heldCredits: 8,
       model: 'openai/image',
       editorImageId: 'image-9',

@@ -4,40 +4,25 @@
  * the media library through the plugin's igny8/v1/editor-images/{id}/attachment route). The sidebar then sets the
  * attachment as the post's featured image; the person saves the post.
  */
+import type { EDITOR_IMAGE_LIMITS, TEditorImageAccepted, TEditorImageBody } from '@igny8/shared';
 import { __, sprintf } from '@wordpress/i18n';
 import { CURRENT_SITE } from '../api/client';
+import type { JobPolling } from '../store/operations';
+import type { EditorAttachment } from '../store/writer/types';
 import { chargedCredits } from './credits';
-import { followJob, type JobApi, type RunAccepted, type RunProgress } from './job';
+import { followRun, type RunProgress } from './job';
 
 /** The server's bounds (shared EDITOR_IMAGE_LIMITS and ZEditorImageBody). */
-export const IMAGE_LIMITS = { promptMin: 3, promptMax: 1000, altText: 300 } as const;
+export const IMAGE_LIMITS = {
+  promptMin: 3,
+  promptMax: 1000 satisfies (typeof EDITOR_IMAGE_LIMITS)['prompt'],
+  altText: 300 satisfies (typeof EDITOR_IMAGE_LIMITS)['altText'],
+} as const;
 
 export interface ImageFields {
   prompt: string;
   /** Empty: the server writes one from the prompt. */
   altText: string;
-}
-
-/** The body of `writer/editor-images` and its estimate. */
-export interface ImageBody {
-  siteId: string;
-  prompt: string;
-  altText?: string;
-  wpPostId?: number;
-}
-
-/** What starting an editor image answers (202). */
-export interface ImageAccepted extends RunAccepted {
-  editorImageId: string;
-}
-
-/** What igny8/v1/editor-images/{id}/attachment answers. */
-export interface Attachment {
-  attachmentId: number;
-  url: string;
-  altText: string;
-  /** False when the image was already in the media library (a second call answers the same attachment). */
-  created: boolean;
 }
 
 /** Why the fields cannot be sent yet, in the sidebar's words; null when they can. */
@@ -58,7 +43,7 @@ export const imageProblem = (fields: ImageFields): string | null => {
 };
 
 /** The image for this site and post; an empty alt text is left out (the server writes one from the prompt). */
-export const imageBody = (fields: ImageFields, postId: number | null): ImageBody => {
+export const imageBody = (fields: ImageFields, postId: number | null): TEditorImageBody => {
   const altText = fields.altText.trim();
   return {
     siteId: CURRENT_SITE,
@@ -68,15 +53,15 @@ export const imageBody = (fields: ImageFields, postId: number | null): ImageBody
   };
 };
 
-/** The network calls makeFeaturedImage makes (src/editor/api.ts), replaceable in tests. */
-export interface ImageApi extends JobApi {
-  start: (body: ImageBody, idempotencyKey: string) => Promise<ImageAccepted>;
-  attach: (editorImageId: string, postId: number) => Promise<Attachment>;
+/** The network calls makeFeaturedImage makes (the writer store's, wired in featured-image-panel.tsx), replaceable in tests. */
+export interface ImageApi extends JobPolling {
+  start: (body: TEditorImageBody, idempotencyKey: string) => Promise<TEditorImageAccepted>;
+  attach: (editorImageId: string, postId: number) => Promise<EditorAttachment>;
 }
 
 export interface FeaturedImage {
   editorImageId: string;
-  attachment: Attachment;
+  attachment: EditorAttachment;
   /** What the run charged, when the job says. */
   charged: number | null;
 }
@@ -88,7 +73,7 @@ export interface FeaturedImage {
  */
 export async function makeFeaturedImage(
   api: ImageApi,
-  body: ImageBody,
+  body: TEditorImageBody,
   postId: number,
   idempotencyKey: string,
   onProgress: (progress: RunProgress) => void,
@@ -96,7 +81,7 @@ export async function makeFeaturedImage(
 ): Promise<FeaturedImage> {
   onProgress({ progress: 0, step: null, heldCredits: null });
   const started = await api.start(body, idempotencyKey);
-  const result = await followJob(api, started, onProgress, {
+  const result = await followRun(api, started, onProgress, {
     failed: __('Making the image failed; no credits were charged. Try again.', 'igny8'),
     cancelled: __('Making the image was cancelled.', 'igny8'),
   });

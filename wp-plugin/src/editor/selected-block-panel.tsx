@@ -6,7 +6,8 @@ import { __ } from '@wordpress/i18n';
 import { toApiError } from '../api/client';
 import { ErrorNotice } from '../components/error-notice';
 import { ProgressBar } from '../components/progress-bar';
-import { postBlockEstimate, rewriteApi } from './api';
+import { networkPolling } from '../store/operations';
+import { postBlockEstimate, postBlockRewrite } from '../store/writer/api';
 import {
   mostCredits,
   previewLines,
@@ -14,6 +15,7 @@ import {
   rewriteBody,
   rewriteProblem,
   selectionNote,
+  type RewriteApi,
   type RewriteMode,
   type SelectedBlock,
 } from './block-tools';
@@ -40,6 +42,9 @@ interface Rewritten {
 }
 
 const message = (error: unknown) => toApiError(error).message;
+
+/** What rewriteBlock calls, over the network. */
+const rewriteApi: RewriteApi = { ...networkPolling, start: postBlockRewrite };
 
 /** The block editor as it is now (read when the person acts, not on every change). */
 const blockEditor = () => selectNow(BLOCK_EDITOR_STORE) as unknown as BlockEditorSelectors;

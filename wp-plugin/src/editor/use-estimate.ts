@@ -1,12 +1,12 @@
 import { useEffect, useState } from '@wordpress/element';
 import { toApiError } from '../api/client';
-import type { Estimate } from './draft';
+import type { TWriterEstimate } from '@igny8/shared';
 
 /** How long typing must pause before the estimate is asked again. */
 export const ESTIMATE_DELAY_MS = 500;
 
 export interface EstimateState {
-  estimate: Estimate | null;
+  estimate: TWriterEstimate | null;
   estimating: boolean;
   /** The server's refusal of the request, in its words (such as a block it cannot rewrite). */
   error: string | null;
@@ -18,7 +18,7 @@ export interface EstimateState {
  */
 export function useEstimate<B>(
   body: B | null,
-  ask: (body: B, signal: AbortSignal) => Promise<Estimate>,
+  ask: (body: B, signal: AbortSignal) => Promise<TWriterEstimate>,
 ): EstimateState {
   const [state, setState] = useState<EstimateState>({ estimate: null, estimating: false, error: null });
   const key = body === null ? null : JSON.stringify(body);

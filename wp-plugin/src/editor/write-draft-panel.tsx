@@ -1,3 +1,4 @@
+import type { TSector, TWriterEstimate } from '@igny8/shared';
 import { parse } from '@wordpress/blocks';
 import { Button, Notice, PanelBody, SelectControl, Spinner, TextControl } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
@@ -6,17 +7,10 @@ import { __, _n, sprintf } from '@wordpress/i18n';
 import { toApiError } from '../api/client';
 import { ErrorNotice } from '../components/error-notice';
 import { ProgressBar } from '../components/progress-bar';
-import { draftApi, fetchSectors, postEstimate } from './api';
-import {
-  DEFAULT_WORDS,
-  draftProblem,
-  taskBody,
-  writeDraft,
-  type DraftFields,
-  type DraftProgress,
-  type Estimate,
-  type Sector,
-} from './draft';
+import { networkPolling } from '../store/operations';
+import { fetchSectors } from '../store/planner/api';
+import { fetchTaskContent, postEstimate, postGenerate, postTask } from '../store/writer/api';
+import { DEFAULT_WORDS, draftProblem, taskBody, writeDraft, type DraftApi, type DraftFields } from './draft';
 import {
   BLOCK_EDITOR_STORE,
   EDITOR_STORE,
@@ -25,11 +19,20 @@ import {
   type EditorActions,
   type EditorSelectors,
 } from './editor-store';
+import type { RunProgress } from './job';
 
 /** How long typing must pause before the estimate is asked again. */
 const ESTIMATE_DELAY_MS = 500;
 
 const message = (error: unknown) => toApiError(error).message;
+
+/** What writeDraft calls, over the network. */
+const draftApi: DraftApi = {
+  ...networkPolling,
+  createTask: postTask,
+  generate: (taskId) => postGenerate(taskId, false),
+  content: fetchTaskContent,
+};
 
 /**
  * "Write a draft": a keyword (and optional title and length), the credits it would hold shown before anything
@@ -56,11 +59,11 @@ export function WriteDraftPanel() {
 
 function ConnectedDraftPanel() {
   const [fields, setFields] = useState<DraftFields>({ keyword: '', title: '', words: '' });
-  const [sectors, setSectors] = useState<Sector[] | null>(null);
+  const [sectors, setSectors] = useState<TSector[] | null>(null);
   const [sectorId, setSectorId] = useState('');
-  const [estimate, setEstimate] = useState<Estimate | null>(null);
+  const [estimate, setEstimate] = useState<TWriterEstimate | null>(null);
   const [estimating, setEstimating] = useState(false);
-  const [progress, setProgress] = useState<DraftProgress | null>(null);
+  const [progress, setProgress] = useState<RunProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [inserted, setInserted] = useState<number | null>(null);
   // Set from the click on, before the first progress arrives: a second click never starts (and pays for) a second draft.

@@ -1,8 +1,11 @@
 /**
- * What the planner and writer stores share: requests that change something ("operations"), tracked as pending
- * while they run and as the store's last error when they fail, and the jobs they start, polled to their end.
+ * What the planner and writer stores (and the editor sidebar's paid runs) share: requests that change something
+ * ("operations"), tracked as pending while they run and as the store's last error when they fail, and the jobs they
+ * start, polled to their end.
  */
+import type { TJobRun } from '@igny8/shared';
 import { toApiError } from '../api/client';
+import { fetchJob } from './jobs/api';
 
 /** A failed request, in the words of the server or the plugin. */
 export interface OperationError<O extends string> {
@@ -22,22 +25,46 @@ export interface OperationState<O extends string> {
   error: OperationError<O> | null;
 }
 
-/** What a job looks like to these helpers (both stores' JobRun have at least this). */
-interface JobEnd {
-  status: string;
-  error?: { code: string; message: string } | null;
-}
-
 export const clearError = () => ({ type: 'CLEAR_ERROR' }) as const;
 
 export const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How often a running job is asked for its progress. */
+export const JOB_POLL_MS = 1000;
+
 /** Whether a job has ended (it will not change again). */
-export const isFinished = (job: JobEnd): boolean =>
+export const isFinished = (job: Pick<TJobRun, 'status'>): boolean =>
   job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
 
+/** How a job is read and the pause between two reads: the network's here, a test's own in tests. */
+export interface JobPolling {
+  job: (jobId: string) => Promise<TJobRun>;
+  wait: (ms: number) => Promise<unknown>;
+}
+
+export const networkPolling: JobPolling = { job: fetchJob, wait };
+
+/**
+ * Reads a job until it has ended, handing every read to `onRead` (a progress bar follows it), and answers the
+ * ended job whatever its status: the caller decides what a failure means.
+ */
+export async function pollJob(
+  jobId: string,
+  onRead: (job: TJobRun) => void,
+  polling: JobPolling = networkPolling,
+): Promise<TJobRun> {
+  for (;;) {
+    const job = await polling.job(jobId);
+    onRead(job);
+    if (isFinished(job)) {
+      return job;
+    }
+    await polling.wait(JOB_POLL_MS);
+  }
+}
+
 /** A job that ended without succeeding, as an error in the job's own words. */
-export const jobFailure = (job: JobEnd) =>
+export const jobFailure = (job: Pick<TJobRun, 'status' | 'error'>) =>
   Object.assign(new Error(job.error?.message ?? job.status), {
     code: job.error?.code ?? `job_${job.status}`,
     message: job.error?.message ?? (job.status === 'cancelled' ? 'The job was cancelled.' : 'The job failed.'),

@@ -13,6 +13,7 @@ namespace IGNY8\Tests;
 
 use IGNY8\Connection\KeyStore;
 use IGNY8\Connection\Signature;
+use IGNY8\Rest\RestController;
 use WP_REST_Request;
 use WP_REST_Response;
 
@@ -107,6 +108,21 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 		sort( $cases );
 		$this->assertSame( array(), array_values( array_diff( $registered, $cases ) ), 'igny8/v1 routes without a permission case in RoutePermissionsTest::CASES' );
 		$this->assertSame( array(), array_values( array_diff( $cases, $registered ) ), 'cases for routes that are not registered (is the plugin hooking rest_api_init?)' );
+	}
+
+	public function test_every_route_is_served_by_a_controller_on_the_shared_base(): void {
+		foreach ( rest_get_server()->get_routes( RestController::NAMESPACE ) as $route => $handlers ) {
+			if ( '/' . RestController::NAMESPACE === $route ) {
+				continue; // WordPress's own namespace index.
+			}
+			foreach ( $handlers as $handler ) {
+				$this->assertIsArray( $handler['callback'], $route );
+				$this->assertInstanceOf( RestController::class, $handler['callback'][0], "{$route} is served by a RestController" );
+				if ( is_array( $handler['permission_callback'] ) ) {
+					$this->assertInstanceOf( RestController::class, $handler['permission_callback'][0], "{$route} is permitted by a RestController" );
+				}
+			}
+		}
 	}
 
 	public function test_anonymous_visitors(): void {

@@ -6,7 +6,8 @@ import { igny8Api } from '../../api/client';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { NotConnected } from '../../components/not-connected';
-import { store as plannerStore, type KeywordImport, type PipelineCount } from '../../store/planner';
+import type { TKeywordImport } from '@igny8/shared';
+import { store as plannerStore, type PipelineCount } from '../../store/planner';
 import { dashboardSettings } from './dashboard-settings';
 import { RecentJobs } from './recent-jobs';
 
@@ -14,7 +15,7 @@ const countText = ({ count, more }: PipelineCount): string =>
   /* translators: %s: a number; "200+" means more than 200 */
   more ? sprintf(__('%s+', 'igny8'), count.toLocaleString()) : count.toLocaleString();
 
-const importStatusText = (keywordImport: KeywordImport): string =>
+const importStatusText = (keywordImport: TKeywordImport): string =>
   ({
     uploaded: __('Uploaded', 'igny8'),
     needs_mapping: __('Waiting for its columns to be chosen', 'igny8'),

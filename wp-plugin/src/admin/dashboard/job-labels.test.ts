@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isActive, type JobRun } from '../../store/jobs';
+import type { TJobRun } from '@igny8/shared';
+import { isActive } from '../../store/jobs';
+import { jobRunFixture } from '../../store/jobs/job-run.fixture';
 import { jobStatusText, jobTypeText } from './job-labels';
 
-const job = (status: JobRun['status']): JobRun => ({
-  id: 'job-1',
-  type: 'planner.keyword_import',
-  status,
-  progress: 0,
-  currentStep: null,
-  error: null,
-  createdAt: '2026-01-01T00:00:00Z',
-  startedAt: null,
-  finishedAt: null,
-});
+const job = (status: TJobRun['status']): TJobRun => jobRunFixture({ type: 'planner.keyword_import', status });
 
 describe('recent jobs', () => {
   it("names the server's job types in the product's words, and unknown ones as they are", () => {
@@ -28,7 +20,7 @@ describe('recent jobs', () => {
 
   it('keeps polling only while a job is queued or running', () => {
     expect(
-      ['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => isActive(job(s as JobRun['status']))),
+      ['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => isActive(job(s as TJobRun['status']))),
     ).toEqual([true, true, false, false, false]);
   });
 });

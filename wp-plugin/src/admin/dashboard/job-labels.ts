@@ -1,5 +1,5 @@
 import { __ } from '@wordpress/i18n';
-import type { JobRun, JobStatus } from '../../store/jobs';
+import type { TJobRun, TJobStatus } from '@igny8/shared';
 
 /** A job's type in the product's words (the server's job types are the *_JOB constants under server/src/modules). */
 export const jobTypeText = (type: string): string => {
@@ -38,7 +38,7 @@ export const jobTypeText = (type: string): string => {
   }
 };
 
-export const jobStatusText = (status: JobStatus): string =>
+export const jobStatusText = (status: TJobStatus): string =>
   ({
     queued: __('Waiting to start', 'igny8'),
     running: __('Running', 'igny8'),
@@ -48,4 +48,5 @@ export const jobStatusText = (status: JobStatus): string =>
   })[status] ?? status;
 
 /** When a job started (or was asked for, while it waits). */
-export const jobStartedAt = (job: JobRun): string => new Date(job.startedAt ?? job.createdAt).toLocaleString();
+export const jobStartedAt = (job: Pick<TJobRun, 'startedAt' | 'createdAt'>): string =>
+  new Date(job.startedAt ?? job.createdAt).toLocaleString();

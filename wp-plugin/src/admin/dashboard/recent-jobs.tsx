@@ -5,13 +5,14 @@ import { __ } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProgressBar } from '../../components/progress-bar';
-import { isActive, store as jobsStore, type JobRun } from '../../store/jobs';
+import type { TJobRun } from '@igny8/shared';
+import { isActive, store as jobsStore } from '../../store/jobs';
 import { jobStartedAt, jobStatusText, jobTypeText } from './job-labels';
 
 /** How often the list is read again while a job is queued or running. */
 export const POLL_MS = 3000;
 
-function JobState({ job }: { job: JobRun }) {
+function JobState({ job }: { job: TJobRun }) {
   if (job.status === 'running') {
     return <ProgressBar value={job.progress} label={jobTypeText(job.type)} detail={job.currentStep} />;
   }

@@ -4,7 +4,8 @@ import { useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
 import { ProgressBar } from '../../components/progress-bar';
-import { store as plannerStore, type ClusterGranularity, type ClusterMethod } from '../../store/planner';
+import type { CLUSTER_GRANULARITY, TClusterRunResult } from '@igny8/shared';
+import { store as plannerStore, type ClusterGranularity, type ClusterRunMethod } from '../../store/planner';
 import { IdeasPanel } from './ideas-panel';
 import { formatNumber, intentLabel } from './labels';
 
@@ -13,21 +14,21 @@ interface ClustersPanelProps {
   announce: (message: string) => void;
 }
 
-interface ClusterRunResult {
-  clusterCount?: number;
-  clusteredKeywords?: number;
-  unclusteredKeywords?: number;
-}
+/** The methods this screen offers (embedding needs an embedding model set up on the server). */
+type OfferedMethod = Extract<ClusterRunMethod, 'lexical' | 'ai'>;
+
+/** What the screen reads of a finished clustering job's result. */
+type ClusterRunResult = Partial<Pick<TClusterRunResult, 'clusterCount' | 'clusteredKeywords' | 'unclusteredKeywords'>>;
 
 /** The server's default granularity (shared CLUSTER_GRANULARITY.default). */
-const DEFAULT_GRANULARITY: ClusterGranularity = 3;
+const DEFAULT_GRANULARITY: ClusterGranularity = 3 satisfies (typeof CLUSTER_GRANULARITY)['default'];
 
 /**
  * A sector's clusters: run clustering (lexical, free, at a granularity from broad topics to tight groups; or AI,
  * paid) with its progress, then pick one for ideas.
  */
 export function ClustersPanel({ sectorId, announce }: ClustersPanelProps) {
-  const [method, setMethod] = useState<ClusterMethod>('lexical');
+  const [method, setMethod] = useState<OfferedMethod>('lexical');
   const [granularity, setGranularity] = useState<ClusterGranularity>(DEFAULT_GRANULARITY);
   const [jobId, setJobId] = useState('');
   const [heldCredits, setHeldCredits] = useState(0);
@@ -88,7 +89,7 @@ export function ClustersPanel({ sectorId, announce }: ClustersPanelProps) {
             { label: __('Lexical (free, on shared words)', 'igny8'), value: 'lexical' },
             { label: __('AI (paid in credits)', 'igny8'), value: 'ai' },
           ]}
-          onChange={(value: string) => setMethod(value as ClusterMethod)}
+          onChange={(value: string) => setMethod(value as OfferedMethod)}
         />
         {method === 'lexical' && (
           <SelectControl

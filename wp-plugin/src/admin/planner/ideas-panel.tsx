@@ -4,18 +4,19 @@ import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
 import { ProgressBar } from '../../components/progress-bar';
-import { store as plannerStore, type Cluster, type JobAccepted } from '../../store/planner';
+import type { TCluster, TGenerateIdeasAccepted } from '@igny8/shared';
+import { store as plannerStore } from '../../store/planner';
 import { ideaStatusLabel, intentLabel } from './labels';
 
 interface IdeasPanelProps {
-  cluster: Cluster;
+  cluster: TCluster;
   announce: (message: string) => void;
 }
 
 /** A cluster's article ideas: generate them with AI (credits held first), approve or reject, turn into tasks. */
 export function IdeasPanel({ cluster, announce }: IdeasPanelProps) {
   const [count, setCount] = useState('5');
-  const [accepted, setAccepted] = useState<JobAccepted | null>(null);
+  const [accepted, setAccepted] = useState<TGenerateIdeasAccepted | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const { ideas, job, isGenerating, isReviewing, isConverting } = useSelect(

@@ -3,7 +3,8 @@ import { useDispatch, useSelect } from '@wordpress/data';
 import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { ProgressBar } from '../../components/progress-bar';
-import { store as plannerStore, type ImportMapping, type ImportStarted, type KeywordImport } from '../../store/planner';
+import type { TImportMapping, TImportStarted, TKeywordImport } from '@igny8/shared';
+import { store as plannerStore } from '../../store/planner';
 import { readKeywordFile } from './keyword-file';
 import { plannerSettings } from './planner-settings';
 
@@ -15,14 +16,14 @@ interface ImportWizardProps {
 
 type Step =
   | { name: 'choose' }
-  | { name: 'mapping'; started: ImportStarted }
+  | { name: 'mapping'; started: TImportStarted }
   | { name: 'importing'; importId: string; jobId: string }
-  | { name: 'done'; keywordImport: KeywordImport };
+  | { name: 'done'; keywordImport: TKeywordImport };
 
 const OPTIONAL_COLUMNS = ['volume', 'difficulty', 'cpc', 'intent'] as const;
 
 /** What an import did, in one sentence. */
-const summaryOf = (keywordImport: KeywordImport): string =>
+const summaryOf = (keywordImport: TKeywordImport): string =>
   sprintf(
     /* translators: 1: rows read, 2: new keywords, 3: updated keywords, 4: refused rows, 5: repeated rows */
     __('%1$d rows read: %2$d new keywords, %3$d updated, %4$d refused, %5$d repeated in the file.', 'igny8'),
@@ -41,7 +42,7 @@ export function ImportWizard({ sectorId, onClose, announce }: ImportWizardProps)
   const [step, setStep] = useState<Step>({ name: 'choose' });
   const [file, setFile] = useState<{ name: string; text: string; lines: number } | null>(null);
   const [fileError, setFileError] = useState('');
-  const [mapping, setMapping] = useState<ImportMapping>({ keyword: '' });
+  const [mapping, setMapping] = useState<TImportMapping>({ keyword: '' });
   // Each step's content takes focus when it appears: the button that led there is gone, and focus left on nothing
   // would make the dialog close (it closes when focus leaves it) and leave screen-reader users nowhere.
   const stepRef = useRef<HTMLDivElement>(null);
@@ -68,7 +69,7 @@ export function ImportWizard({ sectorId, onClose, announce }: ImportWizardProps)
   );
   const { startImport, mapImportColumns, followImport, clearError } = useDispatch(plannerStore);
 
-  const follow = async (started: ImportStarted | null) => {
+  const follow = async (started: TImportStarted | null) => {
     if (!started) {
       return;
     }

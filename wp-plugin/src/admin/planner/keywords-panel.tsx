@@ -4,7 +4,8 @@ import { useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
 import { KEYWORDS_PAGE_SIZE } from '../../store/planner/constants';
-import { store as plannerStore, type KeywordFilter, type KeywordIntent, type KeywordStatus } from '../../store/planner';
+import type { TKeywordFilter, TKeywordIntent, TKeywordStatus } from '@igny8/shared';
+import { store as plannerStore } from '../../store/planner';
 import { ImportWizard } from './import-wizard';
 import { INTENTS, KEYWORD_STATUSES, formatNumber, intentLabel, keywordStatusLabel } from './labels';
 
@@ -18,7 +19,7 @@ type BulkChoice = '' | 'delete' | 'ignored' | 'new';
 /** A sector's keywords: filters, a page of 50 with previous/next, bulk actions and the import wizard. */
 export function KeywordsPanel({ sectorId, announce }: KeywordsPanelProps) {
   const [search, setSearch] = useState('');
-  const [filter, setFilter] = useState<KeywordFilter>({ sectorId });
+  const [filter, setFilter] = useState<TKeywordFilter>({ sectorId });
   // Cursors of the pages before this one (the API pages forward only).
   const [cursors, setCursors] = useState<string[]>([]);
   const [selected, setSelected] = useState<string[]>([]);
@@ -41,7 +42,7 @@ export function KeywordsPanel({ sectorId, announce }: KeywordsPanelProps) {
   );
   const { bulkKeywords } = useDispatch(plannerStore);
 
-  const applyFilter = (next: KeywordFilter) => {
+  const applyFilter = (next: TKeywordFilter) => {
     setFilter(next);
     setCursors([]);
     setSelected([]);
@@ -138,7 +139,7 @@ export function KeywordsPanel({ sectorId, announce }: KeywordsPanelProps) {
             { label: __('Any intent', 'igny8'), value: '' },
             ...INTENTS.map((intent) => ({ label: intentLabel(intent), value: intent })),
           ]}
-          onChange={(value: string) => applyFilter({ ...filter, intent: (value || undefined) as KeywordIntent })}
+          onChange={(value: string) => applyFilter({ ...filter, intent: (value || undefined) as TKeywordIntent })}
         />
         <SelectControl
           label={__('Status', 'igny8')}
@@ -147,7 +148,7 @@ export function KeywordsPanel({ sectorId, announce }: KeywordsPanelProps) {
             { label: __('Any status', 'igny8'), value: '' },
             ...KEYWORD_STATUSES.map((status) => ({ label: keywordStatusLabel(status), value: status })),
           ]}
-          onChange={(value: string) => applyFilter({ ...filter, status: (value || undefined) as KeywordStatus })}
+          onChange={(value: string) => applyFilter({ ...filter, status: (value || undefined) as TKeywordStatus })}
         />
         {importButton}
       </form>

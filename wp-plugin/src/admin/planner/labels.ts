@@ -1,8 +1,8 @@
 /** The planner's values in words (the API's codes are never shown). */
 import { __ } from '@wordpress/i18n';
-import type { IdeaStatus, KeywordIntent, KeywordStatus } from '../../store/planner';
+import type { TIdeaStatus, TKeywordIntent, TKeywordStatus } from '@igny8/shared';
 
-export const intentLabel = (intent: KeywordIntent | null): string =>
+export const intentLabel = (intent: TKeywordIntent | null): string =>
   ({
     informational: __('Informational', 'igny8'),
     commercial: __('Commercial', 'igny8'),
@@ -10,7 +10,7 @@ export const intentLabel = (intent: KeywordIntent | null): string =>
     navigational: __('Navigational', 'igny8'),
   })[intent ?? 'informational'] ?? '';
 
-export const keywordStatusLabel = (status: KeywordStatus): string =>
+export const keywordStatusLabel = (status: TKeywordStatus): string =>
   ({
     new: __('New', 'igny8'),
     clustered: __('Clustered', 'igny8'),
@@ -19,7 +19,7 @@ export const keywordStatusLabel = (status: KeywordStatus): string =>
     ignored: __('Ignored', 'igny8'),
   })[status];
 
-export const ideaStatusLabel = (status: IdeaStatus): string =>
+export const ideaStatusLabel = (status: TIdeaStatus): string =>
   ({
     new: __('New', 'igny8'),
     approved: __('Approved', 'igny8'),
@@ -27,8 +27,8 @@ export const ideaStatusLabel = (status: IdeaStatus): string =>
     converted: __('Task created', 'igny8'),
   })[status];
 
-export const INTENTS: KeywordIntent[] = ['informational', 'commercial', 'transactional', 'navigational'];
-export const KEYWORD_STATUSES: KeywordStatus[] = ['new', 'clustered', 'queued', 'used', 'ignored'];
+export const INTENTS: TKeywordIntent[] = ['informational', 'commercial', 'transactional', 'navigational'];
+export const KEYWORD_STATUSES: TKeywordStatus[] = ['new', 'clustered', 'queued', 'used', 'ignored'];
 
 /** A number as the site's language writes it; an empty cell for none. */
 export const formatNumber = (value: number | null | undefined): string =>

@@ -3,14 +3,14 @@ import { useDispatch, useSelect } from '@wordpress/data';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { store as plannerStore } from '../../store/planner';
-import type { Sector } from '../../store/planner/types';
+import type { TSector } from '@igny8/shared';
 
 /** The server's bound on a sector's name (shared/src/tenancy.ts). */
 const NAME_MAX = 120;
 
 interface SectorFormProps {
   /** Called with the new sector once the server created it. */
-  onCreated: (sector: Sector) => void;
+  onCreated: (sector: TSector) => void;
   announce: (message: string) => void;
 }
 
@@ -34,7 +34,7 @@ export function SectorForm({ onCreated, announce }: SectorFormProps) {
       return;
     }
     setProblem(null);
-    const sector = (await createSector(trimmed)) as Sector | null;
+    const sector = (await createSector(trimmed)) as TSector | null;
     if (sector) {
       setName('');
       /* translators: %s: the sector's name. */

@@ -3,7 +3,8 @@ import { useDispatch, useSelect } from '@wordpress/data';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
-import { store as settingsStore, type UsageReport } from '../../store/settings';
+import type { TUsageReport } from '@igny8/shared';
+import { store as settingsStore } from '../../store/settings';
 import { dayText, operationText } from './labels';
 
 function UsageTable({
@@ -12,7 +13,7 @@ function UsageTable({
   keyHeading,
   keyText,
 }: {
-  report: UsageReport;
+  report: TUsageReport;
   caption: string;
   keyHeading: string;
   keyText: (key: string | null) => string;

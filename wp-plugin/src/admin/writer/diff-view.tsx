@@ -1,11 +1,11 @@
 import { __ } from '@wordpress/i18n';
-import type { DiffPart } from '../../store/writer';
+import type { TDiffPart } from '@igny8/shared';
 
 /**
  * A word diff: insertions underlined and marked "+", deletions struck through and marked "−", each announced as
  * "added" / "removed" to screen readers (never colour alone).
  */
-export function DiffText({ parts }: { parts: DiffPart[] }) {
+export function DiffText({ parts }: { parts: TDiffPart[] }) {
   return (
     <p className="igny8-diff">
       {parts.map((part, index) => {

@@ -3,7 +3,8 @@ import { useDispatch, useSelect } from '@wordpress/data';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { isVersionConflict } from '../../store/writer/errors';
-import { store as writerStore, type Content, type EditContentBody } from '../../store/writer';
+import type { TContent, TEditContentBody } from '@igny8/shared';
+import { store as writerStore } from '../../store/writer';
 
 /** The server's limits (shared/src/writer.ts WRITER_LIMITS). */
 const LIMITS = { title: 200, seoTitle: 60, metaDescription: 160, excerpt: 400 } as const;
@@ -12,7 +13,7 @@ const LIMITS = { title: 200, seoTitle: 60, metaDescription: 160, excerpt: 400 } 
 const counter = (value: string, max: number) => sprintf(__('%1$d of %2$d characters', 'igny8'), value.length, max);
 
 interface EditFormProps {
-  content: Content;
+  content: TContent;
   announce: (message: string) => void;
 }
 
@@ -38,7 +39,7 @@ export function EditForm({ content, announce }: EditFormProps) {
   );
   const { editContent, reloadContent, regenerateSection, clearError } = useDispatch(writerStore);
 
-  const body: EditContentBody = { baseVersion: content.currentVersion };
+  const body: TEditContentBody = { baseVersion: content.currentVersion };
   if (title.trim() !== version.title) body.title = title;
   if (seoTitle.trim() !== version.seoTitle) body.seoTitle = seoTitle;
   if (metaDescription.trim() !== version.metaDescription) body.metaDescription = metaDescription;

@@ -3,7 +3,8 @@ import { useDispatch, useSelect } from '@wordpress/data';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
-import { store as writerStore, type Content, type ContentImage } from '../../store/writer';
+import type { TContent, TContentImage } from '@igny8/shared';
+import { store as writerStore } from '../../store/writer';
 import { imageSrc } from './writer-settings';
 
 /** Alt text is what screen readers say: required, at most 250 characters (shared/src/writer-images.ts). */
@@ -13,7 +14,7 @@ const PROMPT_LIMITS = { min: 10, max: 2000 } as const;
 const STYLE_MAX = 200;
 
 /** The content's images (featured first), each with its alt text to check and change. */
-export function ImagesGrid({ content, announce }: { content: Content; announce: (message: string) => void }) {
+export function ImagesGrid({ content, announce }: { content: TContent; announce: (message: string) => void }) {
   const images = useSelect((select) => select(writerStore).getImages(content.id), [content.id]);
   if (!images) {
     return (
@@ -40,7 +41,7 @@ export function ImagesGrid({ content, announce }: { content: Content; announce: 
 }
 
 interface ImageCardProps {
-  image: ContentImage;
+  image: TContentImage;
   taskId: string;
   announce: (message: string) => void;
 }

@@ -1,8 +1,9 @@
 /** The Writer's values in words (the API's codes are never shown). */
 import { __ } from '@wordpress/i18n';
-import type { JobKind, TaskStatus } from '../../store/writer';
+import type { TTaskStatus } from '@igny8/shared';
+import type { JobKind } from '../../store/writer';
 
-export const TASK_STATUSES: TaskStatus[] = [
+export const TASK_STATUSES: TTaskStatus[] = [
   'queued',
   'writing',
   'written',
@@ -13,7 +14,7 @@ export const TASK_STATUSES: TaskStatus[] = [
   'failed',
 ];
 
-export const taskStatusLabel = (status: TaskStatus): string =>
+export const taskStatusLabel = (status: TTaskStatus): string =>
   ({
     queued: __('To write', 'igny8'),
     writing: __('Being written', 'igny8'),

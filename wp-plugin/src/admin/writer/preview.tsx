@@ -1,11 +1,11 @@
 import { __, sprintf } from '@wordpress/i18n';
-import type { Content } from '../../store/writer';
+import type { TContent } from '@igny8/shared';
 
 /**
  * The current version as readers will see it: SEO fields as a search result, and the body (the server's sanitized
  * block markup) in a sandboxed frame: no scripts run in it, and it cannot reach this page.
  */
-export function Preview({ content }: { content: Content }) {
+export function Preview({ content }: { content: TContent }) {
   const version = content.version;
   const document = `<!doctype html><html><head><meta charset="utf-8"><style>body{font:16px/1.6 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif;max-width:720px;margin:16px auto;padding:0 16px;color:#1e1e1e}img{max-width:100%;height:auto}</style></head><body><h1>${escapeHtml(version.title)}</h1>${version.body}</body></html>`;
   return (

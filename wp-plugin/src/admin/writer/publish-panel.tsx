@@ -2,11 +2,12 @@ import { Button, Notice, SelectControl, Spinner, TextControl } from '@wordpress/
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
-import { store as writerStore, type Content, type Publication, type PublishStatus } from '../../store/writer';
+import type { TContent, TPublication, TPublishStatus } from '@igny8/shared';
+import { store as writerStore } from '../../store/writer';
 import { termList } from './terms';
 import { writerSettings } from './writer-settings';
 
-const publicationText = (publication: Publication): string => {
+const publicationText = (publication: TPublication): string => {
   switch (publication.status) {
     case 'published':
       return __('Published on this site.', 'igny8');
@@ -24,7 +25,7 @@ const publicationText = (publication: Publication): string => {
 };
 
 /** Publishes the approved version to this site: now, as a draft, or at a date; with categories and tags. */
-export function PublishPanel({ content, announce }: { content: Content; announce: (message: string) => void }) {
+export function PublishPanel({ content, announce }: { content: TContent; announce: (message: string) => void }) {
   const { canPublish, publish: defaults } = writerSettings();
   const { publication, publishing } = useSelect(
     (select) => ({
@@ -35,7 +36,7 @@ export function PublishPanel({ content, announce }: { content: Content; announce
   );
   const { publishContent } = useDispatch(writerStore);
   // The form starts from the publishing defaults an administrator set on IGNY8 > Settings.
-  const [status, setStatus] = useState<PublishStatus>(defaults.status);
+  const [status, setStatus] = useState<TPublishStatus>(defaults.status);
   const [date, setDate] = useState('');
   const [categories, setCategories] = useState(defaults.category);
   const [tags, setTags] = useState('');
@@ -88,7 +89,7 @@ export function PublishPanel({ content, announce }: { content: Content; announce
               { label: __('Draft', 'igny8'), value: 'draft' },
               { label: __('Scheduled', 'igny8'), value: 'future' },
             ]}
-            onChange={(value: string) => setStatus(value as PublishStatus)}
+            onChange={(value: string) => setStatus(value as TPublishStatus)}
           />
           {status === 'future' && (
             <TextControl

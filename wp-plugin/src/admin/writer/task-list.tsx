@@ -4,7 +4,8 @@ import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
-import { store as writerStore, type TaskQuery, type TaskStatus } from '../../store/writer';
+import type { TTaskStatus } from '@igny8/shared';
+import { store as writerStore, type TaskQuery } from '../../store/writer';
 import { TASK_STATUSES, taskStatusLabel } from './labels';
 import { writerSettings } from './writer-settings';
 
@@ -16,7 +17,7 @@ interface TaskListProps {
 
 /** The site's tasks, newest first, filtered by status, a page at a time. */
 export function TaskList({ onOpen, focusTaskId = null }: TaskListProps) {
-  const [status, setStatus] = useState<TaskStatus | ''>('');
+  const [status, setStatus] = useState<TTaskStatus | ''>('');
   // The cursors of the pages before the current one (the first page has none).
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
@@ -68,7 +69,7 @@ export function TaskList({ onOpen, focusTaskId = null }: TaskListProps) {
             ...TASK_STATUSES.map((value) => ({ label: taskStatusLabel(value), value })),
           ]}
           onChange={(value: string) => {
-            setStatus(value as TaskStatus | '');
+            setStatus(value as TTaskStatus | '');
             setCursors([]);
           }}
         />

@@ -5,7 +5,8 @@ import { __, sprintf } from '@wordpress/i18n';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProgressBar } from '../../components/progress-bar';
 import { isVersionConflict } from '../../store/writer/errors';
-import { store as writerStore, type WriterTask } from '../../store/writer';
+import type { TWriterTask } from '@igny8/shared';
+import { store as writerStore } from '../../store/writer';
 import { EditForm } from './edit-form';
 import { ImagesGrid } from './images-grid';
 import { jobLabel, taskStatusLabel } from './labels';
@@ -163,7 +164,7 @@ export function TaskPanel({ taskId, onClose, announce }: TaskPanelProps) {
   );
 }
 
-function Review({ task, announce }: { task: WriterTask; announce: (message: string) => void }) {
+function Review({ task, announce }: { task: TWriterTask; announce: (message: string) => void }) {
   const { content, approving } = useSelect(
     (select) => ({
       content: select(writerStore).getContent(task.id),

@@ -3,11 +3,12 @@ import { useDispatch, useSelect } from '@wordpress/data';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { EmptyState } from '../../components/empty-state';
-import { store as writerStore, type Content, type ContentVersionMeta } from '../../store/writer';
+import type { TContent, TContentVersionMeta } from '@igny8/shared';
+import { store as writerStore } from '../../store/writer';
 import { DiffText } from './diff-view';
 import { fieldLabel } from './labels';
 
-const sourceLabel = (source: ContentVersionMeta['source']): string =>
+const sourceLabel = (source: TContentVersionMeta['source']): string =>
   ({
     generated: __('written by AI', 'igny8'),
     edited: __('edited', 'igny8'),
@@ -16,7 +17,7 @@ const sourceLabel = (source: ContentVersionMeta['source']): string =>
   })[source];
 
 interface VersionsPanelProps {
-  content: Content;
+  content: TContent;
   announce: (message: string) => void;
 }
 

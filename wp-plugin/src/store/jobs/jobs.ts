@@ -1,4 +1,4 @@
-import type { JobRun } from './types';
+import type { TJobRun } from '@igny8/shared';
 
 /** Whether a job may still change (the Dashboard keeps polling while one does). */
-export const isActive = (job: JobRun): boolean => job.status === 'queued' || job.status === 'running';
+export const isActive = (job: Pick<TJobRun, 'status'>): boolean => job.status === 'queued' || job.status === 'running';

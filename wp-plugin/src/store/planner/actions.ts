@@ -1,6 +1,14 @@
+import type {
+  TClusterRunAccepted,
+  TGenerateIdeasAccepted,
+  TImportMapping,
+  TImportStarted,
+  TJobRun,
+  TKeywordImport,
+  TTask,
+} from '@igny8/shared';
 import {
   fetchImport,
-  fetchJob,
   postClusterRun,
   postConvertIdeas,
   postGenerateIdeas,
@@ -11,20 +19,8 @@ import {
   postSector,
   type KeywordBulkAction,
 } from './api';
-import { JOB_POLL_MS } from './constants';
-import { isFinished, jobFailure, runOperation as runStoreOperation, wait } from '../operations';
-import type {
-  ClusterGranularity,
-  ClusterMethod,
-  ImportMapping,
-  ImportStarted,
-  JobAccepted,
-  JobRun,
-  KeywordImport,
-  PlannerOperation,
-  PlannerThunkArgs,
-  Task,
-} from './types';
+import { jobFailure, pollJob as pollStoreJob, runOperation as runStoreOperation } from '../operations';
+import type { ClusterGranularity, ClusterRunMethod, PlannerOperation, PlannerThunkArgs } from './types';
 
 export { clearError } from '../operations';
 
@@ -32,16 +28,8 @@ const runOperation = <T>(operation: PlannerOperation, request: (args: PlannerThu
   runStoreOperation<PlannerOperation, PlannerThunkArgs, T>(operation, request);
 
 /** Polls a job until it ends, keeping it in the store (getJob) so progress bars follow it. */
-const pollJob = async ({ dispatch }: PlannerThunkArgs, jobId: string): Promise<JobRun> => {
-  for (;;) {
-    const job = await fetchJob(jobId);
-    dispatch({ type: 'RECEIVE_JOB', job });
-    if (isFinished(job)) {
-      return job;
-    }
-    await wait(JOB_POLL_MS);
-  }
-};
+const pollJob = ({ dispatch }: PlannerThunkArgs, jobId: string): Promise<TJobRun> =>
+  pollStoreJob(jobId, (job) => dispatch({ type: 'RECEIVE_JOB', job }));
 
 /** Forgets every cached keyword page, count and cluster list, so the screens load them again. */
 const refreshPlanner = ({ dispatch }: PlannerThunkArgs) => {
@@ -61,15 +49,15 @@ export const createSector = (name: string) => async (args: PlannerThunkArgs) => 
 };
 
 export const startImport = (sectorId: string, text: string) =>
-  runOperation<ImportStarted>('import', () => postImport(sectorId, text));
+  runOperation<TImportStarted>('import', () => postImport(sectorId, text));
 
 /** Chooses the columns of an import whose layout was not recognized, and starts it. */
-export const mapImportColumns = (importId: string, mapping: ImportMapping) =>
-  runOperation<ImportStarted>('mapping', () => postMapping(importId, mapping));
+export const mapImportColumns = (importId: string, mapping: TImportMapping) =>
+  runOperation<TImportStarted>('mapping', () => postMapping(importId, mapping));
 
 /** Follows an import's job to its end, then keeps the import (with its counts) and refreshes the lists. */
 export const followImport = (importId: string, jobId: string) =>
-  runOperation<KeywordImport>('import', async (args) => {
+  runOperation<TKeywordImport>('import', async (args) => {
     await pollJob(args, jobId);
     const keywordImport = await fetchImport(importId);
     args.dispatch({ type: 'RECEIVE_IMPORT', keywordImport });
@@ -89,12 +77,12 @@ export const bulkKeywords = (keywordIds: string[], bulk: KeywordBulkAction) =>
  * Starts clustering a sector's new keywords, at a granularity for the lexical method (1 broad topics ... 5 tight
  * groups); answers the job (and the held credits of an AI run).
  */
-export const startClustering = (sectorId: string, method: ClusterMethod, granularity?: ClusterGranularity) =>
-  runOperation<JobAccepted>('cluster', () => postClusterRun(sectorId, method, granularity));
+export const startClustering = (sectorId: string, method: ClusterRunMethod, granularity?: ClusterGranularity) =>
+  runOperation<TClusterRunAccepted>('cluster', () => postClusterRun(sectorId, method, granularity));
 
 /** Follows a clustering job to its end and refreshes keywords and clusters. */
 export const followClustering = (jobId: string) =>
-  runOperation<JobRun>('cluster', async (args) => {
+  runOperation<TJobRun>('cluster', async (args) => {
     const job = await pollJob(args, jobId);
     refreshPlanner(args);
     if (job.status !== 'succeeded') {
@@ -105,11 +93,11 @@ export const followClustering = (jobId: string) =>
 
 /** Asks the AI for ideas for a cluster; answers the job and the credits held for it. */
 export const startIdeas = (clusterId: string, count: number) =>
-  runOperation<JobAccepted>('generate', () => postGenerateIdeas(clusterId, count));
+  runOperation<TGenerateIdeasAccepted>('generate', () => postGenerateIdeas(clusterId, count));
 
 /** Follows an idea generation job to its end and loads the cluster's ideas again. */
 export const followIdeas = (clusterId: string, jobId: string) =>
-  runOperation<JobRun>('generate', async (args) => {
+  runOperation<TJobRun>('generate', async (args) => {
     const job = await pollJob(args, jobId);
     args.dispatch.invalidateResolutionForStoreSelector('getIdeas');
     if (job.status !== 'succeeded') {
@@ -128,7 +116,7 @@ export const reviewIdea = (ideaId: string, verdict: 'approve' | 'reject') =>
 
 /** Turns approved ideas into Writer tasks (one per idea), then loads the ideas again to show them converted. */
 export const convertIdeas = (ideaIds: string[]) =>
-  runOperation<Task[]>('convert', async (args) => {
+  runOperation<TTask[]>('convert', async (args) => {
     const tasks = await postConvertIdeas(ideaIds);
     args.dispatch.invalidateResolutionForStoreSelector('getIdeas');
     return tasks;

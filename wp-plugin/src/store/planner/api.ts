@@ -4,54 +4,53 @@
  */
 import { CURRENT_SITE, igny8Api, type QueryValue } from '../../api/client';
 import type {
-  Cluster,
-  ClusterGranularity,
-  ClusterMethod,
-  Idea,
-  ImportMapping,
-  ImportStarted,
-  JobAccepted,
-  JobRun,
-  Keyword,
-  KeywordFilter,
-  KeywordImport,
-  KeywordQuery,
-  KeywordStatus,
-  Page,
-  Pipeline,
-  PipelineCount,
-  Sector,
-  Task,
-} from './types';
+  TCluster,
+  TClusterRunAccepted,
+  TGenerateIdeasAccepted,
+  TIdea,
+  TImportMapping,
+  TImportStarted,
+  TKeyword,
+  TKeywordBulkBody,
+  TKeywordBulkResult,
+  TKeywordCount,
+  TKeywordFilter,
+  TKeywordImport,
+  TKeywordStatus,
+  TPage,
+  TSector,
+  TTask,
+} from '@igny8/shared';
+import type { ClusterGranularity, ClusterRunMethod, KeywordQuery, Pipeline, PipelineCount } from './types';
 
 const withSite = (query: object): Record<string, QueryValue> => ({
   ...(query as Record<string, QueryValue>),
   siteId: CURRENT_SITE,
 });
 
-export const fetchSectors = () => igny8Api<Sector[]>(`sites/${CURRENT_SITE}/sectors`);
+export const fetchSectors = () => igny8Api<TSector[]>(`sites/${CURRENT_SITE}/sectors`);
 
 /** Adds a sector to this site (an admin of the site: the server gives only them `sites:write`). */
 export const postSector = (name: string) =>
-  igny8Api<Sector>(`sites/${CURRENT_SITE}/sectors`, { method: 'POST', body: { name } });
+  igny8Api<TSector>(`sites/${CURRENT_SITE}/sectors`, { method: 'POST', body: { name } });
 
 export const fetchKeywords = (query: KeywordQuery) =>
-  igny8Api<Page<Keyword>>('planner/keywords', { query: withSite(query) });
+  igny8Api<TPage<TKeyword>>('planner/keywords', { query: withSite(query) });
 
-export const fetchKeywordCount = (filter: KeywordFilter) =>
-  igny8Api<{ total: number }>('planner/keywords/count', { query: withSite(filter) });
+export const fetchKeywordCount = (filter: TKeywordFilter) =>
+  igny8Api<TKeywordCount>('planner/keywords/count', { query: withSite(filter) });
 
 export const fetchClusters = (sectorId: string) =>
-  igny8Api<Page<Cluster>>('planner/clusters', {
+  igny8Api<TPage<TCluster>>('planner/clusters', {
     query: withSite({ sectorId: sectorId || undefined, sort: 'volume', limit: 200 }),
   });
 
 export const fetchIdeas = (clusterId: string) =>
-  igny8Api<Page<Idea>>('planner/ideas', { query: withSite({ clusterId, limit: 200 }) });
+  igny8Api<TPage<TIdea>>('planner/ideas', { query: withSite({ clusterId, limit: 200 }) });
 
 /** How many items a list has, reading up to 200 of them. */
 const countOf = async (path: string, query: object): Promise<PipelineCount> => {
-  const page = await igny8Api<Page<unknown>>(path, { query: withSite({ ...query, limit: 200 }) });
+  const page = await igny8Api<TPage<unknown>>(path, { query: withSite({ ...query, limit: 200 }) });
   return { count: page.items.length, more: page.nextCursor !== null };
 };
 
@@ -67,34 +66,34 @@ export const fetchPipeline = async (): Promise<Pipeline> => {
   return { keywords: keywords.total, newKeywords: newKeywords.total, clusters, ideasToReview, approvedIdeas, tasks };
 };
 
-export const fetchJob = (jobId: string) => igny8Api<JobRun>(`jobs/${encodeURIComponent(jobId)}`);
-
-export const fetchImport = (importId: string) => igny8Api<KeywordImport>(`planner/imports/${importId}`);
+export const fetchImport = (importId: string) => igny8Api<TKeywordImport>(`planner/imports/${importId}`);
 
 export const fetchRecentImports = () =>
-  igny8Api<Page<KeywordImport>>('planner/imports', { query: withSite({ limit: 5 }) });
+  igny8Api<TPage<TKeywordImport>>('planner/imports', { query: withSite({ limit: 5 }) });
 
 export const postImport = (sectorId: string, text: string) =>
-  igny8Api<ImportStarted>('planner/keywords/import', {
+  igny8Api<TImportStarted>('planner/keywords/import', {
     method: 'POST',
     body: { siteId: CURRENT_SITE, sectorId, text },
   });
 
-export const postMapping = (importId: string, mapping: ImportMapping) =>
-  igny8Api<ImportStarted>(`planner/imports/${importId}/mapping`, { method: 'POST', body: { mapping } });
+export const postMapping = (importId: string, mapping: TImportMapping) =>
+  igny8Api<TImportStarted>(`planner/imports/${importId}/mapping`, { method: 'POST', body: { mapping } });
 
 /** A bulk action on listed keywords. */
-export type KeywordBulkAction = { action: 'delete' } | { action: 'set_status'; status: KeywordStatus };
+export type KeywordBulkAction =
+  | { action: Extract<TKeywordBulkBody['action'], 'delete'> }
+  | { action: Extract<TKeywordBulkBody['action'], 'set_status'>; status: TKeywordStatus };
 
 export const postKeywordBulk = (keywordIds: string[], bulk: KeywordBulkAction) =>
-  igny8Api<{ affected: number }>('planner/keywords/bulk', {
+  igny8Api<TKeywordBulkResult>('planner/keywords/bulk', {
     method: 'POST',
     body: { siteId: CURRENT_SITE, keywordIds, ...bulk },
   });
 
 /** The granularity applies to the free lexical method only; AI runs ignore it and do not send it. */
-export const postClusterRun = (sectorId: string, method: ClusterMethod, granularity?: ClusterGranularity) =>
-  igny8Api<JobAccepted>('planner/clusters/run', {
+export const postClusterRun = (sectorId: string, method: ClusterRunMethod, granularity?: ClusterGranularity) =>
+  igny8Api<TClusterRunAccepted>('planner/clusters/run', {
     method: 'POST',
     body: {
       siteId: CURRENT_SITE,
@@ -105,11 +104,11 @@ export const postClusterRun = (sectorId: string, method: ClusterMethod, granular
   });
 
 export const postGenerateIdeas = (clusterId: string, count: number) =>
-  igny8Api<JobAccepted>(`planner/clusters/${clusterId}/ideas/generate`, { method: 'POST', body: { count } });
+  igny8Api<TGenerateIdeasAccepted>(`planner/clusters/${clusterId}/ideas/generate`, { method: 'POST', body: { count } });
 
 // An empty JSON body: a POST forwarded without one is refused by the server (415).
 export const postIdeaReview = (ideaId: string, verdict: 'approve' | 'reject') =>
-  igny8Api<Idea>(`planner/ideas/${ideaId}/${verdict}`, { method: 'POST', body: {} });
+  igny8Api<TIdea>(`planner/ideas/${ideaId}/${verdict}`, { method: 'POST', body: {} });
 
 export const postConvertIdeas = (ideaIds: string[]) =>
-  igny8Api<Task[]>('planner/ideas/convert', { method: 'POST', body: { ideaIds } });
+  igny8Api<TTask[]>('planner/ideas/convert', { method: 'POST', body: { ideaIds } });

@@ -9,19 +9,17 @@ const { default: reducer, initialState } = await import('./reducer');
 const selectors = await import('./selectors');
 const { toPlannerError } = await import('./errors');
 const { Igny8ApiError } = await import('../../api/client');
-import type { JobRun, PlannerAction, PlannerState, PlannerThunkArgs } from './types';
+import type { TIdea, TJobRun } from '@igny8/shared';
+import { jobRunFixture } from '../jobs/job-run.fixture';
+import type { PlannerAction, PlannerState, PlannerThunkArgs } from './types';
 
-const job = (progress: number, status: JobRun['status']): JobRun => ({
-  id: 'job-1',
-  type: 'planner.import',
-  status,
-  progress,
-  currentStep: null,
-  result: null,
-  error: status === 'failed' ? { code: 'IMPORT_FAILED', message: 'The file has no keyword column.' } : null,
-  createdAt: '2026-01-01T00:00:00Z',
-  finishedAt: null,
-});
+const job = (progress: number, status: TJobRun['status']): TJobRun =>
+  jobRunFixture({
+    type: 'planner.import',
+    status,
+    progress,
+    error: status === 'failed' ? { code: 'IMPORT_FAILED', message: 'The file has no keyword column.' } : null,
+  });
 
 const envelope = (data: unknown) => ({ success: true, data });
 
@@ -85,8 +83,10 @@ describe('reducer and selectors', () => {
   });
 
   it('replaces a reviewed idea within its cluster', () => {
-    const idea = {
+    const idea: TIdea = {
       id: 'i1',
+      siteId: 'site-1',
+      sectorId: 'sector-1',
       clusterId: 'c1',
       title: 'How to lace trail shoes',
       angle: '',
@@ -96,9 +96,12 @@ describe('reducer and selectors', () => {
       secondaryKeywords: [],
       intent: 'informational' as const,
       targetWordCount: 1500,
-      status: 'new' as const,
+      status: 'new',
+      jobId: null,
       demo: false,
       taskId: null,
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
     };
     let state = reducer(undefined, { type: 'RECEIVE_IDEAS', clusterId: 'c1', ideas: [idea, { ...idea, id: 'i2' }] });
     state = reducer(state, { type: 'RECEIVE_IDEA', idea: { ...idea, status: 'approved' } });
@@ -160,9 +163,9 @@ describe('thunks', () => {
     const running = runThunk(actions.followImport('imp-1', 'job-1'));
     await vi.runAllTimersAsync();
     const { result, dispatched, invalidated, state } = await running;
-    expect(dispatched.filter((a) => a.type === 'RECEIVE_JOB').map((a) => (a as { job: JobRun }).job.progress)).toEqual([
-      10, 60, 100,
-    ]);
+    expect(dispatched.filter((a) => a.type === 'RECEIVE_JOB').map((a) => (a as { job: TJobRun }).job.progress)).toEqual(
+      [10, 60, 100],
+    );
     expect(apiFetch.mock.calls.map(([options]) => (options as { path: string }).path)).toEqual([
       '/igny8/v1/app/jobs/job-1',
       '/igny8/v1/app/jobs/job-1',

@@ -9,7 +9,8 @@ import {
 } from './api';
 import { toPlannerError } from './errors';
 import { queryKey } from './keys';
-import type { KeywordFilter, KeywordQuery, PlannerAction, PlannerThunkArgs } from './types';
+import type { TKeywordFilter } from '@igny8/shared';
+import type { KeywordQuery, PlannerAction, PlannerThunkArgs } from './types';
 
 /** Runs a load; a failure goes to the store's error for the screen to show with a "Try again". */
 const load =
@@ -27,7 +28,7 @@ export const getSectors = () => load(async () => ({ type: 'RECEIVE_SECTORS', sec
 export const getKeywords = (query: KeywordQuery) =>
   load(async () => ({ type: 'RECEIVE_KEYWORD_PAGE', key: queryKey(query), page: await fetchKeywords(query) }));
 
-export const getKeywordCount = (filter: KeywordFilter) =>
+export const getKeywordCount = (filter: TKeywordFilter) =>
   load(async () => ({
     type: 'RECEIVE_KEYWORD_COUNT',
     key: queryKey(filter),

@@ -6,14 +6,8 @@
 import apiFetch from '@wordpress/api-fetch';
 import { CURRENT_SITE, igny8Api } from '../../api/client';
 import { REST_NAMESPACE } from '../../api/connection';
-import type {
-  PublishingChanges,
-  PublishingSettings,
-  SiteSettings,
-  UsageGroupBy,
-  UsageReport,
-  WritingChanges,
-} from './types';
+import type { TCreditBalance, TUsageReport } from '@igny8/shared';
+import type { PublishingChanges, PublishingSettings, SiteSettings, UsageGroupBy, WritingChanges } from './types';
 
 export const SETTINGS_PATH = `/${REST_NAMESPACE}/settings`;
 
@@ -27,7 +21,7 @@ export const fetchSite = () => igny8Api<SiteSettings>(`sites/${CURRENT_SITE}`);
 export const patchSite = (changes: WritingChanges) =>
   igny8Api<SiteSettings>(`sites/${CURRENT_SITE}`, { method: 'PATCH', body: changes });
 
-export const fetchBalance = async () => (await igny8Api<{ balance: number }>('billing/balance')).balance;
+export const fetchBalance = async () => (await igny8Api<TCreditBalance>('billing/balance')).balance;
 
 /** The last 30 days (the server's default range) of this site's usage. */
-export const fetchUsage = (groupBy: UsageGroupBy) => igny8Api<UsageReport>('billing/usage', { query: { groupBy } });
+export const fetchUsage = (groupBy: UsageGroupBy) => igny8Api<TUsageReport>('billing/usage', { query: { groupBy } });

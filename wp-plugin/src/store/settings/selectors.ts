@@ -1,3 +1,4 @@
+import type { TUsageReport } from '@igny8/shared';
 import type {
   PublishingSettings,
   SettingsError,
@@ -5,7 +6,6 @@ import type {
   SettingsState,
   SiteSettings,
   UsageGroupBy,
-  UsageReport,
 } from './types';
 
 /** The publishing defaults; null until loaded (the resolver fetches them). */
@@ -18,7 +18,7 @@ export const getSite = (state: SettingsState): SiteSettings | null => state.site
 export const getBalance = (state: SettingsState): number | null => state.balance;
 
 /** This site's usage over the last 30 days; undefined until loaded. */
-export const getUsage = (state: SettingsState, groupBy: UsageGroupBy): UsageReport | undefined => state.usage[groupBy];
+export const getUsage = (state: SettingsState, groupBy: UsageGroupBy): TUsageReport | undefined => state.usage[groupBy];
 
 export const getSaving = (state: SettingsState): SettingsSection | null => state.saving;
 

@@ -1,3 +1,5 @@
+import type { TPublishStatus, TSite, TUpdateSiteBody, TUsageGroupBy, TUsageReport } from '@igny8/shared';
+
 /** What `GET|POST igny8/v1/settings` answers (includes/Rest/SettingsController.php). */
 export interface PublishingSettings {
   defaultPostStatus: PostStatus;
@@ -12,8 +14,8 @@ export interface PublishingSettings {
   };
 }
 
-/** The statuses the server's publish request accepts without a date (shared/src/publisher.ts). */
-export type PostStatus = 'publish' | 'draft';
+/** The statuses the server's publish request accepts without a date. */
+export type PostStatus = Exclude<TPublishStatus, 'future'>;
 
 export interface Choice {
   id: number;
@@ -25,28 +27,12 @@ export type PublishingChanges = Partial<
 >;
 
 /** The part of the server's site (GET /api/v1/sites/:siteId) this screen shows and changes. */
-export interface SiteSettings {
-  id: string;
-  name: string;
-  /** BCP 47, such as "en" or "pt-BR". */
-  language: string;
-  timezone: string;
-  /** How articles should sound; '' for no preference. */
-  voice: string;
-}
+export type SiteSettings = Pick<TSite, 'id' | 'name' | 'language' | 'timezone' | 'voice'>;
 
-export type WritingChanges = Partial<Pick<SiteSettings, 'language' | 'voice'>>;
+export type WritingChanges = Pick<TUpdateSiteBody, 'language' | 'voice'>;
 
-export type UsageGroupBy = 'operation' | 'day';
-
-/** ZUsageReport (shared/src/billing.ts). */
-export interface UsageReport {
-  from: string;
-  to: string;
-  groupBy: string;
-  total: { credits: number; count: number };
-  groups: { key: string | null; credits: number; count: number }[];
-}
+/** The usage views the screen offers. */
+export type UsageGroupBy = Extract<TUsageGroupBy, 'operation' | 'day'>;
 
 /** Which part of the screen a request belongs to (each panel shows its own errors). */
 export type SettingsSection = 'publishing' | 'writing' | 'usage';
@@ -65,7 +51,7 @@ export interface SettingsState {
   publishing: PublishingSettings | null;
   site: SiteSettings | null;
   balance: number | null;
-  usage: Partial<Record<UsageGroupBy, UsageReport>>;
+  usage: Partial<Record<UsageGroupBy, TUsageReport>>;
   /** The panel being saved, if any. */
   saving: SettingsSection | null;
   errors: Partial<Record<SettingsSection, SettingsError>>;
@@ -75,7 +61,7 @@ export type SettingsAction =
   | { type: 'RECEIVE_PUBLISHING'; settings: PublishingSettings }
   | { type: 'RECEIVE_SITE'; site: SiteSettings }
   | { type: 'RECEIVE_BALANCE'; balance: number }
-  | { type: 'RECEIVE_USAGE'; groupBy: UsageGroupBy; report: UsageReport }
+  | { type: 'RECEIVE_USAGE'; groupBy: UsageGroupBy; report: TUsageReport }
   | { type: 'START_SAVE'; section: SettingsSection }
   | { type: 'FAIL'; error: SettingsError }
   | { type: 'CLEAR_ERROR'; section: SettingsSection };

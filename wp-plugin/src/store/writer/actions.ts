@@ -1,6 +1,14 @@
+import type {
+  TContent,
+  TContentImage,
+  TEditContentBody,
+  TImagesJobAccepted,
+  TJobRun,
+  TPublication,
+  TPublishBody,
+} from '@igny8/shared';
 import {
   fetchImages,
-  fetchJob,
   fetchPublication,
   fetchTask,
   fetchTaskContent,
@@ -14,21 +22,8 @@ import {
   postRegenerateSection,
   postRestore,
 } from './api';
-import { JOB_POLL_MS } from './constants';
-import { isFinished, jobFailure, runOperation as runStoreOperation, wait } from '../operations';
-import type {
-  Content,
-  ContentImage,
-  EditContentBody,
-  ImageChange,
-  JobAccepted,
-  JobKind,
-  JobRun,
-  Publication,
-  PublishBody,
-  WriterOperation,
-  WriterThunkArgs,
-} from './types';
+import { jobFailure, pollJob, runOperation as runStoreOperation } from '../operations';
+import type { ImageChange, JobKind, WriterOperation, WriterThunkArgs } from './types';
 
 export { clearError, isFinished } from '../operations';
 
@@ -45,27 +40,21 @@ const followJob = async (
   kind: JobKind,
   jobId: string,
   heldCredits?: number,
-): Promise<JobRun> => {
+): Promise<TJobRun> => {
   dispatch({ type: 'FOLLOW_JOB', taskId, jobId, kind, heldCredits });
   try {
-    for (;;) {
-      const job = await fetchJob(jobId);
-      dispatch({ type: 'RECEIVE_JOB', job });
-      if (isFinished(job)) {
-        if (job.status !== 'succeeded') {
-          throw jobFailure(job);
-        }
-        return job;
-      }
-      await wait(JOB_POLL_MS);
+    const job = await pollJob(jobId, (read) => dispatch({ type: 'RECEIVE_JOB', job: read }));
+    if (job.status !== 'succeeded') {
+      throw jobFailure(job);
     }
+    return job;
   } finally {
     dispatch({ type: 'END_JOB', taskId });
   }
 };
 
 /** Loads a task's content again (after a job or an edit elsewhere), with its versions and the task list. */
-const refreshContent = async ({ dispatch }: WriterThunkArgs, taskId: string): Promise<Content> => {
+const refreshContent = async ({ dispatch }: WriterThunkArgs, taskId: string): Promise<TContent> => {
   const content = await fetchTaskContent(taskId);
   dispatch({ type: 'RECEIVE_CONTENT', content });
   dispatch.invalidateResolutionForStoreSelector('getVersions');
@@ -75,7 +64,7 @@ const refreshContent = async ({ dispatch }: WriterThunkArgs, taskId: string): Pr
 
 /** Writes a task's article (or writes it again): holds the credits, follows the job, loads what was written. */
 export const writeTask = (taskId: string, regenerate = false) =>
-  runOperation<Content>('write', async (args) => {
+  runOperation<TContent>('write', async (args) => {
     args.dispatch.invalidateResolutionForStoreSelector('getTasks');
     const accepted = await postGenerate(taskId, regenerate);
     try {
@@ -89,7 +78,7 @@ export const writeTask = (taskId: string, regenerate = false) =>
   });
 
 /** Follows an images job to its end and loads the content's images and the task again. */
-const followImages = async (args: WriterThunkArgs, taskId: string, contentId: string, accepted: JobAccepted) => {
+const followImages = async (args: WriterThunkArgs, taskId: string, contentId: string, accepted: TImagesJobAccepted) => {
   await followJob(args, taskId, 'images', accepted.jobId, accepted.heldCredits);
   const images = await fetchImages(contentId);
   args.dispatch({ type: 'RECEIVE_IMAGES', contentId, images });
@@ -100,26 +89,26 @@ const followImages = async (args: WriterThunkArgs, taskId: string, contentId: st
 
 /** Makes a content's images (featured and in-article) in one look (`style`, empty: the default), and loads them. */
 export const makeImages = (taskId: string, contentId: string, style = '') =>
-  runOperation<ContentImage[]>('images', async (args) =>
+  runOperation<TContentImage[]>('images', async (args) =>
     followImages(args, taskId, contentId, await postGenerateImages(contentId, style)),
   );
 
 /** Makes one image again (the others stay), from a new prompt or style when given, and loads the images. */
 export const regenerateImage = (taskId: string, contentId: string, imageId: string, change: ImageChange) =>
-  runOperation<ContentImage[]>('images', async (args) =>
+  runOperation<TContentImage[]>('images', async (args) =>
     followImages(args, taskId, contentId, await postRegenerateImage(imageId, change)),
   );
 
 /** Makes an earlier version current again (as a new version) and loads the content and its versions. */
 export const restoreVersion = (taskId: string, contentId: string, version: number) =>
-  runOperation<Content>('restore', async (args) => {
+  runOperation<TContent>('restore', async (args) => {
     await postRestore(contentId, version);
     return refreshContent(args, taskId);
   });
 
 /** Rewrites one section with AI (a new version) and loads the content again. */
 export const regenerateSection = (taskId: string, contentId: string, index: number) =>
-  runOperation<Content>('section', async (args) => {
+  runOperation<TContent>('section', async (args) => {
     const accepted = await postRegenerateSection(contentId, index);
     await followJob(args, taskId, 'section', accepted.jobId, accepted.heldCredits);
     return refreshContent(args, taskId);
@@ -129,8 +118,8 @@ export const regenerateSection = (taskId: string, contentId: string, index: numb
  * Saves an edit as a new version. `baseVersion` is the version the edit was made on: when someone saved a newer
  * one first, the server refuses (CONFLICT) and the screen offers to reload.
  */
-export const editContent = (contentId: string, body: EditContentBody) =>
-  runOperation<Content>('edit', async ({ dispatch }) => {
+export const editContent = (contentId: string, body: TEditContentBody) =>
+  runOperation<TContent>('edit', async ({ dispatch }) => {
     const content = await patchContent(contentId, body);
     dispatch({ type: 'RECEIVE_CONTENT', content });
     dispatch.invalidateResolutionForStoreSelector('getVersions');
@@ -139,11 +128,11 @@ export const editContent = (contentId: string, body: EditContentBody) =>
   });
 
 /** Loads a task's content again (the "reload" of a conflicting edit). */
-export const reloadContent = (taskId: string) => runOperation<Content>('load', (args) => refreshContent(args, taskId));
+export const reloadContent = (taskId: string) => runOperation<TContent>('load', (args) => refreshContent(args, taskId));
 
 /** Approves the current version (a language mismatch needs to be accepted explicitly). */
 export const approveContent = (contentId: string, version: number, acceptLanguageMismatch: boolean) =>
-  runOperation<Content>('approve', async ({ dispatch }) => {
+  runOperation<TContent>('approve', async ({ dispatch }) => {
     const content = await postApprove(contentId, version, acceptLanguageMismatch);
     dispatch({ type: 'RECEIVE_CONTENT', content });
     dispatch.invalidateResolutionForStoreSelector('getTasks');
@@ -151,8 +140,8 @@ export const approveContent = (contentId: string, version: number, acceptLanguag
   });
 
 /** Publishes the approved version to this site, follows the job, and answers the publication (with its link). */
-export const publishContent = (taskId: string, contentId: string, body: PublishBody) =>
-  runOperation<Publication>('publish', async (args) => {
+export const publishContent = (taskId: string, contentId: string, body: TPublishBody) =>
+  runOperation<TPublication>('publish', async (args) => {
     const accepted = await postPublish(contentId, body);
     args.dispatch({ type: 'RECEIVE_PUBLICATION', contentId, publication: accepted.publication });
     try {
@@ -171,7 +160,7 @@ export const publishContent = (taskId: string, contentId: string, body: PublishB
  * the task and its content again.
  */
 export const resumeJob = (taskId: string, jobId: string, kind: JobKind) =>
-  runOperation<JobRun>(kind === 'publish' ? 'publish' : 'write', async (args) => {
+  runOperation<TJobRun>(kind === 'publish' ? 'publish' : 'write', async (args) => {
     try {
       return await followJob(args, taskId, kind, jobId);
     } finally {
@@ -189,7 +178,7 @@ export const resumeJob = (taskId: string, jobId: string, kind: JobKind) =>
 
 /** Changes an image's alt text. */
 export const updateAltText = (imageId: string, altText: string) =>
-  runOperation<ContentImage>('alt', async ({ dispatch }) => {
+  runOperation<TContentImage>('alt', async ({ dispatch }) => {
     const image = await patchImage(imageId, altText);
     dispatch({ type: 'RECEIVE_IMAGE', image });
     return image;

@@ -1,128 +1,19 @@
 /**
- * The Writer and Publisher API's shapes as the Writer screen uses them (server contract: shared/src/writer.ts,
- * writer-images.ts, publisher.ts, jobs.ts). Written out here rather than imported from @igny8/shared, whose zod
- * schemas would otherwise be bundled into the screen.
+ * The writer store's own shapes. What the Writer and Publisher API send and take is the server's contract,
+ * imported as types from @igny8/shared (`import type` only: nothing of it is bundled).
  */
+import type {
+  TContent,
+  TContentDiff,
+  TContentImage,
+  TContentVersionMeta,
+  TJobRun,
+  TPage,
+  TPublication,
+  TWriterTask,
+  TWriterTasksQuery,
+} from '@igny8/shared';
 import type { OperationAction, OperationError } from '../operations';
-
-export type TaskStatus =
-  'queued' | 'writing' | 'written' | 'review' | 'approved' | 'publishing' | 'published' | 'failed';
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type PublishStatus = 'draft' | 'publish' | 'future';
-export type PublicationStatus = 'publishing' | 'draft' | 'scheduled' | 'published' | 'unpublished' | 'failed';
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface ContentSummary {
-  id: string;
-  currentVersion: number;
-  approvedVersion: number | null;
-  wordCount: number;
-  languageMatches: boolean;
-  demo: boolean;
-}
-
-export interface WriterTask {
-  id: string;
-  siteId: string;
-  sectorId: string;
-  title: string;
-  primaryKeyword: string;
-  targetWordCount: number;
-  language: string | null;
-  imageCount: number;
-  status: TaskStatus;
-  failureReason: string | null;
-  lastJobId: string | null;
-  content: ContentSummary | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Section {
-  level: 'h2' | 'h3';
-  heading: string;
-  html: string;
-}
-
-export interface ContentVersionMeta {
-  number: number;
-  source: 'generated' | 'edited' | 'section_regenerated' | 'restored';
-  title: string;
-  wordCount: number;
-  detectedLanguage: string | null;
-  languageMatches: boolean;
-  note: string | null;
-  createdAt: string;
-}
-
-export interface ContentVersion extends ContentVersionMeta {
-  seoTitle: string;
-  metaDescription: string;
-  slug: string;
-  excerpt: string;
-  sections: Section[];
-  /** WordPress block markup, sanitized by the server. */
-  body: string;
-}
-
-export interface Content {
-  id: string;
-  taskId: string;
-  siteId: string;
-  language: string;
-  demo: boolean;
-  currentVersion: number;
-  approvedVersion: number | null;
-  approvedAt: string | null;
-  approved: boolean;
-  version: ContentVersion;
-  task: WriterTask;
-}
-
-export interface DiffPart {
-  value: string;
-  added: boolean;
-  removed: boolean;
-}
-
-export interface FieldDiff {
-  field: string;
-  changed: boolean;
-  parts: DiffPart[];
-}
-
-export interface ContentDiff {
-  from: number;
-  to: number;
-  fields: FieldDiff[];
-  sections: {
-    index: number;
-    status: 'unchanged' | 'changed' | 'added' | 'removed';
-    heading: FieldDiff;
-    text: FieldDiff;
-  }[];
-  wordsAdded: number;
-  wordsRemoved: number;
-}
-
-export interface ContentImage {
-  id: string;
-  contentId: string;
-  role: 'featured' | 'inline';
-  position: number;
-  prompt: string;
-  altText: string;
-  title: string;
-  status: 'pending' | 'generated' | 'failed';
-  width: number | null;
-  height: number | null;
-  error: string | null;
-  updatedAt: string;
-}
 
 /** What "Make this image again" sends: empty strings keep the current prompt and the default look. */
 export interface ImageChange {
@@ -130,65 +21,17 @@ export interface ImageChange {
   style: string;
 }
 
-export interface Publication {
-  id: string;
-  contentId: string;
-  status: PublicationStatus;
-  requestedStatus: PublishStatus;
-  scheduledAt: string | null;
-  postId: number | null;
-  wpStatus: string | null;
-  url: string | null;
-  publishedVersion: number | null;
-  lastError: string | null;
-  jobId: string | null;
-  publishedAt: string | null;
+/** What the plugin's igny8/v1/editor-images/{id}/attachment route answers (includes/Rest/EditorImageController.php). */
+export interface EditorAttachment {
+  attachmentId: number;
+  url: string;
+  altText: string;
+  /** False when the image was already in the media library (a second call answers the same attachment). */
+  created: boolean;
 }
 
-export interface JobRun {
-  id: string;
-  type: string;
-  status: JobStatus;
-  /** 0-100. */
-  progress: number;
-  currentStep: string | null;
-  error: { code: string; message: string } | null;
-}
-
-/** What starting paid work answers (202). */
-export interface JobAccepted {
-  jobId: string;
-  status: string;
-  heldCredits: number;
-  model: string;
-}
-
-export interface PublishAccepted {
-  jobId: string;
-  status: string;
-  publication: Publication;
-}
-
-export interface EditContentBody {
-  baseVersion: number;
-  title?: string;
-  seoTitle?: string;
-  metaDescription?: string;
-  excerpt?: string;
-  sections?: { index: number; html?: string }[];
-}
-
-export interface PublishBody {
-  status: PublishStatus;
-  scheduledAt?: string;
-  categories: string[];
-  tags: string[];
-}
-
-export interface TaskQuery {
-  status?: TaskStatus | undefined;
-  cursor?: string | undefined;
-}
+/** One page of the task list: its filter and cursor (the site is always this one). */
+export type TaskQuery = Partial<Pick<TWriterTasksQuery, 'status' | 'cursor'>>;
 
 /** Requests that change something; one of each may run at a time. */
 export type WriterOperation =
@@ -202,20 +45,20 @@ export type WriterError = OperationError<WriterOperation>;
 
 export interface WriterState {
   /** Task pages by their query (JSON). */
-  tasks: Record<string, Page<WriterTask>>;
+  tasks: Record<string, TPage<TWriterTask>>;
   /** Tasks by id, as last read (from a page, the task route or its content). */
-  tasksById: Record<string, WriterTask>;
+  tasksById: Record<string, TWriterTask>;
   /** Contents by task id. */
-  contents: Record<string, Content>;
+  contents: Record<string, TContent>;
   /** Version lists by content id, newest first. */
-  versions: Record<string, ContentVersionMeta[]>;
+  versions: Record<string, TContentVersionMeta[]>;
   /** Diffs by `contentId:from:to`. */
-  diffs: Record<string, ContentDiff>;
+  diffs: Record<string, TContentDiff>;
   /** Images by content id. */
-  images: Record<string, ContentImage[]>;
+  images: Record<string, TContentImage[]>;
   /** Publications by content id; null when never published. */
-  publications: Record<string, Publication | null>;
-  jobs: Record<string, JobRun>;
+  publications: Record<string, TPublication | null>;
+  jobs: Record<string, TJobRun>;
   /** The job each task is being followed by, and what it does. */
   activeJobs: Record<string, { jobId: string; kind: JobKind; heldCredits?: number | undefined }>;
   pending: WriterOperation[];
@@ -223,15 +66,15 @@ export interface WriterState {
 }
 
 export type WriterAction =
-  | { type: 'RECEIVE_TASKS'; key: string; page: Page<WriterTask> }
-  | { type: 'RECEIVE_TASK'; task: WriterTask }
-  | { type: 'RECEIVE_CONTENT'; content: Content }
-  | { type: 'RECEIVE_VERSIONS'; contentId: string; versions: ContentVersionMeta[] }
-  | { type: 'RECEIVE_DIFF'; key: string; diff: ContentDiff }
-  | { type: 'RECEIVE_IMAGES'; contentId: string; images: ContentImage[] }
-  | { type: 'RECEIVE_IMAGE'; image: ContentImage }
-  | { type: 'RECEIVE_PUBLICATION'; contentId: string; publication: Publication | null }
-  | { type: 'RECEIVE_JOB'; job: JobRun }
+  | { type: 'RECEIVE_TASKS'; key: string; page: TPage<TWriterTask> }
+  | { type: 'RECEIVE_TASK'; task: TWriterTask }
+  | { type: 'RECEIVE_CONTENT'; content: TContent }
+  | { type: 'RECEIVE_VERSIONS'; contentId: string; versions: TContentVersionMeta[] }
+  | { type: 'RECEIVE_DIFF'; key: string; diff: TContentDiff }
+  | { type: 'RECEIVE_IMAGES'; contentId: string; images: TContentImage[] }
+  | { type: 'RECEIVE_IMAGE'; image: TContentImage }
+  | { type: 'RECEIVE_PUBLICATION'; contentId: string; publication: TPublication | null }
+  | { type: 'RECEIVE_JOB'; job: TJobRun }
   | { type: 'FOLLOW_JOB'; taskId: string; jobId: string; kind: JobKind; heldCredits?: number | undefined }
   | { type: 'END_JOB'; taskId: string }
   | OperationAction<WriterOperation>;

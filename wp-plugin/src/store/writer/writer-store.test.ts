@@ -10,17 +10,26 @@ const { default: reducer, initialState } = await import('./reducer');
 const selectors = await import('./selectors');
 const { isVersionConflict, toWriterError } = await import('./errors');
 const { termList } = await import('../../admin/writer/terms');
-import type { Content, JobRun, Publication, WriterAction, WriterState, WriterTask, WriterThunkArgs } from './types';
+import type { TContent, TContentImage, TJobRun, TPublication, TWriterTask } from '@igny8/shared';
+import { jobRunFixture } from '../jobs/job-run.fixture';
+import type { WriterAction, WriterState, WriterThunkArgs } from './types';
 
-const task = (status: WriterTask['status'], content: WriterTask['content'] = null): WriterTask => ({
+const task = (status: TWriterTask['status'], content: TWriterTask['content'] = null): TWriterTask => ({
   id: 'task-1',
   siteId: 'site-1',
   sectorId: 'sector-1',
+  ideaId: null,
+  clusterId: null,
   title: 'How to lace trail shoes',
   primaryKeyword: 'lace trail shoes',
+  secondaryKeywords: [],
+  outline: [],
+  contentType: 'how_to',
   targetWordCount: 1200,
   language: 'en',
+  voice: null,
   imageCount: 2,
+  includeFaq: false,
   status,
   failureReason: null,
   lastJobId: null,
@@ -29,7 +38,7 @@ const task = (status: WriterTask['status'], content: WriterTask['content'] = nul
   updatedAt: '2026-01-01T00:00:00Z',
 });
 
-const content = (currentVersion: number, approved = false): Content => ({
+const content = (currentVersion: number, approved = false): TContent => ({
   id: 'content-1',
   taskId: 'task-1',
   siteId: 'site-1',
@@ -46,6 +55,8 @@ const content = (currentVersion: number, approved = false): Content => ({
     wordCount: 1180,
     detectedLanguage: 'en',
     languageMatches: true,
+    jobId: null,
+    createdById: null,
     note: null,
     createdAt: '2026-01-01T00:00:00Z',
     seoTitle: 'Lace trail shoes',
@@ -53,26 +64,31 @@ const content = (currentVersion: number, approved = false): Content => ({
     slug: 'lace-trail-shoes',
     excerpt: '',
     sections: [{ level: 'h2', heading: 'Why', html: '<p>Because.</p>' }],
+    faq: [],
     body: '<!-- wp:paragraph --><p>Because.</p><!-- /wp:paragraph -->',
   },
   task: task(approved ? 'approved' : 'review'),
 });
 
-const job = (progress: number, status: JobRun['status']): JobRun => ({
-  id: 'job-1',
-  type: 'writer.content',
-  status,
-  progress,
-  currentStep: status === 'running' ? 'section 2 of 5' : null,
-  error: status === 'failed' ? { code: 'AI_FAILED', message: 'The AI provider did not answer: try again.' } : null,
-});
+const job = (progress: number, status: TJobRun['status']): TJobRun =>
+  jobRunFixture({
+    type: 'writer.content',
+    status,
+    progress,
+    currentStep: status === 'running' ? 'section 2 of 5' : null,
+    error: status === 'failed' ? { code: 'AI_FAILED', message: 'The AI provider did not answer: try again.' } : null,
+  });
 
-const publication = (status: Publication['status']): Publication => ({
+const publication = (status: TPublication['status']): TPublication => ({
   id: 'pub-1',
   contentId: 'content-1',
+  siteId: 'site-1',
+  taskId: 'task-1',
   status,
   requestedStatus: 'publish',
   scheduledAt: null,
+  categories: [],
+  tags: [],
   postId: status === 'published' ? 42 : null,
   wpStatus: status === 'published' ? 'publish' : null,
   url: status === 'published' ? 'http://site.test/?p=42' : null,
@@ -80,6 +96,8 @@ const publication = (status: Publication['status']): Publication => ({
   lastError: null,
   jobId: 'job-1',
   publishedAt: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
 });
 
 const envelope = (data: unknown) => ({ success: true, data });
@@ -152,18 +170,23 @@ describe('reducer and selectors', () => {
   });
 
   it('replaces an edited image within its content', () => {
-    const image = {
+    const image: TContentImage = {
       id: 'img-1',
       contentId: 'content-1',
-      role: 'featured' as const,
+      role: 'featured',
       position: 0,
       prompt: 'a trail',
       altText: 'A trail',
       title: 'Trail',
-      status: 'generated' as const,
+      status: 'generated',
+      mimeType: 'image/png',
+      bytes: 1000,
       width: 1024,
       height: 576,
       error: null,
+      jobId: null,
+      fileUrl: null,
+      createdAt: '2026-01-01T00:00:00Z',
       updatedAt: '2026-01-01T00:00:00Z',
     };
     let state = reducer(undefined, { type: 'RECEIVE_IMAGES', contentId: 'content-1', images: [image] });
