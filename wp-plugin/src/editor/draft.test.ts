@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { TContent, TJobRun, TWriterTask } from '@igny8/shared';
+import { toApiError } from '../api/client';
 import { jobRunFixture } from '../store/jobs/job-run.fixture';
 import { counter, draftProblem, taskBody, titleFromKeyword, writeDraft, type DraftApi } from './draft';
 import type { RunProgress } from './job';
@@ -99,6 +100,20 @@ describe('writeDraft', () => {
     await expect(writeDraft(cancelled, taskBody(fields('green tea'), 'sector-1'), () => undefined)).rejects.toThrow(
       /cancelled/,
     );
+  });
+
+  it('hands the panel the words people read: the job error survives toApiError with its code', async () => {
+    const api = fakeApi([job(30, 'failed', { code: 'AI_FAILED', message: 'The AI provider refused the request.' })]);
+    const thrown = await writeDraft(api, taskBody(fields('green tea'), 'sector-1'), () => undefined).catch(
+      (error: unknown) => error,
+    );
+    expect(toApiError(thrown)).toMatchObject({ code: 'AI_FAILED', message: 'The AI provider refused the request.' });
+    const cancelled = fakeApi([job(30, 'cancelled')]);
+    const stopped = await writeDraft(cancelled, taskBody(fields('green tea'), 'sector-1'), () => undefined).catch(
+      (error: unknown) => error,
+    );
+    expect(toApiError(stopped).code).toBe('job_cancelled');
+    expect(toApiError(stopped).message).toMatch(/cancelled/);
   });
 
   it('passes a refusal to create or start through unchanged', async () => {

@@ -28,7 +28,9 @@ export async function followRun(
     polling,
   );
   if (job.status !== 'succeeded') {
-    throw new Error(job.error?.message ?? (job.status === 'cancelled' ? failed.cancelled : failed.failed));
+    // Coded like the stores' job failures, so the panels show these words (toApiError keeps only coded messages).
+    const message = job.error?.message ?? (job.status === 'cancelled' ? failed.cancelled : failed.failed);
+    throw Object.assign(new Error(message), { code: job.error?.code ?? `job_${job.status}` });
   }
   return job.result ?? null;
 }
