@@ -10,7 +10,7 @@ import {
   parseSignatureHeaders,
   signRequest,
   SignatureError,
-} from './signing.ts';
+} from '../src/signing.ts';
 
 const vectors = JSON.parse(readFileSync(new URL('../test-vectors/signing.json', import.meta.url), 'utf8'));
 
