@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, ZCreateSiteBody, ZErrorEnvelope, ZLoginBody, ZRegisterBody, ZUpdateSiteBody } from '../src/index.ts';
+import {
+  ERROR_CODES,
+  ZCreateSiteBody,
+  ZErrorEnvelope,
+  ZLoginBody,
+  ZRegisterBody,
+  ZUpdateSiteBody,
+} from '../src/index.ts';
 
 describe('the shared contract', () => {
   it('normalizes emails and refuses unknown fields', () => {
