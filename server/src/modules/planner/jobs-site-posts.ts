@@ -5,7 +5,7 @@ import { PermanentJobError } from '../../jobs/errors.ts';
 import { syncSitePostsJob } from './contracts.ts';
 import { plannerData } from './data/index.ts';
 import type { PlannerJobDeps } from './jobs.ts';
-import { toSitePost, type WpItem } from './site-posts.ts';
+import { toSitePost, type WpItem } from './wp-posts.ts';
 
 /** The most pages (of 100) read per type: 100,000 posts. */
 const MAX_PAGES = 1000;
