@@ -12,7 +12,7 @@ import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
 import { createMembersService } from './modules/accounts/members-service.ts';
 import { createCredentialsService, providerUrlPolicy } from './modules/ai/credentials-service.ts';
 import { createAiEngine } from './modules/ai/engine.ts';
-import { aiJobs } from './modules/ai/jobs.ts';
+import { aiJobs, releaseJobHold } from './modules/ai/jobs.ts';
 import { createPromptService } from './modules/ai/prompts/service.ts';
 import { createRateLimiter } from './modules/ai/rate-limiter.ts';
 import { createModelRegistry } from './modules/ai/registry-service.ts';
@@ -25,6 +25,7 @@ import { createConnectService } from './modules/connect/service.ts';
 import { createSiteClient } from './modules/connect/site-client.ts';
 import { createJobsService } from './modules/jobs/service.ts';
 import { plannerJobs } from './modules/planner/jobs.ts';
+import { createPlannerServices } from './modules/planner/services.ts';
 import { publisherJobs } from './modules/publisher/jobs.ts';
 import { createSitesService } from './modules/sites/service.ts';
 import { createSystemService } from './modules/system/service.ts';
@@ -109,6 +110,15 @@ export function compose(options: ComposeOptions) {
     signupCredits: config.SIGNUP_CREDITS,
   });
 
+  const planner = createPlannerServices({
+    prisma,
+    queue,
+    jobs,
+    runs,
+    engine,
+    importMaxBytes: config.PLANNER_IMPORT_MAX_BYTES,
+  });
+
   const services = {
     auth,
     members: createMembersService({ prisma, invitationTtlHours: config.INVITATION_TTL_HOURS, publicUrl }),
@@ -120,8 +130,8 @@ export function compose(options: ComposeOptions) {
     media,
     ai: { engine, runs, prompts, modelRegistry, credentials },
     system: createSystemService({ db, boss, version: options.version, startedAt: Date.now() }),
-    // The planner, writer and publisher build their services from these (their route plugins take them as is).
-    planner: { config, prisma, queue, jobs, runs, engine },
+    planner,
+    // The writer and publisher build their services from these (their route plugins take them as is).
     writer: { config, prisma, queue, jobs, runs, engine, media },
     publisher: { config, prisma, queue, jobs },
   };
@@ -130,7 +140,14 @@ export function compose(options: ComposeOptions) {
     accountExportJob,
     siteHealthJob(connect),
     ...aiJobs({ engine, billing, prisma, mediaDir: path.join(config.dataDir, 'media') }),
-    ...plannerJobs({ prisma, engine, billing, connect, databaseUrl: db.url }),
+    ...plannerJobs({
+      data: planner.data,
+      engine,
+      billing,
+      connect,
+      releaseHold: releaseJobHold({ prisma, billing }),
+      databaseUrl: db.url,
+    }),
     ...writerJobs({ prisma, engine, billing, media }),
     ...publisherJobs({ prisma, connect, media }),
     ...(options.extraJobs ?? []),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from './helpers/app.ts';
 import { registerOwner, type Member } from './helpers/users.ts';
-import { recomputeClusters } from '../src/modules/planner/cluster-metrics.ts';
+import { recomputeClusters } from '../src/modules/planner/data/cluster-metrics.ts';
 
 /**
  * Every route that takes an id must answer 404 when the id belongs to another account. The first test lists the

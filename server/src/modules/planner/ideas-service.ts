@@ -1,27 +1,13 @@
-import type { TCreateIdeaBody, TIdea, TIdeasQuery, TTask, TTasksQuery, TUpdateIdeaBody } from '@igny8/shared';
-import { z } from 'zod';
+import type { TCreateIdeaBody, TIdea, TIdeasQuery, TTask, TUpdateIdeaBody } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
-import type { ContentIdea, Prisma, PrismaClient, Task } from '../../generated/prisma/client.ts';
-import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
+import type { ContentIdea, Task } from '../../generated/prisma/client.ts';
+import { pageFrom } from '../../lib/pagination.ts';
 import type { AiRunsService } from '../ai/runs-service.ts';
 import type { AuthContext } from '../auth/credentials.ts';
+import { generateIdeasJob, type GenerateIdeasPayload } from './contracts.ts';
+import type { PlannerData } from './data/index.ts';
 
-export const GENERATE_IDEAS_JOB = 'planner.generate_ideas';
-
-export const ZGenerateIdeasPayload = z.object({
-  clusterId: z.uuid(),
-  siteId: z.uuid(),
-  sectorId: z.uuid(),
-  input: z.object({
-    clusterName: z.string(),
-    keywords: z.array(z.string()),
-    ideaCount: z.number().int(),
-    existingTitles: z.array(z.string()),
-  }),
-  holdId: z.uuid(),
-});
-
-type Outline = { level: 'h2' | 'h3'; heading: string }[];
+export type Outline = { level: 'h2' | 'h3'; heading: string }[];
 
 export function ideaView(idea: ContentIdea & { task?: { id: string } | null }): TIdea {
   return {
@@ -65,28 +51,22 @@ export function taskView(task: Task): TTask {
   };
 }
 
-const withTask = { task: { select: { id: true } } } as const;
+/** The account's site (404 otherwise). */
+export async function checkSite(data: PlannerData, auth: AuthContext, siteId: string) {
+  const site = await data.scope.findSite(auth.accountId, siteId);
+  if (!site) throw errors.notFound('Site', siteId);
+}
 
-export function createIdeasService({ prisma, runs }: { prisma: PrismaClient; runs: AiRunsService }) {
-  async function findSite(auth: AuthContext, siteId: string) {
-    const site = await prisma.site.findFirst({
-      where: { id: siteId, accountId: auth.accountId },
-      select: { id: true },
-    });
-    if (!site) throw errors.notFound('Site', siteId);
-  }
-
+/** Ideas of clusters: generated (a paid AI job) or written by hand, then approved or rejected. */
+export function createIdeasService({ data, runs }: { data: PlannerData; runs: AiRunsService }) {
   async function findCluster(auth: AuthContext, clusterId: string) {
-    const cluster = await prisma.keywordCluster.findFirst({ where: { id: clusterId, accountId: auth.accountId } });
+    const cluster = await data.ideas.findCluster(auth.accountId, clusterId);
     if (!cluster) throw errors.notFound('Cluster', clusterId);
     return cluster;
   }
 
   async function findIdea(auth: AuthContext, ideaId: string) {
-    const idea = await prisma.contentIdea.findFirst({
-      where: { id: ideaId, accountId: auth.accountId },
-      include: withTask,
-    });
+    const idea = await data.ideas.findIdea(auth.accountId, ideaId);
     if (!idea) throw errors.notFound('Idea', ideaId);
     return idea;
   }
@@ -105,11 +85,8 @@ export function createIdeasService({ prisma, runs }: { prisma: PrismaClient; run
   async function setStatus(auth: AuthContext, ideaId: string, status: 'approved' | 'rejected') {
     const idea = await findIdea(auth, ideaId);
     notConverted(idea, status);
-    const updated = await prisma.contentIdea.updateMany({
-      where: { id: idea.id, status: { not: 'converted' } },
-      data: { status },
-    });
-    if (updated.count === 0) notConverted({ ...idea, status: 'converted' }, status);
+    const updated = await data.ideas.updateUnconverted(idea.id, { status });
+    if (updated === 0) notConverted({ ...idea, status: 'converted' }, status);
     return ideaView(await findIdea(auth, ideaId));
   }
 
@@ -125,21 +102,16 @@ export function createIdeasService({ prisma, runs }: { prisma: PrismaClient; run
       body: { count: number },
       idempotencyKey?: string,
     ) {
-      let payload: z.infer<typeof ZGenerateIdeasPayload> | undefined;
+      let payload: GenerateIdeasPayload | undefined;
       const cluster = await findCluster(auth, clusterId);
       return runs.startHeld(auth, requestId, {
-        type: GENERATE_IDEAS_JOB,
+        type: generateIdeasJob.type,
         operation: 'generate_ideas',
         siteId: cluster.siteId,
         body: { clusterId, count: body.count },
         ...(idempotencyKey ? { idempotencyKey } : {}),
         estimate: async () => {
-          const keywords = await prisma.keyword.findMany({
-            where: { clusterId },
-            orderBy: [{ volume: { sort: 'desc', nulls: 'last' } }, { normalized: 'asc' }],
-            take: 200,
-            select: { keyword: true },
-          });
+          const keywords = await data.ideas.topKeywords(clusterId, 200);
           if (keywords.length === 0) {
             throw errors.validation([
               {
@@ -149,12 +121,7 @@ export function createIdeasService({ prisma, runs }: { prisma: PrismaClient; run
               },
             ]);
           }
-          const existing = await prisma.contentIdea.findMany({
-            where: { clusterId },
-            orderBy: { createdAt: 'desc' },
-            take: 200,
-            select: { title: true },
-          });
+          const existing = await data.ideas.recentTitles(clusterId, 200);
           const input = {
             clusterName: cluster.name.slice(0, 200),
             keywords: keywords.map((k) => k.keyword),
@@ -169,18 +136,8 @@ export function createIdeasService({ prisma, runs }: { prisma: PrismaClient; run
     },
 
     async list(auth: AuthContext, query: TIdeasQuery) {
-      await findSite(auth, query.siteId);
-      const rows = await prisma.contentIdea.findMany({
-        where: {
-          siteId: query.siteId,
-          ...(query.clusterId ? { clusterId: query.clusterId } : {}),
-          ...(query.status ? { status: query.status } : {}),
-          ...afterCursor(query.cursor),
-        },
-        include: withTask,
-        orderBy: newestFirst,
-        take: query.limit + 1,
-      });
+      await checkSite(data, auth, query.siteId);
+      const rows = await data.ideas.listIdeas(query);
       const page = pageFrom(rows, query.limit);
       return { items: page.rows.map(ideaView), nextCursor: page.nextCursor };
     },
@@ -191,34 +148,18 @@ export function createIdeasService({ prisma, runs }: { prisma: PrismaClient; run
 
     async create(auth: AuthContext, body: TCreateIdeaBody) {
       const cluster = await findCluster(auth, body.clusterId);
-      const idea = await prisma.contentIdea.create({
-        data: {
-          accountId: auth.accountId,
-          siteId: cluster.siteId,
-          sectorId: cluster.sectorId,
-          clusterId: cluster.id,
-          title: body.title,
-          angle: body.angle,
-          contentType: body.contentType,
-          outline: body.outline,
-          primaryKeyword: body.primaryKeyword,
-          secondaryKeywords: body.secondaryKeywords,
-          intent: body.intent,
-          targetWordCount: body.targetWordCount,
-        },
-        include: withTask,
-      });
+      const idea = await data.ideas.createIdea(
+        { accountId: auth.accountId, siteId: cluster.siteId, sectorId: cluster.sectorId, clusterId: cluster.id },
+        body,
+      );
       return ideaView(idea);
     },
 
     async update(auth: AuthContext, ideaId: string, body: TUpdateIdeaBody) {
       const idea = await findIdea(auth, ideaId);
       notConverted(idea, 'edited');
-      const updated = await prisma.contentIdea.updateMany({
-        where: { id: idea.id, status: { not: 'converted' } },
-        data: body as Prisma.ContentIdeaUpdateManyMutationInput,
-      });
-      if (updated.count === 0) notConverted({ ...idea, status: 'converted' }, 'edited');
+      const updated = await data.ideas.updateUnconverted(idea.id, body);
+      if (updated === 0) notConverted({ ...idea, status: 'converted' }, 'edited');
       return ideaView(await findIdea(auth, ideaId));
     },
 
@@ -228,91 +169,7 @@ export function createIdeasService({ prisma, runs }: { prisma: PrismaClient; run
     /** Deletes an idea; a task made from it stays (it keeps its own copy of the title, outline and keywords). */
     async remove(auth: AuthContext, ideaId: string) {
       const idea = await findIdea(auth, ideaId);
-      await prisma.contentIdea.delete({ where: { id: idea.id } });
-    },
-
-    /**
-     * One Writer task per approved idea, in one transaction: the ideas become converted and their clusters'
-     * keywords queued. An idea already converted answers its existing task (converting twice never makes two).
-     * Ideas not approved are refused (422 naming them) and nothing is converted.
-     */
-    async convert(auth: AuthContext, ideaIds: string[]) {
-      const ids = [...new Set(ideaIds)];
-      return prisma.$transaction(async (tx) => {
-        // Locking the ideas makes concurrent conversions of the same idea take turns.
-        const locked = await tx.$queryRaw<{ id: string }[]>`
-          SELECT id FROM "ContentIdea" WHERE id = ANY(${ids}::uuid[]) AND "accountId" = ${auth.accountId}::uuid
-          ORDER BY id FOR UPDATE`;
-        if (locked.length < ids.length) {
-          const have = new Set(locked.map((l) => l.id));
-          throw errors.notFound(
-            'Idea',
-            ids.find((id) => !have.has(id)),
-          );
-        }
-        const ideas = await tx.contentIdea.findMany({ where: { id: { in: ids } }, include: { task: true } });
-        const refused = ideas.filter((i) => i.status !== 'approved' && i.status !== 'converted');
-        if (refused.length) {
-          throw errors.validation(
-            refused.map((i) => ({
-              in: 'body',
-              field: `ideaIds.${ideaIds.indexOf(i.id)}`,
-              message: `idea "${i.title}" (${i.id}) is ${i.status}: approve it before turning it into a task`,
-            })),
-          );
-        }
-        const tasks: Task[] = [];
-        for (const id of ids) {
-          const idea = ideas.find((i) => i.id === id)!;
-          if (idea.task) {
-            tasks.push(idea.task);
-            continue;
-          }
-          tasks.push(
-            await tx.task.create({
-              data: {
-                accountId: idea.accountId,
-                siteId: idea.siteId,
-                sectorId: idea.sectorId,
-                ideaId: idea.id,
-                clusterId: idea.clusterId,
-                title: idea.title,
-                primaryKeyword: idea.primaryKeyword,
-                secondaryKeywords: idea.secondaryKeywords,
-                outline: idea.outline as Prisma.InputJsonValue,
-                contentType: idea.contentType,
-                targetWordCount: idea.targetWordCount,
-                createdById: auth.userId,
-              },
-            }),
-          );
-          await tx.contentIdea.update({ where: { id: idea.id }, data: { status: 'converted' } });
-        }
-        const clusterIds = [...new Set(ideas.map((i) => i.clusterId).filter((c): c is string => !!c))];
-        if (clusterIds.length) {
-          // Keywords already used or ignored keep their status.
-          await tx.keyword.updateMany({
-            where: { clusterId: { in: clusterIds }, status: { in: ['new', 'clustered'] } },
-            data: { status: 'queued' },
-          });
-        }
-        return tasks.map(taskView);
-      });
-    },
-
-    async tasks(auth: AuthContext, query: TTasksQuery) {
-      await findSite(auth, query.siteId);
-      const rows = await prisma.task.findMany({
-        where: {
-          siteId: query.siteId,
-          ...(query.status ? { status: query.status } : {}),
-          ...afterCursor(query.cursor),
-        },
-        orderBy: newestFirst,
-        take: query.limit + 1,
-      });
-      const page = pageFrom(rows, query.limit);
-      return { items: page.rows.map(taskView), nextCursor: page.nextCursor };
+      await data.ideas.deleteIdea(idea.id);
     },
   };
 }

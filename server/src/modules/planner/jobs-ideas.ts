@@ -1,9 +1,10 @@
-import { callAi, releaseJobHold, settleStep } from '../ai/jobs.ts';
+import { callAi, settleStep } from '../ai/jobs.ts';
 import type { ContentType, Prisma } from '../../generated/prisma/client.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
-import type { PlannerJobDeps } from './deps.ts';
-import { GENERATE_IDEAS_JOB, ZGenerateIdeasPayload } from './ideas-service.ts';
+import { generateIdeasJob } from './contracts.ts';
+import { plannerData } from './data/index.ts';
+import type { PlannerJobDeps } from './jobs.ts';
 
 interface GeneratedIdea {
   title: string;
@@ -37,10 +38,9 @@ const CONTENT_TYPE: Record<GeneratedIdea['contentType'], ContentType> = {
  * are separate steps, so a retry neither pays twice nor writes the ideas twice. A run that fails for good, or is
  * cancelled, gives the whole hold back.
  */
-export function generateIdeasJob(deps: PlannerJobDeps) {
+export function generateIdeasJobDefinition(deps: PlannerJobDeps) {
   return defineJob({
-    type: GENERATE_IDEAS_JOB,
-    payload: ZGenerateIdeasPayload,
+    ...generateIdeasJob,
     retryLimit: 2,
     retryDelay: 5,
     heartbeatSeconds: 30,
@@ -75,17 +75,15 @@ export function generateIdeasJob(deps: PlannerJobDeps) {
         'store',
         async (tx) => {
           // The cluster may have been deleted while the model was writing: keep the ideas, without a cluster.
-          const cluster = await tx.keywordCluster.findFirst({
-            where: { id: payload.clusterId, accountId: ctx.accountId },
-            select: { id: true },
-          });
-          const rows = await tx.contentIdea.createManyAndReturn({
+          const ideas = plannerData(tx).ideas;
+          const clusterId = await ideas.clusterStillThere(ctx.accountId, payload.clusterId);
+          return ideas.createIdeas(
             // A model may offer more ideas than were asked for (and paid for): keep the number asked for.
-            data: generated.ideas.slice(0, payload.input.ideaCount).map((idea) => ({
+            generated.ideas.slice(0, payload.input.ideaCount).map((idea) => ({
               accountId: ctx.accountId,
               siteId: payload.siteId,
               sectorId: payload.sectorId,
-              clusterId: cluster?.id ?? null,
+              clusterId,
               title: idea.title,
               angle: idea.angle,
               contentType: CONTENT_TYPE[idea.contentType] ?? 'guide',
@@ -97,9 +95,7 @@ export function generateIdeasJob(deps: PlannerJobDeps) {
               jobRunId: ctx.jobId,
               demo: generated.demo,
             })),
-            select: { id: true },
-          });
-          return rows.map((r) => r.id);
+          );
         },
         { progress: 90 },
       );
@@ -114,10 +110,10 @@ export function generateIdeasJob(deps: PlannerJobDeps) {
         demo: generated.demo,
       };
     },
-    onFailure: releaseJobHold(deps),
+    onFailure: deps.releaseHold,
   });
 }
 
 export function plannerIdeasJobs(deps: PlannerJobDeps): JobDefinition[] {
-  return [generateIdeasJob(deps) as unknown as JobDefinition];
+  return [generateIdeasJobDefinition(deps) as unknown as JobDefinition];
 }

@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { defineJob, type JobDefinition } from '../../jobs/definition.ts';
 import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
-import type { PlannerJobDeps } from './deps.ts';
+import { keywordImportJob } from './contracts.ts';
 import { runImport, type ImportHooks } from './import/run.ts';
-import { KEYWORD_IMPORT_JOB } from './import/service.ts';
+import type { PlannerJobDeps } from './jobs.ts';
 
 const RETRY_LIMIT = 2;
 
@@ -21,26 +20,15 @@ const ANALYZE_AFTER_ROWS = 5_000;
  * anything. The import row follows the job: importing, succeeded, or failed with the reason.
  */
 export function plannerImportJobs(
-  deps: Pick<PlannerJobDeps, 'prisma' | 'databaseUrl'>,
+  deps: Pick<PlannerJobDeps, 'data' | 'databaseUrl'>,
   hooks: ImportHooks = {},
 ): JobDefinition[] {
-  const { prisma } = deps;
-
-  async function markFailed(where: { id?: string; jobRunId?: string }, code: string, message: string) {
-    await prisma.keywordImport.updateMany({
-      where: { ...where, status: { notIn: ['succeeded', 'failed'] } },
-      data: { status: 'failed', error: { code, message }, finishedAt: new Date() },
-    });
-    const rows = await prisma.keywordImport.findMany({ where: { ...where, status: 'failed' }, select: { id: true } });
-    const ids = rows.map((r) => r.id);
-    await prisma.keywordImportChunk.deleteMany({ where: { importId: { in: ids } } });
-    // Rows an embedded-database attempt staged before it failed (a PostgreSQL import stages nothing that outlives it).
-    await prisma.keywordImportRow.deleteMany({ where: { importId: { in: ids } } });
-  }
+  const { data } = deps;
+  const markFailed = data.imports.markFailed;
 
   async function refreshKeywordStatistics(log: { warn: (obj: object, msg: string) => void }) {
     try {
-      await prisma.$executeRawUnsafe('ANALYZE "Keyword"');
+      await data.imports.analyzeKeywords();
     } catch (error) {
       // Only an optimisation: the import itself succeeded.
       log.warn({ err: error }, 'ANALYZE "Keyword" after an import failed');
@@ -49,15 +37,14 @@ export function plannerImportJobs(
 
   return [
     defineJob({
-      type: KEYWORD_IMPORT_JOB,
-      payload: z.object({ importId: z.uuid() }),
+      ...keywordImportJob,
       retryLimit: RETRY_LIMIT,
       retryDelay: 3,
       retryDelayMax: 60,
       expireInSeconds: 2 * 3_600,
       handler: async (ctx, payload) => {
         try {
-          const summary = await runImport(ctx, prisma, payload.importId, hooks, { databaseUrl: deps.databaseUrl });
+          const summary = await runImport(ctx, data, payload.importId, hooks, { databaseUrl: deps.databaseUrl });
           if (summary.rowsInserted >= ANALYZE_AFTER_ROWS) await refreshKeywordStatistics(ctx.log);
           return summary;
         } catch (error) {
@@ -77,10 +64,7 @@ export function plannerImportJobs(
           if (last) {
             await markFailed({ id: payload.importId }, permanent ? error.code : 'IMPORT_FAILED', message);
           } else {
-            await prisma.keywordImport.updateMany({
-              where: { id: payload.importId, status: { notIn: ['succeeded', 'failed'] } },
-              data: { status: 'queued', error: { code: 'IMPORT_RETRYING', message } },
-            });
+            await data.imports.markRetrying(payload.importId, 'IMPORT_RETRYING', message);
           }
           throw error;
         }

@@ -14,17 +14,17 @@ import {
 } from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
-import { createClustersService } from './clusters-service.ts';
-import type { PlannerRouteDeps } from './deps.ts';
+import type { PlannerServices } from './services.ts';
 
 const security = [{ bearer: [] }];
 const tags = ['planner'];
 const read = { scope: 'planner:read' } as const;
 const write = { role: 'editor', scope: 'planner:write' } as const;
 
-export const plannerClustersRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = async (app, deps) => {
-  const clusters = createClustersService(deps);
-
+export const plannerClustersRoutes: FastifyPluginAsyncZod<PlannerServices> = async (
+  app,
+  { clustersRun, clustersRead, clustersEdit },
+) => {
   app.post('/clusters/run', {
     config: { auth: write },
     schema: {
@@ -45,7 +45,9 @@ export const plannerClustersRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
     handler: async (request, res) =>
       res
         .status(202)
-        .send(ok(await clusters.startRun(request.auth, request.id, request.body, request.headers['idempotency-key']))),
+        .send(
+          ok(await clustersRun.startRun(request.auth, request.id, request.body, request.headers['idempotency-key'])),
+        ),
   });
 
   app.get('/clusters', {
@@ -57,7 +59,7 @@ export const plannerClustersRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       querystring: ZClustersQuery,
       response: { 200: reply(pageOf(ZCluster)) },
     },
-    handler: async (request) => ok(await clusters.list(request.auth, request.query)),
+    handler: async (request) => ok(await clustersRead.list(request.auth, request.query)),
   });
 
   app.post('/clusters/merge', {
@@ -69,7 +71,7 @@ export const plannerClustersRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       body: ZMergeClustersBody,
       response: { 200: reply(ZClusterDetail) },
     },
-    handler: async (request) => ok(await clusters.merge(request.auth, request.body.clusterIds, request.body.name)),
+    handler: async (request) => ok(await clustersEdit.merge(request.auth, request.body.clusterIds, request.body.name)),
   });
 
   app.get('/clusters/:clusterId', {
@@ -81,7 +83,7 @@ export const plannerClustersRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       params: ZClusterParams,
       response: { 200: reply(ZClusterDetail) },
     },
-    handler: async (request) => ok(await clusters.get(request.auth, request.params.clusterId)),
+    handler: async (request) => ok(await clustersRead.get(request.auth, request.params.clusterId)),
   });
 
   app.patch('/clusters/:clusterId', {
@@ -94,7 +96,8 @@ export const plannerClustersRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       body: ZRenameClusterBody,
       response: { 200: reply(ZClusterDetail) },
     },
-    handler: async (request) => ok(await clusters.rename(request.auth, request.params.clusterId, request.body.name)),
+    handler: async (request) =>
+      ok(await clustersEdit.rename(request.auth, request.params.clusterId, request.body.name)),
   });
 
   app.post('/clusters/:clusterId/split', {
@@ -111,7 +114,14 @@ export const plannerClustersRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       res
         .status(201)
         .send(
-          ok(await clusters.split(request.auth, request.params.clusterId, request.body.keywordIds, request.body.name)),
+          ok(
+            await clustersEdit.split(
+              request.auth,
+              request.params.clusterId,
+              request.body.keywordIds,
+              request.body.name,
+            ),
+          ),
         ),
   });
 
@@ -126,7 +136,7 @@ export const plannerClustersRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       response: { 200: reply(ZClusterDetail) },
     },
     handler: async (request) =>
-      ok(await clusters.addKeywords(request.auth, request.params.clusterId, request.body.keywordIds)),
+      ok(await clustersEdit.addKeywords(request.auth, request.params.clusterId, request.body.keywordIds)),
   });
 
   app.delete('/clusters/:clusterId', {
@@ -139,7 +149,7 @@ export const plannerClustersRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       response: { 200: reply(z.null()) },
     },
     handler: async (request) => {
-      await clusters.remove(request.auth, request.params.clusterId);
+      await clustersEdit.remove(request.auth, request.params.clusterId);
       return ok(null, 'Cluster deleted; its keywords are unclustered.');
     },
   });

@@ -15,17 +15,14 @@ import {
 } from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { PlannerRouteDeps } from './deps.ts';
-import { createIdeasService } from './ideas-service.ts';
+import type { PlannerServices } from './services.ts';
 import { heldRunAccepted } from '../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'planner:read' } as const;
 const write = { role: 'editor', scope: 'planner:write' } as const;
 
-export const plannerIdeasRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = async (app, deps) => {
-  const ideas = createIdeasService(deps);
-
+export const plannerIdeasRoutes: FastifyPluginAsyncZod<PlannerServices> = async (app, { ideas, ideasConvert }) => {
   app.post('/clusters/:clusterId/ideas/generate', {
     config: { auth: write },
     schema: {
@@ -82,7 +79,7 @@ export const plannerIdeasRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = async
       body: ZConvertIdeasBody,
       response: { 200: reply(z.array(ZTask)) },
     },
-    handler: async (request) => ok(await ideas.convert(request.auth, request.body.ideaIds)),
+    handler: async (request) => ok(await ideasConvert.convert(request.auth, request.body.ideaIds)),
   });
 
   app.get('/ideas/:ideaId', {
@@ -142,6 +139,6 @@ export const plannerIdeasRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = async
       querystring: ZTasksQuery,
       response: { 200: reply(pageOf(ZTask)) },
     },
-    handler: async (request) => ok(await ideas.tasks(request.auth, request.query)),
+    handler: async (request) => ok(await ideasConvert.tasks(request.auth, request.query)),
   });
 };

@@ -18,8 +18,7 @@ import { Readable } from 'node:stream';
 import type { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { PlannerRouteDeps } from './deps.ts';
-import { createImportService } from './import/service.ts';
+import type { PlannerServices } from './services.ts';
 
 const security = [{ bearer: [] }];
 const tags = ['planner'];
@@ -59,9 +58,8 @@ const UPLOAD_DESCRIPTION = `Two forms:
 
 A recognized layout answers 202 with the import job to poll; unrecognized columns answer 201 with status \`needs_mapping\`, the columns and sample rows (then POST /planner/imports/{importId}/mapping). Empty, binary, wrongly encoded files and files without keyword rows answer 422; files over the size limit 413. Nothing is kept from a refused file.`;
 
-export const plannerImportRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = async (app, deps) => {
-  const maxBytes = deps.config.PLANNER_IMPORT_MAX_BYTES;
-  const imports = createImportService({ prisma: deps.prisma, queue: deps.queue, maxBytes });
+export const plannerImportRoutes: FastifyPluginAsyncZod<PlannerServices> = async (app, { imports }) => {
+  const { maxBytes } = imports;
   // Only this plugin accepts multipart bodies; busboy stops reading a file one byte past the limit.
   await app.register(multipart, {
     limits: { fileSize: maxBytes + 1, files: 1, fields: 10, fieldSize: 100_000, parts: 12 },

@@ -20,20 +20,17 @@ import {
   ZUpdateKeywordBody,
 } from '@igny8/shared';
 import { z } from 'zod';
-import { errors } from '../../errors.ts';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { PlannerRouteDeps } from './deps.ts';
-import { createKeywordsService } from './keywords-service.ts';
-import { createSitePostsService, SYNC_SITE_POSTS_JOB } from './site-posts.ts';
+import type { PlannerServices } from './services.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'planner:read' } as const;
 const write = { role: 'editor', scope: 'planner:write' } as const;
 
-export const plannerKeywordsRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = async (app, deps) => {
-  const keywords = createKeywordsService(deps);
-  const posts = createSitePostsService(deps);
-
+export const plannerKeywordsRoutes: FastifyPluginAsyncZod<PlannerServices> = async (
+  app,
+  { keywordsRead, keywordsEdit, sitePosts },
+) => {
   app.get('/keywords', {
     config: { auth: read },
     schema: {
@@ -43,7 +40,7 @@ export const plannerKeywordsRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       querystring: ZKeywordsQuery,
       response: { 200: reply(pageOf(ZKeyword)) },
     },
-    handler: async (request) => ok(await keywords.list(request.auth, request.query)),
+    handler: async (request) => ok(await keywordsRead.list(request.auth, request.query)),
   });
 
   app.get('/keywords/count', {
@@ -55,7 +52,7 @@ export const plannerKeywordsRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       querystring: ZKeywordsCountQuery,
       response: { 200: reply(ZKeywordCount) },
     },
-    handler: async (request) => ok(await keywords.count(request.auth, request.query)),
+    handler: async (request) => ok(await keywordsRead.count(request.auth, request.query)),
   });
 
   app.get('/keywords/export.csv', {
@@ -67,7 +64,7 @@ export const plannerKeywordsRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       querystring: ZKeywordsExportQuery,
     },
     handler: async (request, res) => {
-      const rows = keywords.stream(request.auth, request.query);
+      const rows = keywordsRead.stream(request.auth, request.query);
       // Fail before the first byte (unknown site, bad ranges) so the caller gets an error envelope, not a file.
       const first = await rows.next();
       async function* records() {
@@ -101,7 +98,7 @@ export const plannerKeywordsRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       body: ZAddKeywordsBody,
       response: { 201: reply(ZAddKeywordsResult) },
     },
-    handler: async (request, res) => res.status(201).send(ok(await keywords.add(request.auth, request.body))),
+    handler: async (request, res) => res.status(201).send(ok(await keywordsEdit.add(request.auth, request.body))),
   });
 
   app.post('/keywords/bulk', {
@@ -114,7 +111,7 @@ export const plannerKeywordsRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       body: ZKeywordBulkBody,
       response: { 200: reply(ZKeywordBulkResult) },
     },
-    handler: async (request) => ok(await keywords.bulk(request.auth, request.body)),
+    handler: async (request) => ok(await keywordsEdit.bulk(request.auth, request.body)),
   });
 
   app.patch('/keywords/:keywordId', {
@@ -127,7 +124,7 @@ export const plannerKeywordsRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       body: ZUpdateKeywordBody,
       response: { 200: reply(ZKeyword) },
     },
-    handler: async (request) => ok(await keywords.update(request.auth, request.params.keywordId, request.body)),
+    handler: async (request) => ok(await keywordsEdit.update(request.auth, request.params.keywordId, request.body)),
   });
 
   app.delete('/keywords/:keywordId', {
@@ -140,7 +137,7 @@ export const plannerKeywordsRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       response: { 200: reply(z.null()) },
     },
     handler: async (request) => {
-      await keywords.remove(request.auth, request.params.keywordId);
+      await keywordsEdit.remove(request.auth, request.params.keywordId);
       return ok(null, 'Keyword deleted.');
     },
   });
@@ -155,24 +152,7 @@ export const plannerKeywordsRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       response: { 202: reply(ZJobAccepted) },
     },
     handler: async (request, res) => {
-      const { siteId } = request.params;
-      const site = await deps.prisma.site.findFirst({
-        where: { id: siteId, accountId: request.auth.accountId },
-        include: { connection: { select: { status: true } } },
-      });
-      if (!site) throw errors.notFound('Site', siteId);
-      if (site.connection?.status !== 'connected') {
-        // 409, not SITE_NOT_CONNECTED (401): the caller's credentials are fine, the site is not.
-        throw errors.conflict(
-          'CONFLICT',
-          `Site ${siteId} is not connected to WordPress: connect it from wp-admin before syncing its posts.`,
-        );
-      }
-      const started = await deps.jobs.start(request.auth, request.id, {
-        type: SYNC_SITE_POSTS_JOB,
-        payload: { siteId },
-        siteId,
-      });
+      const started = await sitePosts.startSync(request.auth, request.id, request.params.siteId);
       return res.status(202).send(ok(started));
     },
   });
@@ -187,6 +167,6 @@ export const plannerKeywordsRoutes: FastifyPluginAsyncZod<PlannerRouteDeps> = as
       querystring: ZPageQuery,
       response: { 200: reply(pageOf(ZSitePost)) },
     },
-    handler: async (request) => ok(await posts.list(request.auth, request.params.siteId, request.query)),
+    handler: async (request) => ok(await sitePosts.list(request.auth, request.params.siteId, request.query)),
   });
 };

@@ -1,16 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { PlannerRouteDeps } from './deps.ts';
 import { plannerClustersRoutes } from './routes-clusters.ts';
 import { plannerIdeasRoutes } from './routes-ideas.ts';
 import { plannerImportRoutes } from './routes-import.ts';
 import { plannerKeywordsRoutes } from './routes-keywords.ts';
+import type { PlannerServices } from './services.ts';
 
 /** Every /api/v1/planner route; each part of the planner registers its own plugin here. */
-export const plannerRoutes: FastifyPluginAsync<PlannerRouteDeps> = async (app, options) => {
+export const plannerRoutes: FastifyPluginAsync<PlannerServices> = async (app, options) => {
   // The options carry app.ts's `prefix: '/planner'`: passed on as is, each part would be mounted at /planner/planner.
-  const deps = { ...options, prefix: '' };
-  await app.register(plannerImportRoutes, deps);
-  await app.register(plannerKeywordsRoutes, deps);
-  await app.register(plannerClustersRoutes, deps);
-  await app.register(plannerIdeasRoutes, deps);
+  const services = { ...options, prefix: '' };
+  await app.register(plannerImportRoutes, services);
+  await app.register(plannerKeywordsRoutes, services);
+  await app.register(plannerClustersRoutes, services);
+  await app.register(plannerIdeasRoutes, services);
 };

@@ -7,7 +7,7 @@ import { eventually, startProcess, type RunningProcess } from '../../helpers/pro
 import { registerOwner, type Member } from '../../helpers/users.ts';
 import { JobContext } from '../../../src/jobs/context.ts';
 import { createBillingService } from '../../../src/modules/billing/service.ts';
-import { CLUSTER_LEXICAL_JOB } from '../../../src/modules/planner/clusters-service.ts';
+import { clusterLexicalJob } from '../../../src/modules/planner/contracts.ts';
 import { normalizeKeyword, inferIntent } from '../../../src/modules/planner/normalize.ts';
 
 /**
@@ -192,7 +192,7 @@ describe('lexical clustering', () => {
 
   it('a repeated run of the finished job writes nothing twice; nothing left to cluster is a 422', async () => {
     // The handler runs again as after a crash between its commit and the worker's record: the apply step is found.
-    const def = t.queue.definition(CLUSTER_LEXICAL_JOB);
+    const def = t.queue.definition(clusterLexicalJob.type);
     const run = await t.db.prisma.jobRun.findUniqueOrThrow({ where: { id: jobId } });
     const payload = { siteId: f.siteId, sectorId: f.sectorId, keywordIds: null, options: {} };
     const ctx = new JobContext(

@@ -8,7 +8,7 @@ import { registerOwner, type Member } from '../../helpers/users.ts';
 import type { Prisma } from '../../../src/generated/prisma/client.ts';
 import { JobContext, type StoredStep } from '../../../src/jobs/context.ts';
 import { createBillingService } from '../../../src/modules/billing/service.ts';
-import { CLUSTER_EMBEDDING_JOB } from '../../../src/modules/planner/clusters-service.ts';
+import { clusterEmbeddingJob } from '../../../src/modules/planner/contracts.ts';
 import { inferIntent, normalizeKeyword } from '../../../src/modules/planner/normalize.ts';
 import { decodeVector } from '../../../src/modules/planner/clustering/embedding.ts';
 
@@ -224,7 +224,7 @@ describe('embedding clustering', () => {
     // A run the worker does not know about (not on the queue), with its hold, driven by hand.
     const id = crypto.randomUUID();
     await t.db.prisma.jobRun.create({
-      data: { id, accountId: g.member.accountId, siteId: g.siteId, type: CLUSTER_EMBEDDING_JOB, status: 'running' },
+      data: { id, accountId: g.member.accountId, siteId: g.siteId, type: clusterEmbeddingJob.type, status: 'running' },
     });
     const hold = await billing().hold({
       accountId: g.member.accountId,
@@ -241,7 +241,7 @@ describe('embedding clustering', () => {
       model: MODEL,
       options: {},
     };
-    const def = t.queue.definition(CLUSTER_EMBEDDING_JOB);
+    const def = t.queue.definition(clusterEmbeddingJob.type);
     const context = (steps: StoredStep[]) =>
       new JobContext(
         t.db.prisma,

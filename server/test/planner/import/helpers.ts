@@ -9,7 +9,8 @@ import { JobRegistry } from '../../../src/jobs/definition.ts';
 import { JobWorker } from '../../../src/jobs/worker.ts';
 import { plannerImportJobs } from '../../../src/modules/planner/jobs-import.ts';
 import type { ImportHooks } from '../../../src/modules/planner/import/run.ts';
-import { CHUNK_BYTES, KEYWORD_IMPORT_JOB } from '../../../src/modules/planner/import/service.ts';
+import { keywordImportJob } from '../../../src/modules/planner/contracts.ts';
+import { CHUNK_BYTES } from '../../../src/modules/planner/import/service.ts';
 
 /** Test-only helpers for the import tests (not imported by the product). */
 
@@ -143,7 +144,7 @@ export async function finishedJob(t: TestContext, jobId: string) {
   }, 15_000);
   // pg-boss settles the job just after the handler returns.
   const boss = await eventually(async () => {
-    const job = await t.queue.boss.getJobById(KEYWORD_IMPORT_JOB, jobId);
+    const job = await t.queue.boss.getJobById(keywordImportJob.type, jobId);
     return job && job.state !== 'active' ? job : undefined;
   }, 15_000);
   return { run, boss };
@@ -181,7 +182,7 @@ export async function storeImport(
   }
   await t.db.prisma.$transaction(async (tx) => {
     const run = await t.queue.enqueue(tx, {
-      type: KEYWORD_IMPORT_JOB,
+      type: keywordImportJob.type,
       accountId: place.member.accountId,
       payload: { importId: row.id },
       siteId: place.siteId,
@@ -202,7 +203,7 @@ export async function startImportWorker(
 ) {
   const registry = new JobRegistry().register(
     ...plannerImportJobs(
-      { prisma: t.db.prisma, databaseUrl: options.path === 'prisma' ? undefined : t.db.url },
+      { data: t.services.planner.data, databaseUrl: options.path === 'prisma' ? undefined : t.db.url },
       { afterBatch: async (batch, attempt) => hooks.current.afterBatch?.(batch, attempt) },
     ),
   );

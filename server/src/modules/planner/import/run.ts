@@ -1,14 +1,12 @@
 import type { TImportFormat, TImportMapping } from '@igny8/shared';
 import { AppError } from '../../../errors.ts';
-import { Prisma, type PrismaClient } from '../../../generated/prisma/client.ts';
 import type { JobContext } from '../../../jobs/context.ts';
 import { PermanentJobError } from '../../../jobs/errors.ts';
+import { writeWithCopy, type ParsedRecord } from '../data/import-copy.ts';
+import type { PlannerData } from '../data/index.ts';
 import { HEAD_BYTES, planImport, readRecords, type ImportPlan } from './file.ts';
 import { keywordFromCells } from './rows.ts';
-import { storedHead } from './service.ts';
 import { truncate } from './values.ts';
-import { writeWithCopy, type ParsedRecord } from './copy.ts';
-import { writeStaged } from './staged.ts';
 
 /**
  * Rows written per statement: bounds memory whatever the file size (one batch being parsed, one being written).
@@ -42,14 +40,11 @@ export interface ImportOptions {
   databaseUrl?: string | undefined;
 }
 
-async function* chunksOf(prisma: PrismaClient, importId: string): AsyncGenerator<Buffer> {
+async function* chunksOf(data: PlannerData, importId: string): AsyncGenerator<Buffer> {
   for (let seq = 0; ; seq++) {
-    const chunk = await prisma.keywordImportChunk.findUnique({
-      where: { importId_seq: { importId, seq } },
-      select: { data: true },
-    });
+    const chunk = await data.imports.chunk(importId, seq);
     if (!chunk) return;
-    yield Buffer.from(chunk.data);
+    yield chunk;
   }
 }
 
@@ -65,12 +60,12 @@ async function* chunksOf(prisma: PrismaClient, importId: string): AsyncGenerator
  */
 export async function runImport(
   ctx: JobContext,
-  prisma: PrismaClient,
+  data: PlannerData,
   importId: string,
   hooks: ImportHooks = {},
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
-  const row = await prisma.keywordImport.findUnique({ where: { id: importId } });
+  const row = await data.imports.findById(importId);
   if (!row || row.accountId !== ctx.accountId) {
     throw new PermanentJobError('IMPORT_NOT_FOUND', `Import ${importId} no longer exists.`);
   }
@@ -87,7 +82,7 @@ export async function runImport(
 
   let plan: ImportPlan;
   try {
-    plan = planImport((await storedHead(prisma, importId)).subarray(0, HEAD_BYTES), {
+    plan = planImport((await data.imports.storedHead(importId)).subarray(0, HEAD_BYTES), {
       complete: row.byteSize <= HEAD_BYTES,
       format: (row.format as TImportFormat | null) ?? undefined,
       mapping: (row.mapping as TImportMapping | null) ?? undefined,
@@ -99,7 +94,7 @@ export async function runImport(
   const columns = plan.columns_plan;
   if (!columns) throw new PermanentJobError('IMPORT_NEEDS_MAPPING', 'Choose the keyword column before importing.');
 
-  await prisma.keywordImport.update({ where: { id: importId }, data: { status: 'importing', error: Prisma.DbNull } });
+  await data.imports.markImporting(importId);
   await ctx.progress(1, 'reading the file');
 
   let bytesRead = 0;
@@ -113,7 +108,7 @@ export async function runImport(
 
   let n = 0;
   async function* records(): AsyncGenerator<ParsedRecord> {
-    for await (const record of readRecords(chunksOf(prisma, importId), plan, onBytes)) {
+    for await (const record of readRecords(chunksOf(data, importId), plan, onBytes)) {
       const parsed = keywordFromCells(record.cells, columns!);
       yield 'error' in parsed
         ? { line: record.line, error: parsed.error, raw: truncate(record.raw(), 500) }
@@ -133,11 +128,10 @@ export async function runImport(
   };
   if (options.databaseUrl) await writeWithCopy({ ...target, databaseUrl: options.databaseUrl });
   else {
-    await writeStaged({
+    await data.writeStagedImport({
       ...target,
-      prisma,
       afterBatch: async (batch) => hooks.afterBatch?.(batch, ctx.attempt),
     });
   }
-  return summaryOf(await prisma.keywordImport.findUniqueOrThrow({ where: { id: importId } }));
+  return summaryOf(await data.imports.findByIdOrThrow(importId));
 }

@@ -8,20 +8,20 @@ import type {
   TPageQuery,
 } from '@igny8/shared';
 import { AppError, errors } from '../../../errors.ts';
-import type { KeywordImport, Prisma, PrismaClient } from '../../../generated/prisma/client.ts';
+import type { KeywordImport, Prisma } from '../../../generated/prisma/client.ts';
 import type { JobQueue } from '../../../jobs/queue.ts';
-import { afterCursor, newestFirst, pageFrom } from '../../../lib/pagination.ts';
+import { pageFrom } from '../../../lib/pagination.ts';
 import { iso } from '../../../lib/serialize.ts';
 import type { AuthContext } from '../../auth/credentials.ts';
+import { keywordImportJob } from '../contracts.ts';
+import type { PlannerData } from '../data/index.ts';
 import { FileDecoder, fileError, HEAD_BYTES, planImport, sniffEncoding, type ImportPlan } from './file.ts';
-
-export const KEYWORD_IMPORT_JOB = 'planner.keyword_import';
 
 /** Bytes per stored chunk of an upload. */
 export const CHUNK_BYTES = 1024 * 1024;
 
 export interface ImportServiceDeps {
-  prisma: PrismaClient;
+  data: PlannerData;
   queue: JobQueue;
   /** Largest file accepted, in bytes. */
   maxBytes: number;
@@ -77,31 +77,16 @@ export function importView(
   };
 }
 
-/** The first bytes of a stored upload (its first chunk holds at least HEAD_BYTES unless the file is smaller). */
-export async function storedHead(prisma: PrismaClient | Prisma.TransactionClient, importId: string) {
-  const chunk = await prisma.keywordImportChunk.findUnique({
-    where: { importId_seq: { importId, seq: 0 } },
-    select: { data: true },
-  });
-  return chunk ? Buffer.from(chunk.data) : Buffer.alloc(0);
-}
-
-export function createImportService({ prisma, queue, maxBytes }: ImportServiceDeps) {
+export function createImportService({ data, queue, maxBytes }: ImportServiceDeps) {
   async function checkSector(auth: AuthContext, siteId: string, sectorId: string) {
-    const site = await prisma.site.findFirst({
-      where: { id: siteId, accountId: auth.accountId },
-      select: { id: true },
-    });
+    const site = await data.scope.findSite(auth.accountId, siteId);
     if (!site) throw errors.notFound('Site', siteId);
-    const sector = await prisma.sector.findFirst({
-      where: { id: sectorId, siteId, accountId: auth.accountId },
-      select: { id: true },
-    });
+    const sector = await data.scope.findSector(auth.accountId, siteId, sectorId);
     if (!sector) throw errors.notFound('Sector', sectorId);
   }
 
   async function find(auth: AuthContext, importId: string) {
-    const row = await prisma.keywordImport.findFirst({ where: { id: importId, accountId: auth.accountId } });
+    const row = await data.imports.find(auth.accountId, importId);
     if (!row) throw errors.notFound('Import', importId);
     return row;
   }
@@ -111,18 +96,18 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
     auth: AuthContext,
     requestId: string,
     row: KeywordImport,
-    data: Prisma.KeywordImportUpdateInput,
+    changes: Prisma.KeywordImportUpdateInput,
   ) {
-    return prisma.$transaction(async (tx) => {
+    return data.transaction(async (d, tx) => {
       const run = await queue.enqueue(tx, {
-        type: KEYWORD_IMPORT_JOB,
+        type: keywordImportJob.type,
         accountId: auth.accountId,
         payload: { importId: row.id },
         siteId: row.siteId,
         requestId,
         createdById: auth.userId,
       });
-      return tx.keywordImport.update({ where: { id: row.id }, data: { ...data, status: 'queued', jobRunId: run.id } });
+      return d.imports.update(row.id, { ...changes, status: 'queued', jobRunId: run.id });
     });
   }
 
@@ -151,6 +136,9 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
   }
 
   return {
+    /** Largest file accepted, in bytes. */
+    maxBytes,
+
     checkSector,
 
     /**
@@ -160,15 +148,13 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
      */
     async upload(auth: AuthContext, requestId: string, request: UploadRequest): Promise<TImportStarted> {
       await checkSector(auth, request.siteId, request.sectorId);
-      const row = await prisma.keywordImport.create({
-        data: {
-          accountId: auth.accountId,
-          siteId: request.siteId,
-          sectorId: request.sectorId,
-          createdById: auth.userId,
-          fileName: request.fileName,
-          status: 'uploaded',
-        },
+      const row = await data.imports.create({
+        accountId: auth.accountId,
+        siteId: request.siteId,
+        sectorId: request.sectorId,
+        createdById: auth.userId,
+        fileName: request.fileName,
+        status: 'uploaded',
       });
       try {
         let total = 0;
@@ -181,10 +167,10 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
         const headParts: Buffer[] = [];
         const flush = async () => {
           if (pendingBytes === 0) return;
-          const data = Buffer.concat(pending, pendingBytes);
+          const bytes = Buffer.concat(pending, pendingBytes);
           pending = [];
           pendingBytes = 0;
-          await prisma.keywordImportChunk.create({ data: { importId: row.id, seq: seq++, data } });
+          await data.imports.addChunk(row.id, seq++, bytes);
         };
         const checkHead = (bytes: Buffer) => {
           head = bytes;
@@ -219,16 +205,13 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
           ...(request.mapping ? { mapping: request.mapping } : {}),
         };
         if (!plan.columns_plan) {
-          const updated = await prisma.keywordImport.update({
-            where: { id: row.id },
-            data: { ...base, format: 'custom', status: 'needs_mapping' },
-          });
+          const updated = await data.imports.update(row.id, { ...base, format: 'custom', status: 'needs_mapping' });
           return started(updated, plan);
         }
         const queued = await enqueue(auth, requestId, row, { ...base, format: plan.format });
         return started(queued, plan);
       } catch (error) {
-        await prisma.keywordImport.deleteMany({ where: { id: row.id } });
+        await data.imports.delete(row.id);
         throw error;
       }
     },
@@ -242,7 +225,7 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
           `Import ${importId} does not need a mapping: it is ${row.status.replace('_', ' ')}. Upload the file again to import it with other columns.`,
         );
       }
-      planImport((await storedHead(prisma, row.id)).subarray(0, HEAD_BYTES), {
+      planImport((await data.imports.storedHead(row.id)).subarray(0, HEAD_BYTES), {
         complete: row.byteSize <= HEAD_BYTES,
         format: 'custom',
         mapping,
@@ -252,26 +235,19 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
     },
 
     async list(auth: AuthContext, query: TImportListQuery) {
-      const site = await prisma.site.findFirst({ where: { id: query.siteId, accountId: auth.accountId } });
+      const site = await data.scope.findSite(auth.accountId, query.siteId);
       if (!site) throw errors.notFound('Site', query.siteId);
-      const rows = await prisma.keywordImport.findMany({
-        where: { accountId: auth.accountId, siteId: query.siteId, ...afterCursor(query.cursor) },
-        orderBy: newestFirst,
-        take: query.limit + 1,
-      });
+      const rows = await data.imports.list(auth.accountId, query.siteId, query.cursor, query.limit + 1);
       const page = pageFrom(rows, query.limit);
       return { items: page.rows.map((r) => importView(r)), nextCursor: page.nextCursor };
     },
 
     async get(auth: AuthContext, importId: string): Promise<TKeywordImport> {
       const row = await find(auth, importId);
-      const summary = await prisma.$queryRaw<{ reason: string; count: number }[]>`
-        SELECT regexp_replace(reason, '"[^"]*"', '"…"', 'g') AS reason, count(*)::int AS count
-        FROM "KeywordImportError" WHERE "importId" = ${row.id}::uuid
-        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`;
+      const summary = await data.imports.errorSummary(row.id);
       let plan: ImportPlan | null = null;
       if (row.status === 'needs_mapping') {
-        plan = planImport((await storedHead(prisma, row.id)).subarray(0, HEAD_BYTES), {
+        plan = planImport((await data.imports.storedHead(row.id)).subarray(0, HEAD_BYTES), {
           complete: row.byteSize <= HEAD_BYTES,
           format: 'custom',
         });
@@ -288,12 +264,7 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
           field: 'cursor',
         });
       }
-      const rows = await prisma.keywordImportError.findMany({
-        where: { importId: row.id, line: { gt: after } },
-        orderBy: { line: 'asc' },
-        take: query.limit + 1,
-        select: { line: true, reason: true, raw: true },
-      });
+      const rows = await data.imports.errors(row.id, after, query.limit + 1);
       const more = rows.length > query.limit;
       const items: TImportRowError[] = rows.slice(0, query.limit);
       return {
@@ -307,12 +278,7 @@ export function createImportService({ prisma, queue, maxBytes }: ImportServiceDe
       const row = await find(auth, importId);
       let after = 0;
       for (;;) {
-        const rows = await prisma.keywordImportError.findMany({
-          where: { importId: row.id, line: { gt: after } },
-          orderBy: { line: 'asc' },
-          take: 5_000,
-          select: { line: true, reason: true, raw: true },
-        });
+        const rows = await data.imports.errors(row.id, after, 5_000);
         if (rows.length === 0) return;
         yield rows;
         after = rows[rows.length - 1]!.line;

@@ -1,12 +1,10 @@
-import type { Prisma, PrismaClient } from '../../../generated/prisma/client.ts';
-import { decodeVector, encodeVector } from './embedding.ts';
+import type { Db } from '../../../db/client.ts';
+import { decodeVector, encodeVector } from '../clustering/embedding.ts';
 
 /**
  * The per-account embedding cache (KeywordEmbedding): keyed by account, model ("provider/modelId") and normalized
  * keyword, so re-clustering never pays twice for the same text.
  */
-
-type Db = PrismaClient | Prisma.TransactionClient;
 
 const CHUNK = 5_000;
 
@@ -66,4 +64,14 @@ export async function storeVectors(
       ON CONFLICT DO NOTHING`;
   }
   return inserted;
+}
+
+/** The embedding cache over one client or transaction. */
+export function embeddingsData(db: Db) {
+  return {
+    uncachedTexts: (accountId: string, model: string, texts: string[]) => uncachedTexts(db, accountId, model, texts),
+    loadVectors: (accountId: string, model: string, texts: string[]) => loadVectors(db, accountId, model, texts),
+    storeVectors: (accountId: string, model: string, texts: string[], vectors: ArrayLike<number>[]) =>
+      storeVectors(db, accountId, model, texts, vectors),
+  };
 }

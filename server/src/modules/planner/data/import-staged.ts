@@ -1,8 +1,14 @@
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
 import { PermanentJobError } from '../../../jobs/errors.ts';
-import type { CopyWriteResult, ImportWriteInput } from './copy.ts';
-import { timeOrderedIdPrefix } from './ids.ts';
-import { finishImport, mergeStagedKeywords, storeStagedErrors, type SqlRunner, type StagedRows } from './merge.ts';
+import type { CopyWriteResult, ImportWriteInput } from './import-copy.ts';
+import { timeOrderedIdPrefix } from '../import/ids.ts';
+import {
+  finishImport,
+  mergeStagedKeywords,
+  storeStagedErrors,
+  type SqlRunner,
+  type StagedRows,
+} from './import-merge.ts';
 
 /**
  * Rows staged per statement: one short write (about 0.1 s), then the connection is free for other work until the

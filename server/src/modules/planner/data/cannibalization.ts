@@ -1,6 +1,5 @@
-import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts';
-
-type Db = PrismaClient | Prisma.TransactionClient;
+import type { Db } from '../../../db/client.ts';
+import { Prisma } from '../../../generated/prisma/client.ts';
 
 /**
  * Flags clusters whose main keyword a post already on the site targets (its normalized title equals or contains

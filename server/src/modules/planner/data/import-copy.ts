@@ -3,9 +3,15 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PermanentJobError } from '../../../jobs/errors.ts';
-import { finishImport, mergeStagedKeywords, STAGED_COLUMNS, storeStagedErrors, type SqlRunner } from './merge.ts';
-import type { KeywordRow } from './rows.ts';
-import { timeOrderedIdPrefix } from './ids.ts';
+import {
+  finishImport,
+  mergeStagedKeywords,
+  STAGED_COLUMNS,
+  storeStagedErrors,
+  type SqlRunner,
+} from './import-merge.ts';
+import type { KeywordRow } from '../import/rows.ts';
+import { timeOrderedIdPrefix } from '../import/ids.ts';
 
 /** One record of the file as the parser hands it over: a keyword, or the reason the row is not one. */
 export type ParsedRecord = { line: number; row: KeywordRow } | { line: number; error: string; raw: string };

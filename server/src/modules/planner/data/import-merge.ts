@@ -1,5 +1,5 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
-import { recomputeClusters } from '../cluster-metrics.ts';
+import { recomputeClusters } from './cluster-metrics.ts';
 
 /** Runs one SQL statement with positional parameters on the connection or transaction of the import's write. */
 export type SqlRunner = <T = Record<string, unknown>>(text: string, params: unknown[]) => Promise<T[]>;

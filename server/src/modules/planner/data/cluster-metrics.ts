@@ -1,6 +1,4 @@
-import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts';
-
-type Db = PrismaClient | Prisma.TransactionClient;
+import type { Db } from '../../../db/client.ts';
 
 /**
  * Brings the stored metrics of clusters up to date from their keywords: count, total volume, average difficulty,
