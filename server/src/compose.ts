@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { createSigner } from 'fast-jwt';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from './config.ts';
@@ -10,13 +9,7 @@ import { mediaStorageFor } from './lib/media-storage.ts';
 import { accountExportJob } from './modules/accounts/export-job.ts';
 import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
 import { createMembersService } from './modules/accounts/members-service.ts';
-import { createCredentialsService, providerUrlPolicy } from './modules/ai/credentials-service.ts';
-import { createAiEngine } from './modules/ai/engine.ts';
-import { aiJobs } from './modules/ai/jobs.ts';
-import { createPromptService } from './modules/ai/prompts/service.ts';
-import { createRateLimiter } from './modules/ai/rate-limiter.ts';
-import { createModelRegistry } from './modules/ai/registry-service.ts';
-import { createAiRunsService } from './modules/ai/runs-service.ts';
+import { aiJobs, createAiServices } from './modules/ai/index.ts';
 import { createLoginThrottle } from './modules/auth/login-throttle.ts';
 import { createAuthService } from './modules/auth/service.ts';
 import { createBillingService } from './modules/billing/service.ts';
@@ -64,23 +57,8 @@ export function compose(options: ComposeOptions) {
   const jobs = createJobsService({ prisma, queue });
 
   // AI: the model registry, provider credentials, prompts and the engine that runs them; runs start paid work.
-  const modelRegistry = createModelRegistry({ prisma });
-  const credentials = createCredentialsService({
-    prisma,
-    box,
-    urlPolicy: providerUrlPolicy(config),
-    demoBaseUrl: config.AI_DEMO_BASE_URL,
-  });
-  const prompts = createPromptService({ prisma });
-  const engine = createAiEngine({
-    prisma,
-    registry: modelRegistry,
-    credentials,
-    prompts,
-    limiter: createRateLimiter(prisma),
-    pricing: { creditsPerUsd: config.CREDITS_PER_USD, markup: config.CREDIT_MARKUP },
-  });
-  const runs = createAiRunsService({ prisma, engine, billing, queue });
+  const ai = createAiServices({ config, prisma, box, billing, queue });
+  const { engine, runs } = ai;
 
   const connect = createConnectService({
     prisma,
@@ -118,7 +96,7 @@ export function compose(options: ComposeOptions) {
     jobs,
     billing,
     media,
-    ai: { engine, runs, prompts, modelRegistry, credentials },
+    ai,
     system: createSystemService({ db, boss, version: options.version, startedAt: Date.now() }),
     // The planner, writer and publisher build their services from these (their route plugins take them as is).
     planner: { config, prisma, queue, jobs, runs, engine },
@@ -129,7 +107,7 @@ export function compose(options: ComposeOptions) {
   registry.register(
     accountExportJob,
     siteHealthJob(connect),
-    ...aiJobs({ engine, billing, prisma, mediaDir: path.join(config.dataDir, 'media') }),
+    ...aiJobs({ engine, billing, prisma, media }),
     ...plannerJobs({ prisma, engine, billing, connect, databaseUrl: db.url }),
     ...writerJobs({ prisma, engine, billing, media }),
     ...publisherJobs({ prisma, connect, media }),
