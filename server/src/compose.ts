@@ -18,7 +18,7 @@ import { createConnectService } from './modules/connect/service.ts';
 import { createSiteClient } from './modules/connect/site-client.ts';
 import { createJobsService } from './modules/jobs/service.ts';
 import { plannerJobs } from './modules/planner/jobs.ts';
-import { publisherJobs } from './modules/publisher/jobs.ts';
+import { createPublisherServices, publisherJobs } from './modules/publisher/index.ts';
 import { createSitesService } from './modules/sites/service.ts';
 import { createSystemService } from './modules/system/service.ts';
 import { writerJobs } from './modules/writer/jobs.ts';
@@ -101,7 +101,7 @@ export function compose(options: ComposeOptions) {
     // The planner, writer and publisher build their services from these (their route plugins take them as is).
     planner: { config, prisma, queue, jobs, runs, engine },
     writer: { config, prisma, queue, jobs, runs, engine, media },
-    publisher: { config, prisma, queue, jobs },
+    publisher: createPublisherServices({ prisma, queue }),
   };
 
   registry.register(
