@@ -173,7 +173,7 @@ export async function buildApp(options: BuildAppOptions) {
       await api.register(jobRoutes, { jobs });
       await api.register(billingRoutes, { billing: services.billing });
       await api.register(promptRoutes, { prompts: ai.prompts });
-      await api.register(aiRunRoutes, { runs: ai.runs, prisma: db.prisma });
+      await api.register(aiRunRoutes, { runs: ai.runs, calls: ai.calls });
       await api.register(plannerRoutes, { prefix: '/planner', ...services.planner });
       await api.register(writerRoutes, { prefix: '/writer', ...services.writer });
       await api.register(publisherRoutes, { prefix: '/publisher', ...services.publisher });

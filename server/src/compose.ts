@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { createSigner } from 'fast-jwt';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from './config.ts';
@@ -10,13 +9,8 @@ import { mediaStorageFor } from './lib/media-storage.ts';
 import { accountExportJob } from './modules/accounts/export-job.ts';
 import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
 import { createMembersService } from './modules/accounts/members-service.ts';
-import { createCredentialsService, providerUrlPolicy } from './modules/ai/credentials-service.ts';
-import { createAiEngine } from './modules/ai/engine.ts';
-import { aiJobs, releaseJobHold } from './modules/ai/jobs.ts';
-import { createPromptService } from './modules/ai/prompts/service.ts';
-import { createRateLimiter } from './modules/ai/rate-limiter.ts';
-import { createModelRegistry } from './modules/ai/registry-service.ts';
-import { createAiRunsService } from './modules/ai/runs-service.ts';
+import { aiJobs, createAiServices } from './modules/ai/index.ts';
+import { releaseJobHold } from './modules/ai/jobs.ts';
 import { createLoginThrottle } from './modules/auth/login-throttle.ts';
 import { createAuthService } from './modules/auth/service.ts';
 import { createBillingService } from './modules/billing/service.ts';
@@ -26,7 +20,7 @@ import { createSiteClient } from './modules/connect/site-client.ts';
 import { createJobsService } from './modules/jobs/service.ts';
 import { plannerJobs } from './modules/planner/jobs.ts';
 import { createPlannerServices } from './modules/planner/services.ts';
-import { publisherJobs } from './modules/publisher/jobs.ts';
+import { createPublisherServices, publisherJobs } from './modules/publisher/index.ts';
 import { createSitesService } from './modules/sites/service.ts';
 import { createSystemService } from './modules/system/service.ts';
 import { writerJobs } from './modules/writer/jobs.ts';
@@ -65,23 +59,8 @@ export function compose(options: ComposeOptions) {
   const jobs = createJobsService({ prisma, queue });
 
   // AI: the model registry, provider credentials, prompts and the engine that runs them; runs start paid work.
-  const modelRegistry = createModelRegistry({ prisma });
-  const credentials = createCredentialsService({
-    prisma,
-    box,
-    urlPolicy: providerUrlPolicy(config),
-    demoBaseUrl: config.AI_DEMO_BASE_URL,
-  });
-  const prompts = createPromptService({ prisma });
-  const engine = createAiEngine({
-    prisma,
-    registry: modelRegistry,
-    credentials,
-    prompts,
-    limiter: createRateLimiter(prisma),
-    pricing: { creditsPerUsd: config.CREDITS_PER_USD, markup: config.CREDIT_MARKUP },
-  });
-  const runs = createAiRunsService({ prisma, engine, billing, queue });
+  const ai = createAiServices({ config, prisma, box, billing, queue });
+  const { engine, runs } = ai;
 
   const connect = createConnectService({
     prisma,
@@ -128,18 +107,18 @@ export function compose(options: ComposeOptions) {
     jobs,
     billing,
     media,
-    ai: { engine, runs, prompts, modelRegistry, credentials },
+    ai,
     system: createSystemService({ db, boss, version: options.version, startedAt: Date.now() }),
     planner,
-    // The writer and publisher build their services from these (their route plugins take them as is).
+    // The writer builds its services from these (its route plugins take them as is).
     writer: { config, prisma, queue, jobs, runs, engine, media },
-    publisher: { config, prisma, queue, jobs },
+    publisher: createPublisherServices({ prisma, queue }),
   };
 
   registry.register(
     accountExportJob,
     siteHealthJob(connect),
-    ...aiJobs({ engine, billing, prisma, mediaDir: path.join(config.dataDir, 'media') }),
+    ...aiJobs({ engine, billing, prisma, media }),
     ...plannerJobs({
       data: planner.data,
       engine,

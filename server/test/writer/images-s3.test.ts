@@ -105,4 +105,23 @@ describe('images in S3-compatible storage', () => {
       `The file of image ${images[1]!.id} is missing from the s3 storage: regenerate it.`,
     );
   });
+
+  it('a generic AI image run (POST /ai/runs, generate_images) stores its file in the bucket too', async () => {
+    const member = await memberWithFakeAi(t, fake, 10_000);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ai/runs',
+      headers: member.headers,
+      payload: { function: 'generate_images', input: { prompt: 'A pair of blue running shoes on a forest trail' } },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const jobId = res.json().data.jobId as string;
+    const done = await finished(member, jobId);
+    const key = `${member.accountId}/${jobId}.png`;
+    expect(done.result.output).toMatchObject({ file: key, mimeType: 'image/png', storage: 's3' });
+    const object = s3.objects.get(`igny8/media/${key}`);
+    expect(object?.contentType).toBe('image/png');
+    expect(object!.body.length).toBe(done.result.output.bytes);
+    validPng(object!.body);
+  });
 });

@@ -379,6 +379,24 @@ describe('image generation on a worker', () => {
     await finished(member, again.json().data.jobId);
   });
 
+  it('a generic AI image run (POST /ai/runs, generate_images) stores its file in the media storage', async () => {
+    const member = await account(10_000);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ai/runs',
+      headers: member.headers,
+      payload: { function: 'generate_images', input: { prompt: 'A pair of blue running shoes on a forest trail' } },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const jobId = res.json().data.jobId as string;
+    const done = await finished(member, jobId);
+    const key = `${member.accountId}/${jobId}.png`;
+    expect(done.result.output).toMatchObject({ file: key, mimeType: 'image/png', storage: 'local' });
+    const bytes = await readFile(mediaFile(key));
+    expect(bytes.length).toBe(done.result.output.bytes);
+    validPng(bytes);
+  });
+
   it('regenerates one image from a new prompt, keeping the others and the old file until the new one exists', async () => {
     const member = await account(10_000);
     const c = await writtenContent(t, member, { imageCount: 2 });

@@ -6,6 +6,7 @@ import type { SecretBox } from '../../lib/encryption.ts';
 import { checkOutboundUrl, OutboundUrlError, type OutboundOptions } from '../../lib/outbound.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
+import { credentialsData } from './data/credentials.ts';
 
 function view(c: ProviderCredential) {
   return {
@@ -76,6 +77,7 @@ export function createCredentialsService({
   /** AI_DEMO_BASE_URL: where keyless accounts are sent instead of failing (the fake provider, for trials). */
   demoBaseUrl?: string | undefined;
 }) {
+  const data = credentialsData(prisma);
   const outboundFor = (global: boolean): OutboundOptions => ({
     allowPrivateNetworks: global ? urlPolicy.globalKeysMayBePrivate : urlPolicy.accountKeysMayBePrivate,
   });
@@ -97,12 +99,7 @@ export function createCredentialsService({
 
   return {
     async list(auth: AuthContext) {
-      const rows = await prisma.providerCredential.findMany({
-        where: auth.isOperator
-          ? { OR: [{ accountId: auth.accountId }, { accountId: null }] }
-          : { accountId: auth.accountId },
-        orderBy: { createdAt: 'desc' },
-      });
+      const rows = await data.list(auth.accountId, auth.isOperator);
       return rows.map(view);
     },
 
@@ -119,35 +116,28 @@ export function createCredentialsService({
         ]);
       }
       if (body.baseUrl) await checkBaseUrl(body.baseUrl, body.global);
-      const created = await prisma.providerCredential.create({
-        data: {
-          accountId: body.global ? null : auth.accountId,
-          provider: body.provider,
-          baseUrl: body.baseUrl ?? null,
-          keyEnc: box.encrypt(body.apiKey),
-          keyLast4: body.apiKey.slice(-4),
-          requestsPerMinute: body.requestsPerMinute ?? null,
-          tokensPerMinute: body.tokensPerMinute ?? null,
-          createdById: auth.userId,
-        },
+      const created = await data.create({
+        accountId: body.global ? null : auth.accountId,
+        provider: body.provider,
+        baseUrl: body.baseUrl ?? null,
+        keyEnc: box.encrypt(body.apiKey),
+        keyLast4: body.apiKey.slice(-4),
+        requestsPerMinute: body.requestsPerMinute ?? null,
+        tokensPerMinute: body.tokensPerMinute ?? null,
+        createdById: auth.userId,
       });
       return view(created);
     },
 
     async remove(auth: AuthContext, id: string) {
-      const row = await prisma.providerCredential.findFirst({
-        where: { id, OR: [{ accountId: auth.accountId }, ...(auth.isOperator ? [{ accountId: null }] : [])] },
-      });
+      const row = await data.findDeletable(auth.accountId, id, auth.isOperator);
       if (!row) throw errors.notFound('Provider key', id);
-      await prisma.providerCredential.delete({ where: { id } });
+      await data.delete(id);
     },
 
     /** For the AI engine. Throws a message naming the provider when no key is configured at all. */
     async resolve(accountId: string, provider: AiProvider): Promise<ResolvedCredential> {
-      const rows = await prisma.providerCredential.findMany({
-        where: { provider, active: true, OR: [{ accountId }, { accountId: null }] },
-        orderBy: { createdAt: 'desc' },
-      });
+      const rows = await data.usable(accountId, provider);
       const chosen = rows.find((r) => r.accountId === accountId) ?? rows.find((r) => r.accountId === null);
       if (!chosen && demoBaseUrl) {
         const base = demoBaseUrl.replace(/\/+$/, '');

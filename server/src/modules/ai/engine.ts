@@ -2,6 +2,10 @@ import type { TAiFunction } from '@igny8/shared';
 import type { z } from 'zod';
 import type { AiModel, PrismaClient } from '../../generated/prisma/client.ts';
 import type { CredentialsService, ResolvedCredential } from './credentials-service.ts';
+import { aiCallsData } from './data/calls.ts';
+import { modelsData } from './data/models.ts';
+import { aiRunsData } from './data/runs.ts';
+import { createEmbeddings } from './embeddings.ts';
 import type { ModelRegistry } from './registry-service.ts';
 import { AiError } from './errors.ts';
 import { AI_FUNCTION_DEFINITIONS } from './functions/definitions.ts';
@@ -11,14 +15,11 @@ import { renderTemplate } from './prompts/template.ts';
 import { createProviderClient } from './providers/index.ts';
 import type { ProviderClient, ProviderClientOptions, TextResult } from './providers/types.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+import { costMicros, creditsFor, estimateTokens, type AiUsage, type Pricing } from './pricing.ts';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './retry.ts';
 
-export interface Pricing {
-  /** Credits per US dollar of provider cost (100: one credit is one cent). */
-  creditsPerUsd: number;
-  /** Multiplier over the provider's price. */
-  markup: number;
-}
+// Pricing lives in pricing.ts; its names stay importable from here.
+export { costMicros, creditsFor, type AiUsage, type Pricing } from './pricing.ts';
 
 export interface AiEngineDeps {
   prisma: PrismaClient;
@@ -42,12 +43,6 @@ export interface AiRunContext {
   voice?: string | null;
 }
 
-export interface AiUsage {
-  inputTokens: number;
-  outputTokens: number;
-  images: number;
-}
-
 export interface AiEstimate {
   model: { provider: AiModel['provider']; modelId: string };
   inputTokens: number;
@@ -67,20 +62,6 @@ export interface AiRunResult<T> {
   demo: boolean;
 }
 
-/** ~3.5 characters per token for English prose and JSON; the estimate errs on the high side. */
-const estimateTokens = (text: string) => Math.ceil(text.length / 3.5);
-
-export function costMicros(model: AiModel, usage: AiUsage): number {
-  return Math.ceil(
-    (usage.inputTokens * model.inputMicrosPerMTokens + usage.outputTokens * model.outputMicrosPerMTokens) / 1_000_000 +
-      usage.images * model.imageMicros,
-  );
-}
-
-export function creditsFor(micros: number, pricing: Pricing): number {
-  return micros <= 0 ? 0 : Math.max(1, Math.ceil((micros / 1_000_000) * pricing.creditsPerUsd * pricing.markup));
-}
-
 /**
  * Runs the AI functions: chooses the model and key, renders the prompt with the language and voice asked for (else
  * the sector's, else the site's), waits for the key's shared rate limit, calls the provider with retries, validates
@@ -89,14 +70,21 @@ export function creditsFor(micros: number, pricing: Pricing): number {
  */
 export function createAiEngine(deps: AiEngineDeps) {
   const clientFor = deps.clientFor ?? createProviderClient;
+  const calls = aiCallsData(deps.prisma);
+  const runsData = aiRunsData(deps.prisma);
+  const embeddings = createEmbeddings({
+    models: modelsData(deps.prisma),
+    calls,
+    credentials: deps.credentials,
+    limiter: deps.limiter,
+    pricing: deps.pricing,
+    retry: deps.retry,
+    clientFor,
+  });
 
   async function context(ctx: AiRunContext) {
-    const site = ctx.siteId
-      ? await deps.prisma.site.findFirst({ where: { id: ctx.siteId, accountId: ctx.accountId } })
-      : null;
-    const sector = ctx.sectorId
-      ? await deps.prisma.sector.findFirst({ where: { id: ctx.sectorId, accountId: ctx.accountId } })
-      : null;
+    const site = ctx.siteId ? await runsData.findSite(ctx.accountId, ctx.siteId) : null;
+    const sector = ctx.sectorId ? await runsData.findSector(ctx.accountId, ctx.sectorId) : null;
     return {
       language: ctx.language || sector?.language || site?.language || 'en',
       voice: ctx.voice || sector?.voice || site?.voice || 'clear, friendly and expert',
@@ -144,124 +132,8 @@ export function createAiEngine(deps: AiEngineDeps) {
     };
   }
 
-  /** Texts per embeddings request (the providers accept up to 2,048; smaller requests retry cheaper). */
-  const EMBED_BATCH = 256;
-
   return {
-    /**
-     * The embedding model for an account, when one is configured: the cheapest active embedding model whose
-     * provider has a key the account may use (its own or a global one), or any when the demo endpoint is set.
-     * Null when there is none: callers then work without embeddings.
-     */
-    async embeddingModel(accountId: string): Promise<AiModel | null> {
-      const models = await deps.prisma.aiModel.findMany({
-        where: { kind: 'embedding', active: true },
-        orderBy: [{ inputMicrosPerMTokens: 'asc' }, { modelId: 'asc' }],
-      });
-      for (const model of models) {
-        const usable = await deps.credentials.resolve(accountId, model.provider).then(
-          () => true,
-          () => false,
-        );
-        if (usable) return model;
-      }
-      return null;
-    },
-
-    /** The most embedding these texts can cost, in credits (the hold). */
-    estimateEmbedding(model: AiModel, texts: string[]): number {
-      const tokens = texts.reduce((sum, t) => sum + estimateTokens(t) + 2, 0);
-      return creditsFor(costMicros(model, { inputTokens: tokens, outputTokens: 0, images: 0 }), deps.pricing);
-    },
-
-    /**
-     * Embeds texts in batches, each request rate-limited, retried and recorded like every other call (in AiCall
-     * under the function that asked for it).
-     */
-    async embed(
-      ctx: AiRunContext,
-      fn: TAiFunction,
-      model: AiModel,
-      texts: string[],
-    ): Promise<{
-      vectors: number[][];
-      usage: AiUsage;
-      costMicros: number;
-      credits: number;
-      model: string;
-      demo: boolean;
-    }> {
-      const credential = await deps.credentials.resolve(ctx.accountId, model.provider);
-      const client = clientFor(model.provider, {
-        apiKey: credential.apiKey,
-        baseUrl: credential.baseUrl,
-        outbound: credential.outbound,
-      });
-      const vectors: number[][] = [];
-      let inputTokens = 0;
-      let attemptNo = 0;
-      for (let i = 0; i < texts.length; i += EMBED_BATCH) {
-        const batch = texts.slice(i, i + EMBED_BATCH);
-        const estimated = batch.reduce((sum, t) => sum + estimateTokens(t) + 2, 0);
-        const result = await withRetries(
-          async () => {
-            attemptNo++;
-            const window = await deps.limiter.acquire(credential, estimated, ctx.signal);
-            const started = performance.now();
-            const record = (status: string, tokens: number, errorCode?: string) =>
-              deps.prisma.aiCall.create({
-                data: {
-                  accountId: ctx.accountId,
-                  siteId: ctx.siteId ?? null,
-                  jobRunId: ctx.jobRunId ?? null,
-                  function: fn,
-                  provider: model.provider,
-                  model: model.modelId,
-                  attempt: attemptNo,
-                  status,
-                  inputTokens: tokens,
-                  costMicros: costMicros(model, { inputTokens: tokens, outputTokens: 0, images: 0 }),
-                  latencyMs: Math.round(performance.now() - started),
-                  errorCode: errorCode ?? null,
-                },
-              });
-            try {
-              const r = await client.embed({
-                model: model.modelId,
-                input: batch,
-                ...(ctx.signal ? { signal: ctx.signal } : {}),
-              });
-              if (r.vectors.length !== batch.length)
-                throw new AiError(
-                  'malformed_output',
-                  `${model.provider} returned ${r.vectors.length} embeddings for ${batch.length} texts.`,
-                  model.provider,
-                );
-              await deps.limiter.settle(credential, window, estimated, r.usage.inputTokens);
-              await record('ok', r.usage.inputTokens);
-              return r;
-            } catch (error) {
-              const aiError = error instanceof AiError ? error : new AiError('network', String(error), model.provider);
-              await record('error', 0, aiError.kind);
-              throw aiError;
-            }
-          },
-          { policy: deps.retry ?? DEFAULT_RETRY, ...(ctx.signal ? { signal: ctx.signal } : {}) },
-        );
-        vectors.push(...result.vectors);
-        inputTokens += result.usage.inputTokens;
-      }
-      const usage = { inputTokens, outputTokens: 0, images: 0 };
-      const micros = costMicros(model, usage);
-      return {
-        vectors,
-        usage,
-        costMicros: micros,
-        credits: Math.min(creditsFor(micros, deps.pricing), this.estimateEmbedding(model, texts)),
-        model: `${model.provider}/${model.modelId}`,
-        demo: credential.demo,
-      };
-    },
+    ...embeddings,
 
     async estimate(ctx: AiRunContext, fn: TAiFunction, rawInput: unknown): Promise<AiEstimate> {
       const p = await prepare(ctx, fn, rawInput);
@@ -284,23 +156,21 @@ export function createAiEngine(deps: AiEngineDeps) {
       let attemptNo = 0;
 
       const record = (status: string, started: number, usage: AiUsage, errorCode?: string) =>
-        deps.prisma.aiCall.create({
-          data: {
-            accountId: ctx.accountId,
-            siteId: ctx.siteId ?? null,
-            jobRunId: ctx.jobRunId ?? null,
-            function: fn,
-            provider: p.model.provider,
-            model: p.model.modelId,
-            attempt: attemptNo,
-            status,
-            inputTokens: usage.inputTokens,
-            outputTokens: usage.outputTokens,
-            images: usage.images,
-            costMicros: costMicros(p.model, usage),
-            latencyMs: Math.round(performance.now() - started),
-            errorCode: errorCode ?? null,
-          },
+        calls.record({
+          accountId: ctx.accountId,
+          siteId: ctx.siteId ?? null,
+          jobRunId: ctx.jobRunId ?? null,
+          function: fn,
+          provider: p.model.provider,
+          model: p.model.modelId,
+          attempt: attemptNo,
+          status,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          images: usage.images,
+          costMicros: costMicros(p.model, usage),
+          latencyMs: Math.round(performance.now() - started),
+          errorCode: errorCode ?? null,
         });
 
       /** One provider request with retries; each attempt waits for the key's rate limit and is recorded. */

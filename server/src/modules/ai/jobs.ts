@@ -1,13 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { AI_FUNCTIONS, type TAiFunction } from '@igny8/shared';
-import { z } from 'zod';
 import type { JobContext } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
 import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
+import type { MediaStorage } from '../../lib/media-storage.ts';
 import type { BillingService } from '../billing/service.ts';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts';
+import { aiFunctionJobs } from './contracts.ts';
+import { aiRunsData } from './data/runs.ts';
 import type { AiEngine } from './engine.ts';
 import { AiError } from './errors.ts';
 
@@ -18,8 +18,6 @@ interface Generated {
   model: string;
   demo: boolean;
 }
-
-export const aiJobType = (fn: TAiFunction) => `ai.${fn}`;
 
 /**
  * What an AI failure means for the job running it: a call dropped because the job was cancelled ends the job as
@@ -70,24 +68,17 @@ export function settleStep(
 /** onFailure of every paid job: the whole hold goes back (idempotent; nothing to do when it was settled). */
 export function releaseJobHold(deps: { prisma: PrismaClient; billing: BillingService }) {
   return async ({ jobId }: { jobId: string }) => {
-    const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: jobId } });
+    const hold = await aiRunsData(deps.prisma).findHoldOfJob(jobId);
     if (hold) await deps.billing.release(hold.id);
   };
 }
-
-export const ZAiJobPayload = z.object({
-  input: z.record(z.string(), z.unknown()),
-  siteId: z.uuid().nullable(),
-  sectorId: z.uuid().nullable(),
-  holdId: z.uuid(),
-});
 
 export interface AiJobDeps {
   engine: AiEngine;
   billing: BillingService;
   prisma: PrismaClient;
-  /** Where generated images are written (local disk by default). */
-  mediaDir: string;
+  /** Where generated files are stored (the media storage: local disk or an S3-compatible bucket). */
+  media: MediaStorage;
 }
 
 /**
@@ -97,8 +88,7 @@ export interface AiJobDeps {
  */
 export function aiFunctionJob(fn: TAiFunction, deps: AiJobDeps) {
   return defineJob({
-    type: aiJobType(fn),
-    payload: ZAiJobPayload,
+    ...aiFunctionJobs[fn],
     retryLimit: 2,
     retryDelay: 5,
     heartbeatSeconds: 30,
@@ -120,10 +110,10 @@ export function aiFunctionJob(fn: TAiFunction, deps: AiJobDeps) {
             );
             let output = result.output as unknown;
             if (Buffer.isBuffer(output)) {
-              const file = path.join(deps.mediaDir, ctx.accountId, `${ctx.jobId}.png`);
-              await mkdir(path.dirname(file), { recursive: true });
-              await writeFile(file, output);
-              output = { file: path.relative(deps.mediaDir, file), bytes: output.length, mimeType: 'image/png' };
+              // An image: kept in the media storage under "<accountId>/<jobId>.png"; the result names the key.
+              const file = `${ctx.accountId}/${ctx.jobId}.png`;
+              await deps.media.put(file, output, 'image/png');
+              output = { file, bytes: output.length, mimeType: 'image/png', storage: deps.media.kind };
             }
             return {
               output,

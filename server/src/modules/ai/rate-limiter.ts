@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { rateWindowsData } from './data/rate-windows.ts';
 import { AiError } from './errors.ts';
 
 export interface RateLimitedKey {
@@ -18,13 +19,14 @@ export interface RateLimiterOptions {
  * Requests and tokens per minute per provider key, shared by every worker process. Providers enforce a SLIDING
  * minute, so a fixed window would let a burst at each window edge through and collect 429s; this keeps counts in
  * 60 buckets per window and admits a request only when the last full window still has room. A per-key advisory
- * lock serializes the check-and-count across processes. A request that cannot go now waits until the oldest
- * counted bucket leaves the window.
+ * lock serializes the check-and-count across processes (data/rate-windows.ts). A request that cannot go now waits
+ * until the oldest counted bucket leaves the window.
  */
 export function createRateLimiter(prisma: PrismaClient, options: RateLimiterOptions = {}) {
   const windowMs = options.windowMs ?? 60_000;
   const bucketMs = Math.max(1, Math.floor(windowMs / 60));
   const clock = options.clock ?? Date.now;
+  const windows = rateWindowsData(prisma);
 
   return {
     async acquire(key: RateLimitedKey, estimatedTokens: number, signal?: AbortSignal): Promise<Date | null> {
@@ -40,29 +42,18 @@ export function createRateLimiter(prisma: PrismaClient, options: RateLimiterOpti
         // Count the bucket straddling the window's start as still inside: the provider measures to the millisecond,
         // and admitting by whole buckets would let a few requests through early (measured: 17 429s in 500).
         const since = new Date(now - windowMs - bucketMs);
-        const decision = await prisma.$transaction(async (tx) => {
-          await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${key.id}))::text`;
-          const [used] = await tx.$queryRaw<{ requests: number; tokens: number; oldest: Date | null }[]>`
-            SELECT COALESCE(SUM(requests), 0)::int AS requests, COALESCE(SUM(tokens), 0)::int AS tokens,
-                   MIN("windowStart") AS oldest
-            FROM "ProviderRateWindow" WHERE "credentialId" = ${key.id}::uuid AND "windowStart" >= ${since}`;
-          if (used!.requests + 1 <= rpm && used!.tokens + tokens <= tpm) {
-            await tx.$executeRaw`
-              INSERT INTO "ProviderRateWindow" ("credentialId", "windowStart", requests, tokens)
-              VALUES (${key.id}::uuid, ${bucket}, 1, ${tokens})
-              ON CONFLICT ("credentialId", "windowStart") DO UPDATE
-                SET requests = "ProviderRateWindow".requests + 1, tokens = "ProviderRateWindow".tokens + EXCLUDED.tokens`;
-            return { admitted: true as const };
-          }
-          const oldest = used!.oldest ? new Date(used!.oldest).getTime() : now;
-          return {
-            admitted: false as const,
-            waitMs: Math.max(bucketMs, oldest + windowMs + bucketMs - now + bucketMs),
-          };
-        });
-        if (decision.admitted) return bucket;
+        const result = await windows.admit(
+          key.id,
+          since,
+          bucket,
+          tokens,
+          (used) => used.requests + 1 <= rpm && used.tokens + tokens <= tpm,
+        );
+        if (result.admitted) return bucket;
+        const oldest = result.used.oldest ? new Date(result.used.oldest).getTime() : now;
+        const waitMs = Math.max(bucketMs, oldest + windowMs + bucketMs - now + bucketMs);
         try {
-          await sleep(decision.waitMs + Math.floor(Math.random() * bucketMs), undefined, signal ? { signal } : {});
+          await sleep(waitMs + Math.floor(Math.random() * bucketMs), undefined, signal ? { signal } : {});
         } catch {
           throw new AiError('cancelled', 'The AI request was cancelled.', 'engine');
         }
@@ -74,14 +65,12 @@ export function createRateLimiter(prisma: PrismaClient, options: RateLimiterOpti
       if (!bucket || !key.tokensPerMinute) return;
       const delta = actualTokens - Math.min(estimatedTokens, key.tokensPerMinute);
       if (delta === 0) return;
-      await prisma.$executeRaw`
-        UPDATE "ProviderRateWindow" SET tokens = GREATEST(0, tokens + ${delta})
-        WHERE "credentialId" = ${key.id}::uuid AND "windowStart" = ${bucket}`;
+      await windows.adjustTokens(key.id, bucket, delta);
     },
 
     /** Buckets older than the window are of no use. */
     async purge() {
-      await prisma.providerRateWindow.deleteMany({ where: { windowStart: { lt: new Date(clock() - 2 * windowMs) } } });
+      await windows.purgeBefore(new Date(clock() - 2 * windowMs));
     },
   };
 }

@@ -4,6 +4,7 @@ import { type ZAiModelBody, type ZAiModelPatch } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
 import type { AiModel, PrismaClient } from '../../generated/prisma/client.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
+import { modelsData } from './data/models.ts';
 import { usdToMicros } from './seed.ts';
 
 const microsToUsd = (micros: number) => micros / 1_000_000;
@@ -35,40 +36,33 @@ const KIND_FOR: Record<TAiFunction, AiModel['kind']> = {
 
 /** The AI model registry: models with prices, and the default model of each AI function. */
 export function createModelRegistry({ prisma }: { prisma: PrismaClient }) {
-  const include = { defaultFor: { select: { function: true } } } as const;
+  const data = modelsData(prisma);
 
   async function find(id: string) {
-    const model = await prisma.aiModel.findUnique({ where: { id }, include });
+    const model = await data.find(id);
     if (!model) throw errors.notFound('Model', id);
     return model;
   }
 
   return {
     async list(options: { includeInactive: boolean }) {
-      const models = await prisma.aiModel.findMany({
-        where: options.includeInactive ? {} : { active: true },
-        include,
-        orderBy: [{ provider: 'asc' }, { kind: 'asc' }, { modelId: 'asc' }],
-      });
+      const models = await data.list(options.includeInactive);
       return models.map(modelView);
     },
 
     async create(body: z.infer<typeof ZAiModelBody>) {
       try {
-        const model = await prisma.aiModel.create({
-          data: {
-            provider: body.provider,
-            modelId: body.modelId,
-            kind: body.kind,
-            displayName: body.displayName,
-            inputMicrosPerMTokens: usdToMicros(body.inputPerMTokensUsd),
-            outputMicrosPerMTokens: usdToMicros(body.outputPerMTokensUsd),
-            imageMicros: usdToMicros(body.perImageUsd),
-            contextWindow: body.contextWindow,
-            maxOutputTokens: body.maxOutputTokens,
-            active: body.active,
-          },
-          include,
+        const model = await data.create({
+          provider: body.provider,
+          modelId: body.modelId,
+          kind: body.kind,
+          displayName: body.displayName,
+          inputMicrosPerMTokens: usdToMicros(body.inputPerMTokensUsd),
+          outputMicrosPerMTokens: usdToMicros(body.outputPerMTokensUsd),
+          imageMicros: usdToMicros(body.perImageUsd),
+          contextWindow: body.contextWindow,
+          maxOutputTokens: body.maxOutputTokens,
+          active: body.active,
         });
         return modelView(model);
       } catch (error) {
@@ -87,22 +81,18 @@ export function createModelRegistry({ prisma }: { prisma: PrismaClient }) {
           `Model ${current.modelId} is the default for ${current.defaultFor.map((d) => d.function).join(', ')}: choose another default first.`,
         );
       }
-      const model = await prisma.aiModel.update({
-        where: { id },
-        data: {
-          ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
-          ...(body.inputPerMTokensUsd !== undefined
-            ? { inputMicrosPerMTokens: usdToMicros(body.inputPerMTokensUsd) }
-            : {}),
-          ...(body.outputPerMTokensUsd !== undefined
-            ? { outputMicrosPerMTokens: usdToMicros(body.outputPerMTokensUsd) }
-            : {}),
-          ...(body.perImageUsd !== undefined ? { imageMicros: usdToMicros(body.perImageUsd) } : {}),
-          ...(body.contextWindow !== undefined ? { contextWindow: body.contextWindow } : {}),
-          ...(body.maxOutputTokens !== undefined ? { maxOutputTokens: body.maxOutputTokens } : {}),
-          ...(body.active !== undefined ? { active: body.active } : {}),
-        },
-        include,
+      const model = await data.update(id, {
+        ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
+        ...(body.inputPerMTokensUsd !== undefined
+          ? { inputMicrosPerMTokens: usdToMicros(body.inputPerMTokensUsd) }
+          : {}),
+        ...(body.outputPerMTokensUsd !== undefined
+          ? { outputMicrosPerMTokens: usdToMicros(body.outputPerMTokensUsd) }
+          : {}),
+        ...(body.perImageUsd !== undefined ? { imageMicros: usdToMicros(body.perImageUsd) } : {}),
+        ...(body.contextWindow !== undefined ? { contextWindow: body.contextWindow } : {}),
+        ...(body.maxOutputTokens !== undefined ? { maxOutputTokens: body.maxOutputTokens } : {}),
+        ...(body.active !== undefined ? { active: body.active } : {}),
       });
       return modelView(model);
     },
@@ -119,17 +109,13 @@ export function createModelRegistry({ prisma }: { prisma: PrismaClient }) {
           },
         ]);
       }
-      await prisma.aiFunctionDefault.upsert({
-        where: { function: fn },
-        create: { function: fn, modelId },
-        update: { modelId },
-      });
+      await data.setDefault(fn, modelId);
       return modelView(await find(modelId));
     },
 
     /** The model an AI function runs on. */
     async defaultFor(fn: TAiFunction): Promise<AiModel> {
-      const row = await prisma.aiFunctionDefault.findUnique({ where: { function: fn }, include: { model: true } });
+      const row = await data.defaultFor(fn);
       if (!row || !row.model.active) {
         throw new AppError('CONFLICT', `No active model is set for ${fn}. An operator must choose one.`);
       }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TAiFunction, TStartAiRunBody } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
+import { withTransactions } from '../../db/client.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { JobInProgressError } from '../../jobs/errors.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
@@ -8,8 +9,9 @@ import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import type { BillingService } from '../billing/service.ts';
 import type { AiEngine } from './engine.ts';
+import { aiJobType, type AiJobPayload } from './contracts.ts';
+import { aiRunsData } from './data/runs.ts';
 import { AiError } from './errors.ts';
-import { aiJobType } from './jobs.ts';
 
 class DuplicateRun extends Error {}
 
@@ -73,15 +75,15 @@ export function createAiRunsService(deps: {
   billing: BillingService;
   queue: JobQueue;
 }) {
+  const data = withTransactions(deps.prisma, aiRunsData);
+
   async function existing(auth: AuthContext, type: string, key: string, requestHash: string) {
-    const run = await deps.prisma.jobRun.findUnique({
-      where: { accountId_type_idempotencyKey: { accountId: auth.accountId, type, idempotencyKey: key } },
-    });
+    const run = await data.findRunByIdempotencyKey(auth.accountId, type, key);
     if (!run) return null;
     if (run.requestHash !== requestHash) {
       throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');
     }
-    const hold = await deps.prisma.creditHold.findUnique({ where: { jobRunId: run.id } });
+    const hold = await data.findHoldOfJob(run.id);
     return { run, heldCredits: hold?.amount ?? 0 };
   }
 
@@ -97,7 +99,7 @@ export function createAiRunsService(deps: {
     }
     const estimate = await request.estimate();
     try {
-      const run = await deps.prisma.$transaction(async (tx) => {
+      const run = await data.transaction(async (_data, tx) => {
         const jobId = crypto.randomUUID();
         // Before the hold: a request for work already under way is a 409, even when the credits would not cover both.
         if (request.exclusive) await deps.queue.claimExclusive(tx, auth.accountId, request.exclusive.key);
@@ -164,21 +166,15 @@ export function createAiRunsService(deps: {
         body,
         ...(idempotencyKey ? { idempotencyKey } : {}),
         estimate: async () => {
-          if (
-            body.siteId &&
-            !(await deps.prisma.site.findFirst({ where: { id: body.siteId, accountId: auth.accountId } }))
-          ) {
+          if (body.siteId && !(await data.findSite(auth.accountId, body.siteId))) {
             throw errors.notFound('Site', body.siteId);
           }
-          if (
-            body.sectorId &&
-            !(await deps.prisma.sector.findFirst({ where: { id: body.sectorId, accountId: auth.accountId } }))
-          ) {
+          if (body.sectorId && !(await data.findSector(auth.accountId, body.sectorId))) {
             throw errors.notFound('Sector', body.sectorId);
           }
           return estimate(auth.accountId, body.siteId ?? null, body.function, body.input);
         },
-        payload: ({ holdId }) => ({
+        payload: ({ holdId }): AiJobPayload => ({
           input: body.input,
           siteId: body.siteId ?? null,
           sectorId: body.sectorId ?? null,

@@ -1,4 +1,5 @@
 import type { AiFunction, AiModelKind, AiProvider, PrismaClient } from '../../generated/prisma/client.ts';
+import { modelsData } from './data/models.ts';
 
 interface SeedModel {
   provider: AiProvider;
@@ -162,8 +163,9 @@ export const usdToMicros = (usd: number) => Math.round(usd * 1_000_000);
 
 /** Inserts missing seed models and function defaults; idempotent, safe to run at every start. */
 export async function seedModelRegistry(prisma: PrismaClient): Promise<void> {
-  await prisma.aiModel.createMany({
-    data: SEED_MODELS.map((m) => ({
+  const data = modelsData(prisma);
+  await data.createMissing(
+    SEED_MODELS.map((m) => ({
       provider: m.provider,
       modelId: m.modelId,
       kind: m.kind,
@@ -174,12 +176,11 @@ export async function seedModelRegistry(prisma: PrismaClient): Promise<void> {
       contextWindow: m.contextWindow ?? 0,
       maxOutputTokens: m.maxOutputTokens ?? 0,
     })),
-    skipDuplicates: true,
-  });
-  const existing = new Set((await prisma.aiFunctionDefault.findMany()).map((d) => d.function));
+  );
+  const existing = await data.functionsWithDefault();
   for (const [fn, modelId] of Object.entries(SEED_DEFAULTS) as [AiFunction, string][]) {
     if (existing.has(fn)) continue;
-    const model = await prisma.aiModel.findUnique({ where: { provider_modelId: { provider: 'openai', modelId } } });
-    if (model) await prisma.aiFunctionDefault.create({ data: { function: fn, modelId: model.id } }).catch(() => {});
+    const model = await data.findByModelId('openai', modelId);
+    if (model) await data.createDefault(fn, model.id).catch(() => {});
   }
 }

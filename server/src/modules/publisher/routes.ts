@@ -9,8 +9,7 @@ import {
 } from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { PublisherRouteDeps } from './deps.ts';
-import { createPublisherService } from './service.ts';
+import type { PublisherService } from './service.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'publisher:read' } as const;
@@ -18,9 +17,7 @@ const write = { role: 'editor', scope: 'publisher:write' } as const;
 const idempotency = z.object({ 'idempotency-key': z.string().min(8).max(200).optional() });
 
 /** Every route of the publisher, under /api/v1/publisher. */
-export const publisherRoutes: FastifyPluginAsyncZod<PublisherRouteDeps> = async (app, deps) => {
-  const publisher = createPublisherService(deps);
-
+export const publisherRoutes: FastifyPluginAsyncZod<{ publisher: PublisherService }> = async (app, { publisher }) => {
   app.post('/contents/:contentId/publish', {
     config: { auth: write },
     schema: {

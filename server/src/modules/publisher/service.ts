@@ -1,11 +1,13 @@
 import type { TPublication, TPublicationsQuery, TPublishAccepted, TPublishBody } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
-import type { Prisma, Publication } from '../../generated/prisma/client.ts';
-import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
+import { withTransactions } from '../../db/client.ts';
+import type { Publication } from '../../generated/prisma/client.ts';
+import { pageFrom } from '../../lib/pagination.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
-import type { PublisherRouteDeps } from './deps.ts';
-import { PUBLISH_JOB, UNPUBLISH_JOB, type PublishPayload } from './jobs.ts';
+import { publishJob, unpublishJob, type PublishPayload, type UnpublishPayload } from './contracts.ts';
+import { publisherData, type PublisherData } from './data.ts';
+import type { PublisherServiceDeps } from './deps.ts';
 
 type PublicationRow = Publication & { content: { taskId: string } };
 
@@ -32,17 +34,13 @@ export function publicationView(p: PublicationRow): TPublication {
   };
 }
 
-const withTask = { content: { select: { taskId: true } } } as const;
-
 /** Publishing costs no credits and calls no AI: it only enqueues the publish or unpublish job. */
-export function createPublisherService(deps: PublisherRouteDeps) {
-  const { prisma, queue } = deps;
+export function createPublisherService(deps: PublisherServiceDeps) {
+  const { queue } = deps;
+  const data = withTransactions(deps.prisma, publisherData);
 
   async function findContent(auth: AuthContext, contentId: string) {
-    const content = await prisma.content.findFirst({
-      where: { id: contentId, accountId: auth.accountId },
-      include: { site: { include: { connection: { select: { status: true } } } } },
-    });
+    const content = await data.findContentWithSite(auth.accountId, contentId);
     if (!content) throw errors.notFound('Content', contentId);
     return content;
   }
@@ -58,15 +56,14 @@ export function createPublisherService(deps: PublisherRouteDeps) {
   }
 
   /** Locks the publication row and refuses while a publish or unpublish of the same content is queued or running. */
-  async function lockIdle(tx: Prisma.TransactionClient, contentId: string) {
-    await tx.$queryRaw`SELECT id FROM "Publication" WHERE "contentId" = ${contentId}::uuid FOR UPDATE`;
-    const publication = await tx.publication.findUniqueOrThrow({ where: { contentId } });
+  async function lockIdle(tx: PublisherData, contentId: string) {
+    const publication = await tx.lockPublication(contentId);
     if (publication.lastJobRunId) {
-      const run = await tx.jobRun.findUnique({ where: { id: publication.lastJobRunId } });
+      const run = await tx.findJobRun(publication.lastJobRunId);
       if (run && (run.status === 'queued' || run.status === 'running')) {
         throw errors.conflict(
           'CONFLICT',
-          `Content ${contentId} is already being ${run.type === UNPUBLISH_JOB ? 'unpublished' : 'published'} ` +
+          `Content ${contentId} is already being ${run.type === unpublishJob.type ? 'unpublished' : 'published'} ` +
             `(job ${run.id}): wait for it to finish, then try again.`,
           { jobId: run.id },
         );
@@ -81,19 +78,13 @@ export function createPublisherService(deps: PublisherRouteDeps) {
    * another account's tenth: a burst of 500 publishes from one agency does not hold back everyone else's. Counted in
    * the same transaction that enqueues the job.
    */
-  async function priorityFor(tx: Prisma.TransactionClient, auth: AuthContext): Promise<number> {
-    const [row] = await tx.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM "JobRun"
-      WHERE "accountId" = ${auth.accountId}::uuid AND status IN ('queued', 'running')
-        AND type IN (${PUBLISH_JOB}, ${UNPUBLISH_JOB})`;
-    return -(row?.n ?? 0);
+  async function priorityFor(tx: PublisherData, auth: AuthContext): Promise<number> {
+    return -(await tx.countActiveJobs(auth.accountId));
   }
 
-  async function existingByKey(tx: Prisma.TransactionClient, auth: AuthContext, type: string, key?: string) {
+  async function existingByKey(tx: PublisherData, auth: AuthContext, type: string, key?: string) {
     if (!key) return null;
-    return tx.jobRun.findUnique({
-      where: { accountId_type_idempotencyKey: { accountId: auth.accountId, type, idempotencyKey: key } },
-    });
+    return tx.findRunByIdempotencyKey(auth.accountId, type, key);
   }
 
   return {
@@ -123,26 +114,19 @@ export function createPublisherService(deps: PublisherRouteDeps) {
         categories: body.categories,
         tags: body.tags,
       };
-      const { run, publication } = await prisma.$transaction(async (tx) => {
-        const repeated = await existingByKey(tx, auth, PUBLISH_JOB, idempotencyKey);
-        if (repeated) {
-          const publication = await tx.publication.findUniqueOrThrow({ where: { contentId }, include: withTask });
-          return { run: repeated, publication };
-        }
-        await tx.publication.upsert({
-          where: { contentId },
-          create: {
-            accountId: auth.accountId,
-            siteId: content.siteId,
-            contentId,
-            requestedStatus: body.status,
-          },
-          update: {},
+      const { run, publication } = await data.transaction(async (d, tx) => {
+        const repeated = await existingByKey(d, auth, publishJob.type, idempotencyKey);
+        if (repeated) return { run: repeated, publication: await d.getPublicationWithTask(contentId) };
+        await d.ensurePublication({
+          accountId: auth.accountId,
+          siteId: content.siteId,
+          contentId,
+          requestedStatus: body.status,
         });
-        await lockIdle(tx, contentId);
+        await lockIdle(d, contentId);
         const run = await queue.enqueue(tx, {
-          priority: await priorityFor(tx, auth),
-          type: PUBLISH_JOB,
+          priority: await priorityFor(d, auth),
+          type: publishJob.type,
           accountId: auth.accountId,
           payload,
           requestId,
@@ -150,23 +134,16 @@ export function createPublisherService(deps: PublisherRouteDeps) {
           siteId: content.siteId,
           ...(idempotencyKey ? { idempotencyKey } : {}),
         });
-        const publication = await tx.publication.update({
-          where: { contentId },
-          data: {
-            status: 'publishing',
-            requestedStatus: body.status,
-            scheduledAt,
-            categories: body.categories,
-            tags: body.tags,
-            lastJobRunId: run.id,
-            lastError: null,
-          },
-          include: withTask,
+        const publication = await d.updatePublicationWithTask(contentId, {
+          status: 'publishing',
+          requestedStatus: body.status,
+          scheduledAt,
+          categories: body.categories,
+          tags: body.tags,
+          lastJobRunId: run.id,
+          lastError: null,
         });
-        await tx.task.update({
-          where: { id: content.taskId },
-          data: { status: 'publishing', failureReason: null, lastJobRunId: run.id },
-        });
+        await d.markTaskPublishing(content.taskId, run.id);
         return { run, publication };
       });
       return {
@@ -180,13 +157,10 @@ export function createPublisherService(deps: PublisherRouteDeps) {
     async unpublish(auth: AuthContext, requestId: string, contentId: string, idempotencyKey?: string) {
       const content = await findContent(auth, contentId);
       requireConnected(content);
-      const { run, publication } = await prisma.$transaction(async (tx) => {
-        const repeated = await existingByKey(tx, auth, UNPUBLISH_JOB, idempotencyKey);
-        if (repeated) {
-          const publication = await tx.publication.findUniqueOrThrow({ where: { contentId }, include: withTask });
-          return { run: repeated, publication };
-        }
-        const exists = await tx.publication.findUnique({ where: { contentId } });
+      const { run, publication } = await data.transaction(async (d, tx) => {
+        const repeated = await existingByKey(d, auth, unpublishJob.type, idempotencyKey);
+        if (repeated) return { run: repeated, publication: await d.getPublicationWithTask(contentId) };
+        const exists = await d.findPublication(contentId);
         if (!exists || exists.status === 'unpublished') {
           throw errors.conflict(
             'CONFLICT',
@@ -195,22 +169,19 @@ export function createPublisherService(deps: PublisherRouteDeps) {
               : `Content ${contentId} has never been published: there is nothing to unpublish.`,
           );
         }
-        await lockIdle(tx, contentId);
+        await lockIdle(d, contentId);
+        const payload: UnpublishPayload = { contentId, siteId: content.siteId };
         const run = await queue.enqueue(tx, {
-          priority: await priorityFor(tx, auth),
-          type: UNPUBLISH_JOB,
+          priority: await priorityFor(d, auth),
+          type: unpublishJob.type,
           accountId: auth.accountId,
-          payload: { contentId, siteId: content.siteId },
+          payload,
           requestId,
           createdById: auth.userId,
           siteId: content.siteId,
           ...(idempotencyKey ? { idempotencyKey } : {}),
         });
-        const publication = await tx.publication.update({
-          where: { contentId },
-          data: { lastJobRunId: run.id, lastError: null },
-          include: withTask,
-        });
+        const publication = await d.updatePublicationWithTask(contentId, { lastJobRunId: run.id, lastError: null });
         return { run, publication };
       });
       return {
@@ -222,10 +193,7 @@ export function createPublisherService(deps: PublisherRouteDeps) {
     },
 
     async get(auth: AuthContext, contentId: string): Promise<TPublication> {
-      const publication = await prisma.publication.findFirst({
-        where: { contentId, accountId: auth.accountId },
-        include: withTask,
-      });
+      const publication = await data.findAccountPublication(auth.accountId, contentId);
       if (publication) return publicationView(publication);
       await findContent(auth, contentId);
       throw new AppError('NOT_FOUND', `Content ${contentId} has never been published.`);
@@ -233,22 +201,14 @@ export function createPublisherService(deps: PublisherRouteDeps) {
 
     async list(auth: AuthContext, query: TPublicationsQuery) {
       if (query.siteId) {
-        const site = await prisma.site.findFirst({ where: { id: query.siteId, accountId: auth.accountId } });
+        const site = await data.findSite(auth.accountId, query.siteId);
         if (!site) throw errors.notFound('Site', query.siteId);
       }
-      const rows = await prisma.publication.findMany({
-        where: {
-          accountId: auth.accountId,
-          ...(query.siteId ? { siteId: query.siteId } : {}),
-          ...(query.status ? { status: query.status } : {}),
-          ...afterCursor(query.cursor),
-        },
-        include: withTask,
-        orderBy: newestFirst,
-        take: query.limit + 1,
-      });
+      const rows = await data.listPublications(auth.accountId, query);
       const page = pageFrom(rows, query.limit);
       return { items: page.rows.map(publicationView), nextCursor: page.nextCursor };
     },
   };
 }
+
+export type PublisherService = ReturnType<typeof createPublisherService>;

@@ -2,6 +2,7 @@ import type { TAiFunction } from '@igny8/shared';
 import { AppError } from '../../../errors.ts';
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
 import { iso } from '../../../lib/serialize.ts';
+import { promptsData } from '../data/prompts.ts';
 import { DEFAULT_PROMPTS, PROMPT_SPECS } from './defaults.ts';
 import { checkTemplate } from './template.ts';
 
@@ -20,9 +21,8 @@ export interface EffectivePrompt {
  * save adds a version; the newest version applies; a reset adds a version that returns to the default.
  */
 export function createPromptService({ prisma }: { prisma: PrismaClient }) {
-  async function newest(accountId: string | null, fn: TAiFunction) {
-    return prisma.prompt.findFirst({ where: { accountId, function: fn }, orderBy: { version: 'desc' } });
-  }
+  const data = promptsData(prisma);
+  const newest = (accountId: string | null, fn: TAiFunction) => data.newest(accountId, fn);
 
   async function save(accountId: string | null, fn: TAiFunction, template: string, userId: string) {
     if (template !== RESET) {
@@ -38,9 +38,7 @@ export function createPromptService({ prisma }: { prisma: PrismaClient }) {
     // Versions are numbered per (account, function); a serializable retry is not needed: the unique index refuses
     // a duplicate number and the caller can save again.
     const last = await newest(accountId, fn);
-    await prisma.prompt.create({
-      data: { accountId, function: fn, version: (last?.version ?? 0) + 1, template, createdById: userId },
-    });
+    await data.create({ accountId, function: fn, version: (last?.version ?? 0) + 1, template, createdById: userId });
   }
 
   return {
@@ -56,11 +54,7 @@ export function createPromptService({ prisma }: { prisma: PrismaClient }) {
     },
 
     async versions(accountId: string | null, fn: TAiFunction) {
-      const rows = await prisma.prompt.findMany({
-        where: { accountId, function: fn },
-        orderBy: { version: 'desc' },
-        take: 100,
-      });
+      const rows = await data.versions(accountId, fn);
       return rows.map((r) => ({
         version: r.version,
         template: r.template,
