@@ -29,6 +29,7 @@ import { publisherJobs } from './modules/publisher/jobs.ts';
 import { createSitesService } from './modules/sites/service.ts';
 import { createSystemService } from './modules/system/service.ts';
 import { writerJobs } from './modules/writer/jobs.ts';
+import { createWriterServices } from './modules/writer/services.ts';
 
 export interface ComposeOptions {
   config: Config;
@@ -122,7 +123,7 @@ export function compose(options: ComposeOptions) {
     system: createSystemService({ db, boss, version: options.version, startedAt: Date.now() }),
     // The planner, writer and publisher build their services from these (their route plugins take them as is).
     planner: { config, prisma, queue, jobs, runs, engine },
-    writer: { config, prisma, queue, jobs, runs, engine, media },
+    writer: createWriterServices({ prisma, runs, media }),
     publisher: { config, prisma, queue, jobs },
   };
 

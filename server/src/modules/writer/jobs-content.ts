@@ -1,4 +1,4 @@
-import { callAi, releaseJobHold, settleStep } from '../ai/jobs.ts';
+import { callAi, settleStep } from '../ai/jobs.ts';
 import type { AiRunContext } from '../ai/engine.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { JobContext } from '../../jobs/context.ts';
@@ -8,7 +8,9 @@ import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
 import {
   buildVersion,
   CATCH_UP,
+  FAQ_SECTION,
   faqWords,
+  outlineStrings,
   parseFaq,
   SECTION_WORDS_MIN,
   sectionWordsFor,
@@ -19,19 +21,14 @@ import { sanitizeFragment, sectionToBlocks } from './content/blocks.ts';
 import { uniqueSlug, type FaqItem } from './content/seo.ts';
 import { countWords } from './content/words.ts';
 import {
-  REGENERATE_SECTION_JOB,
-  ZRegenerateSectionPayload,
-  type TRegenerateSectionPayload,
-} from './content-service.ts';
-import type { WriterJobDeps } from './deps.ts';
-import {
-  FAQ_SECTION,
-  GENERATE_CONTENT_JOB,
-  outlineStrings,
-  ZGenerateContentPayload,
+  generateContentJob,
+  regenerateSectionJob,
   type TGenerateContentPayload,
-} from './tasks-service.ts';
-import { addVersion, versionData } from './versions.ts';
+  type TRegenerateSectionPayload,
+} from './contracts.ts';
+import { writerData } from './data/index.ts';
+import type { WriterJobDeps } from './deps.ts';
+import { versionData } from './versions.ts';
 
 /** What one paid call left behind (stored as the step's output, so a retry reuses it and pays nothing again). */
 interface Paid {
@@ -86,9 +83,7 @@ function failureReason(error: unknown, what: string): string {
 
 async function recordFailure(deps: WriterJobDeps, ctx: JobContext, taskId: string, error: unknown, what: string) {
   if (error instanceof JobCancelledError) return;
-  await deps.prisma.task
-    .updateMany({ where: { id: taskId, lastJobRunId: ctx.jobId }, data: { failureReason: failureReason(error, what) } })
-    .catch(() => {});
+  await deps.data.tasks.recordFailureReason(taskId, ctx.jobId, failureReason(error, what)).catch(() => {});
 }
 
 async function writeSection(
@@ -140,10 +135,9 @@ async function writeSection(
  * transaction, then the settlement of the hold. Each section is asked for the words left over by the sections before
  * it, so the article lands near its target length.
  */
-export function generateContentJob(deps: WriterJobDeps) {
+export function generateContentDefinition(deps: WriterJobDeps) {
   return defineJob({
-    type: GENERATE_CONTENT_JOB,
-    payload: ZGenerateContentPayload,
+    ...generateContentJob,
     retryLimit: 2,
     retryDelay: 5,
     heartbeatSeconds: 30,
@@ -156,34 +150,23 @@ export function generateContentJob(deps: WriterJobDeps) {
       }
     },
     onFailure: async (job, payload) => {
-      await releaseJobHold(deps)(job);
-      const run = await deps.prisma.jobRun.findUnique({
-        where: { id: job.jobId },
-        select: { cancelRequestedAt: true },
-      });
-      const task = await deps.prisma.task.findUnique({
-        where: { id: payload.taskId },
-        select: { failureReason: true },
-      });
-      await deps.prisma.task.updateMany({
-        where: { id: payload.taskId, status: 'writing', lastJobRunId: job.jobId },
-        data: {
-          status: 'failed',
-          failureReason: run?.cancelRequestedAt
-            ? 'Writing was cancelled before it finished; no credits were charged.'
-            : (task?.failureReason ?? 'Writing failed; no credits were charged. Try again.'),
-        },
-      });
+      await deps.releaseHold(job);
+      const run = await deps.data.lookups.findJobCancelRequest(job.jobId);
+      const task = await deps.data.tasks.findFailureReason(payload.taskId);
+      await deps.data.tasks.markWritingFailed(
+        payload.taskId,
+        job.jobId,
+        run?.cancelRequestedAt
+          ? 'Writing was cancelled before it finished; no credits were charged.'
+          : (task?.failureReason ?? 'Writing failed; no credits were charged. Try again.'),
+      );
     },
   });
 }
 
 async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TGenerateContentPayload) {
   // The route marks the task; a crash between its enqueue and that mark is made good here.
-  const marked = await deps.prisma.task.updateMany({
-    where: { id: payload.taskId, accountId: ctx.accountId, status: { not: 'publishing' } },
-    data: { status: 'writing', lastJobRunId: ctx.jobId },
-  });
+  const marked = await deps.data.tasks.markWriting(ctx.accountId, payload.taskId, ctx.jobId);
   if (marked.count === 0) {
     throw new PermanentJobError('TASK_GONE', `Task ${payload.taskId} was deleted or is being published.`);
   }
@@ -224,10 +207,7 @@ async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TG
     outline = written.outline;
     paid.push(written);
     // Kept on the task, so the reviewer sees (and may change) the outline the article was written from.
-    await deps.prisma.task.updateMany({
-      where: { id: payload.taskId, outline: { equals: [] } },
-      data: { outline: outline as unknown as Prisma.InputJsonValue },
-    });
+    await deps.data.tasks.keepOutline(payload.taskId, outline as unknown as Prisma.InputJsonValue);
   }
 
   const p = { ...payload, outline };
@@ -273,33 +253,24 @@ async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TG
   const stored = await ctx.transactionalStep(
     'store',
     async (tx) => {
-      const task = await tx.task.findUnique({
-        where: { id: payload.taskId },
-        select: { imageCount: true, content: { select: { id: true, _count: { select: { images: true } } } } },
-      });
+      const db = writerData(tx);
+      const task = await db.tasks.findForStore(payload.taskId);
       if (!task) throw new PermanentJobError('TASK_GONE', `Task ${payload.taskId} was deleted while it was written.`);
       const content =
         task.content ??
-        (await tx.content.create({
-          data: {
-            accountId: ctx.accountId,
-            siteId: payload.siteId,
-            taskId: payload.taskId,
-            language: payload.language,
-            demo: total.demo,
-          },
-          select: { id: true, _count: { select: { images: true } } },
+        (await db.contents.create({
+          accountId: ctx.accountId,
+          siteId: payload.siteId,
+          taskId: payload.taskId,
+          language: payload.language,
+          demo: total.demo,
         }));
-      await tx.content.update({ where: { id: content.id }, data: { language: payload.language, demo: total.demo } });
+      await db.contents.setLanguageAndDemo(content.id, payload.language, total.demo);
       const built = buildVersion({ title: payload.title, sections, faq, language: payload.language });
       // Another article of the site already has this slug: take the next free one, as WordPress would.
-      const others = await tx.contentVersion.findMany({
-        where: { content: { siteId: payload.siteId, id: { not: content.id } }, slug: { startsWith: built.slug } },
-        select: { slug: true },
-        distinct: ['slug'],
-      });
+      const others = await db.contents.slugsLike(payload.siteId, content.id, built.slug);
       const fields = { ...built, slug: uniqueSlug(built.slug, new Set(others.map((o) => o.slug))) };
-      const version = await addVersion(tx, content.id, {
+      const version = await db.contents.addVersion(content.id, {
         ...versionData(fields),
         source: 'generated',
         jobRunId: ctx.jobId,
@@ -308,10 +279,7 @@ async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TG
       // Images are made next (another job moves written -> review); without any to make, it is ready for review.
       // Written again after its images were made: they are kept, so it is ready for review at once.
       const status = task.imageCount === 0 || content._count.images > 0 ? 'review' : 'written';
-      await tx.task.updateMany({
-        where: { id: payload.taskId, lastJobRunId: ctx.jobId },
-        data: { status, failureReason: null },
-      });
+      await db.tasks.finishWriting(payload.taskId, ctx.jobId, status);
       return { contentId: content.id, version: version.number, wordCount: fields.wordCount };
     },
     { progress: 95 },
@@ -325,10 +293,9 @@ async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TG
  * Writes one section of a content again (one provider call, stored with its step) and adds a version where only that
  * section differs from the current one, then settles the hold.
  */
-export function regenerateSectionJob(deps: WriterJobDeps) {
+export function regenerateSectionDefinition(deps: WriterJobDeps) {
   return defineJob({
-    type: REGENERATE_SECTION_JOB,
-    payload: ZRegenerateSectionPayload,
+    ...regenerateSectionJob,
     retryLimit: 2,
     retryDelay: 5,
     heartbeatSeconds: 30,
@@ -340,7 +307,7 @@ export function regenerateSectionJob(deps: WriterJobDeps) {
         throw error;
       }
     },
-    onFailure: releaseJobHold(deps),
+    onFailure: deps.releaseHold,
   });
 }
 
@@ -362,10 +329,8 @@ async function regenerateSection(deps: WriterJobDeps, ctx: JobContext, payload: 
   const stored = await ctx.transactionalStep(
     'store',
     async (tx) => {
-      const content = await tx.content.findUnique({
-        where: { id: payload.contentId },
-        include: { versions: { orderBy: { number: 'desc' }, take: 1 } },
-      });
+      const db = writerData(tx);
+      const content = await db.contents.findWithCurrentVersion(payload.contentId);
       const current = content?.versions[0];
       if (!content || !current) {
         throw new PermanentJobError('CONTENT_GONE', `Content ${payload.contentId} was deleted while it was rewritten.`);
@@ -397,14 +362,14 @@ async function regenerateSection(deps: WriterJobDeps, ctx: JobContext, payload: 
           excerpt: current.excerpt,
         },
       });
-      const version = await addVersion(tx, content.id, {
+      const version = await db.contents.addVersion(content.id, {
         ...versionData(fields),
         source: 'section_regenerated',
         jobRunId: ctx.jobId,
         createdById: payload.requestedById,
         note: `Section ${payload.index + 1} ("${sections[payload.index]!.heading}") rewritten.`,
       });
-      await tx.task.updateMany({ where: { id: payload.taskId }, data: { failureReason: null } });
+      await db.tasks.clearFailureReason(payload.taskId);
       return { contentId: content.id, version: version.number, wordCount: fields.wordCount };
     },
     { progress: 95 },
@@ -414,5 +379,5 @@ async function regenerateSection(deps: WriterJobDeps, ctx: JobContext, payload: 
 }
 
 export function writerContentJobs(deps: WriterJobDeps): JobDefinition[] {
-  return [generateContentJob(deps), regenerateSectionJob(deps)] as unknown as JobDefinition[];
+  return [generateContentDefinition(deps), regenerateSectionDefinition(deps)] as unknown as JobDefinition[];
 }
