@@ -1,132 +1,29 @@
 import { callAi, settleStep } from '../ai/jobs.ts';
-import type { AiRunContext } from '../ai/engine.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { JobContext } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
-import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
+import { PermanentJobError } from '../../jobs/errors.ts';
 import {
   buildVersion,
   CATCH_UP,
   FAQ_SECTION,
   faqWords,
-  outlineStrings,
   parseFaq,
   SECTION_WORDS_MIN,
   sectionWordsFor,
   type OutlineItem,
   type StoredSection,
 } from './article.ts';
-import { sanitizeFragment, sectionToBlocks } from './content/blocks.ts';
+import { sectionToBlocks } from './content/blocks.ts';
 import { uniqueSlug, type FaqItem } from './content/seo.ts';
 import { countWords } from './content/words.ts';
-import {
-  generateContentJob,
-  regenerateSectionJob,
-  type TGenerateContentPayload,
-  type TRegenerateSectionPayload,
-} from './contracts.ts';
+import { generateContentJob, type TGenerateContentPayload } from './contracts.ts';
 import { writerData } from './data/index.ts';
 import type { WriterJobDeps } from './deps.ts';
+import { regenerateSectionDefinition } from './jobs-section.ts';
+import { recordFailure, runContext, sumPaid, writeSection, type Paid, type WrittenSection } from './section-writing.ts';
 import { versionData } from './versions.ts';
-
-/** What one paid call left behind (stored as the step's output, so a retry reuses it and pays nothing again). */
-interface Paid {
-  usage: Record<string, number>;
-  credits: number;
-  model: string;
-  demo: boolean;
-}
-interface WrittenSection extends Paid {
-  html: string;
-  /** Words of the section as published (heading included). */
-  words: number;
-}
-
-function sumPaid(parts: Paid[]): Paid {
-  const usage: Record<string, number> = {};
-  for (const p of parts) for (const [k, v] of Object.entries(p.usage)) usage[k] = (usage[k] ?? 0) + v;
-  return {
-    usage,
-    credits: parts.reduce((sum, p) => sum + p.credits, 0),
-    model: parts[0]?.model ?? '',
-    demo: parts.some((p) => p.demo),
-  };
-}
-
-/**
- * The engine's context for a task's calls: the task's own language and voice win over the sector's (and the
- * site's).
- */
-function runContext(
-  ctx: JobContext,
-  p: { siteId: string; sectorId: string; language: string; voice: string | null },
-  signal: AbortSignal,
-): AiRunContext {
-  const context = {
-    accountId: ctx.accountId,
-    siteId: p.siteId,
-    sectorId: p.sectorId,
-    jobRunId: ctx.jobId,
-    signal,
-    language: p.language,
-    ...(p.voice ? { voice: p.voice } : {}),
-  };
-  return context;
-}
-
-/** The reason a writing job stopped, in the product's words (provider messages are already; others are not shown). */
-function failureReason(error: unknown, what: string): string {
-  if (error instanceof PermanentJobError) return `${what} failed: ${error.message}`;
-  return `${what} failed because of an unexpected error; it was retried and then given up. Try again later.`;
-}
-
-async function recordFailure(deps: WriterJobDeps, ctx: JobContext, taskId: string, error: unknown, what: string) {
-  if (error instanceof JobCancelledError) return;
-  await deps.data.tasks.recordFailureReason(taskId, ctx.jobId, failureReason(error, what)).catch(() => {});
-}
-
-async function writeSection(
-  deps: WriterJobDeps,
-  ctx: JobContext,
-  p: {
-    siteId: string;
-    sectorId: string;
-    language: string;
-    voice: string | null;
-    title: string;
-    outline: OutlineItem[];
-    primaryKeyword: string;
-    secondaryKeywords: string[];
-    targetWordCount: number;
-  },
-  section: string,
-  sectionWords: number,
-): Promise<{ html: string } & Paid> {
-  return callAi(ctx, async (signal) => {
-    const result = await deps.engine.run<{ heading: string; html: string }>(
-      runContext(ctx, p, signal),
-      'generate_content',
-      {
-        title: p.title.slice(0, 200),
-        outline: outlineStrings(p.outline),
-        section: section.slice(0, 200),
-        primaryKeyword: p.primaryKeyword,
-        secondaryKeywords: p.secondaryKeywords,
-        targetWords: p.targetWordCount,
-        sectionWords,
-      },
-    );
-    return {
-      // Sanitized before it is stored anywhere, even in the job's steps.
-      html: sanitizeFragment(result.output.html),
-      usage: { ...result.usage },
-      credits: result.credits,
-      model: result.model,
-      demo: result.demo,
-    };
-  });
-}
 
 /**
  * Writes a task's article: an outline first when the task has none, then one step per section (each a provider call
@@ -287,95 +184,6 @@ async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TG
 
   await settleStep(ctx, deps.billing, payload.holdId, total);
   return { ...stored, credits: total.credits, model: total.model, demo: total.demo, sections: sections.length };
-}
-
-/**
- * Writes one section of a content again (one provider call, stored with its step) and adds a version where only that
- * section differs from the current one, then settles the hold.
- */
-export function regenerateSectionDefinition(deps: WriterJobDeps) {
-  return defineJob({
-    ...regenerateSectionJob,
-    retryLimit: 2,
-    retryDelay: 5,
-    heartbeatSeconds: 30,
-    handler: async (ctx, payload) => {
-      try {
-        return await regenerateSection(deps, ctx, payload);
-      } catch (error) {
-        await recordFailure(deps, ctx, payload.taskId, error, `Rewriting section ${payload.index + 1}`);
-        throw error;
-      }
-    },
-    onFailure: deps.releaseHold,
-  });
-}
-
-async function regenerateSection(deps: WriterJobDeps, ctx: JobContext, payload: TRegenerateSectionPayload) {
-  const out = (await ctx.step(
-    'section',
-    async () =>
-      (await writeSection(
-        deps,
-        ctx,
-        payload,
-        // Asked as a new take: the same request could otherwise get the same answer (a model at temperature 0).
-        `${payload.heading.slice(0, 120)} (a new version, different from the previous draft)`,
-        payload.sectionWords,
-      )) as unknown as Prisma.InputJsonValue,
-    { progress: 80 },
-  )) as unknown as Paid & { html: string };
-
-  const stored = await ctx.transactionalStep(
-    'store',
-    async (tx) => {
-      const db = writerData(tx);
-      const content = await db.contents.findWithCurrentVersion(payload.contentId);
-      const current = content?.versions[0];
-      if (!content || !current) {
-        throw new PermanentJobError('CONTENT_GONE', `Content ${payload.contentId} was deleted while it was rewritten.`);
-      }
-      const sections = current.sections as unknown as StoredSection[];
-      if (payload.index >= sections.length) {
-        throw new PermanentJobError(
-          'SECTION_GONE',
-          `Section ${payload.index + 1} no longer exists in version ${current.number}.`,
-        );
-      }
-      if (sections[payload.index]!.heading.slice(0, 200) !== payload.heading) {
-        // The article was rewritten or edited meanwhile: this text was written for a section that is gone.
-        throw new PermanentJobError(
-          'SECTION_CHANGED',
-          `Section ${payload.index + 1} is now "${sections[payload.index]!.heading}", no longer "${payload.heading}": rewrite it again.`,
-        );
-      }
-      const next = sections.map((s, i) => (i === payload.index ? { ...s, html: out.html } : s));
-      const fields = buildVersion({
-        title: current.title,
-        sections: next,
-        faq: current.faq as unknown as FaqItem[],
-        language: content.language,
-        seo: {
-          seoTitle: current.seoTitle,
-          metaDescription: current.metaDescription,
-          slug: current.slug,
-          excerpt: current.excerpt,
-        },
-      });
-      const version = await db.contents.addVersion(content.id, {
-        ...versionData(fields),
-        source: 'section_regenerated',
-        jobRunId: ctx.jobId,
-        createdById: payload.requestedById,
-        note: `Section ${payload.index + 1} ("${sections[payload.index]!.heading}") rewritten.`,
-      });
-      await db.tasks.clearFailureReason(payload.taskId);
-      return { contentId: content.id, version: version.number, wordCount: fields.wordCount };
-    },
-    { progress: 95 },
-  );
-  await settleStep(ctx, deps.billing, payload.holdId, out);
-  return { ...stored, index: payload.index, credits: out.credits, model: out.model, demo: out.demo };
 }
 
 export function writerContentJobs(deps: WriterJobDeps): JobDefinition[] {

@@ -1,102 +1,15 @@
 import { callAi, settleStep } from '../ai/jobs.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import type { JobContext, StoredStep } from '../../jobs/context.ts';
+import type { StoredStep } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
 import { PermanentJobError } from '../../jobs/errors.ts';
-import { pngInfo } from '../../lib/media-storage.ts';
-import { generateImagesJob, regenerateImageJob } from './contracts.ts';
+import { generateImagesJob } from './contracts.ts';
 import { writerData } from './data/index.ts';
 import type { WriterJobDeps } from './deps.ts';
+import { markUnfinished, NOTHING, paint, reviewStep, sum, type Made, type Prompts } from './image-painting.ts';
+import { regenerateImageDefinition } from './jobs-image-regenerate.ts';
 import { completePrompts, imageKey, imageTitle } from './images.ts';
-
-type Usage = { inputTokens: number; outputTokens: number; images: number };
-
-interface Paid {
-  credits: number;
-  usage: Usage;
-  model: string;
-  demo: boolean;
-}
-
-interface Prompts extends Paid {
-  images: { role: 'featured' | 'inline'; prompt: string; altText: string }[];
-}
-
-/** What one image step did: made and stored the picture, failed for this image only, or found its row replaced. */
-type Made =
-  | (Paid & { status: 'generated'; key: string; bytes: number; width: number; height: number; mimeType: string })
-  | (Paid & { status: 'failed'; error: string })
-  | (Paid & { status: 'skipped' });
-
-const NOTHING: Paid = { credits: 0, usage: { inputTokens: 0, outputTokens: 0, images: 0 }, model: '', demo: false };
-
-/** AI failures that belong to one prompt (refused by the provider's policy, unusable answer): other images go on. */
-const PER_IMAGE_ERRORS = new Set(['AI_INVALID_REQUEST', 'AI_MALFORMED_OUTPUT']);
-
-const sum = (runs: Paid[]): Paid => ({
-  credits: runs.reduce((n, r) => n + r.credits, 0),
-  usage: {
-    inputTokens: runs.reduce((n, r) => n + r.usage.inputTokens, 0),
-    outputTokens: runs.reduce((n, r) => n + r.usage.outputTokens, 0),
-    images: runs.reduce((n, r) => n + r.usage.images, 0),
-  },
-  model: [...new Set(runs.map((r) => r.model).filter(Boolean))].join(', '),
-  demo: runs.some((r) => r.demo),
-});
-
-/**
- * Calls generate_images for one prompt and writes the PNG under `key`. A refusal that concerns only this prompt comes
- * back as `failed` (with the provider's reason in the product's words); anything else (quota, auth, cancellation,
- * retryable errors) is thrown for the job to handle.
- */
-async function paint(
-  ctx: JobContext,
-  deps: WriterJobDeps,
-  where: { siteId: string; sectorId: string },
-  input: { prompt: string; style: string },
-  key: string,
-): Promise<Made> {
-  let result;
-  try {
-    result = await callAi(ctx, (signal) =>
-      deps.engine.run(
-        { accountId: ctx.accountId, siteId: where.siteId, sectorId: where.sectorId, jobRunId: ctx.jobId, signal },
-        'generate_images',
-        { prompt: input.prompt.length >= 10 ? input.prompt : `${input.prompt} (illustration)`, style: input.style },
-      ),
-    );
-  } catch (error) {
-    if (error instanceof PermanentJobError && PER_IMAGE_ERRORS.has(error.code)) {
-      return { ...NOTHING, status: 'failed', error: `The image could not be made: ${error.message}` };
-    }
-    throw error;
-  }
-  const paid: Paid = { credits: result.credits, usage: { ...result.usage }, model: result.model, demo: result.demo };
-  const png = Buffer.isBuffer(result.output) ? result.output : null;
-  const info = png ? pngInfo(png) : null;
-  if (!png || !info) {
-    return { ...paid, status: 'failed', error: 'The image could not be made: the provider did not answer with a PNG.' };
-  }
-  await deps.media.put(key, png, info.mimeType);
-  return { ...paid, status: 'generated', key, bytes: png.length, ...info };
-}
-
-/** Rows this job left unfinished become failed with a reason (idempotent: only pending rows of this job). */
-async function markUnfinished(deps: WriterJobDeps, jobId: string, reason: string) {
-  await deps.data.images.failPendingOfJob(jobId, reason);
-}
-
-/** Moves the task from written to review once every image of its content is generated. */
-function reviewStep(ctx: JobContext, payload: { contentId: string; taskId: string }) {
-  return ctx.transactionalStep('review', async (tx) => {
-    const db = writerData(tx);
-    const [all, done] = await db.images.countOfContent(payload.contentId);
-    if (all === 0 || done < all) return { review: false };
-    const moved = await db.tasks.moveWrittenToReview(ctx.accountId, payload.taskId, ctx.jobId);
-    return { review: moved.count > 0 };
-  });
-}
 
 /**
  * Makes a content's images: one call writes the prompts and alt text, one transaction replaces the content's image
@@ -258,96 +171,6 @@ export function generateImagesDefinition(deps: WriterJobDeps) {
       const store = steps.find((step) => step.name === 'store')?.output as { replaced?: string[] } | undefined;
       const cleaned = steps.some((step) => step.name === 'cleanup');
       if (!cleaned) for (const key of store?.replaced ?? []) await deps.media.delete(key);
-    },
-  });
-}
-
-/**
- * Makes one image again: paints it under a new id (the job's), then in one transaction swaps the old row for the new
- * one at the same position, so the old picture stays until the new one exists; the old file is deleted after.
- */
-export function regenerateImageDefinition(deps: WriterJobDeps) {
-  return defineJob({
-    ...regenerateImageJob,
-    retryLimit: 2,
-    retryDelay: 5,
-    heartbeatSeconds: 30,
-    handler: async (ctx, p) => {
-      const key = imageKey(ctx.accountId, p.contentId, ctx.jobId);
-      const made = (await ctx.step(
-        'image',
-        async () => {
-          const row = await deps.data.images.findIdOfAccount(ctx.accountId, p.imageId);
-          if (!row) throw new PermanentJobError('NOT_FOUND', `Image ${p.imageId} was deleted or replaced meanwhile.`);
-          return (await paint(ctx, deps, p, p, key)) as unknown as Prisma.InputJsonValue;
-        },
-        { progress: 80 },
-      )) as unknown as Made;
-
-      if (made.status !== 'generated') {
-        const reason = made.status === 'failed' ? made.error : 'The image was not made.';
-        // The old picture stays when there was one; an image without one records why this attempt failed.
-        await deps.data.images.failUnlessGenerated(ctx.accountId, p.imageId, reason);
-        throw new PermanentJobError('IMAGE_NOT_MADE', reason);
-      }
-
-      const swapped = await ctx.transactionalStep(
-        'swap',
-        async (tx) => {
-          const db = writerData(tx);
-          const old = await db.images.find(ctx.accountId, p.imageId);
-          if (!old) return { replaced: null };
-          await db.images.delete(old.id);
-          await db.images.create({
-            id: ctx.jobId,
-            accountId: ctx.accountId,
-            contentId: old.contentId,
-            role: old.role,
-            position: old.position,
-            prompt: p.prompt,
-            altText: old.altText,
-            title: old.title,
-            status: 'generated',
-            storage: deps.media.kind,
-            storageKey: made.key,
-            mimeType: made.mimeType,
-            bytes: made.bytes,
-            width: made.width,
-            height: made.height,
-            jobRunId: ctx.jobId,
-          });
-          return { replaced: old.storageKey ?? '' };
-        },
-        { progress: 90 },
-      );
-      if (swapped.replaced === null) {
-        await deps.media.delete(key);
-        throw new PermanentJobError(
-          'IMAGE_REPLACED',
-          `Image ${p.imageId} was replaced by a newer image generation while it was made again; nothing was charged.`,
-        );
-      }
-      await ctx.step('cleanup', async () => {
-        if (swapped.replaced) await deps.media.delete(swapped.replaced);
-      });
-
-      await settleStep(ctx, deps.billing, p.holdId, made);
-      const { review } = await reviewStep(ctx, p);
-      return {
-        contentId: p.contentId,
-        replacedImageId: p.imageId,
-        imageId: ctx.jobId,
-        taskStatus: review ? 'review' : null,
-        credits: made.credits,
-        model: made.model,
-        demo: made.demo,
-      };
-    },
-    onFailure: async (ctx, p) => {
-      await deps.releaseHold(ctx);
-      // A picture painted but never swapped in belongs to nobody.
-      const swappedIn = await deps.data.images.findIdOf(ctx.jobId);
-      if (!swappedIn) await deps.media.delete(imageKey(ctx.accountId, p.contentId, ctx.jobId));
     },
   });
 }
