@@ -24,6 +24,7 @@ import { createPublisherServices, publisherJobs } from './modules/publisher/inde
 import { createSitesService } from './modules/sites/service.ts';
 import { createSystemService } from './modules/system/service.ts';
 import { writerJobs } from './modules/writer/jobs.ts';
+import { createWriterServices } from './modules/writer/services.ts';
 
 export interface ComposeOptions {
   config: Config;
@@ -110,8 +111,7 @@ export function compose(options: ComposeOptions) {
     ai,
     system: createSystemService({ db, boss, version: options.version, startedAt: Date.now() }),
     planner,
-    // The writer builds its services from these (its route plugins take them as is).
-    writer: { config, prisma, queue, jobs, runs, engine, media },
+    writer: createWriterServices({ prisma, runs, media }),
     publisher: createPublisherServices({ prisma, queue }),
   };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanAltText, completePrompts, imageTitle, summaryOf } from '../../src/modules/writer/images-service.ts';
+import { cleanAltText, completePrompts, imageTitle, summaryOf } from '../../src/modules/writer/images.ts';
 
 /** The pure parts of image generation: alt text rules, exactly N prompts, titles, and the summary sent to the AI. */
 describe('alt text', () => {

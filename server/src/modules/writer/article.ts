@@ -22,6 +22,17 @@ export const SECTION_WORDS_MAX = 3000;
 /** A section may be asked for at most this much more than planned (late sections catching up): the hold covers it. */
 export const CATCH_UP = 1.3;
 
+/** The section the FAQ is written as (the model is asked for headed questions, each followed by its answer). */
+export const FAQ_SECTION = 'Frequently asked questions: each question as an <h3> heading, its answer below it';
+
+/** The words of generate_content's outline input: the headings in order. */
+export const outlineStrings = (outline: OutlineItem[]) => outline.map((o) => o.heading.slice(0, 200));
+
+/** Headings an AI-written outline may have for a target length (the hold is sized for that many). */
+export function outlineSectionsFor(target: number): number {
+  return Math.min(12, Math.max(3, Math.round(target / 350)));
+}
+
 const INTRO = /^(intro|introduction|overview|einleitung|einführung|introducción|introduzione|inleiding)\b/i;
 const OUTRO =
   /^(conclusion|summary|final thoughts|wrap[- ]up|fazit|zusammenfassung|conclusión|conclusione|conclusie)\b/i;

@@ -1,13 +1,13 @@
-import { callAi, releaseJobHold, settleStep } from '../ai/jobs.ts';
-import type { AiRunContext } from '../ai/engine.ts';
+import { callAi, settleStep } from '../ai/jobs.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { JobContext } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
-import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
+import { PermanentJobError } from '../../jobs/errors.ts';
 import {
   buildVersion,
   CATCH_UP,
+  FAQ_SECTION,
   faqWords,
   parseFaq,
   SECTION_WORDS_MIN,
@@ -15,123 +15,15 @@ import {
   type OutlineItem,
   type StoredSection,
 } from './article.ts';
-import { sanitizeFragment, sectionToBlocks } from './content/blocks.ts';
+import { sectionToBlocks } from './content/blocks.ts';
 import { uniqueSlug, type FaqItem } from './content/seo.ts';
 import { countWords } from './content/words.ts';
-import {
-  REGENERATE_SECTION_JOB,
-  ZRegenerateSectionPayload,
-  type TRegenerateSectionPayload,
-} from './content-service.ts';
+import { generateContentJob, type TGenerateContentPayload } from './contracts.ts';
+import { writerData } from './data/index.ts';
 import type { WriterJobDeps } from './deps.ts';
-import {
-  FAQ_SECTION,
-  GENERATE_CONTENT_JOB,
-  outlineStrings,
-  ZGenerateContentPayload,
-  type TGenerateContentPayload,
-} from './tasks-service.ts';
-import { addVersion, versionData } from './versions.ts';
-
-/** What one paid call left behind (stored as the step's output, so a retry reuses it and pays nothing again). */
-interface Paid {
-  usage: Record<string, number>;
-  credits: number;
-  model: string;
-  demo: boolean;
-}
-interface WrittenSection extends Paid {
-  html: string;
-  /** Words of the section as published (heading included). */
-  words: number;
-}
-
-function sumPaid(parts: Paid[]): Paid {
-  const usage: Record<string, number> = {};
-  for (const p of parts) for (const [k, v] of Object.entries(p.usage)) usage[k] = (usage[k] ?? 0) + v;
-  return {
-    usage,
-    credits: parts.reduce((sum, p) => sum + p.credits, 0),
-    model: parts[0]?.model ?? '',
-    demo: parts.some((p) => p.demo),
-  };
-}
-
-/**
- * The engine's context for a task's calls: the task's own language and voice win over the sector's (and the
- * site's).
- */
-function runContext(
-  ctx: JobContext,
-  p: { siteId: string; sectorId: string; language: string; voice: string | null },
-  signal: AbortSignal,
-): AiRunContext {
-  const context = {
-    accountId: ctx.accountId,
-    siteId: p.siteId,
-    sectorId: p.sectorId,
-    jobRunId: ctx.jobId,
-    signal,
-    language: p.language,
-    ...(p.voice ? { voice: p.voice } : {}),
-  };
-  return context;
-}
-
-/** The reason a writing job stopped, in the product's words (provider messages are already; others are not shown). */
-function failureReason(error: unknown, what: string): string {
-  if (error instanceof PermanentJobError) return `${what} failed: ${error.message}`;
-  return `${what} failed because of an unexpected error; it was retried and then given up. Try again later.`;
-}
-
-async function recordFailure(deps: WriterJobDeps, ctx: JobContext, taskId: string, error: unknown, what: string) {
-  if (error instanceof JobCancelledError) return;
-  await deps.prisma.task
-    .updateMany({ where: { id: taskId, lastJobRunId: ctx.jobId }, data: { failureReason: failureReason(error, what) } })
-    .catch(() => {});
-}
-
-async function writeSection(
-  deps: WriterJobDeps,
-  ctx: JobContext,
-  p: {
-    siteId: string;
-    sectorId: string;
-    language: string;
-    voice: string | null;
-    title: string;
-    outline: OutlineItem[];
-    primaryKeyword: string;
-    secondaryKeywords: string[];
-    targetWordCount: number;
-  },
-  section: string,
-  sectionWords: number,
-): Promise<{ html: string } & Paid> {
-  return callAi(ctx, async (signal) => {
-    const result = await deps.engine.run<{ heading: string; html: string }>(
-      runContext(ctx, p, signal),
-      'generate_content',
-      {
-        title: p.title.slice(0, 200),
-        outline: outlineStrings(p.outline),
-        section: section.slice(0, 200),
-        primaryKeyword: p.primaryKeyword,
-        secondaryKeywords: p.secondaryKeywords,
-        targetWords: p.targetWordCount,
-        sectionWords,
-      },
-    );
-    return {
-      // Sanitized before it is stored anywhere, even in the job's steps.
-      html: sanitizeFragment(result.output.html),
-      usage: { ...result.usage },
-      credits: result.credits,
-      model: result.model,
-      demo: result.demo,
-    };
-  });
-}
+import { regenerateSectionDefinition } from './jobs-section.ts';
+import { recordFailure, runContext, sumPaid, writeSection, type Paid, type WrittenSection } from './section-writing.ts';
+import { versionData } from './versions.ts';
 
 /**
  * Writes a task's article: an outline first when the task has none, then one step per section (each a provider call
@@ -140,10 +32,9 @@ async function writeSection(
  * transaction, then the settlement of the hold. Each section is asked for the words left over by the sections before
  * it, so the article lands near its target length.
  */
-export function generateContentJob(deps: WriterJobDeps) {
+export function generateContentDefinition(deps: WriterJobDeps) {
   return defineJob({
-    type: GENERATE_CONTENT_JOB,
-    payload: ZGenerateContentPayload,
+    ...generateContentJob,
     retryLimit: 2,
     retryDelay: 5,
     heartbeatSeconds: 30,
@@ -156,34 +47,23 @@ export function generateContentJob(deps: WriterJobDeps) {
       }
     },
     onFailure: async (job, payload) => {
-      await releaseJobHold(deps)(job);
-      const run = await deps.prisma.jobRun.findUnique({
-        where: { id: job.jobId },
-        select: { cancelRequestedAt: true },
-      });
-      const task = await deps.prisma.task.findUnique({
-        where: { id: payload.taskId },
-        select: { failureReason: true },
-      });
-      await deps.prisma.task.updateMany({
-        where: { id: payload.taskId, status: 'writing', lastJobRunId: job.jobId },
-        data: {
-          status: 'failed',
-          failureReason: run?.cancelRequestedAt
-            ? 'Writing was cancelled before it finished; no credits were charged.'
-            : (task?.failureReason ?? 'Writing failed; no credits were charged. Try again.'),
-        },
-      });
+      await deps.releaseHold(job);
+      const run = await deps.data.lookups.findJobCancelRequest(job.jobId);
+      const task = await deps.data.tasks.findFailureReason(payload.taskId);
+      await deps.data.tasks.markWritingFailed(
+        payload.taskId,
+        job.jobId,
+        run?.cancelRequestedAt
+          ? 'Writing was cancelled before it finished; no credits were charged.'
+          : (task?.failureReason ?? 'Writing failed; no credits were charged. Try again.'),
+      );
     },
   });
 }
 
 async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TGenerateContentPayload) {
   // The route marks the task; a crash between its enqueue and that mark is made good here.
-  const marked = await deps.prisma.task.updateMany({
-    where: { id: payload.taskId, accountId: ctx.accountId, status: { not: 'publishing' } },
-    data: { status: 'writing', lastJobRunId: ctx.jobId },
-  });
+  const marked = await deps.data.tasks.markWriting(ctx.accountId, payload.taskId, ctx.jobId);
   if (marked.count === 0) {
     throw new PermanentJobError('TASK_GONE', `Task ${payload.taskId} was deleted or is being published.`);
   }
@@ -224,10 +104,7 @@ async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TG
     outline = written.outline;
     paid.push(written);
     // Kept on the task, so the reviewer sees (and may change) the outline the article was written from.
-    await deps.prisma.task.updateMany({
-      where: { id: payload.taskId, outline: { equals: [] } },
-      data: { outline: outline as unknown as Prisma.InputJsonValue },
-    });
+    await deps.data.tasks.keepOutline(payload.taskId, outline as unknown as Prisma.InputJsonValue);
   }
 
   const p = { ...payload, outline };
@@ -273,33 +150,24 @@ async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TG
   const stored = await ctx.transactionalStep(
     'store',
     async (tx) => {
-      const task = await tx.task.findUnique({
-        where: { id: payload.taskId },
-        select: { imageCount: true, content: { select: { id: true, _count: { select: { images: true } } } } },
-      });
+      const db = writerData(tx);
+      const task = await db.tasks.findForStore(payload.taskId);
       if (!task) throw new PermanentJobError('TASK_GONE', `Task ${payload.taskId} was deleted while it was written.`);
       const content =
         task.content ??
-        (await tx.content.create({
-          data: {
-            accountId: ctx.accountId,
-            siteId: payload.siteId,
-            taskId: payload.taskId,
-            language: payload.language,
-            demo: total.demo,
-          },
-          select: { id: true, _count: { select: { images: true } } },
+        (await db.contents.create({
+          accountId: ctx.accountId,
+          siteId: payload.siteId,
+          taskId: payload.taskId,
+          language: payload.language,
+          demo: total.demo,
         }));
-      await tx.content.update({ where: { id: content.id }, data: { language: payload.language, demo: total.demo } });
+      await db.contents.setLanguageAndDemo(content.id, payload.language, total.demo);
       const built = buildVersion({ title: payload.title, sections, faq, language: payload.language });
       // Another article of the site already has this slug: take the next free one, as WordPress would.
-      const others = await tx.contentVersion.findMany({
-        where: { content: { siteId: payload.siteId, id: { not: content.id } }, slug: { startsWith: built.slug } },
-        select: { slug: true },
-        distinct: ['slug'],
-      });
+      const others = await db.contents.slugsLike(payload.siteId, content.id, built.slug);
       const fields = { ...built, slug: uniqueSlug(built.slug, new Set(others.map((o) => o.slug))) };
-      const version = await addVersion(tx, content.id, {
+      const version = await db.contents.addVersion(content.id, {
         ...versionData(fields),
         source: 'generated',
         jobRunId: ctx.jobId,
@@ -308,10 +176,7 @@ async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TG
       // Images are made next (another job moves written -> review); without any to make, it is ready for review.
       // Written again after its images were made: they are kept, so it is ready for review at once.
       const status = task.imageCount === 0 || content._count.images > 0 ? 'review' : 'written';
-      await tx.task.updateMany({
-        where: { id: payload.taskId, lastJobRunId: ctx.jobId },
-        data: { status, failureReason: null },
-      });
+      await db.tasks.finishWriting(payload.taskId, ctx.jobId, status);
       return { contentId: content.id, version: version.number, wordCount: fields.wordCount };
     },
     { progress: 95 },
@@ -321,98 +186,6 @@ async function generateContent(deps: WriterJobDeps, ctx: JobContext, payload: TG
   return { ...stored, credits: total.credits, model: total.model, demo: total.demo, sections: sections.length };
 }
 
-/**
- * Writes one section of a content again (one provider call, stored with its step) and adds a version where only that
- * section differs from the current one, then settles the hold.
- */
-export function regenerateSectionJob(deps: WriterJobDeps) {
-  return defineJob({
-    type: REGENERATE_SECTION_JOB,
-    payload: ZRegenerateSectionPayload,
-    retryLimit: 2,
-    retryDelay: 5,
-    heartbeatSeconds: 30,
-    handler: async (ctx, payload) => {
-      try {
-        return await regenerateSection(deps, ctx, payload);
-      } catch (error) {
-        await recordFailure(deps, ctx, payload.taskId, error, `Rewriting section ${payload.index + 1}`);
-        throw error;
-      }
-    },
-    onFailure: releaseJobHold(deps),
-  });
-}
-
-async function regenerateSection(deps: WriterJobDeps, ctx: JobContext, payload: TRegenerateSectionPayload) {
-  const out = (await ctx.step(
-    'section',
-    async () =>
-      (await writeSection(
-        deps,
-        ctx,
-        payload,
-        // Asked as a new take: the same request could otherwise get the same answer (a model at temperature 0).
-        `${payload.heading.slice(0, 120)} (a new version, different from the previous draft)`,
-        payload.sectionWords,
-      )) as unknown as Prisma.InputJsonValue,
-    { progress: 80 },
-  )) as unknown as Paid & { html: string };
-
-  const stored = await ctx.transactionalStep(
-    'store',
-    async (tx) => {
-      const content = await tx.content.findUnique({
-        where: { id: payload.contentId },
-        include: { versions: { orderBy: { number: 'desc' }, take: 1 } },
-      });
-      const current = content?.versions[0];
-      if (!content || !current) {
-        throw new PermanentJobError('CONTENT_GONE', `Content ${payload.contentId} was deleted while it was rewritten.`);
-      }
-      const sections = current.sections as unknown as StoredSection[];
-      if (payload.index >= sections.length) {
-        throw new PermanentJobError(
-          'SECTION_GONE',
-          `Section ${payload.index + 1} no longer exists in version ${current.number}.`,
-        );
-      }
-      if (sections[payload.index]!.heading.slice(0, 200) !== payload.heading) {
-        // The article was rewritten or edited meanwhile: this text was written for a section that is gone.
-        throw new PermanentJobError(
-          'SECTION_CHANGED',
-          `Section ${payload.index + 1} is now "${sections[payload.index]!.heading}", no longer "${payload.heading}": rewrite it again.`,
-        );
-      }
-      const next = sections.map((s, i) => (i === payload.index ? { ...s, html: out.html } : s));
-      const fields = buildVersion({
-        title: current.title,
-        sections: next,
-        faq: current.faq as unknown as FaqItem[],
-        language: content.language,
-        seo: {
-          seoTitle: current.seoTitle,
-          metaDescription: current.metaDescription,
-          slug: current.slug,
-          excerpt: current.excerpt,
-        },
-      });
-      const version = await addVersion(tx, content.id, {
-        ...versionData(fields),
-        source: 'section_regenerated',
-        jobRunId: ctx.jobId,
-        createdById: payload.requestedById,
-        note: `Section ${payload.index + 1} ("${sections[payload.index]!.heading}") rewritten.`,
-      });
-      await tx.task.updateMany({ where: { id: payload.taskId }, data: { failureReason: null } });
-      return { contentId: content.id, version: version.number, wordCount: fields.wordCount };
-    },
-    { progress: 95 },
-  );
-  await settleStep(ctx, deps.billing, payload.holdId, out);
-  return { ...stored, index: payload.index, credits: out.credits, model: out.model, demo: out.demo };
-}
-
 export function writerContentJobs(deps: WriterJobDeps): JobDefinition[] {
-  return [generateContentJob(deps), regenerateSectionJob(deps)] as unknown as JobDefinition[];
+  return [generateContentDefinition(deps), regenerateSectionDefinition(deps)] as unknown as JobDefinition[];
 }

@@ -1,20 +1,14 @@
-import { callAi, releaseJobHold, settleStep } from '../ai/jobs.ts';
+import { callAi, settleStep } from '../ai/jobs.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
 import { PermanentJobError } from '../../jobs/errors.ts';
 import { pngInfo } from '../../lib/media-storage.ts';
+import { editorImageJob, rewriteBlockJob } from './contracts.ts';
+import { writerData } from './data/index.ts';
 import type { WriterJobDeps } from './deps.ts';
 import { rewrittenMarkup } from './editor-blocks.ts';
-import {
-  EDITOR_IMAGE_JOB,
-  editorImageKey,
-  ensureEditorImageRow,
-  imagePrompt,
-  REWRITE_BLOCK_JOB,
-  ZEditorImagePayload,
-  ZRewriteBlockPayload,
-} from './editor-tools-service.ts';
+import { editorImageKey, imagePrompt } from './images.ts';
 
 interface Paid {
   credits: number;
@@ -34,10 +28,9 @@ function explained(error: unknown, what: string): unknown {
  * a retry after a crash neither asks nor pays again), then the settlement of the hold. The result is the block's new
  * markup, of the same block type; an answer with no usable text fails the job and gives the credits back.
  */
-export function rewriteBlockJob(deps: WriterJobDeps) {
+export function rewriteBlockDefinition(deps: WriterJobDeps) {
   return defineJob({
-    type: REWRITE_BLOCK_JOB,
-    payload: ZRewriteBlockPayload,
+    ...rewriteBlockJob,
     retryLimit: 2,
     retryDelay: 5,
     heartbeatSeconds: 30,
@@ -84,7 +77,7 @@ export function rewriteBlockJob(deps: WriterJobDeps) {
         throw explained(error, what);
       }
     },
-    onFailure: releaseJobHold(deps),
+    onFailure: deps.releaseHold,
   });
 }
 
@@ -100,22 +93,18 @@ const PROMPT_ERRORS = new Set(['AI_INVALID_REQUEST', 'AI_MALFORMED_OUTPUT']);
  * again), one transaction records it on the row, then the hold is settled. A prompt the provider refuses fails the
  * image with the reason and gives the credits back.
  */
-export function editorImageJob(deps: WriterJobDeps) {
+export function editorImageDefinition(deps: WriterJobDeps) {
   return defineJob({
-    type: EDITOR_IMAGE_JOB,
-    payload: ZEditorImagePayload,
+    ...editorImageJob,
     retryLimit: 2,
     retryDelay: 5,
     heartbeatSeconds: 30,
     handler: async (ctx, p) => {
       const fail = async (reason: string) => {
-        await deps.prisma.editorImage.updateMany({
-          where: { id: p.editorImageId, accountId: ctx.accountId, status: 'pending' },
-          data: { status: 'failed', error: reason },
-        });
+        await deps.data.images.failPendingEditorImage(ctx.accountId, p.editorImageId, reason);
       };
       try {
-        await ensureEditorImageRow(deps.prisma, ctx.accountId, p.editorImageId, {
+        await deps.data.images.ensureEditorImage(ctx.accountId, p.editorImageId, {
           siteId: p.siteId,
           prompt: p.prompt,
           altText: p.altText,
@@ -173,18 +162,15 @@ export function editorImageJob(deps: WriterJobDeps) {
         await ctx.transactionalStep(
           'store',
           async (tx) => {
-            const updated = await tx.editorImage.updateMany({
-              where: { id: p.editorImageId, accountId: ctx.accountId },
-              data: {
-                status: 'generated',
-                storage: deps.media.kind,
-                storageKey: made.key,
-                mimeType: made.mimeType,
-                bytes: made.bytes,
-                width: made.width,
-                height: made.height,
-                error: null,
-              },
+            const updated = await writerData(tx).images.recordEditorImage(ctx.accountId, p.editorImageId, {
+              status: 'generated',
+              storage: deps.media.kind,
+              storageKey: made.key,
+              mimeType: made.mimeType,
+              bytes: made.bytes,
+              width: made.width,
+              height: made.height,
+              error: null,
             });
             if (updated.count === 0) {
               throw new PermanentJobError('NOT_FOUND', `Image ${p.editorImageId} was deleted while it was made.`);
@@ -211,30 +197,25 @@ export function editorImageJob(deps: WriterJobDeps) {
       }
     },
     onFailure: async (ctx, p) => {
-      await releaseJobHold(deps)(ctx);
-      const run = await deps.prisma.jobRun.findUnique({
-        where: { id: ctx.jobId },
-        select: { cancelRequestedAt: true },
-      });
-      await deps.prisma.editorImage.updateMany({
-        where: { id: p.editorImageId, accountId: ctx.accountId, status: 'pending' },
-        data: {
-          status: 'failed',
-          error: run?.cancelRequestedAt
-            ? 'The image was cancelled before it was made; no credits were charged.'
-            : 'The image could not be made: the job failed after its retries. No credits were charged; try again.',
-        },
-      });
+      await deps.releaseHold(ctx);
+      const run = await deps.data.lookups.findJobCancelRequest(ctx.jobId);
+      await deps.data.images.failPendingEditorImage(
+        ctx.accountId,
+        p.editorImageId,
+        run?.cancelRequestedAt
+          ? 'The image was cancelled before it was made; no credits were charged.'
+          : 'The image could not be made: the job failed after its retries. No credits were charged; try again.',
+      );
       // A picture painted but never recorded belongs to nobody.
-      const row = await deps.prisma.editorImage.findFirst({
-        where: { id: p.editorImageId, accountId: ctx.accountId },
-        select: { status: true },
-      });
+      const row = await deps.data.images.findEditorImageStatus(ctx.accountId, p.editorImageId);
       if (row?.status !== 'generated') await deps.media.delete(editorImageKey(ctx.accountId, p.editorImageId));
     },
   });
 }
 
 export function writerEditorJobs(deps: WriterJobDeps): JobDefinition[] {
-  return [rewriteBlockJob(deps) as unknown as JobDefinition, editorImageJob(deps) as unknown as JobDefinition];
+  return [
+    rewriteBlockDefinition(deps) as unknown as JobDefinition,
+    editorImageDefinition(deps) as unknown as JobDefinition,
+  ];
 }

@@ -1,116 +1,15 @@
-import { callAi, releaseJobHold, settleStep } from '../ai/jobs.ts';
+import { callAi, settleStep } from '../ai/jobs.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import type { JobContext, StoredStep } from '../../jobs/context.ts';
+import type { StoredStep } from '../../jobs/context.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
 import { PermanentJobError } from '../../jobs/errors.ts';
-import { pngInfo } from '../../lib/media-storage.ts';
+import { generateImagesJob } from './contracts.ts';
+import { writerData } from './data/index.ts';
 import type { WriterJobDeps } from './deps.ts';
-import {
-  completePrompts,
-  GENERATE_IMAGES_JOB,
-  imageKey,
-  imageTitle,
-  REGENERATE_IMAGE_JOB,
-  ZGenerateImagesPayload,
-  ZRegenerateImagePayload,
-} from './images-service.ts';
-
-type Usage = { inputTokens: number; outputTokens: number; images: number };
-
-interface Paid {
-  credits: number;
-  usage: Usage;
-  model: string;
-  demo: boolean;
-}
-
-interface Prompts extends Paid {
-  images: { role: 'featured' | 'inline'; prompt: string; altText: string }[];
-}
-
-/** What one image step did: made and stored the picture, failed for this image only, or found its row replaced. */
-type Made =
-  | (Paid & { status: 'generated'; key: string; bytes: number; width: number; height: number; mimeType: string })
-  | (Paid & { status: 'failed'; error: string })
-  | (Paid & { status: 'skipped' });
-
-const NOTHING: Paid = { credits: 0, usage: { inputTokens: 0, outputTokens: 0, images: 0 }, model: '', demo: false };
-
-/** AI failures that belong to one prompt (refused by the provider's policy, unusable answer): other images go on. */
-const PER_IMAGE_ERRORS = new Set(['AI_INVALID_REQUEST', 'AI_MALFORMED_OUTPUT']);
-
-const sum = (runs: Paid[]): Paid => ({
-  credits: runs.reduce((n, r) => n + r.credits, 0),
-  usage: {
-    inputTokens: runs.reduce((n, r) => n + r.usage.inputTokens, 0),
-    outputTokens: runs.reduce((n, r) => n + r.usage.outputTokens, 0),
-    images: runs.reduce((n, r) => n + r.usage.images, 0),
-  },
-  model: [...new Set(runs.map((r) => r.model).filter(Boolean))].join(', '),
-  demo: runs.some((r) => r.demo),
-});
-
-/**
- * Calls generate_images for one prompt and writes the PNG under `key`. A refusal that concerns only this prompt comes
- * back as `failed` (with the provider's reason in the product's words); anything else (quota, auth, cancellation,
- * retryable errors) is thrown for the job to handle.
- */
-async function paint(
-  ctx: JobContext,
-  deps: WriterJobDeps,
-  where: { siteId: string; sectorId: string },
-  input: { prompt: string; style: string },
-  key: string,
-): Promise<Made> {
-  let result;
-  try {
-    result = await callAi(ctx, (signal) =>
-      deps.engine.run(
-        { accountId: ctx.accountId, siteId: where.siteId, sectorId: where.sectorId, jobRunId: ctx.jobId, signal },
-        'generate_images',
-        { prompt: input.prompt.length >= 10 ? input.prompt : `${input.prompt} (illustration)`, style: input.style },
-      ),
-    );
-  } catch (error) {
-    if (error instanceof PermanentJobError && PER_IMAGE_ERRORS.has(error.code)) {
-      return { ...NOTHING, status: 'failed', error: `The image could not be made: ${error.message}` };
-    }
-    throw error;
-  }
-  const paid: Paid = { credits: result.credits, usage: { ...result.usage }, model: result.model, demo: result.demo };
-  const png = Buffer.isBuffer(result.output) ? result.output : null;
-  const info = png ? pngInfo(png) : null;
-  if (!png || !info) {
-    return { ...paid, status: 'failed', error: 'The image could not be made: the provider did not answer with a PNG.' };
-  }
-  await deps.media.put(key, png, info.mimeType);
-  return { ...paid, status: 'generated', key, bytes: png.length, ...info };
-}
-
-/** Rows this job left unfinished become failed with a reason (idempotent: only pending rows of this job). */
-async function markUnfinished(deps: WriterJobDeps, jobId: string, reason: string) {
-  await deps.prisma.contentImage.updateMany({
-    where: { jobRunId: jobId, status: 'pending' },
-    data: { status: 'failed', error: reason },
-  });
-}
-
-/** Moves the task from written to review once every image of its content is generated. */
-function reviewStep(ctx: JobContext, payload: { contentId: string; taskId: string }) {
-  return ctx.transactionalStep('review', async (tx) => {
-    const [all, done] = await Promise.all([
-      tx.contentImage.count({ where: { contentId: payload.contentId } }),
-      tx.contentImage.count({ where: { contentId: payload.contentId, status: 'generated' } }),
-    ]);
-    if (all === 0 || done < all) return { review: false };
-    const moved = await tx.task.updateMany({
-      where: { id: payload.taskId, accountId: ctx.accountId, status: 'written' },
-      data: { status: 'review', lastJobRunId: ctx.jobId },
-    });
-    return { review: moved.count > 0 };
-  });
-}
+import { markUnfinished, NOTHING, paint, reviewStep, sum, type Made, type Prompts } from './image-painting.ts';
+import { regenerateImageDefinition } from './jobs-image-regenerate.ts';
+import { completePrompts, imageKey, imageTitle } from './images.ts';
 
 /**
  * Makes a content's images: one call writes the prompts and alt text, one transaction replaces the content's image
@@ -118,10 +17,9 @@ function reviewStep(ctx: JobContext, payload: { contentId: string; taskId: strin
  * after a crash skips finished images, so none is painted or paid twice), the replaced files are deleted, the hold is
  * settled with what the calls cost, and the task moves from written to review.
  */
-export function generateImagesJob(deps: WriterJobDeps) {
+export function generateImagesDefinition(deps: WriterJobDeps) {
   return defineJob({
-    type: GENERATE_IMAGES_JOB,
-    payload: ZGenerateImagesPayload,
+    ...generateImagesJob,
     retryLimit: 2,
     retryDelay: 5,
     heartbeatSeconds: 30,
@@ -154,20 +52,17 @@ export function generateImagesJob(deps: WriterJobDeps) {
         const stored = await ctx.transactionalStep(
           'store',
           async (tx) => {
-            const content = await tx.content.findFirst({
-              where: { id: p.contentId, accountId: ctx.accountId },
-              select: { id: true },
-            });
+            const db = writerData(tx);
+            const content = await db.contents.findIdOfAccount(ctx.accountId, p.contentId);
             if (!content) {
               throw new PermanentJobError(
                 'NOT_FOUND',
                 `Content ${p.contentId} was deleted while its images were made.`,
               );
             }
-            const old = await tx.contentImage.findMany({ where: { contentId: p.contentId } });
-            await tx.contentImage.deleteMany({ where: { contentId: p.contentId } });
-            const rows = await tx.contentImage.createManyAndReturn({
-              data: prompts.images.map((image, position) => ({
+            const { old, rows } = await db.images.replaceOfContent(
+              p.contentId,
+              prompts.images.map((image, position) => ({
                 accountId: ctx.accountId,
                 contentId: p.contentId,
                 role: image.role,
@@ -178,12 +73,8 @@ export function generateImagesJob(deps: WriterJobDeps) {
                 status: 'pending' as const,
                 jobRunId: ctx.jobId,
               })),
-              select: { id: true, position: true, prompt: true },
-            });
-            await tx.task.updateMany({
-              where: { id: p.taskId, accountId: ctx.accountId },
-              data: { lastJobRunId: ctx.jobId },
-            });
+            );
+            await db.tasks.setLastJobOfAccount(ctx.accountId, p.taskId, ctx.jobId);
             return {
               images: rows.sort((a, b) => a.position - b.position),
               // Files of the replaced images: deleted once the new ones are stored.
@@ -202,10 +93,7 @@ export function generateImagesJob(deps: WriterJobDeps) {
             `image:${image.position}`,
             async () => {
               // Replaced by a newer generation or regeneration meanwhile: nothing to paint.
-              const row = await deps.prisma.contentImage.findFirst({
-                where: { id: image.id, status: 'pending' },
-                select: { id: true },
-              });
+              const row = await deps.data.images.findPending(image.id);
               if (!row) return { ...NOTHING, status: 'skipped' } as unknown as Prisma.InputJsonValue;
               return (await paint(
                 ctx,
@@ -219,22 +107,21 @@ export function generateImagesJob(deps: WriterJobDeps) {
           )) as unknown as Made;
           if (result.status !== 'skipped') {
             const { recorded } = await ctx.transactionalStep(`stored:${image.position}`, async (tx) => {
-              const updated = await tx.contentImage.updateMany({
-                where: { id: image.id, status: 'pending' },
-                data:
-                  result.status === 'generated'
-                    ? {
-                        status: 'generated',
-                        storage: deps.media.kind,
-                        storageKey: result.key,
-                        mimeType: result.mimeType,
-                        bytes: result.bytes,
-                        width: result.width,
-                        height: result.height,
-                        error: null,
-                      }
-                    : { status: 'failed', error: result.error },
-              });
+              const updated = await writerData(tx).images.recordPending(
+                image.id,
+                result.status === 'generated'
+                  ? {
+                      status: 'generated',
+                      storage: deps.media.kind,
+                      storageKey: result.key,
+                      mimeType: result.mimeType,
+                      bytes: result.bytes,
+                      width: result.width,
+                      height: result.height,
+                      error: null,
+                    }
+                  : { status: 'failed', error: result.error },
+              );
               return { recorded: updated.count > 0 };
             });
             // The row was replaced while the picture was made: the file belongs to nobody.
@@ -272,14 +159,14 @@ export function generateImagesJob(deps: WriterJobDeps) {
       }
     },
     onFailure: async (ctx) => {
-      await releaseJobHold(deps)(ctx);
+      await deps.releaseHold(ctx);
       await markUnfinished(
         deps,
         ctx.jobId,
         'Not made: the image job failed or was cancelled before this image. Regenerate it.',
       );
       // The rows of the images it replaced are gone: so are their files, even though the job did not finish.
-      const run = await deps.prisma.jobRun.findUnique({ where: { id: ctx.jobId }, select: { steps: true } });
+      const run = await deps.data.lookups.findJobSteps(ctx.jobId);
       const steps = (Array.isArray(run?.steps) ? run.steps : []) as unknown as StoredStep[];
       const store = steps.find((step) => step.name === 'store')?.output as { replaced?: string[] } | undefined;
       const cleaned = steps.some((step) => step.name === 'cleanup');
@@ -288,104 +175,9 @@ export function generateImagesJob(deps: WriterJobDeps) {
   });
 }
 
-/**
- * Makes one image again: paints it under a new id (the job's), then in one transaction swaps the old row for the new
- * one at the same position, so the old picture stays until the new one exists; the old file is deleted after.
- */
-export function regenerateImageJob(deps: WriterJobDeps) {
-  return defineJob({
-    type: REGENERATE_IMAGE_JOB,
-    payload: ZRegenerateImagePayload,
-    retryLimit: 2,
-    retryDelay: 5,
-    heartbeatSeconds: 30,
-    handler: async (ctx, p) => {
-      const key = imageKey(ctx.accountId, p.contentId, ctx.jobId);
-      const made = (await ctx.step(
-        'image',
-        async () => {
-          const row = await deps.prisma.contentImage.findFirst({
-            where: { id: p.imageId, accountId: ctx.accountId },
-            select: { id: true },
-          });
-          if (!row) throw new PermanentJobError('NOT_FOUND', `Image ${p.imageId} was deleted or replaced meanwhile.`);
-          return (await paint(ctx, deps, p, p, key)) as unknown as Prisma.InputJsonValue;
-        },
-        { progress: 80 },
-      )) as unknown as Made;
-
-      if (made.status !== 'generated') {
-        const reason = made.status === 'failed' ? made.error : 'The image was not made.';
-        // The old picture stays when there was one; an image without one records why this attempt failed.
-        await deps.prisma.contentImage.updateMany({
-          where: { id: p.imageId, accountId: ctx.accountId, status: { not: 'generated' } },
-          data: { status: 'failed', error: reason },
-        });
-        throw new PermanentJobError('IMAGE_NOT_MADE', reason);
-      }
-
-      const swapped = await ctx.transactionalStep(
-        'swap',
-        async (tx) => {
-          const old = await tx.contentImage.findFirst({ where: { id: p.imageId, accountId: ctx.accountId } });
-          if (!old) return { replaced: null };
-          await tx.contentImage.delete({ where: { id: old.id } });
-          await tx.contentImage.create({
-            data: {
-              id: ctx.jobId,
-              accountId: ctx.accountId,
-              contentId: old.contentId,
-              role: old.role,
-              position: old.position,
-              prompt: p.prompt,
-              altText: old.altText,
-              title: old.title,
-              status: 'generated',
-              storage: deps.media.kind,
-              storageKey: made.key,
-              mimeType: made.mimeType,
-              bytes: made.bytes,
-              width: made.width,
-              height: made.height,
-              jobRunId: ctx.jobId,
-            },
-          });
-          return { replaced: old.storageKey ?? '' };
-        },
-        { progress: 90 },
-      );
-      if (swapped.replaced === null) {
-        await deps.media.delete(key);
-        throw new PermanentJobError(
-          'IMAGE_REPLACED',
-          `Image ${p.imageId} was replaced by a newer image generation while it was made again; nothing was charged.`,
-        );
-      }
-      await ctx.step('cleanup', async () => {
-        if (swapped.replaced) await deps.media.delete(swapped.replaced);
-      });
-
-      await settleStep(ctx, deps.billing, p.holdId, made);
-      const { review } = await reviewStep(ctx, p);
-      return {
-        contentId: p.contentId,
-        replacedImageId: p.imageId,
-        imageId: ctx.jobId,
-        taskStatus: review ? 'review' : null,
-        credits: made.credits,
-        model: made.model,
-        demo: made.demo,
-      };
-    },
-    onFailure: async (ctx, p) => {
-      await releaseJobHold(deps)(ctx);
-      // A picture painted but never swapped in belongs to nobody.
-      const swappedIn = await deps.prisma.contentImage.findUnique({ where: { id: ctx.jobId }, select: { id: true } });
-      if (!swappedIn) await deps.media.delete(imageKey(ctx.accountId, p.contentId, ctx.jobId));
-    },
-  });
-}
-
 export function writerImageJobs(deps: WriterJobDeps): JobDefinition[] {
-  return [generateImagesJob(deps) as unknown as JobDefinition, regenerateImageJob(deps) as unknown as JobDefinition];
+  return [
+    generateImagesDefinition(deps) as unknown as JobDefinition,
+    regenerateImageDefinition(deps) as unknown as JobDefinition,
+  ];
 }

@@ -1,10 +1,33 @@
+import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
+import type { MediaStorage } from '../../lib/media-storage.ts';
+import type { AiEngine } from '../ai/engine.ts';
+import { releaseJobHold } from '../ai/jobs.ts';
+import type { BillingService } from '../billing/service.ts';
+import { writerDataAccess } from './data/index.ts';
 import type { WriterJobDeps } from './deps.ts';
 import { writerImageJobs } from './jobs-images.ts';
 import { writerContentJobs } from './jobs-content.ts';
 import { writerEditorJobs } from './jobs-editor.ts';
 
-/** Every job type of the writer. */
-export function writerJobs(deps: WriterJobDeps): JobDefinition[] {
+/** Every job type of the writer (their types and payloads are in contracts.ts), bound to its data access. */
+export function writerJobs({
+  prisma,
+  engine,
+  billing,
+  media,
+}: {
+  prisma: PrismaClient;
+  engine: AiEngine;
+  billing: BillingService;
+  media: MediaStorage;
+}): JobDefinition[] {
+  const deps: WriterJobDeps = {
+    data: writerDataAccess(prisma),
+    engine,
+    billing,
+    media,
+    releaseHold: releaseJobHold({ prisma, billing }),
+  };
   return [...writerContentJobs(deps), ...writerImageJobs(deps), ...writerEditorJobs(deps)];
 }

@@ -15,8 +15,7 @@ import {
 } from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
-import { createWriterContentService } from './content-service.ts';
-import type { WriterRouteDeps } from './deps.ts';
+import type { WriterServices } from './services.ts';
 import { heldRunAccepted } from '../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];
@@ -25,9 +24,10 @@ const write = { role: 'editor', scope: 'writer:write' } as const;
 const tags = ['writer'];
 
 /** Review of written content: versions, diffs, edits, restores, rewriting one section, approval. */
-export const writerContentRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (app, deps) => {
-  const contents = createWriterContentService(deps);
-
+export const writerContentRoutes: FastifyPluginAsyncZod<Pick<WriterServices, 'contents'>> = async (
+  app,
+  { contents },
+) => {
   app.get('/contents/:contentId', {
     config: { auth: read },
     schema: {

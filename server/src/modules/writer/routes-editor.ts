@@ -11,8 +11,7 @@ import {
 import { z } from 'zod';
 import { heldRunAccepted } from '../ai/runs-service.ts';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { WriterRouteDeps } from './deps.ts';
-import { createEditorToolsService } from './editor-tools-service.ts';
+import type { WriterServices } from './services.ts';
 import { sendImageFile } from './routes-images.ts';
 
 const security = [{ bearer: [] }];
@@ -22,9 +21,10 @@ const tags = ['writer'];
 const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(8).max(200).optional() });
 
 /** The block editor's AI tools: rewrite one block, make a featured image for a post. */
-export const writerEditorRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (app, deps) => {
-  const tools = createEditorToolsService(deps);
-
+export const writerEditorRoutes: FastifyPluginAsyncZod<Pick<WriterServices, 'editor'>> = async (
+  app,
+  { editor: tools },
+) => {
   app.post('/blocks/estimate', {
     config: { auth: read },
     schema: {

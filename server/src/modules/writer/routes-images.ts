@@ -11,8 +11,7 @@ import {
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { WriterRouteDeps } from './deps.ts';
-import { createImagesService } from './images-service.ts';
+import type { WriterServices } from './services.ts';
 import { heldRunAccepted, type HeldJobStarted } from '../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];
@@ -22,7 +21,6 @@ const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(8).max(2
 
 const accepted = (started: HeldJobStarted) => ok(heldRunAccepted(started));
 
-/** A content's images: generation (paid jobs), listing, the files themselves, alt text and title edits. */
 /**
  * Answers an image's bytes (storedImageFile). An image made again gets a new id, so the bytes behind one URL never
  * change and may be cached for good.
@@ -36,9 +34,8 @@ export function sendImageFile(res: FastifyReply, file: { bytes: Buffer; mimeType
     .send(file.bytes);
 }
 
-export const writerImagesRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (app, deps) => {
-  const images = createImagesService(deps);
-
+/** A content's images: generation (paid jobs), listing, the files themselves, alt text and title edits. */
+export const writerImagesRoutes: FastifyPluginAsyncZod<Pick<WriterServices, 'images'>> = async (app, { images }) => {
   app.post('/contents/:contentId/images/generate', {
     config: { auth: write },
     schema: {

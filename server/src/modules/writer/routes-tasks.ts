@@ -14,9 +14,7 @@ import {
 } from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
-import { createWriterContentService } from './content-service.ts';
-import type { WriterRouteDeps } from './deps.ts';
-import { createWriterTasksService } from './tasks-service.ts';
+import type { WriterServices } from './services.ts';
 import { heldRunAccepted } from '../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];
@@ -25,10 +23,10 @@ const write = { role: 'editor', scope: 'writer:write' } as const;
 const tags = ['writer'];
 
 /** The Writer's tasks: made by hand here (or from ideas by the planner), changed, deleted and written with AI. */
-export const writerTasksRoutes: FastifyPluginAsyncZod<WriterRouteDeps> = async (app, deps) => {
-  const tasks = createWriterTasksService(deps);
-  const contents = createWriterContentService(deps);
-
+export const writerTasksRoutes: FastifyPluginAsyncZod<Pick<WriterServices, 'tasks' | 'contents'>> = async (
+  app,
+  { tasks, contents },
+) => {
   app.post('/tasks', {
     config: { auth: write },
     schema: {

@@ -3,15 +3,6 @@ import type { Content, ContentVersion, Prisma, Task } from '../../generated/pris
 import type { StoredSection, VersionFields } from './article.ts';
 import type { FaqItem } from './content/seo.ts';
 
-/** What a task view needs of its content: the content row and its newest (= current) version's numbers. */
-export const withContentSummary = {
-  content: {
-    include: {
-      versions: { orderBy: { number: 'desc' }, take: 1, select: { wordCount: true, languageMatches: true } },
-    },
-  },
-} as const satisfies Prisma.TaskInclude;
-
 type TaskWithSummary = Task & {
   content: (Content & { versions: { wordCount: number; languageMatches: boolean }[] }) | null;
 };
@@ -93,45 +84,4 @@ export function versionData(fields: VersionFields) {
     detectedLanguage: fields.detectedLanguage,
     languageMatches: fields.languageMatches,
   };
-}
-
-/**
- * Adds the next version of a content inside `tx` and makes it current. The content row is locked first, so two
- * writers never take the same number. Any new version ends an approval: the content is no longer approved and an
- * approved task goes back to review (a published one keeps its status: the publisher republishes once approved).
- */
-export async function addVersion(
-  tx: Prisma.TransactionClient,
-  contentId: string,
-  data: ReturnType<typeof versionData> & {
-    source: ContentVersion['source'];
-    jobRunId?: string | null;
-    createdById?: string | null;
-    note?: string | null;
-  },
-  options: { expectedCurrent?: number } = {},
-): Promise<ContentVersion> {
-  const [locked] = await tx.$queryRaw<{ currentVersion: number; taskId: string }[]>`
-    SELECT "currentVersion", "taskId" FROM "Content" WHERE id = ${contentId}::uuid FOR UPDATE`;
-  if (!locked) throw new Error(`Content ${contentId} vanished`);
-  if (options.expectedCurrent !== undefined && locked.currentVersion !== options.expectedCurrent) {
-    throw new StaleVersionError(options.expectedCurrent, locked.currentVersion);
-  }
-  const number = locked.currentVersion + 1;
-  const version = await tx.contentVersion.create({ data: { contentId, number, ...data } });
-  await tx.content.update({
-    where: { id: contentId },
-    data: { currentVersion: number, approvedVersion: null, approvedAt: null, approvedById: null },
-  });
-  await tx.task.updateMany({ where: { id: locked.taskId, status: 'approved' }, data: { status: 'review' } });
-  return version;
-}
-
-export class StaleVersionError extends Error {
-  constructor(
-    readonly expected: number,
-    readonly current: number,
-  ) {
-    super(`Version ${expected} is no longer the current one: version ${current} is.`);
-  }
 }
