@@ -144,7 +144,7 @@ export async function buildApp(options: BuildAppOptions) {
   }
 
   await app.register(authPlugin, {
-    prisma: db.prisma,
+    principals: services.principals,
     jwtSecret: options.jwtSecret,
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });

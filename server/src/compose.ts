@@ -7,8 +7,9 @@ import { JobRegistry, type JobDefinition } from './jobs/definition.ts';
 import { JobQueue } from './jobs/queue.ts';
 import type { SecretBox } from './lib/encryption.ts';
 import { mediaStorageFor } from './lib/media-storage.ts';
-import { accountExportJob } from './modules/accounts/export-job.ts';
 import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
+import { accountsData } from './modules/accounts/data.ts';
+import { accountsJobs } from './modules/accounts/jobs-export.ts';
 import { createMembersService } from './modules/accounts/members-service.ts';
 import { createCredentialsService, providerUrlPolicy } from './modules/ai/credentials-service.ts';
 import { createAiEngine } from './modules/ai/engine.ts';
@@ -18,14 +19,16 @@ import { createRateLimiter } from './modules/ai/rate-limiter.ts';
 import { createModelRegistry } from './modules/ai/registry-service.ts';
 import { createAiRunsService } from './modules/ai/runs-service.ts';
 import { createLoginThrottle } from './modules/auth/login-throttle.ts';
+import { createPrincipals } from './modules/auth/principals.ts';
 import { createAuthService } from './modules/auth/service.ts';
 import { createBillingService } from './modules/billing/service.ts';
-import { siteHealthJob } from './modules/connect/health-job.ts';
+import { connectJobs } from './modules/connect/jobs-health.ts';
 import { createConnectService } from './modules/connect/service.ts';
 import { createSiteClient } from './modules/connect/site-client.ts';
 import { createJobsService } from './modules/jobs/service.ts';
 import { plannerJobs } from './modules/planner/jobs.ts';
 import { publisherJobs } from './modules/publisher/jobs.ts';
+import { sitesData } from './modules/sites/data.ts';
 import { createSitesService } from './modules/sites/service.ts';
 import { createSystemService } from './modules/system/service.ts';
 import { writerJobs } from './modules/writer/jobs.ts';
@@ -111,6 +114,7 @@ export function compose(options: ComposeOptions) {
 
   const services = {
     auth,
+    principals: createPrincipals(prisma),
     members: createMembersService({ prisma, invitationTtlHours: config.INVITATION_TTL_HOURS, publicUrl }),
     apiKeys: createApiKeysService({ prisma }),
     sites: createSitesService({ prisma, outbound: siteOutbound }),
@@ -127,8 +131,8 @@ export function compose(options: ComposeOptions) {
   };
 
   registry.register(
-    accountExportJob,
-    siteHealthJob(connect),
+    ...accountsJobs({ accounts: accountsData(prisma), sites: sitesData(prisma) }),
+    ...connectJobs({ connect }),
     ...aiJobs({ engine, billing, prisma, mediaDir: path.join(config.dataDir, 'media') }),
     ...plannerJobs({ prisma, engine, billing, connect, databaseUrl: db.url }),
     ...writerJobs({ prisma, engine, billing, media }),
