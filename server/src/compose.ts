@@ -7,10 +7,8 @@ import { JobRegistry, type JobDefinition } from './jobs/definition.ts';
 import { JobQueue } from './jobs/queue.ts';
 import type { SecretBox } from './lib/encryption.ts';
 import { mediaStorageFor } from './lib/media-storage.ts';
-import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
 import { accountsData } from './modules/accounts/data.ts';
-import { accountsJobs } from './modules/accounts/jobs-export.ts';
-import { createMembersService } from './modules/accounts/members-service.ts';
+import { accountsJobs, createAccountsServices } from './modules/accounts/index.ts';
 import { createCredentialsService, providerUrlPolicy } from './modules/ai/credentials-service.ts';
 import { createAiEngine } from './modules/ai/engine.ts';
 import { aiJobs } from './modules/ai/jobs.ts';
@@ -18,9 +16,7 @@ import { createPromptService } from './modules/ai/prompts/service.ts';
 import { createRateLimiter } from './modules/ai/rate-limiter.ts';
 import { createModelRegistry } from './modules/ai/registry-service.ts';
 import { createAiRunsService } from './modules/ai/runs-service.ts';
-import { createLoginThrottle } from './modules/auth/login-throttle.ts';
-import { createPrincipals } from './modules/auth/principals.ts';
-import { createAuthService } from './modules/auth/service.ts';
+import { createAuthServices } from './modules/auth/index.ts';
 import { createBillingService } from './modules/billing/service.ts';
 import { connectJobs } from './modules/connect/jobs-health.ts';
 import { createConnectService } from './modules/connect/service.ts';
@@ -100,12 +96,9 @@ export function compose(options: ComposeOptions) {
     : () => {
         throw new Error('This process signs no access tokens (it runs no API)');
       };
-  const auth = createAuthService({
+  const { auth, principals } = createAuthServices({
     prisma,
-    throttle: createLoginThrottle({
-      prisma,
-      policy: { maxFailures: config.LOGIN_MAX_FAILURES, pauseSeconds: config.LOGIN_PAUSE_SECONDS },
-    }),
+    throttlePolicy: { maxFailures: config.LOGIN_MAX_FAILURES, pauseSeconds: config.LOGIN_PAUSE_SECONDS },
     signAccessToken: (claims) => signAccessToken(claims),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
@@ -114,9 +107,8 @@ export function compose(options: ComposeOptions) {
 
   const services = {
     auth,
-    principals: createPrincipals(prisma),
-    members: createMembersService({ prisma, invitationTtlHours: config.INVITATION_TTL_HOURS, publicUrl }),
-    apiKeys: createApiKeysService({ prisma }),
+    principals,
+    ...createAccountsServices({ prisma, invitationTtlHours: config.INVITATION_TTL_HOURS, publicUrl }),
     sites: createSitesService({ prisma, outbound: siteOutbound }),
     connect,
     jobs,

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import { withTransactions } from '../db/client.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import { jobRunData } from './data.ts';
+import { jobRunStore, type JobRunStore } from './data.ts';
 import { JobCancelledError } from './errors.ts';
 
 /** A finished step as stored in JobRun.steps; `output` lets a retry reuse a step's result without redoing it. */
@@ -19,7 +18,7 @@ export interface StoredStep {
  */
 export class JobContext {
   readonly #prisma: PrismaClient;
-  readonly #runs: ReturnType<typeof withTransactions<ReturnType<typeof jobRunData>>>;
+  readonly #runs: JobRunStore;
   #steps: StoredStep[];
 
   constructor(
@@ -33,7 +32,7 @@ export class JobContext {
     steps: StoredStep[],
   ) {
     this.#prisma = prisma;
-    this.#runs = withTransactions(prisma, jobRunData);
+    this.#runs = jobRunStore(prisma);
     this.#steps = steps;
   }
 

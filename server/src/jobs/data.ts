@@ -1,6 +1,6 @@
 import os from 'node:os';
-import type { Db } from '../db/client.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { withTransactions, type Db } from '../db/client.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 
 /** A JobRun's steps as stored (see StoredStep in context.ts). */
 type Steps = Prisma.InputJsonValue;
@@ -122,6 +122,13 @@ export function jobRunData(db: Db) {
 }
 
 export type JobRunData = ReturnType<typeof jobRunData>;
+
+/** JobRun queries on the client, plus `transaction(fn)` running them in one transaction. */
+export function jobRunStore(prisma: PrismaClient) {
+  return withTransactions(prisma, jobRunData);
+}
+
+export type JobRunStore = ReturnType<typeof jobRunStore>;
 
 /** Worker heartbeats, for /system/status. */
 export function heartbeatData(db: Db) {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import type { z } from 'zod';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import { heartbeatData, jobRunData } from './data.ts';
+import { heartbeatData, jobRunData, type JobRunData } from './data.ts';
 import { JobContext, type StoredStep } from './context.ts';
 import type { JobDefinition, JobRegistry } from './definition.ts';
 import { JobCancelledError, PermanentJobError } from './errors.ts';
@@ -36,7 +36,7 @@ export class JobWorker {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   #heartbeat: NodeJS.Timeout | undefined;
   #started = false;
-  readonly #runs: ReturnType<typeof jobRunData>;
+  readonly #runs: JobRunData;
   readonly #beats: ReturnType<typeof heartbeatData>;
 
   constructor(
