@@ -15,7 +15,6 @@ import type { Logger } from 'pino';
 import { AppError } from './errors.ts';
 import type { Config } from './config.ts';
 import type { Services } from './compose.ts';
-import type { Database } from './db/database.ts';
 import { loggerOptions } from './logger.ts';
 import { accountRoutes } from './modules/accounts/routes.ts';
 import { promptRoutes } from './modules/ai/prompts/routes.ts';
@@ -36,7 +35,6 @@ import { clientErrorHandler, frameworkErrors } from './plugins/transport-errors.
 
 export interface BuildAppOptions {
   config: Config;
-  db: Database;
   /** Every service, built once by the composition root (compose.ts). */
   services: Services;
   /** Secret that verifies access tokens (the same compose.ts signs them with). */
@@ -52,7 +50,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * The whole HTTP API as a Fastify instance that is ready but not listening: main.ts listens, tests use inject().
  */
 export async function buildApp(options: BuildAppOptions) {
-  const { config, db, services } = options;
+  const { config, services } = options;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(config.LOG_LEVEL) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -144,7 +142,7 @@ export async function buildApp(options: BuildAppOptions) {
   }
 
   await app.register(authPlugin, {
-    prisma: db.prisma,
+    principals: services.principals,
     jwtSecret: options.jwtSecret,
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });

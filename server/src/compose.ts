@@ -6,21 +6,20 @@ import { JobRegistry, type JobDefinition } from './jobs/definition.ts';
 import { JobQueue } from './jobs/queue.ts';
 import type { SecretBox } from './lib/encryption.ts';
 import { mediaStorageFor } from './lib/media-storage.ts';
-import { accountExportJob } from './modules/accounts/export-job.ts';
-import { createApiKeysService } from './modules/accounts/api-keys-service.ts';
-import { createMembersService } from './modules/accounts/members-service.ts';
+import { accountsData } from './modules/accounts/data.ts';
+import { accountsJobs, createAccountsServices } from './modules/accounts/index.ts';
 import { aiJobs, createAiServices } from './modules/ai/index.ts';
 import { releaseJobHold } from './modules/ai/jobs.ts';
-import { createLoginThrottle } from './modules/auth/login-throttle.ts';
-import { createAuthService } from './modules/auth/service.ts';
+import { createAuthServices } from './modules/auth/index.ts';
 import { createBillingService } from './modules/billing/service.ts';
-import { siteHealthJob } from './modules/connect/health-job.ts';
+import { connectJobs } from './modules/connect/jobs-health.ts';
 import { createConnectService } from './modules/connect/service.ts';
 import { createSiteClient } from './modules/connect/site-client.ts';
 import { createJobsService } from './modules/jobs/service.ts';
 import { plannerJobs } from './modules/planner/jobs.ts';
 import { createPlannerServices } from './modules/planner/services.ts';
 import { createPublisherServices, publisherJobs } from './modules/publisher/index.ts';
+import { sitesData } from './modules/sites/data.ts';
 import { createSitesService } from './modules/sites/service.ts';
 import { createSystemService } from './modules/system/service.ts';
 import { writerJobs } from './modules/writer/jobs.ts';
@@ -78,12 +77,9 @@ export function compose(options: ComposeOptions) {
     : () => {
         throw new Error('This process signs no access tokens (it runs no API)');
       };
-  const auth = createAuthService({
+  const { auth, principals } = createAuthServices({
     prisma,
-    throttle: createLoginThrottle({
-      prisma,
-      policy: { maxFailures: config.LOGIN_MAX_FAILURES, pauseSeconds: config.LOGIN_PAUSE_SECONDS },
-    }),
+    throttlePolicy: { maxFailures: config.LOGIN_MAX_FAILURES, pauseSeconds: config.LOGIN_PAUSE_SECONDS },
     signAccessToken: (claims) => signAccessToken(claims),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
@@ -101,8 +97,8 @@ export function compose(options: ComposeOptions) {
 
   const services = {
     auth,
-    members: createMembersService({ prisma, invitationTtlHours: config.INVITATION_TTL_HOURS, publicUrl }),
-    apiKeys: createApiKeysService({ prisma }),
+    principals,
+    ...createAccountsServices({ prisma, invitationTtlHours: config.INVITATION_TTL_HOURS, publicUrl }),
     sites: createSitesService({ prisma, outbound: siteOutbound }),
     connect,
     jobs,
@@ -116,8 +112,8 @@ export function compose(options: ComposeOptions) {
   };
 
   registry.register(
-    accountExportJob,
-    siteHealthJob(connect),
+    ...accountsJobs({ accounts: accountsData(prisma), sites: sitesData(prisma) }),
+    ...connectJobs({ connect }),
     ...aiJobs({ engine, billing, prisma, media }),
     ...plannerJobs({
       data: planner.data,

@@ -111,7 +111,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const app = jwtSecret
       ? await buildApp({
           config,
-          db,
           services,
           jwtSecret,
           version: VERSION,

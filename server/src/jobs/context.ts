@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { jobRunStore, type JobRunStore } from './data.ts';
 import { JobCancelledError } from './errors.ts';
 
 /** A finished step as stored in JobRun.steps; `output` lets a retry reuse a step's result without redoing it. */
@@ -17,6 +18,7 @@ export interface StoredStep {
  */
 export class JobContext {
   readonly #prisma: PrismaClient;
+  readonly #runs: JobRunStore;
   #steps: StoredStep[];
 
   constructor(
@@ -30,6 +32,7 @@ export class JobContext {
     steps: StoredStep[],
   ) {
     this.#prisma = prisma;
+    this.#runs = jobRunStore(prisma);
     this.#steps = steps;
   }
 
@@ -40,10 +43,7 @@ export class JobContext {
   /** Throws JobCancelledError when the job was cancelled or the worker is giving it up. */
   async throwIfCancelled(): Promise<void> {
     if (this.signal.aborted) throw new JobCancelledError();
-    const run = await this.#prisma.jobRun.findUnique({
-      where: { id: this.jobId },
-      select: { cancelRequestedAt: true },
-    });
+    const run = await this.#runs.findCancelRequest(this.jobId);
     if (!run || run.cancelRequestedAt) throw new JobCancelledError();
   }
 
@@ -56,8 +56,8 @@ export class JobContext {
     const onAbort = () => controller.abort();
     this.signal.addEventListener('abort', onAbort, { once: true });
     const timer = setInterval(() => {
-      this.#prisma.jobRun
-        .findUnique({ where: { id: this.jobId }, select: { cancelRequestedAt: true } })
+      this.#runs
+        .findCancelRequest(this.jobId)
         .then((run) => {
           if (!run || run.cancelRequestedAt) controller.abort();
         })
@@ -76,13 +76,7 @@ export class JobContext {
   /** Records progress (0-100) and the current step's label; also the place where cancellation is noticed. */
   async progress(percent: number, currentStep?: string): Promise<void> {
     await this.throwIfCancelled();
-    await this.#prisma.jobRun.updateMany({
-      where: { id: this.jobId, status: 'running' },
-      data: {
-        progress: Math.max(0, Math.min(100, Math.round(percent))),
-        ...(currentStep !== undefined ? { currentStep } : {}),
-      },
-    });
+    await this.#runs.setProgress(this.jobId, Math.max(0, Math.min(100, Math.round(percent))), currentStep);
   }
 
   /**
@@ -98,11 +92,7 @@ export class JobContext {
     if (done) return done.output as T;
     if (this.signal.aborted) throw new JobCancelledError();
     // One round trip: record the step as current unless the job was cancelled meanwhile.
-    const marked = await this.#prisma.jobRun.updateMany({
-      where: { id: this.jobId, cancelRequestedAt: null },
-      data: { currentStep: name },
-    });
-    if (marked.count === 0) throw new JobCancelledError();
+    if (!(await this.#runs.markStep(this.jobId, name))) throw new JobCancelledError();
     const output = await fn();
     const stored: StoredStep = {
       name,
@@ -112,13 +102,11 @@ export class JobContext {
       ...(output !== undefined ? { output: output as Prisma.InputJsonValue } : {}),
     };
     this.#steps = [...this.#steps, stored];
-    await this.#prisma.jobRun.update({
-      where: { id: this.jobId },
-      data: {
-        steps: this.#steps as unknown as Prisma.InputJsonValue,
-        ...(options.progress !== undefined ? { progress: options.progress } : {}),
-      },
-    });
+    await this.#runs.saveSteps(
+      this.jobId,
+      this.#steps as unknown as Prisma.InputJsonValue,
+      options.progress !== undefined ? { progress: options.progress } : {},
+    );
     return output;
   }
 
@@ -134,10 +122,9 @@ export class JobContext {
     const done = this.#steps.find((s) => s.name === name);
     if (done) return done.output as T;
     await this.throwIfCancelled();
-    return this.#prisma.$transaction(async (tx) => {
+    return this.#runs.transaction(async (runs, tx) => {
       // Lock the run so two deliveries of one job cannot both run this step.
-      const [row] = await tx.$queryRaw<{ steps: StoredStep[] }[]>`
-        SELECT steps FROM "JobRun" WHERE id = ${this.jobId}::uuid FOR UPDATE`;
+      const row = await runs.lockSteps<StoredStep>(this.jobId);
       const already = row?.steps.find((s) => s.name === name);
       if (already) return already.output as T;
       const output = await fn(tx);
@@ -149,13 +136,9 @@ export class JobContext {
         ...(output !== undefined ? { output: output as Prisma.InputJsonValue } : {}),
       };
       this.#steps = [...(row?.steps ?? this.#steps), stored];
-      await tx.jobRun.update({
-        where: { id: this.jobId },
-        data: {
-          steps: this.#steps as unknown as Prisma.InputJsonValue,
-          currentStep: name,
-          ...(options.progress !== undefined ? { progress: options.progress } : {}),
-        },
+      await runs.saveSteps(this.jobId, this.#steps as unknown as Prisma.InputJsonValue, {
+        currentStep: name,
+        ...(options.progress !== undefined ? { progress: options.progress } : {}),
       });
       return output;
     });

@@ -64,6 +64,9 @@ export class JobRegistry {
 
   register(...definitions: JobDefinition<z.ZodType, unknown>[]): this {
     for (const definition of definitions) {
+      if (!JOB_TYPE.test(definition.type)) {
+        throw new Error(`Job type "${definition.type}" does not follow <module>.<snake_case_action>`);
+      }
       if (this.#definitions.has(definition.type)) throw new Error(`Job type ${definition.type} is registered twice`);
       this.#definitions.set(definition.type, definition as JobDefinition);
     }

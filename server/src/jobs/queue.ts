@@ -2,6 +2,7 @@ import { fromPglite, fromPrisma, PgBoss } from 'pg-boss';
 import type { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { JobRun, Prisma } from '../generated/prisma/client.ts';
+import { jobRunData } from './data.ts';
 import { DEAD_LETTER_SUFFIX, type JobDefinition, type JobRegistry } from './definition.ts';
 import { JobInProgressError } from './errors.ts';
 
@@ -40,6 +41,23 @@ export function createBoss(db: Database, options: BossOptions = {}): PgBoss {
 }
 
 /**
+ * Queues of job types renamed to the `<module>.<snake_case_action>` scheme (sites.health-check became
+ * connect.site_health, account.export became accounts.export). The migration renamed their JobRun rows; the
+ * pg-boss queues are dropped, with any job still waiting in them: a health check or an account export asked for
+ * before the upgrade and not yet run must be asked for again.
+ */
+export const LEGACY_QUEUES = ['sites.health-check', 'account.export'];
+
+async function dropLegacyQueues(boss: PgBoss, existing: Map<string, unknown>): Promise<void> {
+  // Each queue before its dead-letter queue, which it names.
+  for (const name of LEGACY_QUEUES.flatMap((type) => [type, type + DEAD_LETTER_SUFFIX])) {
+    if (!existing.has(name)) continue;
+    await boss.deleteQueue(name);
+    existing.delete(name);
+  }
+}
+
+/**
  * Creates each job type's queue and its dead-letter queue (idempotent), then loads every queue into pg-boss's
  * in-memory queue cache. `enqueue` sends inside the caller's transaction, but on a cache miss pg-boss first reads
  * the queue through its own connection: on the embedded database, whose one connection the transaction holds, that
@@ -49,6 +67,7 @@ export function createBoss(db: Database, options: BossOptions = {}): PgBoss {
  */
 export async function ensureQueues(boss: PgBoss, registry: JobRegistry): Promise<void> {
   const existing = new Map((await boss.getQueues()).map((q) => [q.name, q]));
+  await dropLegacyQueues(boss, existing);
   for (const def of registry.all()) {
     const deadLetter = def.type + DEAD_LETTER_SUFFIX;
     if (!existing.has(deadLetter)) await boss.createQueue(deadLetter, { retentionSeconds: 30 * 86_400 });
@@ -127,46 +146,35 @@ export class JobQueue {
 
   async #lockExclusive(tx: Prisma.TransactionClient, accountId: string, key: string) {
     // Re-entrant within a session, released at commit or rollback.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${accountId}:${key}`}, 0))`;
+    await jobRunData(tx).lockExclusive(accountId, key);
   }
 
   async #refuseIfActive(tx: Prisma.TransactionClient, accountId: string, key: string) {
-    const active = await tx.jobRun.findFirst({
-      where: { accountId, exclusiveKey: key, status: { in: ['queued', 'running'] } },
-    });
+    const active = await jobRunData(tx).findActiveExclusive(accountId, key);
     if (active) throw new JobInProgressError(active);
   }
 
   async enqueue<TPayload>(tx: Prisma.TransactionClient, request: EnqueueRequest<TPayload>): Promise<JobRun> {
     const def = this.definition(request.type);
     const payload = (def.payload as z.ZodType).parse(request.payload);
+    const runs = jobRunData(tx);
     // Taken first, so a concurrent request with the same Idempotency-Key sees the committed job below.
     if (request.exclusiveKey) await this.#lockExclusive(tx, request.accountId, request.exclusiveKey);
     if (request.idempotencyKey) {
-      const existing = await tx.jobRun.findUnique({
-        where: {
-          accountId_type_idempotencyKey: {
-            accountId: request.accountId,
-            type: request.type,
-            idempotencyKey: request.idempotencyKey,
-          },
-        },
-      });
+      const existing = await runs.findByIdempotencyKey(request.accountId, request.type, request.idempotencyKey);
       if (existing) return existing;
     }
     if (request.exclusiveKey) await this.#refuseIfActive(tx, request.accountId, request.exclusiveKey);
-    const run = await tx.jobRun.create({
-      data: {
-        id: request.id ?? crypto.randomUUID(),
-        accountId: request.accountId,
-        requestHash: request.requestHash ?? null,
-        siteId: request.siteId ?? null,
-        type: request.type,
-        requestId: request.requestId ?? null,
-        createdById: request.createdById ?? null,
-        idempotencyKey: request.idempotencyKey ?? null,
-        exclusiveKey: request.exclusiveKey ?? null,
-      },
+    const run = await runs.create({
+      id: request.id ?? crypto.randomUUID(),
+      accountId: request.accountId,
+      requestHash: request.requestHash ?? null,
+      siteId: request.siteId ?? null,
+      type: request.type,
+      requestId: request.requestId ?? null,
+      createdById: request.createdById ?? null,
+      idempotencyKey: request.idempotencyKey ?? null,
+      exclusiveKey: request.exclusiveKey ?? null,
     });
     const envelope: JobEnvelope = {
       v: 1,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import type { z } from 'zod';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { heartbeatData, jobRunData, type JobRunData } from './data.ts';
 import { JobContext, type StoredStep } from './context.ts';
 import type { JobDefinition, JobRegistry } from './definition.ts';
 import { JobCancelledError, PermanentJobError } from './errors.ts';
@@ -35,6 +36,8 @@ export class JobWorker {
   readonly id = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   #heartbeat: NodeJS.Timeout | undefined;
   #started = false;
+  readonly #runs: JobRunData;
+  readonly #beats: ReturnType<typeof heartbeatData>;
 
   constructor(
     private readonly boss: PgBoss,
@@ -42,7 +45,10 @@ export class JobWorker {
     private readonly registry: JobRegistry,
     private readonly log: Logger,
     private readonly options: WorkerOptions,
-  ) {}
+  ) {
+    this.#runs = jobRunData(prisma);
+    this.#beats = heartbeatData(prisma);
+  }
 
   async start(): Promise<void> {
     const defs = this.registry.all();
@@ -81,24 +87,16 @@ export class JobWorker {
     this.#started = false;
     clearInterval(this.#heartbeat);
     await Promise.all(this.registry.all().map((def) => this.boss.offWork(def.type, { wait: true })));
-    await this.prisma.workerHeartbeat.deleteMany({ where: { id: this.id } }).catch(() => {});
+    await this.#beats.remove(this.id).catch(() => {});
     this.log.info({ workerId: this.id }, 'worker stopped');
   }
 
   private async beat(): Promise<void> {
-    const now = new Date();
-    await this.prisma.workerHeartbeat.upsert({
-      where: { id: this.id },
-      create: {
-        id: this.id,
-        hostname: os.hostname(),
-        pid: process.pid,
-        queues: this.registry.all().map((d) => d.type),
-        startedAt: now,
-        lastSeenAt: now,
-      },
-      update: { lastSeenAt: now },
-    });
+    await this.#beats.beat(
+      this.id,
+      this.registry.all().map((d) => d.type),
+      new Date(),
+    );
   }
 
   private async run(def: JobDefinition, job: JobWithMetadata<JobEnvelope>): Promise<void> {
@@ -110,15 +108,9 @@ export class JobWorker {
       attempt: job.retryCount,
     });
     // One round trip in the usual case: mark the run as running unless it was cancelled or already succeeded.
-    const now = new Date();
-    const [run] = await this.prisma.$queryRaw<{ steps: unknown }[]>`
-      UPDATE "JobRun" SET "status" = 'running', "attempts" = "attempts" + 1,
-             "startedAt" = COALESCE("startedAt", ${now}), "updatedAt" = ${now}
-      WHERE "id" = ${job.id}::uuid AND "status" NOT IN ('cancelled', 'succeeded') AND "cancelRequestedAt" IS NULL
-      RETURNING "steps"`;
+    const run = await this.#runs.markRunning(job.id, new Date());
     if (!run) {
-      const existing = await this.prisma.jobRun.findUnique({ where: { id: job.id }, select: { id: true } });
-      if (!existing) log.warn('job has no JobRun row; dropping it');
+      if (!(await this.#runs.exists(job.id))) log.warn('job has no JobRun row; dropping it');
       else await this.markCancelledIfRequested(job.id);
       return;
     }
@@ -142,24 +134,11 @@ export class JobWorker {
     );
     try {
       const result = await def.handler(ctx, parsed.data);
-      await this.prisma.jobRun.updateMany({
-        where: { id: job.id, status: 'running' },
-        data: {
-          status: 'succeeded',
-          progress: 100,
-          currentStep: null,
-          result: (result ?? null) as Prisma.InputJsonValue,
-          error: undefined,
-          finishedAt: new Date(),
-        },
-      });
+      await this.#runs.markSucceeded(job.id, (result ?? null) as Prisma.InputJsonValue);
       log.info('job succeeded');
     } catch (error) {
       if (error instanceof JobCancelledError) {
-        const current = await this.prisma.jobRun.findUnique({
-          where: { id: job.id },
-          select: { cancelRequestedAt: true },
-        });
+        const current = await this.#runs.findCancelRequest(job.id);
         if (current?.cancelRequestedAt) {
           await this.cleanUp(def, job, parsed.data);
           await this.markCancelledIfRequested(job.id);
@@ -167,7 +146,7 @@ export class JobWorker {
           return;
         }
         // Not cancelled by anyone: the worker is stopping or the attempt expired. Let pg-boss deliver it again.
-        await this.prisma.jobRun.updateMany({ where: { id: job.id, status: 'running' }, data: { status: 'queued' } });
+        await this.#runs.requeue(job.id);
         log.warn('job interrupted; it will run again');
         throw error;
       }
@@ -186,10 +165,7 @@ export class JobWorker {
         await this.finishFailed(job.id, described);
         log.error({ err: error }, 'job failed after its last attempt; moved to the dead-letter queue');
       } else {
-        await this.prisma.jobRun.updateMany({
-          where: { id: job.id, status: 'running' },
-          data: { status: 'queued', error: described },
-        });
+        await this.#runs.requeue(job.id, described);
         log.warn(
           { err: error, retryCount: job.retryCount, retryLimit: job.retryLimit },
           'job attempt failed; will retry',
@@ -200,10 +176,7 @@ export class JobWorker {
   }
 
   private async finishFailed(id: string, error: { code: string; message: string }): Promise<void> {
-    await this.prisma.jobRun.updateMany({
-      where: { id, status: { in: ['running', 'queued'] } },
-      data: { status: 'failed', error, finishedAt: new Date() },
-    });
+    await this.#runs.finishFailed(id, error);
   }
 
   /** The definition's clean-up for a job that will not succeed (failed for good or cancelled). */
@@ -218,10 +191,6 @@ export class JobWorker {
 
   /** Records a requested cancellation; false when nobody asked for one. */
   private async markCancelledIfRequested(id: string): Promise<boolean> {
-    const { count } = await this.prisma.jobRun.updateMany({
-      where: { id, status: { in: ['queued', 'running'] }, cancelRequestedAt: { not: null } },
-      data: { status: 'cancelled', finishedAt: new Date(), currentStep: null },
-    });
-    return count > 0;
+    return this.#runs.markCancelledIfRequested(id);
   }
 }

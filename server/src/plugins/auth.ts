@@ -3,24 +3,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { SIGNATURE_HEADERS, type TApiKeyScope, type TRole } from '@igny8/shared';
 import { AppError, errors } from '../errors.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import {
   API_KEY_PREFIX,
-  contextFromAccessToken,
-  contextFromApiKey,
   hasRole,
   hasScope,
   type AccessTokenClaims,
   type AuthContext,
 } from '../modules/auth/credentials.ts';
-import {
-  actorOf,
-  checkSiteRoute,
-  confineToSite,
-  contextFromSite,
-  signedUrlWithActor,
-  type TSiteScope,
-} from '../modules/auth/site-principal.ts';
+import type { Principals } from '../modules/auth/principals.ts';
+import { actorOf, checkSiteRoute, signedUrlWithActor, type TSiteScope } from '../modules/auth/site-principal.ts';
 import type { SiteRequest } from '../modules/connect/service.ts';
 
 /**
@@ -82,7 +73,8 @@ function bearer(request: FastifyRequest): string | undefined {
 }
 
 export interface AuthPluginOptions {
-  prisma: PrismaClient;
+  /** Establishes who calls from their credential (modules/auth, built by compose.ts). */
+  principals: Principals;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
 }
@@ -129,7 +121,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthPluginOpt
       if (required.scope === null || required.operator) {
         throw new AppError('FORBIDDEN', 'API keys cannot call this route; sign in as a user.');
       }
-      context = await contextFromApiKey(options.prisma, token);
+      context = await options.principals.fromApiKey(token);
     } else {
       let claims: AccessTokenClaims;
       try {
@@ -143,7 +135,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthPluginOpt
         }
         throw new AppError('TOKEN_INVALID', 'The access token is not valid. Sign in again.');
       }
-      context = await contextFromAccessToken(options.prisma, claims);
+      context = await options.principals.fromAccessToken(claims);
     }
     if (required.operator && !context.isOperator) throw errors.operatorRequired();
     if (required.role && !hasRole(context.role, required.role)) throw errors.roleRequired(required.role);
@@ -179,11 +171,11 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthPluginOpt
       headers: request.headers,
       rawBody: request.rawBody ?? '',
     });
-    const context = await contextFromSite(options.prisma, site, actor);
+    const context = await options.principals.fromSite(site, actor);
     if (context.credential.kind !== 'site') throw errors.unauthenticated();
     checkSiteRoute(required, request.method, request.routeOptions.url ?? '', context.credential, hasScope);
     if (required.role && !hasRole(context.role, required.role)) throw errors.roleRequired(required.role);
-    await confineToSite(options.prisma, context, site.siteId, request);
+    await options.principals.confineToSite(context, site.siteId, request);
     request.auth = context;
     request.log.info(
       { siteId: site.siteId, wpUserId: actor.wpUserId, wpRole: actor.level },

@@ -69,7 +69,6 @@ export async function createTestApp(
   await ensureQueues(boss, registry);
   const app = await buildApp({
     config,
-    db,
     services,
     jwtSecret: TEST_JWT_SECRET,
     version: 'test',

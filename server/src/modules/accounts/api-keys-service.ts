@@ -4,6 +4,7 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { sha256 } from '../../lib/secrets.ts';
 import { iso } from '../../lib/serialize.ts';
 import { API_KEY_PREFIX, hasRole, type AuthContext } from '../auth/credentials.ts';
+import { accountsData } from './data.ts';
 import { randomBytes } from 'node:crypto';
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -50,12 +51,10 @@ function checkScopesAllowed(auth: AuthContext, scopes: TApiKeyScope[]) {
 }
 
 export function createApiKeysService({ prisma }: { prisma: PrismaClient }) {
+  const data = accountsData(prisma);
   return {
     async list(auth: AuthContext) {
-      const keys = await prisma.apiKey.findMany({
-        where: { accountId: auth.accountId },
-        orderBy: { createdAt: 'desc' },
-      });
+      const keys = await data.listApiKeys(auth.accountId);
       return keys.map(view);
     },
 
@@ -64,27 +63,25 @@ export function createApiKeysService({ prisma }: { prisma: PrismaClient }) {
       checkScopesAllowed(auth, body.scopes);
       const prefix = alphanumeric(12);
       const key = `${API_KEY_PREFIX}${prefix}_${randomBytes(32).toString('base64url')}`;
-      const created = await prisma.apiKey.create({
-        data: {
-          accountId: auth.accountId,
-          createdById: auth.userId,
-          name: body.name,
-          prefix,
-          keyHash: sha256(key),
-          scopes: [...new Set(body.scopes)],
-          expiresAt: body.expiresInDays ? new Date(Date.now() + body.expiresInDays * 86_400_000) : null,
-        },
+      const created = await data.createApiKey({
+        accountId: auth.accountId,
+        createdById: auth.userId,
+        name: body.name,
+        prefix,
+        keyHash: sha256(key),
+        scopes: [...new Set(body.scopes)],
+        expiresAt: body.expiresInDays ? new Date(Date.now() + body.expiresInDays * 86_400_000) : null,
       });
       return { ...view(created), key };
     },
 
     async revoke(auth: AuthContext, apiKeyId: string) {
-      const key = await prisma.apiKey.findFirst({ where: { id: apiKeyId, accountId: auth.accountId } });
+      const key = await data.findApiKey(auth.accountId, apiKeyId);
       if (!key) throw errors.notFound('API key', apiKeyId);
       // Members may revoke their own keys; admins anyone's.
       if (key.createdById !== auth.userId && !hasRole(auth.role, 'admin')) throw errors.roleRequired('admin');
       if (key.revokedAt) throw new AppError('CONFLICT', `API key ${apiKeyId} is already revoked.`);
-      return view(await prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } }));
+      return view(await data.revokeApiKey(key.id));
     },
   };
 }

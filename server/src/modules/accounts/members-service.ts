@@ -1,9 +1,11 @@
 import type { TCreateInvitationBody, TRole } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
+import { withTransactions } from '../../db/client.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from '../../lib/secrets.ts';
 import { iso } from '../../lib/serialize.ts';
 import { hasRole, type AuthContext } from '../auth/credentials.ts';
+import { accountsData, removeMember } from './data.ts';
 
 export interface MembersServiceDeps {
   prisma: PrismaClient;
@@ -38,12 +40,10 @@ function invitationView(i: {
 
 export function createMembersService(deps: MembersServiceDeps) {
   const { prisma } = deps;
+  const data = withTransactions(prisma, accountsData);
 
   async function findMember(auth: AuthContext, userId: string) {
-    const member = await prisma.membership.findUnique({
-      where: { accountId_userId: { accountId: auth.accountId, userId } },
-      include: { user: true },
-    });
+    const member = await data.findMember(auth.accountId, userId);
     if (!member) throw errors.notFound('Member', userId);
     return member;
   }
@@ -52,7 +52,7 @@ export function createMembersService(deps: MembersServiceDeps) {
   async function guardOwnerChange(auth: AuthContext, current: TRole, next: TRole | null) {
     if ((current === 'owner' || next === 'owner') && auth.role !== 'owner') throw errors.roleRequired('owner');
     if (current === 'owner' && next !== 'owner') {
-      const owners = await prisma.membership.count({ where: { accountId: auth.accountId, role: 'owner' } });
+      const owners = await data.countOwners(auth.accountId);
       if (owners <= 1) {
         throw new AppError('LAST_OWNER', 'An account needs at least one owner: make someone else owner first.');
       }
@@ -60,10 +60,7 @@ export function createMembersService(deps: MembersServiceDeps) {
   }
 
   async function findOpenInvitation(token: string) {
-    const invitation = await prisma.invitation.findUnique({
-      where: { tokenHash: sha256(token) },
-      include: { account: true },
-    });
+    const invitation = await data.findInvitationByTokenHash(sha256(token));
     if (!invitation || invitation.revokedAt || invitation.acceptedAt || invitation.expiresAt.getTime() <= Date.now()) {
       throw new AppError(
         'INVITATION_INVALID',
@@ -75,58 +72,36 @@ export function createMembersService(deps: MembersServiceDeps) {
 
   return {
     async list(auth: AuthContext) {
-      const members = await prisma.membership.findMany({
-        where: { accountId: auth.accountId },
-        include: { user: true },
-        orderBy: { createdAt: 'asc' },
-      });
+      const members = await data.listMembers(auth.accountId);
       return members.map(memberView);
     },
 
     async updateRole(auth: AuthContext, userId: string, role: TRole) {
       const member = await findMember(auth, userId);
       await guardOwnerChange(auth, member.role, role);
-      const updated = await prisma.membership.update({
-        where: { id: member.id },
-        data: { role },
-        include: { user: true },
-      });
+      const updated = await data.updateMemberRole(member.id, role);
       return memberView(updated);
     },
 
     async remove(auth: AuthContext, userId: string) {
       const member = await findMember(auth, userId);
       await guardOwnerChange(auth, member.role, null);
-      await prisma.$transaction([
-        prisma.membership.delete({ where: { id: member.id } }),
-        // Their sign-ins and keys for this account stop working at once.
-        prisma.refreshToken.updateMany({
-          where: { userId, accountId: auth.accountId, revokedAt: null },
-          data: { revokedAt: new Date() },
-        }),
-        prisma.apiKey.updateMany({
-          where: { createdById: userId, accountId: auth.accountId, revokedAt: null },
-          data: { revokedAt: new Date() },
-        }),
-      ]);
+      // Their sign-ins and keys for this account stop working at once.
+      await removeMember(prisma, { id: member.id, userId, accountId: auth.accountId });
     },
 
     async invite(auth: AuthContext, body: TCreateInvitationBody) {
       if (!hasRole(auth.role, body.role)) throw errors.roleRequired(body.role);
-      const existing = await prisma.membership.findFirst({
-        where: { accountId: auth.accountId, user: { email: body.email } },
-      });
+      const existing = await data.findMemberByEmail(auth.accountId, body.email);
       if (existing) throw new AppError('ALREADY_MEMBER', `${body.email} is already a member of this account.`);
       const token = randomToken(32);
-      const invitation = await prisma.invitation.create({
-        data: {
-          accountId: auth.accountId,
-          email: body.email,
-          role: body.role,
-          tokenHash: sha256(token),
-          invitedById: auth.userId,
-          expiresAt: new Date(Date.now() + deps.invitationTtlHours * 3_600_000),
-        },
+      const invitation = await data.createInvitation({
+        accountId: auth.accountId,
+        email: body.email,
+        role: body.role,
+        tokenHash: sha256(token),
+        invitedById: auth.userId,
+        expiresAt: new Date(Date.now() + deps.invitationTtlHours * 3_600_000),
       });
       // The token travels in the URL fragment, which browsers never send to servers or write to access logs.
       const acceptUrl = `${deps.publicUrl.replace(/\/$/, '')}/accept-invitation#token=${token}`;
@@ -134,28 +109,21 @@ export function createMembersService(deps: MembersServiceDeps) {
     },
 
     async listInvitations(auth: AuthContext) {
-      const rows = await prisma.invitation.findMany({
-        where: { accountId: auth.accountId },
-        orderBy: { createdAt: 'desc' },
-        take: 200,
-      });
+      const rows = await data.listInvitations(auth.accountId, 200);
       return rows.map(invitationView);
     },
 
     async revokeInvitation(auth: AuthContext, invitationId: string) {
-      const { count } = await prisma.invitation.updateMany({
-        where: { id: invitationId, accountId: auth.accountId, revokedAt: null, acceptedAt: null },
-        data: { revokedAt: new Date() },
-      });
+      const count = await data.revokeOpenInvitation(auth.accountId, invitationId);
       if (count === 0) {
-        const exists = await prisma.invitation.findFirst({ where: { id: invitationId, accountId: auth.accountId } });
+        const exists = await data.findInvitation(auth.accountId, invitationId);
         if (!exists) throw errors.notFound('Invitation', invitationId);
       }
     },
 
     async preview(token: string) {
       const invitation = await findOpenInvitation(token);
-      const user = await prisma.user.findUnique({ where: { email: invitation.email } });
+      const user = await data.findUserByEmail(invitation.email);
       return {
         accountName: invitation.account.name,
         email: invitation.email,
@@ -171,7 +139,7 @@ export function createMembersService(deps: MembersServiceDeps) {
      */
     async accept(token: string, body: { password: string; name?: string | undefined }) {
       const invitation = await findOpenInvitation(token);
-      const user = await prisma.user.findUnique({ where: { email: invitation.email } });
+      const user = await data.findUserByEmail(invitation.email);
       if (user && !(await verifyPassword(body.password, user.passwordHash))) {
         throw new AppError('INVALID_CREDENTIALS', `The password for ${invitation.email} is wrong.`);
       }
@@ -179,21 +147,13 @@ export function createMembersService(deps: MembersServiceDeps) {
         throw errors.validation([{ in: 'body', field: 'name', message: 'is required to create your user' }]);
       }
       const passwordHash = user ? null : await hashPassword(body.password);
-      return prisma.$transaction(async (tx) => {
+      return data.transaction(async (inTx) => {
         // Consume the invitation first: of two concurrent accepts only one can win.
-        const { count } = await tx.invitation.updateMany({
-          where: { id: invitation.id, acceptedAt: null, revokedAt: null },
-          data: { acceptedAt: new Date() },
-        });
+        const count = await inTx.consumeInvitation(invitation.id);
         if (count === 0) throw new AppError('INVITATION_INVALID', 'This invitation was already used.');
         const member =
-          user ??
-          (await tx.user.create({ data: { email: invitation.email, name: body.name!, passwordHash: passwordHash! } }));
-        await tx.membership.upsert({
-          where: { accountId_userId: { accountId: invitation.accountId, userId: member.id } },
-          create: { accountId: invitation.accountId, userId: member.id, role: invitation.role },
-          update: {},
-        });
+          user ?? (await inTx.createUser({ email: invitation.email, name: body.name!, passwordHash: passwordHash! }));
+        await inTx.upsertMember(invitation.accountId, member.id, invitation.role);
         return { userId: member.id, accountId: invitation.accountId };
       });
     },

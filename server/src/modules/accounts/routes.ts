@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { AuthService } from '../auth/service.ts';
 import type { JobsService } from '../jobs/service.ts';
-import { ACCOUNT_EXPORT_JOB } from './export-job.ts';
+import { accountExportJob } from './contracts.ts';
 import type { ApiKeysService } from './api-keys-service.ts';
 import type { MembersService } from './members-service.ts';
 
@@ -191,6 +191,8 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
       response: { 202: reply(ZJobAccepted) },
     },
     handler: async (request, res) =>
-      res.status(202).send(ok(await jobs.start(request.auth, request.id, { type: ACCOUNT_EXPORT_JOB, payload: {} }))),
+      res
+        .status(202)
+        .send(ok(await jobs.start(request.auth, request.id, { type: accountExportJob.type, payload: {} }))),
   });
 };

@@ -2,6 +2,7 @@ import { ROLE_RANK, type TApiKeyScope, type TRole } from '@igny8/shared';
 import { AppError } from '../../errors.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { safeEqualHex, sha256 } from '../../lib/secrets.ts';
+import { findApiKeyByPrefix, findMemberContext, touchApiKey } from './data.ts';
 import type { SiteCredential } from './site-principal.ts';
 
 /** Who is calling, established from a verified credential. Every tenant query is scoped by `accountId`. */
@@ -27,12 +28,7 @@ export interface AccessTokenClaims {
  * effect at once. One joined query: Prisma's nested select costs three round trips on this hot path.
  */
 async function memberContext(prisma: PrismaClient, userId: string, accountId: string) {
-  const [membership] = await prisma.$queryRaw<{ role: TRole; status: string; isOperator: boolean }[]>`
-    SELECT m.role::text AS role, a.status::text AS status, u."isOperator"
-    FROM "Membership" m
-    JOIN "Account" a ON a.id = m."accountId"
-    JOIN "User" u ON u.id = m."userId"
-    WHERE m."accountId" = ${accountId}::uuid AND m."userId" = ${userId}::uuid`;
+  const membership = await findMemberContext(prisma, userId, accountId);
   if (!membership) {
     throw new AppError(
       'UNAUTHENTICATED',
@@ -63,7 +59,7 @@ export async function contextFromApiKey(prisma: PrismaClient, presented: string)
   const match = API_KEY_PATTERN.exec(presented);
   const invalid = new AppError('API_KEY_INVALID', 'The API key is not valid.');
   if (!match) throw invalid;
-  const key = await prisma.apiKey.findUnique({ where: { prefix: match[1]! } });
+  const key = await findApiKeyByPrefix(prisma, match[1]!);
   if (!key || !safeEqualHex(key.keyHash, sha256(presented))) throw invalid;
   if (key.revokedAt) throw new AppError('API_KEY_REVOKED', `The API key ${key.prefix} was revoked.`);
   if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) {
@@ -72,7 +68,7 @@ export async function contextFromApiKey(prisma: PrismaClient, presented: string)
   // A key acts with its creator's current role: demoting or removing the member limits or stops their keys.
   const membership = await memberContext(prisma, key.createdById, key.accountId);
   if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
+    await touchApiKey(prisma, key.id);
   }
   return {
     userId: key.createdById,

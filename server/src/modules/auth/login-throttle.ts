@@ -1,6 +1,8 @@
 import { AppError } from '../../errors.ts';
-import type { LoginThrottle, Prisma, PrismaClient } from '../../generated/prisma/client.ts';
+import { withTransactions } from '../../db/client.ts';
+import type { LoginThrottle, PrismaClient } from '../../generated/prisma/client.ts';
 import { sha256 } from '../../lib/secrets.ts';
+import { authData, type AuthData } from './data.ts';
 
 /**
  * The per-account sign-in throttle, beside the per-IP rate limit: attempts spread over many addresses still count
@@ -114,33 +116,26 @@ export function pausedError(retryAfterSeconds: number, policy: ThrottlePolicy): 
 type Who = { userId: string | null; ip: string | null };
 
 export function createLoginThrottle(deps: { prisma: PrismaClient; policy: ThrottlePolicy }) {
-  const { prisma, policy } = deps;
+  const { policy } = deps;
+  const data = withTransactions(deps.prisma, authData);
 
   /** Runs `step` on the email's row, locked for the transaction (created when missing). */
-  function withRow<T>(email: string, step: (row: LoginThrottle, tx: Prisma.TransactionClient) => Promise<T>) {
+  function withRow<T>(email: string, step: (row: LoginThrottle, tx: AuthData) => Promise<T>) {
     const emailHash = sha256(email);
-    return prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`INSERT INTO "LoginThrottle" ("emailHash", "updatedAt") VALUES (${emailHash}, ${new Date()}) ON CONFLICT DO NOTHING`;
-      const [row] = await tx.$queryRaw<
-        LoginThrottle[]
-      >`SELECT * FROM "LoginThrottle" WHERE "emailHash" = ${emailHash} FOR UPDATE`;
-      return step(row!, tx);
-    });
+    return data.transaction(async (tx) => step(await tx.lockThrottle(emailHash), tx));
   }
 
-  async function save(tx: Prisma.TransactionClient, row: LoginThrottle, state: ThrottleState) {
-    await tx.loginThrottle.update({ where: { emailHash: row.emailHash }, data: state });
+  async function save(tx: AuthData, row: LoginThrottle, state: ThrottleState) {
+    await tx.saveThrottle(row.emailHash, state);
   }
 
-  async function recordPause(tx: Prisma.TransactionClient, who: Who, state: ThrottleState, failures: number) {
+  async function recordPause(tx: AuthData, who: Who, state: ThrottleState, failures: number) {
     if (!who.userId) return;
-    await tx.securityEvent.create({
-      data: {
-        userId: who.userId,
-        kind: 'sign_in_paused',
-        ip: who.ip,
-        details: { failures, pausedUntil: state.pausedUntil!.toISOString() },
-      },
+    await tx.createSecurityEvent({
+      userId: who.userId,
+      kind: 'sign_in_paused',
+      ip: who.ip,
+      details: { failures, pausedUntil: state.pausedUntil!.toISOString() },
     });
   }
 
@@ -168,9 +163,7 @@ export function createLoginThrottle(deps: { prisma: PrismaClient; policy: Thrott
 
     /** After the right password: forgets the email's failures and pauses; says how many pauses there were. */
     async succeeded(email: string): Promise<{ pauses: number }> {
-      const [row] = await prisma.$queryRaw<{ pauses: number }[]>`
-        DELETE FROM "LoginThrottle" WHERE "emailHash" = ${sha256(email)} RETURNING "pauses"`;
-      return { pauses: row?.pauses ?? 0 };
+      return { pauses: await data.clearThrottle(sha256(email)) };
     },
   };
 }

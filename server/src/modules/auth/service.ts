@@ -8,12 +8,15 @@ import type {
   TTokens,
 } from '@igny8/shared';
 import { AppError } from '../../errors.ts';
+import { withTransactions } from '../../db/client.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
+import { pageFrom } from '../../lib/pagination.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../../lib/secrets.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AccessTokenClaims, AuthContext } from './credentials.ts';
+import { billingData } from '../billing/data.ts';
+import { authData } from './data.ts';
 import type { LoginThrottleService } from './login-throttle.ts';
 
 export interface AuthServiceDeps {
@@ -33,18 +36,16 @@ export const SIGNUP_GRANT_NOTE = 'Trial credits for a new account';
 const REFRESH_PREFIX = 'rt_';
 
 export function createAuthService(deps: AuthServiceDeps) {
-  const { prisma } = deps;
+  const data = withTransactions(deps.prisma, authData);
 
   async function issueTokens(userId: string, accountId: string, familyId?: string): Promise<TTokens> {
     const refreshToken = REFRESH_PREFIX + randomToken(32);
-    await prisma.refreshToken.create({
-      data: {
-        userId,
-        accountId,
-        familyId: familyId ?? crypto.randomUUID(),
-        tokenHash: sha256(refreshToken),
-        expiresAt: new Date(Date.now() + deps.refreshTokenTtlDays * 86_400_000),
-      },
+    await data.createRefreshToken({
+      userId,
+      accountId,
+      familyId: familyId ?? crypto.randomUUID(),
+      tokenHash: sha256(refreshToken),
+      expiresAt: new Date(Date.now() + deps.refreshTokenTtlDays * 86_400_000),
     });
     return {
       accessToken: deps.signAccessToken({ sub: userId, acc: accountId }),
@@ -58,10 +59,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     // Sites never reach this (the auth plugin keeps them to site routes); a session describes people and API keys.
     if (auth.credential.kind === 'site') throw new AppError('FORBIDDEN', 'WordPress sites have no session.');
     const credential = auth.credential;
-    const user = await prisma.user.findUniqueOrThrow({
-      where: { id: auth.userId },
-      include: { memberships: { include: { account: true }, orderBy: { createdAt: 'asc' } } },
-    });
+    const user = await data.findUserWithAccounts(auth.userId);
     const current = user.memberships.find((m) => m.accountId === auth.accountId);
     if (!current) throw new AppError('UNAUTHENTICATED', 'You are no longer a member of this account.');
     return {
@@ -86,10 +84,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   /** Tokens and session for a user just proven to be a member (e.g. after accepting an invitation). */
   async function signIn(userId: string, accountId: string): Promise<TAuthResult> {
-    const member = await prisma.membership.findUniqueOrThrow({
-      where: { accountId_userId: { accountId, userId } },
-      include: { user: true },
-    });
+    const member = await data.findMembershipWithUser(accountId, userId);
     const tokens = await issueTokens(userId, accountId);
     return {
       tokens,
@@ -111,17 +106,21 @@ export function createAuthService(deps: AuthServiceDeps) {
       const passwordHash = await hashPassword(body.password);
       let ids: { userId: string; accountId: string };
       try {
-        ids = await prisma.$transaction(async (tx) => {
-          const user = await tx.user.create({ data: { email: body.email, name: body.name, passwordHash } });
-          const account = await tx.account.create({ data: { name: body.accountName } });
-          await tx.membership.create({ data: { accountId: account.id, userId: user.id, role: 'owner' } });
+        ids = await data.transaction(async (inTx, tx) => {
+          const created = await inTx.createOwner(
+            { email: body.email, name: body.name, passwordHash },
+            body.accountName,
+          );
           // In the same transaction: an account never exists without its trial credits (an append-only grant).
           if (deps.signupCredits) {
-            await tx.creditLedgerEntry.create({
-              data: { accountId: account.id, kind: 'grant', amount: deps.signupCredits, note: SIGNUP_GRANT_NOTE },
+            await billingData(tx).createEntry({
+              accountId: created.accountId,
+              kind: 'grant',
+              amount: deps.signupCredits,
+              note: SIGNUP_GRANT_NOTE,
             });
           }
-          return { userId: user.id, accountId: account.id };
+          return created;
         });
       } catch (error) {
         if (isUniqueViolation(error, 'email')) {
@@ -143,10 +142,7 @@ export function createAuthService(deps: AuthServiceDeps) {
      * when sign-in for this email was paused since the last successful sign-in.
      */
     async login(body: TLoginBody, ip: string | null): Promise<{ result: TAuthResult; notice?: string }> {
-      const user = await prisma.user.findUnique({
-        where: { email: body.email },
-        include: { memberships: { orderBy: { createdAt: 'asc' } } },
-      });
+      const user = await data.findUserByEmailWithMemberships(body.email);
       // Every email is throttled alike, registered or not, so the answers reveal nothing about which exist.
       const who = { userId: user?.id ?? null, ip };
       await deps.throttle.start(body.email, who);
@@ -171,7 +167,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           body.accountId ? `Account ${body.accountId} was not found.` : 'This user is not a member of any account.',
         );
       }
-      await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+      await data.touchLastLogin(user.id);
       const tokens = await issueTokens(user.id, membership.accountId);
       const result = {
         tokens,
@@ -188,11 +184,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     /** The signed-in user's security events, newest first. */
     async securityEvents(auth: AuthContext, query: TPageQuery) {
-      const rows = await prisma.securityEvent.findMany({
-        where: { userId: auth.userId, ...afterCursor(query.cursor) },
-        orderBy: newestFirst,
-        take: query.limit + 1,
-      });
+      const rows = await data.listSecurityEvents(auth.userId, query.cursor, query.limit + 1);
       const page = pageFrom(rows, query.limit);
       return {
         items: page.rows.map((e) => ({
@@ -212,13 +204,9 @@ export function createAuthService(deps: AuthServiceDeps) {
      */
     async refresh(presented: string): Promise<TTokens> {
       const invalid = new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid. Sign in again.');
-      const token = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256(presented) } });
+      const token = await data.findRefreshToken(sha256(presented));
       if (!token || token.revokedAt || token.expiresAt.getTime() <= Date.now()) throw invalid;
-      const revokeFamily = () =>
-        prisma.refreshToken.updateMany({
-          where: { familyId: token.familyId, revokedAt: null },
-          data: { revokedAt: new Date() },
-        });
+      const revokeFamily = () => data.revokeTokenFamily(token.familyId);
       const reused = new AppError(
         'REFRESH_TOKEN_REUSED',
         'This refresh token was already used, so every session from the same sign-in was ended. Sign in again.',
@@ -228,17 +216,12 @@ export function createAuthService(deps: AuthServiceDeps) {
         throw reused;
       }
       // Only one of two concurrent refreshes with the same token can win this update.
-      const { count } = await prisma.refreshToken.updateMany({
-        where: { id: token.id, rotatedAt: null, revokedAt: null },
-        data: { rotatedAt: new Date() },
-      });
+      const count = await data.rotateRefreshToken(token.id);
       if (count === 0) {
         await revokeFamily();
         throw reused;
       }
-      const member = await prisma.membership.findUnique({
-        where: { accountId_userId: { accountId: token.accountId, userId: token.userId } },
-      });
+      const member = await data.findMembership(token.accountId, token.userId);
       if (!member) {
         await revokeFamily();
         throw new AppError('UNAUTHENTICATED', 'You are no longer a member of this account.');
@@ -248,12 +231,9 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     /** Ends the sign-in the refresh token belongs to (every token rotated from it). */
     async logout(presented: string): Promise<void> {
-      const token = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256(presented) } });
+      const token = await data.findRefreshToken(sha256(presented));
       if (!token) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
-      await prisma.refreshToken.updateMany({
-        where: { familyId: token.familyId, revokedAt: null },
-        data: { revokedAt: new Date() },
-      });
+      await data.revokeTokenFamily(token.familyId);
     },
   };
 }

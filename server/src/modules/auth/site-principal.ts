@@ -2,6 +2,7 @@ import { ROLE_RANK, type TApiKeyScope, type TRole } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { AuthContext } from './credentials.ts';
+import { findResourceSite, findSiteConnector, type SiteOwner } from './data.ts';
 
 /**
  * Site principals: a connected WordPress site calling ordinary account-scoped API routes (planner, writer,
@@ -126,14 +127,7 @@ export async function contextFromSite(
   site: { siteId: string; accountId: string },
   actor: Actor,
 ): Promise<AuthContext> {
-  const [row] = await prisma.$queryRaw<{ userId: string; role: TRole; status: string }[]>`
-    SELECT k."createdById" AS "userId", m.role::text AS role, a.status::text AS status
-    FROM "ConnectionKey" k
-    JOIN "Account" a ON a.id = k."accountId"
-    LEFT JOIN "Membership" m ON m."accountId" = k."accountId" AND m."userId" = k."createdById"
-    WHERE k."siteId" = ${site.siteId}::uuid AND k."accountId" = ${site.accountId}::uuid AND k."usedAt" IS NOT NULL
-    ORDER BY k."usedAt" DESC
-    LIMIT 1`;
+  const row = await findSiteConnector(prisma, site.siteId, site.accountId);
   if (!row || !row.role) {
     throw new AppError(
       'UNAUTHENTICATED',
@@ -219,7 +213,7 @@ export function siteOf(auth: AuthContext): string | undefined {
  * Resources addressed by id in a path, and where their site is: the table's own `siteId`, or (`via`) the
  * `siteId` of the row its foreign key names.
  */
-const OWNED_BY_SITE: Record<string, { table: string; label: string; via?: { column: string; table: string } }> = {
+const OWNED_BY_SITE: Record<string, SiteOwner & { label: string }> = {
   sectorId: { table: 'Sector', label: 'Sector' },
   keywordId: { table: 'Keyword', label: 'Keyword' },
   clusterId: { table: 'KeywordCluster', label: 'Cluster' },
@@ -261,11 +255,7 @@ export async function confineToSite(
     const id = params[param];
     if (typeof id !== 'string' || !UUID.test(id)) continue;
     // Table and column names come from the fixed map above, never from the request.
-    const sql = owner.via
-      ? `SELECT p."siteId"::text AS "siteId" FROM "${owner.table}" r JOIN "${owner.via.table}" p ` +
-        `ON p.id = r."${owner.via.column}" WHERE r.id = $1::uuid AND r."accountId" = $2::uuid`
-      : `SELECT "siteId"::text AS "siteId" FROM "${owner.table}" WHERE id = $1::uuid AND "accountId" = $2::uuid`;
-    const rows = await prisma.$queryRawUnsafe<{ siteId: string | null }[]>(sql, id, auth.accountId);
+    const rows = await findResourceSite(prisma, owner, id, auth.accountId);
     if (rows.length > 0 && rows[0]!.siteId !== siteId) throw errors.notFound(owner.label, id);
   }
 }

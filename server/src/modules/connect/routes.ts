@@ -13,7 +13,7 @@ import {
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { JobsService } from '../jobs/service.ts';
-import { SITE_HEALTH_JOB } from './health-job.ts';
+import { siteHealthJob } from './contracts.ts';
 import type { ConnectedSite, ConnectService } from './service.ts';
 
 declare module 'fastify' {
@@ -165,7 +165,7 @@ export const connectRoutes: FastifyPluginAsyncZod<{
       return res.status(202).send(
         ok(
           await jobs.start(request.auth, request.id, {
-            type: SITE_HEALTH_JOB,
+            type: siteHealthJob.type,
             payload: { siteId: request.params.siteId },
             siteId: request.params.siteId,
           }),

@@ -1,12 +1,15 @@
 import type { TJobAccepted, TJobListQuery, TJobRun } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
+import { withTransactions } from '../../db/client.ts';
 import type { JobRun, PrismaClient } from '../../generated/prisma/client.ts';
 import type { StoredStep } from '../../jobs/context.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
-import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
+import { pageFrom } from '../../lib/pagination.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import { siteOf } from '../auth/site-principal.ts';
+import { sitesData } from '../sites/data.ts';
+import { jobsData } from './data.ts';
 
 export function jobView(run: JobRun): TJobRun {
   const steps = (run.steps as unknown as StoredStep[]).map(({ name, status, at, detail }) => ({
@@ -42,8 +45,11 @@ export interface StartJobRequest {
 }
 
 export function createJobsService({ prisma, queue }: { prisma: PrismaClient; queue: JobQueue }) {
+  const data = withTransactions(prisma, jobsData);
+  const sites = sitesData(prisma);
+
   async function find(auth: AuthContext, jobId: string): Promise<JobRun> {
-    const run = await prisma.jobRun.findFirst({ where: { id: jobId, accountId: auth.accountId } });
+    const run = await data.findRun(auth.accountId, jobId);
     if (!run) throw errors.notFound('Job', jobId);
     return run;
   }
@@ -51,7 +57,7 @@ export function createJobsService({ prisma, queue }: { prisma: PrismaClient; que
   return {
     /** Enqueues a job for the caller's account and answers what a 202 needs. */
     async start(auth: AuthContext, requestId: string, request: StartJobRequest): Promise<TJobAccepted> {
-      const run = await prisma.$transaction((tx) =>
+      const run = await data.transaction((_, tx) =>
         queue.enqueue(tx, {
           type: request.type,
           accountId: auth.accountId,
@@ -73,23 +79,9 @@ export function createJobsService({ prisma, queue }: { prisma: PrismaClient; que
     async list(auth: AuthContext, query: TJobListQuery) {
       const siteId = siteOf(auth) ?? query.siteId;
       if (siteId && !siteOf(auth)) {
-        const site = await prisma.site.findFirst({
-          where: { id: siteId, accountId: auth.accountId },
-          select: { id: true },
-        });
-        if (!site) throw errors.notFound('Site', siteId);
+        if (!(await sites.siteExists(auth.accountId, siteId))) throw errors.notFound('Site', siteId);
       }
-      const rows = await prisma.jobRun.findMany({
-        where: {
-          accountId: auth.accountId,
-          ...(siteId ? { siteId } : {}),
-          ...(query.status ? { status: query.status } : {}),
-          ...(query.type ? { type: query.type } : {}),
-          ...afterCursor(query.cursor),
-        },
-        orderBy: newestFirst,
-        take: query.limit + 1,
-      });
+      const rows = await data.listRuns(auth.accountId, siteId, query);
       const page = pageFrom(rows, query.limit);
       return { items: page.rows.map(jobView), nextCursor: page.nextCursor };
     },
@@ -107,17 +99,11 @@ export function createJobsService({ prisma, queue }: { prisma: PrismaClient; que
         );
       }
       const now = new Date();
-      await prisma.jobRun.updateMany({
-        where: { id: run.id, status: { in: ['queued', 'running'] } },
-        data: { cancelRequestedAt: now },
-      });
+      await data.requestCancel(run.id, now);
       if (run.status === 'queued') {
         // Not started: take it off the queue so no worker picks it up, and finish it here.
         await queue.boss.cancel(run.type, run.id);
-        const { count } = await prisma.jobRun.updateMany({
-          where: { id: run.id, status: 'queued' },
-          data: { status: 'cancelled', finishedAt: now },
-        });
+        const count = await data.cancelQueued(run.id, now);
         // No worker will run it, so its clean-up (e.g. releasing a credit hold) happens here. Clean-ups key on the
         // job id, not the payload.
         if (count)

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { authData } from '../auth/data.ts';
 import type { BillingService } from '../billing/service.ts';
 
 /**
@@ -56,16 +57,14 @@ export interface OperatorDeps {
 
 export async function runOperatorCommand({ prisma, billing }: OperatorDeps, cmd: OperatorCommand): Promise<string> {
   const email = cmd.email.trim().toLowerCase();
+  const users = authData(prisma);
   if (cmd.command !== 'credits') {
-    const { count } = await prisma.user.updateMany({ where: { email }, data: { isOperator: cmd.command === 'grant' } });
+    const count = await users.setOperator(email, cmd.command === 'grant');
     if (count === 0)
       throw new OperatorCommandError(`No user has the email ${email}. Register first, then run this again.`);
     return `${email} is ${cmd.command === 'grant' ? 'now' : 'no longer'} an operator.`;
   }
-  const user = await prisma.user.findUnique({
-    where: { email },
-    include: { memberships: { orderBy: { createdAt: 'asc' }, include: { account: { select: { name: true } } } } },
-  });
+  const user = await users.findUserByEmailWithAccountNames(email);
   if (!user) throw new OperatorCommandError(`No user has the email ${email}. Register first, then run this again.`);
   const membership = cmd.accountId
     ? user.memberships.find((m) => m.accountId === cmd.accountId)

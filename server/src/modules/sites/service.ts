@@ -10,10 +10,11 @@ import type {
 import { AppError, errors } from '../../errors.ts';
 import type { PrismaClient, Sector, Site, SiteConnection } from '../../generated/prisma/client.ts';
 import type { OutboundOptions } from '../../lib/outbound.ts';
-import { afterCursor, newestFirst, pageFrom } from '../../lib/pagination.ts';
+import { pageFrom } from '../../lib/pagination.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
+import { sitesData } from './data.ts';
 import { checkSiteUrl } from './url-check.ts';
 
 /** One site per address per account: scheme and host lower-cased, no query, fragment or trailing slash. */
@@ -63,9 +64,8 @@ function sectorView(sector: Sector, site: { language: string }): TSector {
   };
 }
 
-const withCount = { _count: { select: { sectors: true } }, connection: true } as const;
-
 export function createSitesService({ prisma, outbound }: { prisma: PrismaClient; outbound: OutboundOptions }) {
+  const data = sitesData(prisma);
   /** A site the server will never be allowed to call is refused now, with the handshake's message. */
   async function allowedUrl(raw: string) {
     const url = normalizeSiteUrl(raw);
@@ -81,28 +81,20 @@ export function createSitesService({ prisma, outbound }: { prisma: PrismaClient;
   }
 
   async function findSite(auth: AuthContext, siteId: string) {
-    const site = await prisma.site.findFirst({ where: { id: siteId, accountId: auth.accountId }, include: withCount });
+    const site = await data.findSite(auth.accountId, siteId);
     if (!site) throw errors.notFound('Site', siteId);
     return site;
   }
 
   async function findSector(auth: AuthContext, siteId: string, sectorId: string) {
-    const sector = await prisma.sector.findFirst({
-      where: { id: sectorId, siteId, accountId: auth.accountId },
-      include: { site: { select: { language: true } } },
-    });
+    const sector = await data.findSector(auth.accountId, siteId, sectorId);
     if (!sector) throw errors.notFound('Sector', sectorId);
     return sector;
   }
 
   return {
     async list(auth: AuthContext, query: TPageQuery) {
-      const rows = await prisma.site.findMany({
-        where: { accountId: auth.accountId, ...afterCursor(query.cursor) },
-        include: withCount,
-        orderBy: newestFirst,
-        take: query.limit + 1,
-      });
+      const rows = await data.listSites(auth.accountId, query.cursor, query.limit + 1);
       const page = pageFrom(rows, query.limit);
       return { items: page.rows.map(siteView), nextCursor: page.nextCursor };
     },
@@ -114,16 +106,13 @@ export function createSitesService({ prisma, outbound }: { prisma: PrismaClient;
     async create(auth: AuthContext, body: TCreateSiteBody) {
       const url = await allowedUrl(body.url);
       try {
-        const site = await prisma.site.create({
-          data: {
-            accountId: auth.accountId,
-            name: body.name,
-            url,
-            language: body.language,
-            timezone: body.timezone,
-            voice: body.voice,
-          },
-          include: withCount,
+        const site = await data.createSite({
+          accountId: auth.accountId,
+          name: body.name,
+          url,
+          language: body.language,
+          timezone: body.timezone,
+          voice: body.voice,
         });
         return siteView(site);
       } catch (error) {
@@ -136,11 +125,7 @@ export function createSitesService({ prisma, outbound }: { prisma: PrismaClient;
       await findSite(auth, siteId);
       const url = body.url ? await allowedUrl(body.url) : undefined;
       try {
-        const site = await prisma.site.update({
-          where: { id: siteId },
-          data: { ...body, ...(url ? { url } : {}) },
-          include: withCount,
-        });
+        const site = await data.updateSite(siteId, { ...body, ...(url ? { url } : {}) });
         return siteView(site);
       } catch (error) {
         if (isUniqueViolation(error) && url) throw urlTaken(url);
@@ -149,16 +134,12 @@ export function createSitesService({ prisma, outbound }: { prisma: PrismaClient;
     },
 
     async remove(auth: AuthContext, siteId: string) {
-      const { count } = await prisma.site.deleteMany({ where: { id: siteId, accountId: auth.accountId } });
-      if (count === 0) throw errors.notFound('Site', siteId);
+      if ((await data.deleteSite(auth.accountId, siteId)) === 0) throw errors.notFound('Site', siteId);
     },
 
     async listSectors(auth: AuthContext, siteId: string) {
       const site = await findSite(auth, siteId);
-      const sectors = await prisma.sector.findMany({
-        where: { siteId, accountId: auth.accountId },
-        orderBy: { createdAt: 'asc' },
-      });
+      const sectors = await data.listSectors(auth.accountId, siteId);
       return sectors.map((s) => sectorView(s, site));
     },
 
@@ -170,14 +151,12 @@ export function createSitesService({ prisma, outbound }: { prisma: PrismaClient;
     async createSector(auth: AuthContext, siteId: string, body: TCreateSectorBody) {
       const site = await findSite(auth, siteId);
       try {
-        const sector = await prisma.sector.create({
-          data: {
-            accountId: auth.accountId,
-            siteId,
-            name: body.name,
-            voice: body.voice,
-            language: body.language ?? null,
-          },
+        const sector = await data.createSector({
+          accountId: auth.accountId,
+          siteId,
+          name: body.name,
+          voice: body.voice,
+          language: body.language ?? null,
         });
         return sectorView(sector, site);
       } catch (error) {
@@ -189,7 +168,7 @@ export function createSitesService({ prisma, outbound }: { prisma: PrismaClient;
     async updateSector(auth: AuthContext, siteId: string, sectorId: string, body: TUpdateSectorBody) {
       const current = await findSector(auth, siteId, sectorId);
       try {
-        const sector = await prisma.sector.update({ where: { id: current.id }, data: body });
+        const sector = await data.updateSector(current.id, body);
         return sectorView(sector, current.site);
       } catch (error) {
         if (isUniqueViolation(error) && body.name) throw sectorTaken(body.name);
@@ -198,8 +177,7 @@ export function createSitesService({ prisma, outbound }: { prisma: PrismaClient;
     },
 
     async removeSector(auth: AuthContext, siteId: string, sectorId: string) {
-      const { count } = await prisma.sector.deleteMany({ where: { id: sectorId, siteId, accountId: auth.accountId } });
-      if (count === 0) throw errors.notFound('Sector', sectorId);
+      if ((await data.deleteSector(auth.accountId, siteId, sectorId)) === 0) throw errors.notFound('Sector', sectorId);
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { PgBoss } from 'pg-boss';
 import type { TSystemStatus } from '@igny8/shared';
 import type { Database } from '../../db/database.ts';
+import { heartbeatData } from '../../jobs/data.ts';
 import { iso } from '../../lib/serialize.ts';
+import { accountsData } from '../accounts/data.ts';
 
 /** A worker that has not reported for this long is considered stale (it reports every 5 s). */
 export const WORKER_STALE_SECONDS = 30;
@@ -14,6 +16,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 
 export function createSystemService(deps: { db: Database; boss: PgBoss; version: string; startedAt: number }) {
   const { db, boss } = deps;
+  const heartbeats = heartbeatData(db.prisma);
+  const accounts = accountsData(db.prisma);
   return {
     async status(): Promise<TSystemStatus> {
       const database = await timed(() => db.ping()).then(
@@ -36,10 +40,7 @@ export function createSystemService(deps: { db: Database; boss: PgBoss; version:
                 detail: 'The job queue does not answer.',
               }),
             );
-      const beats =
-        database.status === 'down'
-          ? []
-          : await db.prisma.workerHeartbeat.findMany({ orderBy: { lastSeenAt: 'desc' }, take: 50 }).catch(() => []);
+      const beats = database.status === 'down' ? [] : await heartbeats.latest(50).catch(() => []);
       const freshest = beats[0];
       const ago = freshest ? Math.round((Date.now() - freshest.lastSeenAt.getTime()) / 100) / 10 : null;
       const live = beats.filter((b) => Date.now() - b.lastSeenAt.getTime() < WORKER_STALE_SECONDS * 1_000).length;
@@ -62,12 +63,8 @@ export function createSystemService(deps: { db: Database; boss: PgBoss; version:
 
     /** Every account with its size: the operator's overview. */
     async listAccounts() {
-      const accounts = await db.prisma.account.findMany({
-        orderBy: { createdAt: 'desc' },
-        take: 500,
-        include: { _count: { select: { memberships: true, sites: true } } },
-      });
-      return accounts.map((a) => ({
+      const rows = await accounts.listAccountsWithCounts(500);
+      return rows.map((a) => ({
         id: a.id,
         name: a.name,
         status: a.status,

@@ -14,6 +14,7 @@ describe('recent jobs', () => {
     expect(jobTypeText('writer.generate_content')).toBe('Write article');
     expect(jobTypeText('writer.generate_images')).toBe('Make images');
     expect(jobTypeText('publisher.publish')).toBe('Publish');
+    expect(jobTypeText('connect.site_health')).toBe('Check the connection');
     expect(jobTypeText('something.new')).toBe('something.new');
     expect(jobStatusText('queued')).toBe('Waiting to start');
   });

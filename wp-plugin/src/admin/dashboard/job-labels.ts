@@ -1,7 +1,7 @@
 import { __ } from '@wordpress/i18n';
 import type { TJobRun, TJobStatus } from '@igny8/shared';
 
-/** A job's type in the product's words (the server's job types are the *_JOB constants under server/src/modules). */
+/** A job's type in the product's words (the server's job types are in each module's contracts.ts under server/src/modules). */
 export const jobTypeText = (type: string): string => {
   switch (type) {
     case 'planner.keyword_import':
@@ -31,7 +31,7 @@ export const jobTypeText = (type: string): string => {
       return __('Publish', 'igny8');
     case 'publisher.unpublish':
       return __('Take down a post', 'igny8');
-    case 'sites.health-check':
+    case 'connect.site_health':
       return __('Check the connection', 'igny8');
     default:
       return type;
