@@ -39,6 +39,14 @@ export function createBoss(db: Database, options: BossOptions = {}): PgBoss {
   return new PgBoss({ ...common, connectionString: db.url!, max: options.poolSize ?? 4 });
 }
 
+export interface QueueOptions {
+  /**
+   * Every queue's heartbeat instead of its job type's (JOB_HEARTBEAT_SECONDS; pg-boss's minimum is 10). Jobs take
+   * their queue's heartbeat when they are sent. Tests use it so that a killed worker's job runs again sooner.
+   */
+  heartbeatSeconds?: number | undefined;
+}
+
 /**
  * Creates each job type's queue and its dead-letter queue (idempotent), then loads every queue into pg-boss's
  * in-memory queue cache. `enqueue` sends inside the caller's transaction, but on a cache miss pg-boss first reads
@@ -47,14 +55,18 @@ export function createBoss(db: Database, options: BossOptions = {}): PgBoss {
  * start and every 60 s, and drops a queue from it when the queue is created or changed, so the cache is filled
  * here, after the last change. previewRedrive is pg-boss's cheapest public call that goes through the cache.
  */
-export async function ensureQueues(boss: PgBoss, registry: JobRegistry): Promise<void> {
+export async function ensureQueues(boss: PgBoss, registry: JobRegistry, options: QueueOptions = {}): Promise<void> {
   const existing = new Map((await boss.getQueues()).map((q) => [q.name, q]));
   for (const def of registry.all()) {
     const deadLetter = def.type + DEAD_LETTER_SUFFIX;
     if (!existing.has(deadLetter)) await boss.createQueue(deadLetter, { retentionSeconds: 30 * 86_400 });
     const queue = existing.get(def.type);
+    const heartbeatSeconds = options.heartbeatSeconds ?? def.heartbeatSeconds ?? 30;
     // Queues made before workers were woken by NOTIFY get it now.
     if (queue && !queue.notify) await boss.updateQueue(def.type, { notify: true });
+    if (queue && options.heartbeatSeconds && queue.heartbeatSeconds !== heartbeatSeconds) {
+      await boss.updateQueue(def.type, { heartbeatSeconds });
+    }
     if (!queue) {
       await boss.createQueue(def.type, {
         notify: true,
@@ -63,7 +75,7 @@ export async function ensureQueues(boss: PgBoss, registry: JobRegistry): Promise
         retryDelay: def.retryDelay ?? 5,
         retryBackoff: true,
         retryDelayMax: def.retryDelayMax ?? 600,
-        heartbeatSeconds: def.heartbeatSeconds ?? 30,
+        heartbeatSeconds,
         expireInSeconds: def.expireInSeconds ?? 3_600,
       });
     }
