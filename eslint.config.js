@@ -44,6 +44,16 @@ export default tseslint.config(
     },
   },
   {
+    // Tests import the product, never the other way round (README, Development > Tests).
+    files: ['server/src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/test/**'], message: 'server/src never imports from server/test.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', '**/test/**', '**/bench/**', 'e2e/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -16,6 +16,8 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   outputDir: path.join(RESULTS, 'artifacts'),
   reporter: [['list'], ['html', { outputFolder: path.join(RESULTS, 'report'), open: 'never' }]],
+  // The list reporter ends with the 10 slowest spec files, so CI logs show where the time goes.
+  reportSlowTests: { max: 10, threshold: 0 },
   use: {
     screenshot: 'on',
     trace: 'retain-on-failure',

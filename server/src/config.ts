@@ -99,6 +99,12 @@ export const ConfigSchema = z.object({
    * at once through LISTEN/NOTIFY.
    */
   WORKER_POLL_SECONDS: z.coerce.number().min(0.5).max(300).default(5),
+  /**
+   * Overrides every job type's heartbeat (seconds without a sign of life before a job counts as crashed and is
+   * retried) for the queues this process creates. Unset: each job type's own (30 s for most). The test suite sets it
+   * to pg-boss's minimum, 10, so its crash-recovery tests wait 10 s instead of 30.
+   */
+  JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3_600).optional(),
   /** How long graceful shutdown waits for requests and jobs in flight. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Serve the interactive API docs at /docs. */

@@ -106,7 +106,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       ...(options.extraJobs ? { extraJobs: options.extraJobs } : {}),
     });
     await boss.start();
-    await ensureQueues(boss, registry);
+    await ensureQueues(boss, registry, { heartbeatSeconds: config.JOB_HEARTBEAT_SECONDS });
 
     const app = jwtSecret
       ? await buildApp({

@@ -391,7 +391,7 @@ describe('docker-compose.yml', () => {
     }
 
     /** A status endpoint in a child process: spawnSync would block one in this process. */
-    function serveStatus(status: number): Promise<{ port: number; stop: () => void }> {
+    function serveStatus(status: number): Promise<{ port: number; stop: () => Promise<unknown> }> {
       return new Promise((resolve, reject) => {
         const child = spawn(
           process.execPath,
@@ -403,7 +403,12 @@ describe('docker-compose.yml', () => {
           { stdio: ['ignore', 'pipe', 'inherit'] },
         );
         child.once('error', reject);
-        child.stdout.once('data', (d) => resolve({ port: Number(String(d).trim()), stop: () => child.kill() }));
+        const stop = () => {
+          const exited = new Promise((done) => child.once('exit', done));
+          child.kill();
+          return exited;
+        };
+        child.stdout.once('data', (d) => resolve({ port: Number(String(d).trim()), stop }));
       });
     }
 
@@ -423,12 +428,12 @@ describe('docker-compose.yml', () => {
         try {
           expect(runHealthcheck(server.port), `HTTP ${status}`).toBe(exit);
         } finally {
-          server.stop();
+          await server.stop();
         }
       }
       const gone = await serveStatus(200);
-      gone.stop();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Exited: nothing listens on its port any more.
+      await gone.stop();
       expect(runHealthcheck(gone.port), 'connection refused').toBe(1);
     });
   });

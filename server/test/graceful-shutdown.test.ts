@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from './helpers/app.ts';
 import pg from 'pg';
+import { eventually } from './helpers/processes.ts';
 import { registerOwner, type Member } from './helpers/users.ts';
 
 let t: TestContext;
@@ -23,11 +24,22 @@ describe('graceful shutdown of the API', () => {
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE "Site" IN ACCESS EXCLUSIVE MODE');
     const inFlight = fetch(url, { headers: owner.headers });
-    await new Promise((r) => setTimeout(r, 300));
+    // In flight: its query waits for the lock (pg_locks is live; pg_stat_activity would be this transaction's snapshot).
+    await eventually(
+      async () => {
+        const { rows } = await locker.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = '"Site"'::regclass`,
+        );
+        return rows[0]!.n > 0;
+      },
+      10_000,
+      20,
+    );
 
     let closed = false;
     const closing = t.app.close().then(() => (closed = true));
-    await new Promise((r) => setTimeout(r, 300));
+    // Closing: the port no longer takes connections, while the request in flight keeps the close from finishing.
+    await eventually(async () => !t.app.server.listening, 10_000, 20);
     expect(closed).toBe(false);
     await expect(fetch(url, { headers: owner.headers })).rejects.toThrow();
 

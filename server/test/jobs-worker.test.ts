@@ -54,6 +54,14 @@ async function effects(jobId: string) {
     SELECT step, count(*)::int AS n FROM test_job_effects WHERE job_id = ${jobId}::uuid GROUP BY step ORDER BY step`;
 }
 
+/** pg-boss's state of one job: `active` while a worker's handler has it, `completed` once the handler returned. */
+async function bossState(jobId: string) {
+  const [row] = await t.db.prisma.$queryRaw<
+    { state: string }[]
+  >`SELECT state::text FROM pgboss.job WHERE id = ${jobId}::uuid`;
+  return row?.state;
+}
+
 async function bossJobs(name: string) {
   const [row] = await t.db.prisma.$queryRawUnsafe<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1`,
@@ -104,6 +112,13 @@ describe('without a worker', () => {
     const again = await t.app.inject({ method: 'POST', url: `/api/v1/jobs/${run.id}/cancel`, headers: owner.headers });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('JOB_NOT_CANCELLABLE');
+  });
+
+  it("gives every job type's queue the heartbeat JOB_HEARTBEAT_SECONDS sets (10 s in tests)", async () => {
+    const types = new Set(t.queue.registry.all().map((def) => def.type));
+    const queues = (await t.queue.boss.getQueues()).filter((q) => types.has(q.name));
+    expect(queues).toHaveLength(types.size);
+    expect(new Set(queues.map((q) => q.heartbeatSeconds))).toEqual(new Set([10]));
   });
 
   it('reports no worker in the status', async () => {
@@ -173,7 +188,8 @@ describe('with a worker process', () => {
     const job = await waitForStatus(run.id, 'cancelled');
     const done = (await effects(run.id)).length;
     expect(done).toBeLessThan(20);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Once pg-boss has the job back, its handler has returned: nothing can add a step any more.
+    await eventually(async () => (await bossState(run.id)) === 'completed');
     expect((await effects(run.id)).length).toBe(done);
     expect(job.finishedAt).not.toBeNull();
   });
@@ -206,8 +222,9 @@ describe('with a worker process', () => {
     expect(job.status).toBe('succeeded');
     expect(await effects(run.id)).toHaveLength(4);
 
+    // Sent after the worker exited (awaited above): it waits in the queue, untaken.
     const later = await enqueue({ steps: 1 });
-    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await bossState(later.id)).toBe('created');
     expect((await getJob(later.id)).status).toBe('queued');
     worker = undefined;
   }, 60_000);

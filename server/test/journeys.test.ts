@@ -11,7 +11,14 @@ import { createTestApp, type TestContext } from './helpers/app.ts';
 import type { TestDatabaseMode } from './helpers/database.ts';
 import { eventually } from './helpers/processes.ts';
 import { registerOwner, type Member } from './helpers/users.ts';
-import { connectWordPress, listen, startWordPress, wpAdmin, type Harness } from './publisher/helpers.ts';
+import {
+  connectWordPress,
+  listen,
+  releaseWordPress,
+  startWordPress,
+  wpAdmin,
+  type Harness,
+} from './publisher/helpers.ts';
 
 /**
  * The product's main job through its API, on each database the product runs on: PostgreSQL, and the embedded
@@ -35,6 +42,7 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => {
   await fake?.close();
+  releaseWordPress();
 });
 
 describe.each(MODES)('the main journey on %s', (mode) => {

@@ -73,8 +73,13 @@ async function settled(before: number, url: string): Promise<LogLine[]> {
       reqId !== undefined && since.some((l) => l.reqId === reqId && [ABORTED, 'request completed'].includes(l.msg))
     );
   }, 10_000);
-  // Node's HTTP parser reports the connection ending mid-body on its own, a moment later.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Node's HTTP parser reports the connection ending mid-body on its own, a moment later: by the time the server
+  // has let go of the connection.
+  await eventually(
+    () => new Promise<boolean>((resolve) => t.app.server.getConnections((error, count) => resolve(!error && !count))),
+    10_000,
+    20,
+  );
   return lines().slice(before);
 }
 

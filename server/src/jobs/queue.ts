@@ -40,6 +40,14 @@ export function createBoss(db: Database, options: BossOptions = {}): PgBoss {
   return new PgBoss({ ...common, connectionString: db.url!, max: options.poolSize ?? 4 });
 }
 
+export interface QueueOptions {
+  /**
+   * Every queue's heartbeat instead of its job type's (JOB_HEARTBEAT_SECONDS; pg-boss's minimum is 10). Jobs take
+   * their queue's heartbeat when they are sent. Tests use it so that a killed worker's job runs again sooner.
+   */
+  heartbeatSeconds?: number | undefined;
+}
+
 /**
  * Queues of job types renamed to the `<module>.<snake_case_action>` scheme (sites.health-check became
  * connect.site_health, account.export became accounts.export). The migration renamed their JobRun rows; the
@@ -65,15 +73,19 @@ async function dropLegacyQueues(boss: PgBoss, existing: Map<string, unknown>): P
  * start and every 60 s, and drops a queue from it when the queue is created or changed, so the cache is filled
  * here, after the last change. previewRedrive is pg-boss's cheapest public call that goes through the cache.
  */
-export async function ensureQueues(boss: PgBoss, registry: JobRegistry): Promise<void> {
+export async function ensureQueues(boss: PgBoss, registry: JobRegistry, options: QueueOptions = {}): Promise<void> {
   const existing = new Map((await boss.getQueues()).map((q) => [q.name, q]));
   await dropLegacyQueues(boss, existing);
   for (const def of registry.all()) {
     const deadLetter = def.type + DEAD_LETTER_SUFFIX;
     if (!existing.has(deadLetter)) await boss.createQueue(deadLetter, { retentionSeconds: 30 * 86_400 });
     const queue = existing.get(def.type);
+    const heartbeatSeconds = options.heartbeatSeconds ?? def.heartbeatSeconds ?? 30;
     // Queues made before workers were woken by NOTIFY get it now.
     if (queue && !queue.notify) await boss.updateQueue(def.type, { notify: true });
+    if (queue && options.heartbeatSeconds && queue.heartbeatSeconds !== heartbeatSeconds) {
+      await boss.updateQueue(def.type, { heartbeatSeconds });
+    }
     if (!queue) {
       await boss.createQueue(def.type, {
         notify: true,
@@ -82,7 +94,7 @@ export async function ensureQueues(boss: PgBoss, registry: JobRegistry): Promise
         retryDelay: def.retryDelay ?? 5,
         retryBackoff: true,
         retryDelayMax: def.retryDelayMax ?? 600,
-        heartbeatSeconds: def.heartbeatSeconds ?? 30,
+        heartbeatSeconds,
         expireInSeconds: def.expireInSeconds ?? 3_600,
       });
     }

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
+import { eventually } from '../helpers/processes.ts';
 import { registerOwner, type Member } from '../helpers/users.ts';
 import { failedAttempt, startAttempt } from '../../src/modules/auth/login-throttle.ts';
 
@@ -25,6 +25,17 @@ const signIn = (email: string, password: string, ip = `198.51.100.${++address}`)
     headers: { 'x-forwarded-for': ip },
     payload: { email, password },
   });
+
+/** Waits until every sign-in pause recorded has ended (pausedUntil passed), rather than sleeping its length. */
+const pausesEnded = () =>
+  eventually(
+    async () => {
+      const { _max } = await t.db.prisma.loginThrottle.aggregate({ _max: { pausedUntil: true } });
+      return !_max.pausedUntil || _max.pausedUntil.getTime() < Date.now();
+    },
+    10_000,
+    20,
+  );
 
 const securityEvents = async (member: Member) => {
   const res = await t.app.inject({ method: 'GET', url: '/api/v1/auth/security-events', headers: member.headers });
@@ -54,14 +65,14 @@ describe('per-account sign-in throttle', () => {
     });
 
     // Back-off: the next round of failures pauses twice as long.
-    await sleep(1_100);
+    await pausesEnded();
     for (let i = 0; i < 3; i++) expect((await signIn(alice.email, 'still wrong!')).statusCode).toBe(401);
     const longer = await signIn(alice.email, alice.password);
     expect(longer.statusCode).toBe(429);
     expect(longer.headers['retry-after']).toBe('2');
 
     // The pause ends; the right password then works and says what happened.
-    await sleep(2_100);
+    await pausesEnded();
     const back = await signIn(alice.email, alice.password);
     expect(back.statusCode).toBe(200);
     expect(back.json().message).toBe(

@@ -45,6 +45,8 @@ export async function createTestApp(
     RATE_LIMIT_PER_MINUTE: '100000',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     DATABASE_POOL_SIZE: '4',
+    // pg-boss's minimum heartbeat: a job whose worker a test killed runs again after 10 s instead of 30.
+    JOB_HEARTBEAT_SECONDS: '10',
     ...env,
   });
   const db = await openDatabase({
@@ -66,7 +68,7 @@ export async function createTestApp(
     version: 'test',
     ...(options.extraJobs ? { extraJobs: options.extraJobs } : {}),
   });
-  await ensureQueues(boss, registry);
+  await ensureQueues(boss, registry, { heartbeatSeconds: config.JOB_HEARTBEAT_SECONDS });
   const app = await buildApp({
     config,
     services,

@@ -6,7 +6,7 @@
 // the plugin's own connect route with an account connection key, and the plugin registers with the server, which
 // calls it back.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
@@ -29,12 +29,56 @@ export interface Harness {
   users: { admin: { username: string; password: string; applicationPassword: string } };
 }
 
+const TURN_FILE = `${WP_ENV.WP_HARNESS_DIR}.test-turn`;
+let holdingTurn = false;
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
- * Starts (idempotently) the publisher tests' own WordPress and returns its details. Under a test run (or a bench
+ * Test files run in parallel, and each file that uses this WordPress connects it to its own server: one file at a
+ * time holds it (a file naming the holder's process), until `releaseWordPress()` or the end of its process.
+ */
+async function takeTurn(): Promise<void> {
+  if (holdingTurn) return;
+  mkdirSync(path.dirname(TURN_FILE), { recursive: true });
+  for (;;) {
+    try {
+      writeFileSync(TURN_FILE, String(process.pid), { flag: 'wx' });
+      holdingTurn = true;
+      process.once('exit', releaseWordPress);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(readFileSync(TURN_FILE, 'utf8').trim() || 0);
+    // A holder that is gone (a killed run) left it behind. An empty file is one being written.
+    if (holder && !isRunning(holder)) rmSync(TURN_FILE, { force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Lets the next test file have the WordPress (see takeTurn). */
+export function releaseWordPress(): void {
+  if (!holdingTurn) return;
+  holdingTurn = false;
+  rmSync(TURN_FILE, { force: true });
+}
+
+/**
+ * Starts (idempotently) the publisher tests' own WordPress and returns its details, once this test file has its
+ * turn with it (released by `releaseWordPress()` in the file's afterAll, or when its process ends). Under a test run (or a bench
  * using scripts/lib/suite-guard.mjs), WP_HARNESS_STARTED_FILE records what this start launched, to be stopped at the
  * end; the harness refuses a port held by a process it did not start (another checkout's WordPress).
  */
 export async function startWordPress(): Promise<Harness> {
+  await takeTurn();
   // Not spawnSync: a start from nothing takes a minute or more, and a test worker whose event loop is blocked that
   // long misses vitest's RPC deadline ("Timeout calling onTaskUpdate").
   const run = await new Promise<{ status: number | null; output: string }>((resolve) => {

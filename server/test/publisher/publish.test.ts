@@ -17,6 +17,7 @@ import {
   installSeoSimulation,
   listen,
   seedContent,
+  releaseWordPress,
   startWordPress,
   startWorker,
   wpAdmin,
@@ -46,6 +47,7 @@ afterAll(async () => {
   await worker?.stop();
   await t?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  releaseWordPress();
 });
 
 async function publish(contentId: string, body: Record<string, unknown> = {}, member = owner) {
