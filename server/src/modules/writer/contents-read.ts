@@ -8,7 +8,7 @@ import type { FaqItem } from './content/seo.ts';
 import { countTextWords, textOf } from './content/words.ts';
 import type { WriterDataAccess } from './data/index.ts';
 import type { WriterServiceDeps } from './deps.ts';
-import { versionView, writerTaskView } from './versions.ts';
+import { versionMetaView, versionView, writerTaskView } from './versions.ts';
 
 /**
  * Word diff of two texts. Words, not lines: a reviewer compares prose, and a line diff of block markup would mark a
@@ -80,18 +80,7 @@ export function createContentsRead({ data }: Pick<WriterServiceDeps, 'data'>) {
     async versions(auth: AuthContext, contentId: string) {
       const content = await findContent(auth, contentId);
       const rows = await data.contents.listVersions(content.id);
-      return rows.map((v) => ({
-        number: v.number,
-        source: v.source,
-        title: v.title,
-        wordCount: v.wordCount,
-        detectedLanguage: v.detectedLanguage,
-        languageMatches: v.languageMatches,
-        jobId: v.jobRunId,
-        createdById: v.createdById,
-        note: v.note,
-        createdAt: v.createdAt.toISOString(),
-      }));
+      return rows.map(versionMetaView);
     },
 
     async version(auth: AuthContext, contentId: string, number: number) {

@@ -1,4 +1,4 @@
-import type { TContentVersion, TWriterTask } from '@igny8/shared';
+import type { TContentVersion, TContentVersionMeta, TWriterTask } from '@igny8/shared';
 import type { Content, ContentVersion, Prisma, Task } from '../../generated/prisma/client.ts';
 import type { StoredSection, VersionFields } from './article.ts';
 import type { FaqItem } from './content/seo.ts';
@@ -47,7 +47,8 @@ export function writerTaskView(task: TaskWithSummary): TWriterTask {
   };
 }
 
-export function versionView(v: ContentVersion): TContentVersion {
+/** What a version list shows of each version (no body, sections or SEO fields). */
+export function versionMetaView(v: Omit<ContentVersion, 'body' | 'sections' | 'faq'>): TContentVersionMeta {
   return {
     number: v.number,
     source: v.source,
@@ -59,6 +60,12 @@ export function versionView(v: ContentVersion): TContentVersion {
     createdById: v.createdById,
     note: v.note,
     createdAt: v.createdAt.toISOString(),
+  };
+}
+
+export function versionView(v: ContentVersion): TContentVersion {
+  return {
+    ...versionMetaView(v),
     seoTitle: v.seoTitle,
     metaDescription: v.metaDescription,
     slug: v.slug,
