@@ -63,6 +63,13 @@ export function jobRunData(db: Db) {
       return row;
     },
 
+    /** Appends a finished step to the run's steps in SQL and makes it the current one, at 100% (a last step). */
+    async appendLastStep(jobId: string, step: { name: string }): Promise<void> {
+      await db.$executeRaw`
+      UPDATE "JobRun" SET steps = steps || ${JSON.stringify([step])}::jsonb, "currentStep" = ${step.name}, progress = 100
+      WHERE id = ${jobId}::uuid`;
+    },
+
     // The worker (worker.ts)
 
     /** Marks the run as running unless it was cancelled or already succeeded; its steps, or nothing. */
