@@ -11,6 +11,7 @@ import { accountsJobs, createAccountsServices } from './modules/accounts/index.t
 import { aiJobs, createAiServices } from './modules/ai/index.ts';
 import { releaseJobHold } from './modules/ai/jobs.ts';
 import { createAuthServices } from './modules/auth/index.ts';
+import { billingData } from './modules/billing/data.ts';
 import { createBillingService } from './modules/billing/service.ts';
 import { connectJobs } from './modules/connect/jobs-health.ts';
 import { createConnectService } from './modules/connect/service.ts';
@@ -56,6 +57,8 @@ export function compose(options: ComposeOptions) {
 
   const media = mediaStorageFor(config);
   const billing = createBillingService({ prisma });
+  const holds = billingData(prisma);
+  const releaseHold = releaseJobHold({ billing, holds });
   const jobs = createJobsService({ prisma, queue });
 
   // AI: the model registry, provider credentials, prompts and the engine that runs them; runs start paid work.
@@ -114,16 +117,16 @@ export function compose(options: ComposeOptions) {
   registry.register(
     ...accountsJobs({ accounts: accountsData(prisma), sites: sitesData(prisma) }),
     ...connectJobs({ connect }),
-    ...aiJobs({ engine, billing, prisma, media }),
+    ...aiJobs({ engine, billing, holds, media }),
     ...plannerJobs({
       data: planner.data,
       engine,
       billing,
       connect,
-      releaseHold: releaseJobHold({ prisma, billing }),
+      releaseHold,
       databaseUrl: db.url,
     }),
-    ...writerJobs({ prisma, engine, billing, media }),
+    ...writerJobs({ prisma, engine, billing, media, releaseHold }),
     ...publisherJobs({ prisma, connect, media }),
     ...(options.extraJobs ?? []),
   );

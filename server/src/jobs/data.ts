@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { withTransactions, type Db } from '../db/client.ts';
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 
 /** A JobRun's steps as stored (see StoredStep in context.ts). */
 type Steps = Prisma.InputJsonValue;
@@ -23,9 +23,7 @@ export function jobRunData(db: Db) {
     },
 
     findByIdempotencyKey(accountId: string, type: string, idempotencyKey: string) {
-      return db.jobRun.findUnique({
-        where: { accountId_type_idempotencyKey: { accountId, type, idempotencyKey } },
-      });
+      return findRunByIdempotencyKey(db, accountId, type, idempotencyKey);
     },
 
     create(data: Prisma.JobRunUncheckedCreateInput) {
@@ -35,7 +33,7 @@ export function jobRunData(db: Db) {
     // Running (context.ts)
 
     findCancelRequest(jobId: string) {
-      return db.jobRun.findUnique({ where: { id: jobId }, select: { cancelRequestedAt: true } });
+      return findRunCancelRequest(db, jobId);
     },
 
     setProgress(jobId: string, progress: number, currentStep?: string) {
@@ -63,6 +61,13 @@ export function jobRunData(db: Db) {
       const [row] = await db.$queryRaw<{ steps: S[] }[]>`
         SELECT steps FROM "JobRun" WHERE id = ${jobId}::uuid FOR UPDATE`;
       return row;
+    },
+
+    /** Appends a finished step to the run's steps in SQL and makes it the current one, at 100% (a last step). */
+    async appendLastStep(jobId: string, step: { name: string }): Promise<void> {
+      await db.$executeRaw`
+      UPDATE "JobRun" SET steps = steps || ${JSON.stringify([step])}::jsonb, "currentStep" = ${step.name}, progress = 100
+      WHERE id = ${jobId}::uuid`;
     },
 
     // The worker (worker.ts)
@@ -122,6 +127,86 @@ export function jobRunData(db: Db) {
 }
 
 export type JobRunData = ReturnType<typeof jobRunData>;
+
+// The JobRun reads and writes of the modules whose jobs they are (a request's Idempotency-Key, a running job's
+// state). Each takes the client or a caller's transaction.
+
+/** The job of this type the account started with this Idempotency-Key, or null. */
+export function findRunByIdempotencyKey(db: Db, accountId: string, type: string, idempotencyKey: string) {
+  return db.jobRun.findUnique({
+    where: { accountId_type_idempotencyKey: { accountId, type, idempotencyKey } },
+  });
+}
+
+/** The id of the job of this type the account started with this Idempotency-Key, or null. */
+export function findRunIdByIdempotencyKey(db: Db, accountId: string, type: string, idempotencyKey: string) {
+  return db.jobRun.findUnique({
+    where: { accountId_type_idempotencyKey: { accountId, type, idempotencyKey } },
+    select: { id: true },
+  });
+}
+
+/** The request hash of the job of this type the account started with this Idempotency-Key, or null. */
+export function findRequestHashByIdempotencyKey(db: Db, accountId: string, type: string, idempotencyKey: string) {
+  return db.jobRun.findUnique({
+    where: { accountId_type_idempotencyKey: { accountId, type, idempotencyKey } },
+    select: { requestHash: true },
+  });
+}
+
+/** A job run by id, or null. */
+export function findRunById(db: Db, jobId: string) {
+  return db.jobRun.findUnique({ where: { id: jobId } });
+}
+
+/** When a job's cancellation was asked for (null when it was not), or null when there is no such job. */
+export function findRunCancelRequest(db: Db, jobId: string) {
+  return db.jobRun.findUnique({ where: { id: jobId }, select: { cancelRequestedAt: true } });
+}
+
+/** A job's steps as stored, or null. */
+export function findRunSteps(db: Db, jobId: string) {
+  return db.jobRun.findUnique({ where: { id: jobId }, select: { steps: true } });
+}
+
+/** How many times a job was attempted, or null. */
+export function findRunAttempts(db: Db, jobId: string) {
+  return db.jobRun.findUnique({ where: { id: jobId }, select: { attempts: true } });
+}
+
+/** How many of the account's jobs of these types are queued or running. */
+export async function countActiveRuns(db: Db, accountId: string, types: string[]): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM "JobRun"
+    WHERE "accountId" = ${accountId}::uuid AND status IN ('queued', 'running')
+      AND type IN (${Prisma.join(types)})`;
+  return row?.n ?? 0;
+}
+
+/**
+ * How many of the site's jobs of these types are running past a wait (their current step is not `waitingStep`),
+ * besides `exceptJobId`, counting only those pg-boss has active.
+ */
+export async function countRunningOnSite(
+  db: Db,
+  siteId: string,
+  types: string[],
+  exceptJobId: string,
+  waitingStep: string,
+): Promise<number> {
+  // pgboss is BOSS_SCHEMA (queue.ts); its job table holds each job's delivery state.
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM "JobRun" r JOIN pgboss.job j ON j.id = r.id AND j.name = r.type
+    WHERE r."siteId" = ${siteId}::uuid AND r.type IN (${Prisma.join(types)}) AND r.status = 'running'
+      AND r.id <> ${exceptJobId}::uuid AND j.state = 'active'
+      AND r."currentStep" IS DISTINCT FROM ${waitingStep}`;
+  return row?.n ?? 0;
+}
+
+/** Records a job's current step (whatever its status). */
+export function setRunCurrentStep(db: Db, jobId: string, currentStep: string) {
+  return db.jobRun.update({ where: { id: jobId }, data: { currentStep } });
+}
 
 /** JobRun queries on the client, plus `transaction(fn)` running them in one transaction. */
 export function jobRunStore(prisma: PrismaClient) {

@@ -4,10 +4,10 @@ import type { JobDefinition } from '../../jobs/definition.ts';
 import { defineJob } from '../../jobs/definition.ts';
 import { JobCancelledError, PermanentJobError } from '../../jobs/errors.ts';
 import type { MediaStorage } from '../../lib/media-storage.ts';
+import type { BillingData } from '../billing/data.ts';
 import type { BillingService } from '../billing/service.ts';
-import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
 import { aiFunctionJobs } from './contracts.ts';
-import { aiRunsData } from './data/runs.ts';
 import type { AiEngine } from './engine.ts';
 import { AiError } from './errors.ts';
 
@@ -65,10 +65,13 @@ export function settleStep(
   );
 }
 
+/** Where a paid job's credit hold is found: billing's data (billingData). */
+export type JobHolds = Pick<BillingData, 'findHoldOfJob'>;
+
 /** onFailure of every paid job: the whole hold goes back (idempotent; nothing to do when it was settled). */
-export function releaseJobHold(deps: { prisma: PrismaClient; billing: BillingService }) {
+export function releaseJobHold(deps: { holds: JobHolds; billing: BillingService }) {
   return async ({ jobId }: { jobId: string }) => {
-    const hold = await aiRunsData(deps.prisma).findHoldOfJob(jobId);
+    const hold = await deps.holds.findHoldOfJob(jobId);
     if (hold) await deps.billing.release(hold.id);
   };
 }
@@ -76,7 +79,8 @@ export function releaseJobHold(deps: { prisma: PrismaClient; billing: BillingSer
 export interface AiJobDeps {
   engine: AiEngine;
   billing: BillingService;
-  prisma: PrismaClient;
+  /** The credit holds of jobs (for giving a failed job's hold back). */
+  holds: JobHolds;
   /** Where generated files are stored (the media storage: local disk or an S3-compatible bucket). */
   media: MediaStorage;
 }

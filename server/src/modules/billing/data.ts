@@ -35,11 +35,11 @@ export function billingData(db: Db) {
     },
 
     findHoldOfJob(jobRunId: string) {
-      return db.creditHold.findUnique({ where: { jobRunId } });
+      return findCreditHoldOfJob(db, jobRunId);
     },
 
     findHold(holdId: string) {
-      return db.creditHold.findUnique({ where: { id: holdId } });
+      return findCreditHold(db, holdId);
     },
 
     createHold(data: Prisma.CreditHoldUncheckedCreateInput) {
@@ -128,3 +128,15 @@ export function billingData(db: Db) {
 }
 
 export type BillingData = ReturnType<typeof billingData>;
+
+// The credit-hold reads of modules that run paid jobs. Each takes the client or a caller's transaction.
+
+/** A credit hold by id, or null. */
+export function findCreditHold(db: Db, holdId: string) {
+  return db.creditHold.findUnique({ where: { id: holdId } });
+}
+
+/** The credit hold placed for a job, or null. */
+export function findCreditHoldOfJob(db: Db, jobRunId: string) {
+  return db.creditHold.findUnique({ where: { jobRunId } });
+}

@@ -2,49 +2,52 @@ import type { TPublicationsQuery } from '@igny8/shared';
 import type { Db } from '../../db/client.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { afterCursor, newestFirst } from '../../lib/pagination.ts';
+import {
+  countActiveRuns,
+  countRunningOnSite,
+  findRunAttempts,
+  findRunById,
+  findRunByIdempotencyKey,
+  setRunCurrentStep,
+} from '../../jobs/data.ts';
+import { findAccountSite } from '../sites/data.ts';
+import {
+  failPublishingTask,
+  findContentToPublish,
+  findContentWithSite,
+  markTaskPublished,
+  markTaskPublishing,
+  reapproveUnpublishedTask,
+} from '../writer/data/publishing.ts';
 import { publishJob, unpublishJob } from './contracts.ts';
 
 const withTask = { content: { select: { taskId: true } } } as const;
 
+/** The publisher's job types (its JobRun counts are of these). */
+const PUBLISHER_JOB_TYPES = [publishJob.type, unpublishJob.type];
+
 /**
- * The publisher's queries: publications, the content and task they publish, and the publish and unpublish jobs'
- * rows. Functions marked "in a transaction" run on the transaction a caller opened (`transaction(fn)`).
+ * The publisher's queries: publications, plus the content and task they publish, the site, and the publish and
+ * unpublish jobs' rows, whose queries are their owners' (writer, sites, jobs) bound here to the publisher's client or
+ * transaction. Functions marked "in a transaction" run on the transaction a caller opened (`transaction(fn)`).
  */
 export function publisherData(db: Db) {
   return {
     // Requests (service.ts).
 
     /** The account's content with its site's connection status. */
-    findContentWithSite(accountId: string, contentId: string) {
-      return db.content.findFirst({
-        where: { id: contentId, accountId },
-        include: { site: { include: { connection: { select: { status: true } } } } },
-      });
-    },
+    findContentWithSite: (accountId: string, contentId: string) => findContentWithSite(db, accountId, contentId),
 
-    findSite(accountId: string, siteId: string) {
-      return db.site.findFirst({ where: { id: siteId, accountId } });
-    },
+    findSite: (accountId: string, siteId: string) => findAccountSite(db, accountId, siteId),
 
-    findJobRun(id: string) {
-      return db.jobRun.findUnique({ where: { id } });
-    },
+    findJobRun: (id: string) => findRunById(db, id),
 
     /** The job of this type the account started with this Idempotency-Key, if any. */
-    findRunByIdempotencyKey(accountId: string, type: string, idempotencyKey: string) {
-      return db.jobRun.findUnique({
-        where: { accountId_type_idempotencyKey: { accountId, type, idempotencyKey } },
-      });
-    },
+    findRunByIdempotencyKey: (accountId: string, type: string, idempotencyKey: string) =>
+      findRunByIdempotencyKey(db, accountId, type, idempotencyKey),
 
     /** The account's publish and unpublish jobs that are queued or running (for the queue priority). */
-    async countActiveJobs(accountId: string): Promise<number> {
-      const [row] = await db.$queryRaw<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM "JobRun"
-        WHERE "accountId" = ${accountId}::uuid AND status IN ('queued', 'running')
-          AND type IN (${publishJob.type}, ${unpublishJob.type})`;
-      return row?.n ?? 0;
-    },
+    countActiveJobs: (accountId: string) => countActiveRuns(db, accountId, PUBLISHER_JOB_TYPES),
 
     /** In a transaction: locks the content's publication row and reads it. */
     async lockPublication(contentId: string) {
@@ -75,12 +78,7 @@ export function publisherData(db: Db) {
     },
 
     /** The task of a content that a publish job was just queued for. */
-    markTaskPublishing(taskId: string, jobRunId: string) {
-      return db.task.update({
-        where: { id: taskId },
-        data: { status: 'publishing', failureReason: null, lastJobRunId: jobRunId },
-      });
-    },
+    markTaskPublishing: (taskId: string, jobRunId: string) => markTaskPublishing(db, taskId, jobRunId),
 
     /** The account's publications, newest first, one more than `limit` (pageFrom splits off the cursor). */
     listPublications(accountId: string, query: TPublicationsQuery) {
@@ -100,16 +98,8 @@ export function publisherData(db: Db) {
     // Jobs (jobs*.ts).
 
     /** The content with the version to publish, its generated images in order and its publication. */
-    findContentToPublish(accountId: string, contentId: string, version: number) {
-      return db.content.findFirst({
-        where: { id: contentId, accountId },
-        include: {
-          versions: { where: { number: version } },
-          images: { where: { status: 'generated', storageKey: { not: null } }, orderBy: { position: 'asc' } },
-          publication: true,
-        },
-      });
-    },
+    findContentToPublish: (accountId: string, contentId: string, version: number) =>
+      findContentToPublish(db, accountId, contentId, version),
 
     /** Remembers the WordPress media id of an uploaded image on the publication. */
     async rememberMedia(contentId: string, imageId: string, mediaId: number) {
@@ -129,22 +119,12 @@ export function publisherData(db: Db) {
      * unpublish jobs running past the slot check besides this one. */
     async lockSiteAndCountRunning(siteId: string, jobId: string, waitingStep: string): Promise<number> {
       await db.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${`igny8:publish:${siteId}`}, 0))) l`;
-      // pgboss is BOSS_SCHEMA (jobs/queue.ts); its job table holds each job's delivery state.
-      const [row] = await db.$queryRaw<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM "JobRun" r JOIN pgboss.job j ON j.id = r.id AND j.name = r.type
-        WHERE r."siteId" = ${siteId}::uuid AND r.type IN (${publishJob.type}, ${unpublishJob.type}) AND r.status = 'running'
-          AND r.id <> ${jobId}::uuid AND j.state = 'active'
-          AND r."currentStep" IS DISTINCT FROM ${waitingStep}`;
-      return row?.n ?? 0;
+      return countRunningOnSite(db, siteId, PUBLISHER_JOB_TYPES, jobId, waitingStep);
     },
 
-    setCurrentStep(jobId: string, currentStep: string) {
-      return db.jobRun.update({ where: { id: jobId }, data: { currentStep } });
-    },
+    setCurrentStep: (jobId: string, currentStep: string) => setRunCurrentStep(db, jobId, currentStep),
 
-    jobAttempts(jobId: string) {
-      return db.jobRun.findUnique({ where: { id: jobId }, select: { attempts: true } });
-    },
+    jobAttempts: (jobId: string) => findRunAttempts(db, jobId),
 
     /** The publication a job last worked on. */
     findPublicationOfJob(jobId: string) {
@@ -156,24 +136,14 @@ export function publisherData(db: Db) {
     },
 
     /** The task of a content whose publish failed for good (only while it is still publishing). */
-    failPublishingTask(contentId: string, reason: string) {
-      return db.task.updateMany({
-        where: { content: { id: contentId }, status: 'publishing' },
-        data: { status: 'failed', failureReason: reason },
-      });
-    },
+    failPublishingTask: (contentId: string, reason: string) => failPublishingTask(db, contentId, reason),
 
     /** In the publish job's last step: the publication's new state. */
     recordPublished(contentId: string, data: Prisma.PublicationUpdateInput) {
       return db.publication.update({ where: { contentId }, data });
     },
 
-    markTaskPublished(taskId: string, jobRunId: string) {
-      return db.task.update({
-        where: { id: taskId },
-        data: { status: 'published', failureReason: null, lastJobRunId: jobRunId },
-      });
-    },
+    markTaskPublished: (taskId: string, jobRunId: string) => markTaskPublished(db, taskId, jobRunId),
 
     /** In the unpublish job's last step: the publication is unpublished and its task approved again. */
     async recordUnpublished(contentId: string, wpStatus: string | null) {
@@ -183,10 +153,7 @@ export function publisherData(db: Db) {
         include: { content: { select: { taskId: true } } },
       });
       // The content stays approved: it can be published again (which restores the post from the trash).
-      await db.task.updateMany({
-        where: { id: publication.content.taskId, status: { in: ['published', 'failed'] } },
-        data: { status: 'approved', failureReason: null },
-      });
+      await reapproveUnpublishedTask(db, publication.content.taskId);
     },
   };
 }

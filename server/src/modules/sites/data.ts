@@ -14,8 +14,7 @@ export function sitesData(db: Db) {
 
     /** Whether the account has this site (a filter naming another tenant's site is a 404). */
     async siteExists(accountId: string, siteId: string): Promise<boolean> {
-      const site = await db.site.findFirst({ where: { id: siteId, accountId }, select: { id: true } });
-      return site !== null;
+      return (await findAccountSiteId(db, accountId, siteId)) !== null;
     },
 
     findSiteByUrl(accountId: string, url: string) {
@@ -54,10 +53,7 @@ export function sitesData(db: Db) {
     },
 
     findSector(accountId: string, siteId: string, sectorId: string) {
-      return db.sector.findFirst({
-        where: { id: sectorId, siteId, accountId },
-        include: { site: { select: { language: true } } },
-      });
+      return findSiteSector(db, accountId, siteId, sectorId);
     },
 
     listSectors(accountId: string, siteId: string) {
@@ -80,3 +76,76 @@ export function sitesData(db: Db) {
 }
 
 export type SitesData = ReturnType<typeof sitesData>;
+
+// The lookups other modules make of sites and sectors (the site or sector a request names, checked to be the
+// account's). Each takes the client or a caller's transaction.
+
+/** The account's site, or null. */
+export function findAccountSite(db: Db, accountId: string, siteId: string) {
+  return db.site.findFirst({ where: { id: siteId, accountId } });
+}
+
+/** The account's site (its id only), or null. */
+export function findAccountSiteId(db: Db, accountId: string, siteId: string) {
+  return db.site.findFirst({ where: { id: siteId, accountId }, select: { id: true } });
+}
+
+/** The account's site with its WordPress connection's status, or null. */
+export function findSiteWithConnectionStatus(db: Db, accountId: string, siteId: string) {
+  return db.site.findFirst({
+    where: { id: siteId, accountId },
+    include: { connection: { select: { status: true } } },
+  });
+}
+
+/** The account's site with what writing for it needs (its language and voice), or null. */
+export function findSiteVoice(db: Db, accountId: string, siteId: string) {
+  return db.site.findFirst({
+    where: { id: siteId, accountId },
+    select: { id: true, language: true, voice: true },
+  });
+}
+
+/** A sector of the account's site, with the site's language, or null. */
+export function findSiteSector(db: Db, accountId: string, siteId: string, sectorId: string) {
+  return db.sector.findFirst({
+    where: { id: sectorId, siteId, accountId },
+    include: { site: { select: { language: true } } },
+  });
+}
+
+/** A sector of the account's site (its id only), or null. */
+export function findSiteSectorId(db: Db, accountId: string, siteId: string, sectorId: string) {
+  return db.sector.findFirst({ where: { id: sectorId, accountId, siteId }, select: { id: true } });
+}
+
+/** A sector of the account (any site), or null. */
+export function findAccountSector(db: Db, accountId: string, sectorId: string) {
+  return db.sector.findFirst({ where: { id: sectorId, accountId } });
+}
+
+/** A sector of the account (any site), with its site's language, or null. */
+export function findAccountSectorWithLanguage(db: Db, accountId: string, sectorId: string) {
+  return db.sector.findFirst({
+    where: { id: sectorId, accountId },
+    include: { site: { select: { language: true } } },
+  });
+}
+
+/** The site of the account's sector, or null. */
+export function findSectorSiteId(db: Db, accountId: string, sectorId: string) {
+  return db.sector.findFirst({ where: { id: sectorId, accountId }, select: { siteId: true } });
+}
+
+/** The account's sector, its id and its site's, or null. */
+export function findSectorAndSiteId(db: Db, accountId: string, sectorId: string) {
+  return db.sector.findFirst({ where: { id: sectorId, accountId }, select: { id: true, siteId: true } });
+}
+
+/** A sector's language and its site's (the sector id comes from a row already scoped to the account). */
+export function findSectorLanguage(db: Db, sectorId: string) {
+  return db.sector.findUnique({
+    where: { id: sectorId },
+    select: { language: true, site: { select: { language: true } } },
+  });
+}

@@ -2,7 +2,6 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { JobDefinition } from '../../jobs/definition.ts';
 import type { MediaStorage } from '../../lib/media-storage.ts';
 import type { AiEngine } from '../ai/engine.ts';
-import { releaseJobHold } from '../ai/jobs.ts';
 import type { BillingService } from '../billing/service.ts';
 import { writerDataAccess } from './data/index.ts';
 import type { WriterJobDeps } from './deps.ts';
@@ -16,18 +15,21 @@ export function writerJobs({
   engine,
   billing,
   media,
+  releaseHold,
 }: {
   prisma: PrismaClient;
   engine: AiEngine;
   billing: BillingService;
   media: MediaStorage;
+  /** onFailure of the paid jobs (releaseJobHold of the AI module). */
+  releaseHold: WriterJobDeps['releaseHold'];
 }): JobDefinition[] {
   const deps: WriterJobDeps = {
     data: writerDataAccess(prisma),
     engine,
     billing,
     media,
-    releaseHold: releaseJobHold({ prisma, billing }),
+    releaseHold,
   };
   return [...writerContentJobs(deps), ...writerImageJobs(deps), ...writerEditorJobs(deps)];
 }

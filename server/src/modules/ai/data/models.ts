@@ -69,3 +69,10 @@ export function modelsData(db: Db) {
 }
 
 export type ModelsData = ReturnType<typeof modelsData>;
+
+/** An embedding model by provider and model id, or null (what the planner embeds keywords with). */
+export function findEmbeddingModel(db: Db, provider: string, modelId: string) {
+  return db.aiModel.findFirst({
+    where: { provider: provider as AiProvider, modelId, kind: 'embedding' },
+  });
+}

@@ -1,5 +1,6 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import type { JobContext, StoredStep } from '../../../jobs/context.ts';
+import { jobRunData } from '../../../jobs/data.ts';
 
 /** Writing 100,000 keywords' clusters takes seconds, far over Prisma's 5 s default for a transaction. */
 const APPLY_TX = { maxWait: 30_000, timeout: 10 * 60_000 };
@@ -16,15 +17,13 @@ export async function finalStep<T extends Prisma.InputJsonValue>(
 ): Promise<T> {
   await ctx.throwIfCancelled();
   return ctx.prisma.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<{ steps: StoredStep[] }[]>`
-      SELECT steps FROM "JobRun" WHERE id = ${ctx.jobId}::uuid FOR UPDATE`;
+    const runs = jobRunData(tx);
+    const row = await runs.lockSteps<StoredStep>(ctx.jobId);
     const done = row?.steps.find((s) => s.name === name);
     if (done) return done.output as T;
     const output = await fn(tx);
     const stored: StoredStep = { name, status: 'done', at: new Date().toISOString(), output };
-    await tx.$executeRaw`
-      UPDATE "JobRun" SET steps = steps || ${JSON.stringify([stored])}::jsonb, "currentStep" = ${name}, progress = 100
-      WHERE id = ${ctx.jobId}::uuid`;
+    await runs.appendLastStep(ctx.jobId, stored);
     return output;
   }, APPLY_TX);
 }

@@ -2,13 +2,14 @@ import type { TCreateIdeaBody, TIdeasQuery, TTasksQuery, TUpdateIdeaBody } from 
 import type { Db } from '../../../db/client.ts';
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import { afterCursor, newestFirst } from '../../../lib/pagination.ts';
+import { createIdeaTask, listSiteTasks } from '../../writer/data/tasks.ts';
 
 const withTask = { task: { select: { id: true } } } as const;
 
 /** A stored idea of a generation run. */
 export type NewIdea = Omit<Prisma.ContentIdeaCreateManyInput, 'id' | 'createdAt' | 'updatedAt'>;
 
-/** Content ideas, and the Writer tasks made from them. */
+/** Content ideas, and the Writer tasks made from them (the Task queries are the writer's, bound here). */
 export function ideasData(db: Db) {
   return {
     findCluster(accountId: string, clusterId: string) {
@@ -110,9 +111,7 @@ export function ideasData(db: Db) {
       return db.contentIdea.findMany({ where: { id: { in: ids } }, include: { task: true } });
     },
 
-    createTask(data: Prisma.TaskUncheckedCreateInput) {
-      return db.task.create({ data });
-    },
+    createTask: (data: Prisma.TaskUncheckedCreateInput) => createIdeaTask(db, data),
 
     async markConverted(ideaId: string) {
       await db.contentIdea.update({ where: { id: ideaId }, data: { status: 'converted' } });
@@ -126,16 +125,6 @@ export function ideasData(db: Db) {
       });
     },
 
-    listTasks(query: TTasksQuery) {
-      return db.task.findMany({
-        where: {
-          siteId: query.siteId,
-          ...(query.status ? { status: query.status } : {}),
-          ...afterCursor(query.cursor),
-        },
-        orderBy: newestFirst,
-        take: query.limit + 1,
-      });
-    },
+    listTasks: (query: TTasksQuery) => listSiteTasks(db, query),
   };
 }

@@ -1,57 +1,42 @@
 import type { Db } from '../../../db/client.ts';
+import { findRunCancelRequest, findRunIdByIdempotencyKey, findRunSteps } from '../../../jobs/data.ts';
+import {
+  findAccountSite,
+  findAccountSiteId,
+  findSectorAndSiteId,
+  findSectorLanguage,
+  findSiteSectorId,
+  findSiteVoice,
+} from '../../sites/data.ts';
 
 /**
  * What the writer reads of other domains: a site or sector it works for (checked to be the account's, for its
  * language and voice) and its own job runs (an idempotent request's job, whether a job was cancelled, its steps).
+ * The queries are the owners' (sites, jobs), bound here to the writer's client or transaction.
  */
 export function lookupsData(db: Db) {
   return {
-    findSiteId(accountId: string, siteId: string) {
-      return db.site.findFirst({ where: { id: siteId, accountId }, select: { id: true } });
-    },
+    findSiteId: (accountId: string, siteId: string) => findAccountSiteId(db, accountId, siteId),
 
-    findSite(accountId: string, siteId: string) {
-      return db.site.findFirst({ where: { id: siteId, accountId } });
-    },
+    findSite: (accountId: string, siteId: string) => findAccountSite(db, accountId, siteId),
 
     /** A site with what writing for it needs (its language and voice). */
-    findSiteVoice(accountId: string, siteId: string) {
-      return db.site.findFirst({
-        where: { id: siteId, accountId },
-        select: { id: true, language: true, voice: true },
-      });
-    },
+    findSiteVoice: (accountId: string, siteId: string) => findSiteVoice(db, accountId, siteId),
 
-    findSector(accountId: string, sectorId: string) {
-      return db.sector.findFirst({ where: { id: sectorId, accountId }, select: { id: true, siteId: true } });
-    },
+    findSector: (accountId: string, sectorId: string) => findSectorAndSiteId(db, accountId, sectorId),
 
-    findSectorOfSite(accountId: string, siteId: string, sectorId: string) {
-      return db.sector.findFirst({ where: { id: sectorId, accountId, siteId }, select: { id: true } });
-    },
+    findSectorOfSite: (accountId: string, siteId: string, sectorId: string) =>
+      findSiteSectorId(db, accountId, siteId, sectorId),
 
     /** A sector's language and its site's. */
-    findSectorLanguage(sectorId: string) {
-      return db.sector.findUnique({
-        where: { id: sectorId },
-        select: { language: true, site: { select: { language: true } } },
-      });
-    },
+    findSectorLanguage: (sectorId: string) => findSectorLanguage(db, sectorId),
 
     /** The job an earlier request with this Idempotency-Key started, or null. */
-    findJobByIdempotencyKey(accountId: string, type: string, idempotencyKey: string) {
-      return db.jobRun.findUnique({
-        where: { accountId_type_idempotencyKey: { accountId, type, idempotencyKey } },
-        select: { id: true },
-      });
-    },
+    findJobByIdempotencyKey: (accountId: string, type: string, idempotencyKey: string) =>
+      findRunIdByIdempotencyKey(db, accountId, type, idempotencyKey),
 
-    findJobCancelRequest(jobRunId: string) {
-      return db.jobRun.findUnique({ where: { id: jobRunId }, select: { cancelRequestedAt: true } });
-    },
+    findJobCancelRequest: (jobRunId: string) => findRunCancelRequest(db, jobRunId),
 
-    findJobSteps(jobRunId: string) {
-      return db.jobRun.findUnique({ where: { id: jobRunId }, select: { steps: true } });
-    },
+    findJobSteps: (jobRunId: string) => findRunSteps(db, jobRunId),
   };
 }

@@ -1,3 +1,4 @@
+import type { TTasksQuery } from '@igny8/shared';
 import type { Db } from '../../../db/client.ts';
 import type { Prisma, TaskStatus } from '../../../generated/prisma/client.ts';
 import { afterCursor, newestFirst } from '../../../lib/pagination.ts';
@@ -151,4 +152,25 @@ export function tasksData(db: Db) {
       });
     },
   };
+}
+
+// The planner's queries on tasks (converting ideas into tasks, listing a site's). Each takes the client or a caller's
+// transaction.
+
+/** A task made from a content idea (the bare row). */
+export function createIdeaTask(db: Db, data: Prisma.TaskUncheckedCreateInput) {
+  return db.task.create({ data });
+}
+
+/** One page (limit + 1 rows, newest first) of a site's tasks (the caller checked the site is the account's). */
+export function listSiteTasks(db: Db, query: TTasksQuery) {
+  return db.task.findMany({
+    where: {
+      siteId: query.siteId,
+      ...(query.status ? { status: query.status } : {}),
+      ...afterCursor(query.cursor),
+    },
+    orderBy: newestFirst,
+    take: query.limit + 1,
+  });
 }
