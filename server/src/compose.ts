@@ -18,13 +18,13 @@ import { createConnectService } from './modules/connect/service.ts';
 import { createSiteClient } from './modules/connect/site-client.ts';
 import { createJobsService } from './modules/jobs/service.ts';
 import { plannerJobs } from './modules/planner/jobs.ts';
-import { createPlannerServices } from './modules/planner/services.ts';
+import { createPlannerServices } from './modules/planner/index.ts';
 import { createPublisherServices, publisherJobs } from './modules/publisher/index.ts';
 import { sitesData } from './modules/sites/data.ts';
 import { createSitesService } from './modules/sites/service.ts';
 import { createSystemService } from './modules/system/service.ts';
 import { writerJobs } from './modules/writer/jobs.ts';
-import { createWriterServices } from './modules/writer/services.ts';
+import { createWriterServices } from './modules/writer/index.ts';
 
 export interface ComposeOptions {
   config: Config;

@@ -15,7 +15,7 @@ import {
 } from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { PlannerServices } from './services.ts';
+import type { PlannerServices } from './index.ts';
 import { heldRunAccepted } from '../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];

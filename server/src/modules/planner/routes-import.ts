@@ -18,7 +18,7 @@ import { Readable } from 'node:stream';
 import type { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { PlannerServices } from './services.ts';
+import type { PlannerServices } from './index.ts';
 
 const security = [{ bearer: [] }];
 const tags = ['planner'];

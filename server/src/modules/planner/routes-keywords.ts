@@ -21,7 +21,7 @@ import {
 } from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { PlannerServices } from './services.ts';
+import type { PlannerServices } from './index.ts';
 
 const security = [{ bearer: [] }];
 const read = { scope: 'planner:read' } as const;

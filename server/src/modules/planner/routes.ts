@@ -3,7 +3,7 @@ import { plannerClustersRoutes } from './routes-clusters.ts';
 import { plannerIdeasRoutes } from './routes-ideas.ts';
 import { plannerImportRoutes } from './routes-import.ts';
 import { plannerKeywordsRoutes } from './routes-keywords.ts';
-import type { PlannerServices } from './services.ts';
+import type { PlannerServices } from './index.ts';
 
 /** Every /api/v1/planner route; each part of the planner registers its own plugin here. */
 export const plannerRoutes: FastifyPluginAsync<PlannerServices> = async (app, options) => {

@@ -15,7 +15,7 @@ import {
 } from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { WriterServices } from './services.ts';
+import type { WriterServices } from './index.ts';
 import { heldRunAccepted } from '../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];

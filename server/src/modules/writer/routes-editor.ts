@@ -11,7 +11,7 @@ import {
 import { z } from 'zod';
 import { heldRunAccepted } from '../ai/runs-service.ts';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { WriterServices } from './services.ts';
+import type { WriterServices } from './index.ts';
 import { sendImageFile } from './routes-images.ts';
 
 const security = [{ bearer: [] }];

@@ -11,7 +11,7 @@ import {
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import { ok, reply } from '../../lib/envelope.ts';
-import type { WriterServices } from './services.ts';
+import type { WriterServices } from './index.ts';
 import { heldRunAccepted, type HeldJobStarted } from '../ai/runs-service.ts';
 
 const security = [{ bearer: [] }];

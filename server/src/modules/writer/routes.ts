@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { WriterServices } from './services.ts';
+import type { WriterServices } from './index.ts';
 import { writerImagesRoutes } from './routes-images.ts';
 import { writerContentRoutes } from './routes-content.ts';
 import { writerTasksRoutes } from './routes-tasks.ts';
