@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signedUrlWithActor, type TWpLevel } from '../src/modules/auth/site-principal.ts';
-import { createBillingService } from '../src/modules/billing/service.ts';
 import { startFakeAi, type FakeAi } from './fake-ai/server.ts';
 import { memberWithFakeAi, startWorkerProcess } from './helpers/ai.ts';
 import { createTestApp, type TestContext } from './helpers/app.ts';
@@ -24,7 +23,7 @@ let site: FakeSite;
 let siteId: string;
 let sectorId: string;
 let other: { siteId: string; sectorId: string };
-const billing = () => createBillingService({ prisma: t.db.prisma });
+const billing = () => t.services.billing;
 
 interface Call {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';

@@ -4,7 +4,6 @@ import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { eventually, type RunningProcess } from '../helpers/processes.ts';
 import { registerOwner, type Member } from '../helpers/users.ts';
-import { createBillingService } from '../../src/modules/billing/service.ts';
 
 /**
  * Starting AI work through the API, run by a real worker process against the fake provider: holds, 402, idempotency,
@@ -13,7 +12,7 @@ import { createBillingService } from '../../src/modules/billing/service.ts';
 let t: TestContext;
 let fake: FakeAi;
 let worker: RunningProcess | undefined;
-const billing = () => createBillingService({ prisma: t.db.prisma });
+const billing = () => t.services.billing;
 
 const CLUSTER_INPUT = { keywords: ['best running shoes', 'trail running shoes', 'running shoes for flat feet'] };
 

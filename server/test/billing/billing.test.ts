@@ -3,13 +3,13 @@ import type { TCreditEntry } from '@igny8/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { createApiKey, registerOwner, type Member } from '../helpers/users.ts';
-import { createBillingService, type BillingService } from '../../src/modules/billing/service.ts';
+import { type BillingService } from '../../src/modules/billing/service.ts';
 
 let t: TestContext;
 let billing: BillingService;
 beforeAll(async () => {
   t = await createTestApp();
-  billing = createBillingService({ prisma: t.db.prisma });
+  billing = t.services.billing;
 });
 afterAll(() => t?.close());
 

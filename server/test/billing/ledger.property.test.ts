@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { scaled } from '../helpers/scale.ts';
 import { AppError } from '../../src/errors.ts';
-import { createBillingService, type BillingService, type SettledHold } from '../../src/modules/billing/service.ts';
+import { type BillingService, type SettledHold } from '../../src/modules/billing/service.ts';
 
 /**
  * Random ledger operations on one account, run in batches: each batch's operations run concurrently. After every
@@ -14,7 +14,7 @@ let t: TestContext;
 let billing: BillingService;
 beforeAll(async () => {
   t = await createTestApp();
-  billing = createBillingService({ prisma: t.db.prisma });
+  billing = t.services.billing;
 });
 afterAll(() => t?.close());
 

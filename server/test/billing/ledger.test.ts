@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { AppError } from '../../src/errors.ts';
 import { errorsPlugin } from '../../src/plugins/errors.ts';
-import { createBillingService, type BillingService } from '../../src/modules/billing/service.ts';
+import { type BillingService } from '../../src/modules/billing/service.ts';
 
 let t: TestContext;
 let billing: BillingService;
 beforeAll(async () => {
   t = await createTestApp();
-  billing = createBillingService({ prisma: t.db.prisma });
+  billing = t.services.billing;
 });
 afterAll(() => t?.close());
 

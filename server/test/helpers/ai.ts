@@ -1,4 +1,3 @@
-import { createBillingService } from '../../src/modules/billing/service.ts';
 import type { FakeAi } from '../fake-ai/server.ts';
 import { TEST_ENCRYPTION_KEYS, type TestContext } from './app.ts';
 import { startProcess, type RunningProcess } from './processes.ts';
@@ -10,19 +9,15 @@ import { registerOwner, type Member } from './users.ts';
  */
 export const FAKE_AI_ENV = { ALLOW_PRIVATE_SITE_URLS: 'true' } as const;
 
-/**
- * A new account whose OpenAI and Anthropic keys point at the fake provider, with `credits` granted. The app must allow
- * private addresses (FAKE_AI_ENV) for calls with these keys to pass the outbound guard.
- */
-export async function memberWithFakeAi(t: TestContext, fake: FakeAi, credits: number): Promise<Member> {
-  const member = await registerOwner(t.app);
+/** The account's own OpenAI and Anthropic keys, both pointing at the fake provider. */
+export async function addFakeAiKeys(t: TestContext, fake: FakeAi, accountId: string): Promise<void> {
   for (const [provider, baseUrl] of [
     ['openai', fake.openaiBaseUrl],
     ['anthropic', fake.anthropicBaseUrl],
   ] as const) {
     await t.db.prisma.providerCredential.create({
       data: {
-        accountId: member.accountId,
+        accountId,
         provider,
         baseUrl,
         keyEnc: t.box.encrypt(`sk-${provider}-test-key`),
@@ -30,8 +25,16 @@ export async function memberWithFakeAi(t: TestContext, fake: FakeAi, credits: nu
       },
     });
   }
-  if (credits)
-    await createBillingService({ prisma: t.db.prisma }).grant(member.accountId, credits, 'test credits', member.userId);
+}
+
+/**
+ * A new account whose OpenAI and Anthropic keys point at the fake provider, with `credits` granted. The app must allow
+ * private addresses (FAKE_AI_ENV) for calls with these keys to pass the outbound guard.
+ */
+export async function memberWithFakeAi(t: TestContext, fake: FakeAi, credits: number): Promise<Member> {
+  const member = await registerOwner(t.app);
+  await addFakeAiKeys(t, fake, member.accountId);
+  if (credits) await t.services.billing.grant(member.accountId, credits, 'test credits', member.userId);
   return member;
 }
 

@@ -4,14 +4,13 @@ import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import { eventually, type RunningProcess } from '../helpers/processes.ts';
 import type { Member } from '../helpers/users.ts';
-import { createBillingService } from '../../src/modules/billing/service.ts';
 import { insertCluster, insertKeywords, siteWithSector } from './helpers.ts';
 
 /** Ideas: AI generation through a real worker and the fake provider (held, settled once), edits, and tasks. */
 let t: TestContext;
 let fake: FakeAi;
 let worker: RunningProcess | undefined;
-const billing = () => createBillingService({ prisma: t.db.prisma });
+const billing = () => t.services.billing;
 
 const account = (credits: number) => memberWithFakeAi(t, fake, credits);
 

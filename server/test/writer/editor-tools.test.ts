@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { creditsFor } from '../../src/modules/ai/engine.ts';
 import { signedUrlWithActor } from '../../src/modules/auth/site-principal.ts';
-import { createBillingService } from '../../src/modules/billing/service.ts';
 import { VECTORS } from '../fixtures/writer/xss.ts';
 import { blocksOf, problemsIn } from './content/helpers.ts';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
@@ -27,7 +26,7 @@ let fake: FakeAi;
 let worker: RunningProcess | undefined;
 let dataDir: string;
 let api: ReturnType<typeof writerApi>;
-const billing = () => createBillingService({ prisma: t.db.prisma });
+const billing = () => t.services.billing;
 const account = (credits: number) => memberWithFakeAi(t, fake, credits);
 
 const PARAGRAPH =

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { creditsFor } from '../../src/modules/ai/engine.ts';
-import { createBillingService } from '../../src/modules/billing/service.ts';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
 import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
@@ -22,7 +21,7 @@ let t: TestContext;
 let fake: FakeAi;
 let worker: RunningProcess | undefined;
 let dataDir: string;
-const billing = () => createBillingService({ prisma: t.db.prisma });
+const billing = () => t.services.billing;
 const account = (credits: number) => memberWithFakeAi(t, fake, credits);
 const mediaFile = (key: string) => path.join(dataDir, 'media', ...key.split('/'));
 

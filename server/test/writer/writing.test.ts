@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { creditsFor } from '../../src/modules/ai/engine.ts';
-import { createBillingService } from '../../src/modules/billing/service.ts';
 import { VECTORS } from '../fixtures/writer/xss.ts';
 import { PARAGRAPHS } from '../fixtures/writer/languages.ts';
 import { blocksOf, allBlocks, ALLOWED_BLOCKS, problemsIn } from './content/helpers.ts';
@@ -20,7 +19,7 @@ let t: TestContext;
 let fake: FakeAi;
 let worker: RunningProcess | undefined;
 let api: ReturnType<typeof writerApi>;
-const billing = () => createBillingService({ prisma: t.db.prisma });
+const billing = () => t.services.billing;
 const account = (credits: number) => memberWithFakeAi(t, fake, credits);
 
 /** The fake requests that asked for a section (by its heading), not cut off by a dying worker. */

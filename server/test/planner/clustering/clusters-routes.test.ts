@@ -1,12 +1,11 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAi, type FakeAi } from '../../fake-ai/server.ts';
-import { FAKE_AI_ENV } from '../../helpers/ai.ts';
+import { addFakeAiKeys, FAKE_AI_ENV } from '../../helpers/ai.ts';
 import { createTestApp, TEST_ENCRYPTION_KEYS, type TestContext } from '../../helpers/app.ts';
 import { eventually, startProcess, type RunningProcess } from '../../helpers/processes.ts';
 import { registerOwner, type Member } from '../../helpers/users.ts';
 import { JobContext } from '../../../src/jobs/context.ts';
-import { createBillingService } from '../../../src/modules/billing/service.ts';
 import { clusterLexicalJob } from '../../../src/modules/planner/contracts.ts';
 import { normalizeKeyword, inferIntent } from '../../../src/modules/planner/normalize.ts';
 
@@ -17,7 +16,7 @@ import { normalizeKeyword, inferIntent } from '../../../src/modules/planner/norm
 let t: TestContext;
 let fake: FakeAi;
 let worker: RunningProcess | undefined;
-const billing = () => createBillingService({ prisma: t.db.prisma });
+const billing = () => t.services.billing;
 
 const TOPICS: Record<string, [string, number, number][]> = {
   shoes: [
@@ -82,22 +81,7 @@ async function fixture(credits = 0, withAi = false): Promise<Fixture> {
   await t.db.prisma.keyword.createMany({ data: rows });
   const all = await t.db.prisma.keyword.findMany({ where: { sectorId } });
   const ids = Object.fromEntries(all.map((k) => [k.normalized, k.id]));
-  if (withAi) {
-    for (const [provider, baseUrl] of [
-      ['openai', fake.openaiBaseUrl],
-      ['anthropic', fake.anthropicBaseUrl],
-    ] as const) {
-      await t.db.prisma.providerCredential.create({
-        data: {
-          accountId: member.accountId,
-          provider,
-          baseUrl,
-          keyEnc: t.box.encrypt(`sk-${provider}-test-key`),
-          keyLast4: 'key1',
-        },
-      });
-    }
-  }
+  if (withAi) await addFakeAiKeys(t, fake, member.accountId);
   if (credits) await billing().grant(member.accountId, credits, 'test credits', member.userId);
   return { member, siteId, sectorId, ids };
 }

@@ -7,7 +7,6 @@ import { eventually, startProcess, type RunningProcess } from '../../helpers/pro
 import { registerOwner, type Member } from '../../helpers/users.ts';
 import type { Prisma } from '../../../src/generated/prisma/client.ts';
 import { JobContext, type StoredStep } from '../../../src/jobs/context.ts';
-import { createBillingService } from '../../../src/modules/billing/service.ts';
 import { clusterEmbeddingJob } from '../../../src/modules/planner/contracts.ts';
 import { inferIntent, normalizeKeyword } from '../../../src/modules/planner/normalize.ts';
 import { decodeVector } from '../../../src/modules/planner/clustering/embedding.ts';
@@ -21,7 +20,7 @@ import { decodeVector } from '../../../src/modules/planner/clustering/embedding.
 let t: TestContext;
 let fake: FakeAi;
 let worker: RunningProcess | undefined;
-const billing = () => createBillingService({ prisma: t.db.prisma });
+const billing = () => t.services.billing;
 const MODEL = 'openai/text-embedding-3-small';
 
 const KEYWORDS: [string, number][] = [
