@@ -26,6 +26,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY shared/package.json shared/
 COPY server/package.json server/
+COPY server/web/package.json server/web/
 COPY wp-plugin/package.json wp-plugin/
 COPY e2e/package.json e2e/
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -37,6 +38,10 @@ COPY server/prisma/schema.prisma server/prisma/
 COPY server/scripts/no-native-schema-engine.sh server/scripts/
 # Writes server/src/generated/prisma (TypeScript, run by tsx like the rest of the sources).
 RUN npm run generate -w server
+# The web app (served at /app): bundled here with its dev dependencies; the runtime only copies dist/.
+COPY shared/ shared/
+COPY server/web/ server/web/
+RUN npm run build -w server/web
 
 # ---------------------------------------------------------------------------------------------------------------
 # runtime: production dependencies, the sources and the generated client, run as the unprivileged `node` user.
@@ -59,6 +64,7 @@ ENV NODE_ENV=production \
 COPY package.json package-lock.json ./
 COPY shared/package.json shared/
 COPY server/package.json server/
+COPY server/web/package.json server/web/
 COPY wp-plugin/package.json wp-plugin/
 COPY e2e/package.json e2e/
 # Scripts skipped for the same reasons as above; the generated client is copied from the build stage instead.
@@ -68,6 +74,7 @@ COPY tsconfig.base.json ./
 COPY shared/ shared/
 COPY server/ server/
 COPY --from=build /app/server/src/generated/ server/src/generated/
+COPY --from=build /app/server/web/dist/ server/web/dist/
 
 # Owned by `node`, so a volume mounted here starts out writable.
 RUN mkdir -p /data && chown node:node /data

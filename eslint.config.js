@@ -27,8 +27,9 @@ export default tseslint.config(
     },
   },
   {
-    // The plugin's admin scripts run in the browser (wp-admin), not in Node.
-    files: ['wp-plugin/src/**'],
+    // The plugin's admin scripts (wp-admin) and the web app run in the browser, not in Node; both take the API
+    // contract's types only.
+    files: ['wp-plugin/src/**', 'server/web/src/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       // The API contract's types only: a value import would bundle zod into the screens (scripts/check-build.mjs).
@@ -37,7 +38,7 @@ export default tseslint.config(
         {
           paths: [
             { name: '@igny8/shared', message: 'Import the contract with `import type`.', allowTypeImports: true },
-            { name: 'zod', message: 'The plugin bundles no zod.', allowTypeImports: true },
+            { name: 'zod', message: 'The browser bundles no zod.', allowTypeImports: true },
           ],
         },
       ],

@@ -32,6 +32,7 @@ import { writerRoutes } from './modules/writer/routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { clientErrorHandler, frameworkErrors } from './plugins/transport-errors.ts';
+import { webAppPlugin } from './plugins/web-app.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -140,6 +141,9 @@ export async function buildApp(options: BuildAppOptions) {
   if (config.DOCS_ENABLED) {
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } });
   }
+
+  // The web app (server/web) at /app, with its own Content-Security-Policy and cache headers.
+  await app.register(webAppPlugin, { dir: config.WEB_APP_DIR });
 
   await app.register(authPlugin, {
     principals: services.principals,

@@ -110,6 +110,11 @@ export const ConfigSchema = z.object({
   /** Serve the interactive API docs at /docs. */
   DOCS_ENABLED: bool.default(true),
   /**
+   * The built web app (`npm run build -w server/web`, which `npm ci` runs) served at /app. Default: server/web/dist
+   * of this checkout. Without a build, /app answers a page that says how to build it.
+   */
+  WEB_APP_DIR: z.string().min(1).optional(),
+  /**
    * Trust X-Forwarded-* from a reverse proxy, for the client address in per-IP limits and security events: "true"
    * trusts every hop (the left-most X-Forwarded-For address counts, which a client can write itself unless the proxy
    * overwrites the header), or the proxies' addresses or CIDRs, comma-separated (the right-most address that is not

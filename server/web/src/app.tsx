@@ -1,0 +1,70 @@
+import { __ } from '@wordpress/i18n';
+import { lazy, Suspense, type ComponentType } from 'react';
+import { Redirect, Route, Router, Switch, useLocation } from 'wouter';
+import { Loading } from './components/states';
+import { Shell } from './components/shell';
+import { SignIn } from './pages/sign-in';
+import { useSession } from './session';
+
+// Every screen behind sign-in is its own chunk: the first page (sign-in) stays small.
+const pages = {
+  signUp: lazy(() => import('./pages/sign-up')),
+  sites: lazy(() => import('./pages/sites')),
+};
+
+/** Pages anyone may open (they handle a signed-in visitor themselves). */
+const PUBLIC: Array<[string, ComponentType]> = [['/sign-up', pages.signUp]];
+
+function Private() {
+  const { status } = useSession();
+  const [location] = useLocation();
+  if (status === 'loading') return <Loading label={__('Signing you in…', 'igny8')} />;
+  if (status === 'signed-out') {
+    const next = location === '/' ? '' : `?next=${encodeURIComponent(location)}`;
+    return <Redirect to={`/sign-in${next}`} replace />;
+  }
+  return (
+    <Shell>
+      <Suspense fallback={<Loading />}>
+        <Switch>
+          <Route path="/">
+            <Redirect to="/sites" replace />
+          </Route>
+          <Route path="/sites" component={pages.sites} />
+          <Route>
+            <NotFound />
+          </Route>
+        </Switch>
+      </Suspense>
+    </Shell>
+  );
+}
+
+function NotFound() {
+  return (
+    <div className="igny8-state">
+      <h1>{__('Page not found', 'igny8')}</h1>
+      <p>
+        <a href="/app/sites">{__('Go to your sites', 'igny8')}</a>
+      </p>
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <Router base="/app">
+      <Suspense fallback={<Loading />}>
+        <Switch>
+          <Route path="/sign-in" component={SignIn} />
+          {PUBLIC.map(([path, component]) => (
+            <Route key={path} path={path} component={component} />
+          ))}
+          <Route>
+            <Private />
+          </Route>
+        </Switch>
+      </Suspense>
+    </Router>
+  );
+}
