@@ -1,9 +1,9 @@
 import { Notice, Spinner } from '@wordpress/components';
-import { useDispatch, useSelect } from '@wordpress/data';
+import { useDispatch, useRegistry, useSelect } from '@wordpress/data';
 import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { readGrantFromUrl } from '../../api/connection';
-import { store as connectionStore, type ConnectionStatus } from '../../store/connection';
+import { store as connectionStore, type ConnectionError, type ConnectionStatus } from '../../store/connection';
 import { ConnectForm } from './connect-form';
 import { ConnectionDetails } from './connection-details';
 
@@ -12,7 +12,15 @@ export function ConnectionScreen() {
   // Back from the IGNY8 app with a grant (Connect to IGNY8): read it once, before anything else happens.
   const [returned] = useState(() => readGrantFromUrl(window.location.href));
   const [isCompletingGrant, setCompletingGrant] = useState(returned.request !== null);
-  const { status, hasLoaded, pendingOperation, error } = useSelect(
+  // Why the grant did not connect the site: kept here, since loading the status afterwards clears the store's error.
+  const [grantError, setGrantError] = useState<ConnectionError | null>(null);
+  const registry = useRegistry();
+  const {
+    status,
+    hasLoaded,
+    pendingOperation,
+    error: storeError,
+  } = useSelect(
     (select) => {
       const connection = select(connectionStore);
       return {
@@ -26,6 +34,7 @@ export function ConnectionScreen() {
     [isCompletingGrant],
   );
   const { clearError, connectWithGrant, invalidateResolution } = useDispatch(connectionStore);
+  const error = storeError ?? grantError;
 
   // What the last action changed, in words; read out by screen readers through the status region.
   const [statusMessage, setStatusMessage] = useState('');
@@ -59,6 +68,10 @@ export function ConnectionScreen() {
     // The grant and state are single use: off the address bar at once, so a reload or bookmark does not resend them.
     window.history.replaceState(window.history.state, '', returned.cleanUrl);
     void connectWithGrant(returned.request).then((connected: ConnectionStatus | null) => {
+      if (!connected) {
+        setGrantError(registry.select(connectionStore).getError());
+        clearError();
+      }
       setCompletingGrant(false);
       if (connected) {
         onConnected(connected);
@@ -96,7 +109,10 @@ export function ConnectionScreen() {
           <Notice
             status="error"
             isDismissible
-            onRemove={clearError}
+            onRemove={() => {
+              clearError();
+              setGrantError(null);
+            }}
             actions={error.operation === 'load' ? [{ label: __('Try again', 'igny8'), onClick: retryLoad }] : undefined}
           >
             {error.operation === 'grant'
