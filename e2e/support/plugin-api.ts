@@ -54,6 +54,8 @@ export async function connectFromWpAdmin(page: Page, connectionKey: string): Pro
     await apiFetchInPage(page, '/igny8/v1/connection', { method: 'DELETE' });
     await page.goto(connectionScreenUrl());
   }
+  // The manual key is under its disclosure; the one-click Connect to IGNY8 is the primary action.
+  await page.getByText('Connect with a key (headless setups)').click();
   await page.getByLabel('Server URL').fill(stack().serverUrl);
   await page.getByLabel('Account connection key').fill(connectionKey);
   await page.getByRole('button', { name: 'Connect', exact: true }).click();

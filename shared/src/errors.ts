@@ -31,6 +31,10 @@ export const ERROR_CODES = {
   SIGNATURE_REPLAYED: 401,
   SITE_NOT_CONNECTED: 401,
   CONNECTION_KEY_INVALID: 401,
+  /** A connection grant (Connect to IGNY8) that does not exist, expired (10 minutes) or was used: press Connect again. */
+  CONNECTION_GRANT_INVALID: 401,
+  /** The state sent with a connection grant is not the one the grant was issued for. */
+  CONNECT_STATE_MISMATCH: 401,
   INSUFFICIENT_CREDITS: 402,
   FORBIDDEN: 403,
   INSUFFICIENT_SCOPE: 403,
@@ -55,6 +59,10 @@ export const ERROR_CODES = {
   SITE_URL_FORBIDDEN: 422,
   PROVIDER_URL_FORBIDDEN: 422,
   SITE_URL_MISMATCH: 422,
+  /** A connection grant was issued for another site address than the one connecting. */
+  CONNECTION_GRANT_WRONG_SITE: 422,
+  /** The address to send the browser back to is not the wp-admin of the site being connected. */
+  RETURN_URL_NOT_ON_SITE: 422,
   SITE_VERIFICATION_FAILED: 422,
   RATE_LIMITED: 429,
   /** Too many failed sign-ins for one email: sign-in for it pauses for a while that grows with each pause. */

@@ -47,7 +47,7 @@ export const ZAcceptInvitationBody = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
 });
 
-const ZLanguage = z
+export const ZLanguage = z
   .string()
   .trim()
   .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, { message: 'must be a language tag such as "en" or "pt-BR"' });

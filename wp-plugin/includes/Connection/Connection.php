@@ -27,6 +27,16 @@ final class Connection {
 	/** The Connection screen refreshes account name and credits through a heartbeat at most this often. */
 	public const REFRESH_SECONDS = 60;
 
+	/** The IGNY8 server a site connects to unless wp-config.php (IGNY8_SERVER_URL) or the admin names another. */
+	public const DEFAULT_SERVER_URL = 'https://app.igny8.com';
+
+	/** The server URL last used to connect (so the Connection screen offers it again). */
+	public const SERVER_URL_OPTION = 'igny8_server_url';
+
+	/** The query parameters the IGNY8 app sends the browser back with (docs/connection-protocol.md). */
+	public const GRANT_PARAM = 'igny8_grant';
+	public const STATE_PARAM = 'igny8_state';
+
 	private KeyStore $keys;
 	private Publisher $publisher;
 	private ServerClient $client;
@@ -64,6 +74,126 @@ final class Connection {
 		if ( $connection_key instanceof WP_Error ) {
 			return $connection_key;
 		}
+		return $this->handshake( $server_url, array( 'connectionKey' => $connection_key ), $user_id );
+	}
+
+	/**
+	 * Connect to IGNY8, first half: makes the user's single-use state and answers the IGNY8 app's address to send
+	 * the browser to, naming this site, the state, and this Connection screen to come back to.
+	 *
+	 * @param int         $user_id    The administrator pressing the button.
+	 * @param string      $return_url Where the app sends the browser back: this site's Connection screen.
+	 * @param string|null $server_url Another IGNY8 server than the configured one (refused when wp-config.php
+	 *                                fixes it).
+	 * @return array{url: string, serverUrl: string, expiresAt: string}|WP_Error
+	 */
+	public function authorize( int $user_id, string $return_url, ?string $server_url = null ) {
+		$ready = $this->can_connect();
+		if ( $ready instanceof WP_Error ) {
+			return $ready;
+		}
+		$configured = self::configured_server_url();
+		if ( null === $server_url || '' === trim( $server_url ) ) {
+			$server_url = $configured;
+		} else {
+			$server_url = self::validate_server_url( $server_url );
+			if ( $server_url instanceof WP_Error ) {
+				return $server_url;
+			}
+			if ( self::server_url_is_fixed() && $server_url !== $configured ) {
+				return new WP_Error(
+					'igny8_server_url_fixed',
+					/* translators: %s: the IGNY8 server URL set in wp-config.php */
+					sprintf( __( 'This site\'s IGNY8 server is set in wp-config.php (IGNY8_SERVER_URL): %s.', 'igny8' ), $configured ),
+					array( 'status' => 400 )
+				);
+			}
+		}
+		if ( ! self::server_url_is_fixed() ) {
+			update_option( self::SERVER_URL_OPTION, $server_url, false );
+		}
+		$made = ( new ConnectState() )->create( $user_id, $server_url );
+		$url  = $server_url . '/app/connect?' . http_build_query(
+			array(
+				'site_url'   => home_url(),
+				'state'      => $made['state'],
+				'return_url' => $return_url,
+			),
+			'',
+			'&',
+			PHP_QUERY_RFC3986
+		);
+		return array(
+			'url'       => $url,
+			'serverUrl' => $server_url,
+			'expiresAt' => gmdate( 'Y-m-d\TH:i:s\Z', $made['expires_at'] ),
+		);
+	}
+
+	/**
+	 * Connect to IGNY8, second half: the browser came back with a grant and the state. The state must be the one
+	 * this user made here (once, within 10 minutes); then the usual handshake runs with the grant in place of a
+	 * connection key, against the server the state was made for.
+	 *
+	 * @param string $grant   igny8_grant from the address.
+	 * @param string $state   igny8_state from the address.
+	 * @param int    $user_id The current user.
+	 * @return array<string, mixed>|WP_Error The status (see status()).
+	 */
+	public function complete( string $grant, string $state, int $user_id ) {
+		$grant = trim( $grant );
+		if ( strlen( $grant ) < 20 || strlen( $grant ) > 200 || 1 !== preg_match( '/^[A-Za-z0-9_-]+$/', $grant ) ) {
+			return new WP_Error(
+				'igny8_invalid_grant',
+				__( 'The address IGNY8 sent you back with is incomplete (its igny8_grant is cut off). Press "Connect to IGNY8" again.', 'igny8' ),
+				array( 'status' => 400 )
+			);
+		}
+		$taken = ( new ConnectState() )->take( $user_id, $state );
+		if ( $taken instanceof WP_Error ) {
+			return $taken;
+		}
+		$server_url = self::validate_server_url( $taken['server_url'] );
+		if ( $server_url instanceof WP_Error ) {
+			return $server_url;
+		}
+		return $this->handshake(
+			$server_url,
+			array(
+				'grant' => $grant,
+				'state' => $state,
+			),
+			$user_id
+		);
+	}
+
+	/**
+	 * The IGNY8 server this site connects to: IGNY8_SERVER_URL from wp-config.php when set, else the last one used
+	 * here, else DEFAULT_SERVER_URL.
+	 */
+	public static function configured_server_url(): string {
+		if ( self::server_url_is_fixed() ) {
+			$fixed = self::validate_server_url( (string) constant( 'IGNY8_SERVER_URL' ) );
+			if ( is_string( $fixed ) ) {
+				return $fixed;
+			}
+		}
+		$saved = get_option( self::SERVER_URL_OPTION, '' );
+		$saved = is_string( $saved ) && '' !== $saved ? self::validate_server_url( $saved ) : null;
+		return is_string( $saved ) ? $saved : self::DEFAULT_SERVER_URL;
+	}
+
+	/** Whether wp-config.php names the server (IGNY8_SERVER_URL), so the Connection screen cannot change it. */
+	public static function server_url_is_fixed(): bool {
+		return defined( 'IGNY8_SERVER_URL' ) && is_string( constant( 'IGNY8_SERVER_URL' ) ) && '' !== constant( 'IGNY8_SERVER_URL' );
+	}
+
+	/**
+	 * Whether a connection may start: not already connected, and application passwords available.
+	 *
+	 * @return true|WP_Error
+	 */
+	private function can_connect() {
 		$current = $this->keys->connection();
 		if ( null !== $current ) {
 			return new WP_Error(
@@ -80,6 +210,22 @@ final class Connection {
 				array( 'status' => 400 )
 			);
 		}
+		return true;
+	}
+
+	/**
+	 * The handshake itself, with a connection key or a grant and its state as the credential.
+	 *
+	 * @param string               $server_url Validated server URL.
+	 * @param array<string, mixed> $credential { connectionKey } or { grant, state }.
+	 * @param int                  $user_id    The admin connecting.
+	 * @return array<string, mixed>|WP_Error The status.
+	 */
+	private function handshake( string $server_url, array $credential, int $user_id ) {
+		$ready = $this->can_connect();
+		if ( $ready instanceof WP_Error ) {
+			return $ready;
+		}
 
 		$key_pair = Signature::generate_key_pair();
 		$secret1  = Signature::base64url_encode( random_bytes( 32 ) );
@@ -95,8 +241,7 @@ final class Connection {
 		global $wp_version;
 		$answer = $this->client->register(
 			$server_url,
-			array(
-				'connectionKey' => $connection_key,
+			$credential + array(
 				'siteUrl'       => home_url(),
 				// With plain permalinks this is .../?rest_route=/ ; the server appends routes to what we give.
 				'restUrl'       => get_rest_url(),
@@ -146,6 +291,9 @@ final class Connection {
 				'connected_by'           => $user_id,
 			)
 		);
+		if ( ! self::server_url_is_fixed() ) {
+			update_option( self::SERVER_URL_OPTION, $server_url, false );
+		}
 		return $this->status();
 	}
 
@@ -263,7 +411,8 @@ final class Connection {
 		if ( null === $connection ) {
 			return array(
 				'connected'     => false,
-				'serverUrl'     => null,
+				// The server Connect to IGNY8 goes to.
+				'serverUrl'     => self::configured_server_url(),
 				'siteId'        => null,
 				'accountId'     => null,
 				'accountName'   => null,

@@ -1,7 +1,7 @@
 <?php
 /**
- * Browser-facing connection routes for the wp-admin Connection screen: read the status, connect, disconnect,
- * rotate the site key.
+ * Browser-facing connection routes for the wp-admin Connection screen: read the status, connect (with a key, or
+ * in one click through the IGNY8 app: authorize, then grant), disconnect, rotate the site key.
  *
  * WordPress's cookie authentication with the wp_rest nonce authenticates the admin; every route requires
  * manage_options. Answers never carry key material, secrets or the application password.
@@ -13,6 +13,7 @@ declare( strict_types = 1 );
 
 namespace IGNY8\Rest;
 
+use IGNY8\Admin\ConnectionScreen;
 use IGNY8\Connection\Connection;
 use WP_Error;
 use WP_REST_Request;
@@ -24,7 +25,8 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 /**
- * GET/POST/DELETE igny8/v1/connection and POST igny8/v1/connection/rotate.
+ * GET/POST/DELETE igny8/v1/connection, POST igny8/v1/connection/authorize, POST igny8/v1/connection/grant and
+ * POST igny8/v1/connection/rotate.
  */
 final class ConnectionController extends RestController {
 
@@ -82,6 +84,54 @@ final class ConnectionController extends RestController {
 		);
 		register_rest_route(
 			$this->namespace,
+			'/connection/authorize',
+			array(
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'authorize' ),
+					'permission_callback' => array( $this, 'can_manage' ),
+					'args'                => array(
+						'serverUrl' => array(
+							'description'       => __( 'Another IGNY8 server than the configured one, such as https://app.igny8.com.', 'igny8' ),
+							'type'              => 'string',
+							'format'            => 'uri',
+							'required'          => false,
+							'validate_callback' => array( self::class, 'validate_server_url' ),
+							'sanitize_callback' => array( self::class, 'sanitize_server_url' ),
+						),
+					),
+				),
+				'schema' => array( $this, 'get_authorize_schema' ),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/connection/grant',
+			array(
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'complete' ),
+					'permission_callback' => array( $this, 'can_manage' ),
+					'args'                => array(
+						'grant' => array(
+							'description' => __( 'The connection grant IGNY8 sent the browser back with (igny8_grant).', 'igny8' ),
+							'type'        => 'string',
+							'required'    => true,
+							'maxLength'   => 400,
+						),
+						'state' => array(
+							'description' => __( 'The state IGNY8 sent the browser back with (igny8_state).', 'igny8' ),
+							'type'        => 'string',
+							'required'    => true,
+							'maxLength'   => 400,
+						),
+					),
+				),
+				'schema' => array( $this, 'get_public_item_schema' ),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
 			'/connection/rotate',
 			array(
 				array(
@@ -121,6 +171,37 @@ final class ConnectionController extends RestController {
 		$status = $this->connection->start(
 			(string) $request->get_param( 'serverUrl' ),
 			(string) $request->get_param( 'connectionKey' ),
+			get_current_user_id()
+		);
+		return $status instanceof WP_Error ? $status : $this->no_store( $status );
+	}
+
+	/**
+	 * POST authorize: Connect to IGNY8 starts; answers the IGNY8 app's address for the browser to go to.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function authorize( WP_REST_Request $request ) {
+		$server_url = $request->get_param( 'serverUrl' );
+		$answer     = $this->connection->authorize(
+			get_current_user_id(),
+			admin_url( 'admin.php?page=' . ConnectionScreen::SLUG ),
+			is_string( $server_url ) ? $server_url : null
+		);
+		return $answer instanceof WP_Error ? $answer : $this->no_store( $answer );
+	}
+
+	/**
+	 * POST grant: the browser came back from the IGNY8 app; checks the state and runs the handshake with the grant.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function complete( WP_REST_Request $request ) {
+		$status = $this->connection->complete(
+			(string) $request->get_param( 'grant' ),
+			(string) $request->get_param( 'state' ),
 			get_current_user_id()
 		);
 		return $status instanceof WP_Error ? $status : $this->no_store( $status );
@@ -217,6 +298,30 @@ final class ConnectionController extends RestController {
 					'properties' => array( 'balance' => array( 'type' => 'number' ) ),
 				),
 				'publisherUser' => $nullable_string,
+			),
+		);
+	}
+
+	/**
+	 * JSON schema of POST connection/authorize's answer.
+	 *
+	 * @return array<string, mixed>
+	 */
+	public function get_authorize_schema(): array {
+		return array(
+			'$schema'    => 'http://json-schema.org/draft-04/schema#',
+			'title'      => 'igny8-connection-authorize',
+			'type'       => 'object',
+			'properties' => array(
+				'url'       => array(
+					'type'   => 'string',
+					'format' => 'uri',
+				),
+				'serverUrl' => array( 'type' => 'string' ),
+				'expiresAt' => array(
+					'type'   => 'string',
+					'format' => 'date-time',
+				),
 			),
 		);
 	}

@@ -39,6 +39,8 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 		'POST /igny8/v1/connection'        => 'browser',
 		'DELETE /igny8/v1/connection'      => 'browser',
 		'POST /igny8/v1/connection/rotate' => 'browser',
+		'POST /igny8/v1/connection/authorize' => 'browser',
+		'POST /igny8/v1/connection/grant'  => 'browser',
 		'GET /igny8/v1/settings'           => 'browser',
 		'POST /igny8/v1/settings'          => 'browser',
 		'POST /igny8/v1/connect/verify'    => 'handshake',
@@ -74,6 +76,10 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 		'POST /igny8/v1/connection'     => array(
 			'serverUrl'     => 'https://igny8.example',
 			'connectionKey' => 'ck_0123456789abcdefghijklmnop',
+		),
+		'POST /igny8/v1/connection/grant' => array(
+			'grant' => 'igny8cg_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG',
+			'state' => 'not-a-state-anyone-made-0123456789abcdefghij',
 		),
 		'POST /igny8/v1/connect/verify' => array( 'secret1' => 'not-the-pending-secret-0123456789abcdefghij' ),
 		'POST /igny8/v1/settings'       => array( 'defaultPostStatus' => 'draft' ),
@@ -230,6 +236,16 @@ final class RoutePermissionsTest extends IntegrationTestCase {
 					$response = $this->call( $case );
 					$this->assertStatus( 200, $response, $case );
 					$this->assertNotSame( $this->connection['site']['key_id'], $this->data( $response )['keyId'] );
+					break;
+				case 'POST /igny8/v1/connection/authorize':
+					$response = $this->call( $case );
+					$this->assertError( 409, 'igny8_already_connected', $response, $case );
+					break;
+				case 'POST /igny8/v1/connection/grant':
+					$requests_before = count( $this->server->requests );
+					$response        = $this->call( $case, self::VALID_PARAMS[ $case ] );
+					$this->assertError( 400, 'igny8_connect_state_invalid', $response, $case );
+					$this->assertCount( $requests_before, $this->server->requests, 'a state nobody made reaches no network' );
 					break;
 				case 'GET /igny8/v1/settings':
 				case 'POST /igny8/v1/settings':

@@ -8,7 +8,7 @@ import {
 import { z } from 'zod';
 import { withTransactions } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
-import { randomToken, sha256 } from '../../lib/secrets.ts';
+import { randomToken, safeEqualHex, sha256 } from '../../lib/secrets.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import { sitesData } from '../sites/data.ts';
@@ -28,9 +28,53 @@ function validTimezone(tz: string): string {
   }
 }
 
-/** Connecting a site: the key a member creates, and the handshake the site's plugin starts with it. */
+/**
+ * Connecting a site: the key a member creates, and the handshake the site's plugin starts with it or with a
+ * connection grant (grants.ts).
+ */
 export function createHandshake(deps: ConnectServiceDeps) {
   const data = withTransactions(deps.prisma, connectData);
+
+  /**
+   * The key or grant a handshake presents, checked before the site is called back. A grant must come with the
+   * state it was issued for and from the site it is bound to; a manual key is never bound (so a grant cannot be
+   * passed off as a key to skip its state). Either is consumed only once the site proved itself.
+   */
+  async function findCredential(body: TConnectRegisterBody, siteUrl: string) {
+    if (body.grant === undefined) {
+      const invalid = new AppError(
+        'CONNECTION_KEY_INVALID',
+        'The connection key is not valid: it may have expired or been used. Create a new one in your IGNY8 account.',
+      );
+      const key = await data.findConnectionKey(sha256(body.connectionKey ?? ''));
+      if (!key || key.boundSiteUrl !== null || key.usedAt || key.expiresAt.getTime() <= Date.now()) throw invalid;
+      return { key, invalid };
+    }
+    const invalid = new AppError(
+      'CONNECTION_GRANT_INVALID',
+      'This connection approval has expired (after 10 minutes) or was already used. Press "Connect to IGNY8" in ' +
+        'IGNY8 > Connection in wp-admin again.',
+    );
+    const key = await data.findConnectionKey(sha256(body.grant));
+    if (!key || key.boundSiteUrl === null || key.usedAt || key.expiresAt.getTime() <= Date.now()) throw invalid;
+    if (!key.stateHash || !safeEqualHex(sha256(body.state ?? ''), key.stateHash)) {
+      throw new AppError(
+        'CONNECT_STATE_MISMATCH',
+        'This connection approval was made for another connection attempt (its state does not match). Press ' +
+          '"Connect to IGNY8" in IGNY8 > Connection in wp-admin again.',
+        { field: 'state' },
+      );
+    }
+    if (key.boundSiteUrl !== siteUrl) {
+      throw new AppError(
+        'CONNECTION_GRANT_WRONG_SITE',
+        `This connection approval is for ${key.boundSiteUrl}, not ${siteUrl}. Press "Connect to IGNY8" in the ` +
+          'wp-admin of the site you want to connect.',
+        { field: 'siteUrl' },
+      );
+    }
+    return { key, invalid };
+  }
 
   return {
     async createConnectionKey(auth: AuthContext) {
@@ -60,12 +104,7 @@ export function createHandshake(deps: ConnectServiceDeps) {
       }
       const restUrl = body.restUrl.endsWith('/') ? body.restUrl : `${body.restUrl}/`;
       await checkSiteUrl(restUrl, deps.outbound, { field: 'siteUrl', allowUnresolved: false });
-      const invalidKey = new AppError(
-        'CONNECTION_KEY_INVALID',
-        'The connection key is not valid: it may have expired or been used. Create a new one in your IGNY8 account.',
-      );
-      const key = await data.findConnectionKey(sha256(body.connectionKey));
-      if (!key || key.usedAt || key.expiresAt.getTime() <= Date.now()) throw invalidKey;
+      const { key, invalid: invalidKey } = await findCredential(body, siteUrl);
       if (key.account.status === 'suspended') {
         throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended. Contact the service operator.');
       }
@@ -100,6 +139,19 @@ export function createHandshake(deps: ConnectServiceDeps) {
             language,
             timezone: validTimezone(body.timezone),
           }));
+        // The sector picked when approving Connect to IGNY8 (a site connected again keeps the ones it has).
+        if (key.sectorName) {
+          const sectorName = key.sectorName;
+          const sectors = await sites.listSectors(key.accountId, site.id);
+          if (!sectors.some((s) => s.name.toLowerCase() === sectorName.toLowerCase())) {
+            await sites.createSector({
+              accountId: key.accountId,
+              siteId: site.id,
+              name: sectorName,
+              language: key.sectorLanguage,
+            });
+          }
+        }
         const connection = {
           accountId: key.accountId,
           status: 'connected' as const,

@@ -1,5 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
+  ZConnectGrant,
+  ZConnectGrantBody,
+  ZConnectGrantPreview,
+  ZConnectGrantPreviewQuery,
   ZConnectRegisterBody,
   ZConnectRegisterResult,
   ZCreatedConnectionKey,
@@ -63,11 +67,43 @@ export const connectRoutes: FastifyPluginAsyncZod<{
         ),
   });
 
+  app.post('/connect/grants', {
+    config: { auth: { role: 'admin', scope: 'sites:write' } },
+    schema: {
+      tags: ['connect'],
+      summary:
+        'Approve connecting a WordPress site (Connect to IGNY8): a single-use grant for that site URL and state, ' +
+        "valid 10 minutes; send the browser to redirectUrl (the site's wp-admin), where the plugin redeems it",
+      security,
+      body: ZConnectGrantBody,
+      response: { 201: reply(ZConnectGrant) },
+    },
+    handler: async (request, res) =>
+      res
+        .status(201)
+        .send(ok(await connect.createGrant(request.auth, request.body), 'Approved: back to the site to finish.')),
+  });
+
+  app.get('/connect/grants/preview', {
+    config: { auth: 'public', rateLimit: { max: registerRateLimitPerMinute, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['connect'],
+      summary:
+        'Check a Connect to IGNY8 link (site URL and return URL) before signing in: ok, or the problem ' +
+        'POST /connect/grants would answer',
+      querystring: ZConnectGrantPreviewQuery,
+      response: { 200: reply(ZConnectGrantPreview) },
+    },
+    handler: async (request) => ok(await connect.previewGrant(request.query.siteUrl, request.query.returnUrl)),
+  });
+
   app.post('/connect/register', {
     config: { auth: 'public', rateLimit: { max: registerRateLimitPerMinute, timeWindow: '1 minute' } },
     schema: {
       tags: ['connect'],
-      summary: 'First contact from the plugin: verifies the site by calling it back, then exchanges keys',
+      summary:
+        'First contact from the plugin (with a connection key, or a grant and its state): verifies the site by ' +
+        'calling it back, then exchanges keys',
       body: ZConnectRegisterBody,
       response: { 201: reply(ZConnectRegisterResult) },
     },

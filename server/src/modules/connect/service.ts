@@ -2,6 +2,7 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { SecretBox } from '../../lib/encryption.ts';
 import type { OutboundOptions } from '../../lib/outbound.ts';
 import type { BillingService } from '../billing/service.ts';
+import { createGrants } from './grants.ts';
 import { createHandshake } from './handshake.ts';
 import { createConnectionManagement } from './manage.ts';
 import type { SiteClient } from './site-client.ts';
@@ -22,12 +23,14 @@ export interface ConnectServiceDeps {
 }
 
 /**
- * The connection between the server and WordPress sites: the handshake (handshake.ts), the site's signed requests
+ * The connection between the server and WordPress sites: the handshake (handshake.ts) and the grants of the
+ * one-click connect that start it (grants.ts), the site's signed requests
  * (site-requests.ts), a member's control of the connection (manage.ts) and calls to WordPress (wordpress.ts).
  */
 export function createConnectService(deps: ConnectServiceDeps) {
   return {
     ...createHandshake(deps),
+    ...createGrants(deps),
     ...createSiteRequests(deps),
     ...createConnectionManagement(deps),
     ...createWordPressCalls(deps),

@@ -2,21 +2,29 @@ import { Button, Card, CardBody, CardHeader, Flex, Spinner, TextControl } from '
 import { useDispatch } from '@wordpress/data';
 import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
-import { store as connectionStore, type ConnectionStatus } from '../../store/connection';
+import { store as connectionStore, type ConnectionOperation, type ConnectionStatus } from '../../store/connection';
 
 interface ConnectFormProps {
   status: ConnectionStatus;
-  isPending: boolean;
+  pendingOperation: ConnectionOperation | null;
   /** Move focus to the heading when this form replaces the connected card after a disconnect. */
   focusHeadingOnMount: boolean;
   onConnected: (status: ConnectionStatus) => void;
 }
 
-export function ConnectForm({ status, isPending, focusHeadingOnMount, onConnected }: ConnectFormProps) {
-  const { connect } = useDispatch(connectionStore);
-  const [serverUrl, setServerUrl] = useState(status.serverUrl ?? '');
+/**
+ * Not connected: "Connect to IGNY8" sends the browser to the IGNY8 app, where the user signs in and approves;
+ * the app sends it back here with a grant the plugin redeems (connection-screen.tsx). The manual key stays for
+ * sites nobody can click through (headless setups).
+ */
+export function ConnectForm({ status, pendingOperation, focusHeadingOnMount, onConnected }: ConnectFormProps) {
+  const { connect, authorize } = useDispatch(connectionStore);
+  const configuredServer = status.serverUrl ?? '';
+  const [serverUrl, setServerUrl] = useState(configuredServer);
+  const [isChangingServer, setChangingServer] = useState(false);
   const [connectionKey, setConnectionKey] = useState('');
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const isPending = pendingOperation !== null;
 
   useEffect(() => {
     if (focusHeadingOnMount) {
@@ -24,11 +32,22 @@ export function ConnectForm({ status, isPending, focusHeadingOnMount, onConnecte
     }
   }, [focusHeadingOnMount]);
 
-  const canSubmit = serverUrl.trim() !== '' && connectionKey.trim() !== '';
+  const canSubmitKey = serverUrl.trim() !== '' && connectionKey.trim() !== '';
 
-  const submit = async (event: { preventDefault: () => void }) => {
+  const connectToIgny8 = async () => {
+    if (isPending) {
+      return;
+    }
+    const chosen = serverUrl.trim();
+    const url = await authorize(chosen !== '' && chosen !== configuredServer ? chosen : undefined);
+    if (url) {
+      window.location.assign(url);
+    }
+  };
+
+  const submitKey = async (event: { preventDefault: () => void }) => {
     event.preventDefault();
-    if (!canSubmit || isPending) {
+    if (!canSubmitKey || isPending) {
       return;
     }
     const connected = await connect({ serverUrl: serverUrl.trim(), connectionKey: connectionKey.trim() });
@@ -55,41 +74,88 @@ export function ConnectForm({ status, isPending, focusHeadingOnMount, onConnecte
             status.siteUrl,
           )}
         </p>
-        <form onSubmit={submit} className="igny8-connection__form">
+        <Flex justify="flex-start" align="center" className="igny8-connection__one-click">
+          <Button
+            variant="primary"
+            onClick={connectToIgny8}
+            isBusy={pendingOperation === 'authorize'}
+            aria-disabled={isPending}
+          >
+            {__('Connect to IGNY8', 'igny8')}
+          </Button>
+          {pendingOperation === 'authorize' && <Spinner />}
+        </Flex>
+        <p className="igny8-connection__hint">
+          {sprintf(
+            /* translators: %s: the IGNY8 server's address. */
+            __(
+              'You will sign in to IGNY8 at %s (or create an account there), approve the connection, and come back here connected.',
+              'igny8',
+            ),
+            serverUrl.trim() || configuredServer,
+          )}{' '}
+          {!isChangingServer && (
+            <Button variant="link" onClick={() => setChangingServer(true)}>
+              {__('Use another IGNY8 server', 'igny8')}
+            </Button>
+          )}
+        </p>
+        {isChangingServer && (
           <TextControl
-            label={__('Server URL', 'igny8')}
+            label={__('IGNY8 server address', 'igny8')}
             type="url"
             value={serverUrl}
             onChange={setServerUrl}
             placeholder="https://"
             autoComplete="url"
-            required
+            help={__('The address of the IGNY8 server your account is on, such as https://app.igny8.com.', 'igny8')}
           />
-          <TextControl
-            label={__('Account connection key', 'igny8')}
-            type="password"
-            value={connectionKey}
-            onChange={setConnectionKey}
-            help={__(
-              'Create one in your IGNY8 account: Settings > Connection keys, or POST /api/v1/connection-keys.',
+        )}
+
+        <details className="igny8-connection__manual">
+          <summary>{__('Connect with a key (headless setups)', 'igny8')}</summary>
+          <p>
+            {__(
+              'For sites where nobody can sign in to IGNY8 from this browser: create a connection key in your IGNY8 account and paste it here.',
               'igny8',
             )}
-            autoComplete="off"
-            required
-          />
-          <Flex justify="flex-start" align="center">
-            <Button
-              variant="primary"
-              type="submit"
-              disabled={!canSubmit}
-              isBusy={isPending}
-              aria-disabled={isPending || !canSubmit}
-            >
-              {__('Connect', 'igny8')}
-            </Button>
-            {isPending && <Spinner />}
-          </Flex>
-        </form>
+          </p>
+          <form onSubmit={submitKey} className="igny8-connection__form">
+            <TextControl
+              label={__('Server URL', 'igny8')}
+              type="url"
+              value={serverUrl}
+              onChange={setServerUrl}
+              placeholder="https://"
+              autoComplete="url"
+              required
+            />
+            <TextControl
+              label={__('Account connection key', 'igny8')}
+              type="password"
+              value={connectionKey}
+              onChange={setConnectionKey}
+              help={__(
+                'Create one in your IGNY8 account: Team and keys > Connection keys, or POST /api/v1/connection-keys.',
+                'igny8',
+              )}
+              autoComplete="off"
+              required
+            />
+            <Flex justify="flex-start" align="center">
+              <Button
+                variant="secondary"
+                type="submit"
+                disabled={!canSubmitKey}
+                isBusy={pendingOperation === 'connect'}
+                aria-disabled={isPending || !canSubmitKey}
+              >
+                {__('Connect', 'igny8')}
+              </Button>
+              {pendingOperation === 'connect' && <Spinner />}
+            </Flex>
+          </form>
+        </details>
       </CardBody>
     </Card>
   );

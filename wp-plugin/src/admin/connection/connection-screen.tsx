@@ -1,23 +1,40 @@
 import { Notice, Spinner } from '@wordpress/components';
-import { useDispatch, useSelect } from '@wordpress/data';
+import { useDispatch, useRegistry, useSelect } from '@wordpress/data';
 import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
-import { store as connectionStore, type ConnectionStatus } from '../../store/connection';
+import { readGrantFromUrl } from '../../api/connection';
+import { store as connectionStore, type ConnectionError, type ConnectionStatus } from '../../store/connection';
 import { ConnectForm } from './connect-form';
 import { ConnectionDetails } from './connection-details';
 
 /** IGNY8 > Connection: connect this site to an IGNY8 account, see the connection, rotate its key, disconnect. */
 export function ConnectionScreen() {
-  const { status, hasLoaded, pendingOperation, error } = useSelect((select) => {
-    const connection = select(connectionStore);
-    return {
-      status: connection.getConnection(),
-      hasLoaded: connection.hasFinishedResolution('getConnection'),
-      pendingOperation: connection.getPendingOperation(),
-      error: connection.getError(),
-    };
-  }, []);
-  const { clearError, invalidateResolution } = useDispatch(connectionStore);
+  // Back from the IGNY8 app with a grant (Connect to IGNY8): read it once, before anything else happens.
+  const [returned] = useState(() => readGrantFromUrl(window.location.href));
+  const [isCompletingGrant, setCompletingGrant] = useState(returned.request !== null);
+  // Why the grant did not connect the site: kept here, since loading the status afterwards clears the store's error.
+  const [grantError, setGrantError] = useState<ConnectionError | null>(null);
+  const registry = useRegistry();
+  const {
+    status,
+    hasLoaded,
+    pendingOperation,
+    error: storeError,
+  } = useSelect(
+    (select) => {
+      const connection = select(connectionStore);
+      return {
+        // Not loaded while the grant is redeemed, so an answer from before it cannot overwrite the new status.
+        status: isCompletingGrant ? null : connection.getConnection(),
+        hasLoaded: !isCompletingGrant && connection.hasFinishedResolution('getConnection'),
+        pendingOperation: connection.getPendingOperation(),
+        error: connection.getError(),
+      };
+    },
+    [isCompletingGrant],
+  );
+  const { clearError, connectWithGrant, invalidateResolution } = useDispatch(connectionStore);
+  const error = storeError ?? grantError;
 
   // What the last action changed, in words; read out by screen readers through the status region.
   const [statusMessage, setStatusMessage] = useState('');
@@ -43,6 +60,25 @@ export function ConnectionScreen() {
         : __('This site is now connected to IGNY8.', 'igny8'),
     );
   };
+
+  useEffect(() => {
+    if (!returned.request) {
+      return;
+    }
+    // The grant and state are single use: off the address bar at once, so a reload or bookmark does not resend them.
+    window.history.replaceState(window.history.state, '', returned.cleanUrl);
+    void connectWithGrant(returned.request).then((connected: ConnectionStatus | null) => {
+      if (!connected) {
+        setGrantError(registry.select(connectionStore).getError());
+        clearError();
+      }
+      setCompletingGrant(false);
+      if (connected) {
+        onConnected(connected);
+      }
+    });
+    // Once, on the first render only.
+  }, []);
 
   const onDisconnected = () => {
     setSwitchedCards(true);
@@ -73,10 +109,19 @@ export function ConnectionScreen() {
           <Notice
             status="error"
             isDismissible
-            onRemove={clearError}
+            onRemove={() => {
+              clearError();
+              setGrantError(null);
+            }}
             actions={error.operation === 'load' ? [{ label: __('Try again', 'igny8'), onClick: retryLoad }] : undefined}
           >
-            {error.message}
+            {error.operation === 'grant'
+              ? sprintf(
+                  /* translators: %s: why, in the plugin's or the IGNY8 server's words. */
+                  __('This site was not connected to IGNY8. %s', 'igny8'),
+                  error.message,
+                )
+              : error.message}
           </Notice>
         </div>
       )}
@@ -88,7 +133,9 @@ export function ConnectionScreen() {
       {!hasLoaded && (
         <p className="igny8-connection__loading">
           <Spinner />
-          {__('Loading the connection…', 'igny8')}
+          {isCompletingGrant
+            ? __('Finishing the connection to IGNY8…', 'igny8')
+            : __('Loading the connection…', 'igny8')}
         </p>
       )}
 
@@ -105,7 +152,7 @@ export function ConnectionScreen() {
         ) : (
           <ConnectForm
             status={status}
-            isPending={pendingOperation === 'connect'}
+            pendingOperation={pendingOperation}
             focusHeadingOnMount={hasSwitchedCards}
             onConnected={onConnected}
           />

@@ -1,4 +1,12 @@
-import { deleteConnection, rotateConnectionKey, startConnection, type ConnectRequest } from '../../api/connection';
+import {
+  authorizeConnection,
+  completeGrant,
+  deleteConnection,
+  rotateConnectionKey,
+  startConnection,
+  type ConnectRequest,
+  type GrantRequest,
+} from '../../api/connection';
 import { toConnectionError } from './errors';
 import type { ConnectionAction, ConnectionOperation, ConnectionStatus, ConnectionThunkArgs } from './types';
 
@@ -29,6 +37,25 @@ const runOperation =
 
 /** Starts the handshake: the plugin registers this site with the server using the account connection key. */
 export const connect = (request: ConnectRequest) => runOperation('connect', () => startConnection(request));
+
+/**
+ * Connect to IGNY8: asks the plugin for a single-use state and the IGNY8 app's address. Resolves to that address
+ * (the operation stays pending while the browser goes there), or to `null` when it failed.
+ */
+export const authorize =
+  (serverUrl?: string) =>
+  async ({ dispatch }: ConnectionThunkArgs): Promise<string | null> => {
+    dispatch({ type: 'START_OPERATION', operation: 'authorize' });
+    try {
+      return (await authorizeConnection(serverUrl)).url;
+    } catch (thrown) {
+      dispatch({ type: 'FAIL_OPERATION', error: toConnectionError('authorize', thrown) });
+      return null;
+    }
+  };
+
+/** Back from the IGNY8 app: completes the handshake with the grant (the plugin checks the state first). */
+export const connectWithGrant = (request: GrantRequest) => runOperation('grant', () => completeGrant(request));
 
 /** Revokes the connection on both sides. */
 export const disconnect = () => runOperation('disconnect', deleteConnection);

@@ -3,7 +3,7 @@ import type { ConnectionStatus } from '../../api/connection';
 export type { ConnectionStatus };
 
 /** A request the screen can start; `load` is the resolver's initial GET. */
-export type ConnectionOperation = 'load' | 'connect' | 'disconnect' | 'rotate';
+export type ConnectionOperation = 'load' | 'connect' | 'authorize' | 'grant' | 'disconnect' | 'rotate';
 
 /** A failed request: `message` comes from the plugin's WP_Error and is shown as is. */
 export interface ConnectionError {
