@@ -55,7 +55,7 @@ export function deliverAuthResult(
 }
 
 /** The refresh token from the body, else from the cookie (checking the request's origin). */
-function presentedToken(sessions: SessionCookies, request: FastifyRequest, body: { refreshToken?: string } | undefined) {
+function presentedToken(sessions: SessionCookies, request: FastifyRequest, body: { refreshToken?: string | undefined } | null | undefined) {
   const fromBody = body?.refreshToken;
   const fromCookie = fromBody ? undefined : sessions.token(request);
   const cookieMode = sessions.wanted(request) || fromCookie !== undefined;
@@ -114,7 +114,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       tags: ['auth'],
       summary: 'Trade a refresh token for new tokens (the old one stops working).' + COOKIE_NOTE,
       headers: sessionModeHeaders,
-      body: ZRefreshBody.optional(),
+      body: ZRefreshBody.nullish(),
       response: { 200: reply(ZTokens) },
     },
     handler: async (request, res) => {
@@ -137,7 +137,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       tags: ['auth'],
       summary: 'End the sign-in this refresh token belongs to, and clear the session cookie.' + COOKIE_NOTE,
       headers: sessionModeHeaders,
-      body: ZLogoutBody.optional(),
+      body: ZLogoutBody.nullish(),
       response: { 200: reply(z.null()) },
     },
     handler: async (request, res) => {
