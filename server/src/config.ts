@@ -60,7 +60,11 @@ export const ConfigSchema = z.object({
         }
       };
       const bad = origins.filter((o) => !origin(o));
-      if (bad.length) ctx.addIssue({ code: 'custom', message: `must be origins like https://app.example.com, not ${bad.join(', ')}` });
+      if (bad.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be origins like https://app.example.com, not ${bad.join(', ')}`,
+        });
       return origins.map((o) => origin(o) ?? o);
     }),
   /** PostgreSQL connection string. Without it the server uses embedded PostgreSQL (PGlite) under DATA_DIR. */

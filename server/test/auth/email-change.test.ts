@@ -97,7 +97,7 @@ describe('email change', () => {
     expect(expired.statusCode).toBe(410);
   });
 
-  it("changes only the user the link was made for, whoever opens it (cross-user case)", async () => {
+  it('changes only the user the link was made for, whoever opens it (cross-user case)', async () => {
     const alice = await registerOwner(t.app, 'Alice');
     const mallory = await registerOwner(t.app, 'Mallory');
     expect((await change(alice, 'alice.new@example.com')).statusCode).toBe(202);

@@ -21,8 +21,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-const ask = (email: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email } });
+const ask = (email: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email } });
 const confirm = (token: string, password: string) =>
   t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, password } });
 const login = (email: string, password: string) =>
@@ -41,7 +40,9 @@ describe('password reset by email', () => {
     // Hashed at rest: the token itself is nowhere in the database, and the sent mail's body is gone from the outbox.
     const stored = await t.db.prisma.userToken.findFirstOrThrow({ where: { userId: owner.userId } });
     expect(stored.tokenHash).not.toContain(token);
-    const outbox = await t.db.prisma.mailOutbox.findFirstOrThrow({ where: { dedupeKey: `password_reset:${stored.id}` } });
+    const outbox = await t.db.prisma.mailOutbox.findFirstOrThrow({
+      where: { dedupeKey: `password_reset:${stored.id}` },
+    });
     expect(outbox.sentAt).not.toBeNull();
     expect(outbox.text).toBe('');
     expect(outbox.link).toBeNull();
@@ -89,7 +90,10 @@ describe('password reset by email', () => {
     });
     expect(tokens.length).toBeGreaterThanOrEqual(1);
     // Expire the oldest open one by hand: its link must stop working.
-    await t.db.prisma.userToken.update({ where: { id: tokens[0]!.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await t.db.prisma.userToken.update({
+      where: { id: tokens[0]!.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const mails = smtp.mails.filter((m) => m.to.includes(owner.email) && /Reset/.test(m.subject));
     const links = mails.map((m) => appLinkIn(m, 'reset-password').token);
     const results = [];

@@ -37,7 +37,8 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
       const accountId = user?.memberships[0]?.accountId;
       if (!user || !accountId) return;
       const hourAgo = new Date(Date.now() - 3_600_000);
-      if ((await data.countUserTokensSince(user.id, 'password_reset', hourAgo)) >= PASSWORD_RESET_MAILS_PER_HOUR) return;
+      if ((await data.countUserTokensSince(user.id, 'password_reset', hourAgo)) >= PASSWORD_RESET_MAILS_PER_HOUR)
+        return;
       const token = randomToken(32);
       await data.transaction(async (inTx, tx) => {
         const row = await inTx.createUserToken({

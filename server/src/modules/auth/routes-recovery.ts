@@ -37,7 +37,10 @@ export const recoveryRoutes: FastifyPluginAsyncZod<RecoveryRoutesOptions> = asyn
       return res
         .status(202)
         .send(
-          ok(null, `If a user has ${request.body.email}, a link to choose a new password is on its way. It works for an hour.`),
+          ok(
+            null,
+            `If a user has ${request.body.email}, a link to choose a new password is on its way. It works for an hour.`,
+          ),
         );
     },
   });

@@ -55,7 +55,11 @@ export function deliverAuthResult(
 }
 
 /** The refresh token from the body, else from the cookie (checking the request's origin). */
-function presentedToken(sessions: SessionCookies, request: FastifyRequest, body: { refreshToken?: string | undefined } | null | undefined) {
+function presentedToken(
+  sessions: SessionCookies,
+  request: FastifyRequest,
+  body: { refreshToken?: string | undefined } | null | undefined,
+) {
   const fromBody = body?.refreshToken;
   const fromCookie = fromBody ? undefined : sessions.token(request);
   const cookieMode = sessions.wanted(request) || fromCookie !== undefined;
@@ -154,7 +158,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     schema: {
       tags: ['auth'],
       summary:
-        "End every sign-in of the signed-in user, in every account and on every device (each refresh token family); " +
+        'End every sign-in of the signed-in user, in every account and on every device (each refresh token family); ' +
         'access tokens already issued work until they expire (ACCESS_TOKEN_TTL_SECONDS)',
       security: [{ bearer: [] }],
       response: { 200: reply(ZSignedOutEverywhere) },

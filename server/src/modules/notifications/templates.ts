@@ -20,7 +20,12 @@ export function passwordResetMail(p: { name: string; link: string; ttlMinutes: n
   };
 }
 
-export function emailChangeConfirmMail(p: { name: string; newEmail: string; link: string; ttlHours: number }): MailContent {
+export function emailChangeConfirmMail(p: {
+  name: string;
+  newEmail: string;
+  link: string;
+  ttlHours: number;
+}): MailContent {
   return {
     subject: 'Confirm your new IGNY8 email address',
     text:
