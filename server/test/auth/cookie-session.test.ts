@@ -200,6 +200,30 @@ describe('browser session: the refresh token in a cookie', () => {
   });
 });
 
+describe('documentation', () => {
+  it('documents the session header on the sign-in routes, and every new route', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    for (const path of [
+      '/api/v1/auth/login',
+      '/api/v1/auth/register',
+      '/api/v1/auth/refresh',
+      '/api/v1/invitations/accept',
+    ]) {
+      const header = doc.paths[path].post.parameters.find((p: { name: string }) => p.name === 'x-igny8-session');
+      expect(header, path).toMatchObject({ in: 'header' });
+    }
+    for (const path of [
+      '/api/v1/auth/password-reset',
+      '/api/v1/auth/password-reset/confirm',
+      '/api/v1/auth/email-change',
+      '/api/v1/auth/email-change/confirm',
+      '/api/v1/auth/logout-everywhere',
+    ]) {
+      expect(doc.paths[path]?.post?.summary, path).toBeTruthy();
+    }
+  });
+});
+
 describe('sign out everywhere', () => {
   it('ends every sign-in of the user, cookie or not, in every account', async () => {
     const owner = await registerOwner(t.app);
