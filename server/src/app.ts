@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -21,6 +22,7 @@ import { promptRoutes } from './modules/ai/prompts/routes.ts';
 import { aiRunRoutes } from './modules/ai/routes-runs.ts';
 import { aiRoutes } from './modules/ai/routes-models.ts';
 import { authRoutes } from './modules/auth/routes.ts';
+import { recoveryRoutes } from './modules/auth/routes-recovery.ts';
 import { billingRoutes } from './modules/billing/routes.ts';
 import { connectRoutes } from './modules/connect/routes.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
@@ -92,6 +94,8 @@ export async function buildApp(options: BuildAppOptions) {
   });
 
   await app.register(errorsPlugin);
+  // Reads the browser session's refresh token cookie (modules/auth/session-cookie.ts); nothing else uses cookies.
+  await app.register(cookie);
   await app.register(helmet, {
     // The docs page loads its own scripts and styles; swagger-ui adds their hashes to the CSP (staticCSP).
     contentSecurityPolicy: { useDefaults: true },
@@ -157,12 +161,20 @@ export async function buildApp(options: BuildAppOptions) {
       await api.register(authRoutes, {
         prefix: '/auth',
         auth,
+        sessions: services.sessions,
+        loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+      });
+      await api.register(recoveryRoutes, {
+        prefix: '/auth',
+        passwordReset: services.passwordReset,
+        emailChange: services.emailChange,
         loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
       });
       await api.register(accountRoutes, {
         members: services.members,
         apiKeys: services.apiKeys,
         auth,
+        sessions: services.sessions,
         jobs,
         loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
       });

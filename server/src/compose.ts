@@ -17,6 +17,7 @@ import { connectJobs } from './modules/connect/jobs-health.ts';
 import { createConnectService } from './modules/connect/service.ts';
 import { createSiteClient } from './modules/connect/site-client.ts';
 import { createJobsService } from './modules/jobs/service.ts';
+import { createNotificationsServices, mailFrom } from './modules/notifications/index.ts';
 import { plannerJobs } from './modules/planner/jobs.ts';
 import { createPlannerServices } from './modules/planner/index.ts';
 import { createPublisherServices, publisherJobs } from './modules/publisher/index.ts';
@@ -55,6 +56,15 @@ export function compose(options: ComposeOptions) {
   const registry = new JobRegistry();
   const queue = new JobQueue(boss, registry);
 
+  // Mail: queued in the outbox by the services below, sent by the notifications.send_mail job.
+  const notifications = createNotificationsServices({
+    prisma,
+    queue,
+    publicUrl,
+    smtpUrl: config.SMTP_URL,
+    mailFrom: mailFrom(config.MAIL_FROM, publicUrl),
+  });
+
   const media = mediaStorageFor(config);
   const billing = createBillingService({ prisma });
   const holds = billingData(prisma);
@@ -80,13 +90,16 @@ export function compose(options: ComposeOptions) {
     : () => {
         throw new Error('This process signs no access tokens (it runs no API)');
       };
-  const { auth, principals } = createAuthServices({
+  const { auth, principals, passwordReset, emailChange, sessions } = createAuthServices({
     prisma,
     throttlePolicy: { maxFailures: config.LOGIN_MAX_FAILURES, pauseSeconds: config.LOGIN_PAUSE_SECONDS },
     signAccessToken: (claims) => signAccessToken(claims),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     signupCredits: config.SIGNUP_CREDITS,
+    notifications: notifications.notifications,
+    publicUrl,
+    sessionAllowedOrigins: config.SESSION_ALLOWED_ORIGINS,
   });
 
   const planner = createPlannerServices({
@@ -101,7 +114,16 @@ export function compose(options: ComposeOptions) {
   const services = {
     auth,
     principals,
-    ...createAccountsServices({ prisma, invitationTtlHours: config.INVITATION_TTL_HOURS, publicUrl }),
+    passwordReset,
+    emailChange,
+    sessions,
+    notifications: notifications.notifications,
+    mailer: notifications.mailer,
+    ...createAccountsServices({
+      prisma,
+      invitationTtlHours: config.INVITATION_TTL_HOURS,
+      notifications: notifications.notifications,
+    }),
     sites: createSitesService({ prisma, outbound: siteOutbound }),
     connect,
     jobs,
@@ -117,6 +139,7 @@ export function compose(options: ComposeOptions) {
   registry.register(
     ...accountsJobs({ accounts: accountsData(prisma), sites: sitesData(prisma) }),
     ...connectJobs({ connect }),
+    ...notifications.jobs(),
     ...aiJobs({ engine, billing, holds, media }),
     ...plannerJobs({
       data: planner.data,

@@ -23,8 +23,50 @@ export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Public base URL of this server, used in links it hands out (invitations, poll URLs). */
+  /**
+   * Public base URL of this server, used in links it hands out (invitations, poll URLs, the web app's links in mails,
+   * `<PUBLIC_URL>/app/...`); its origin is the one the browser session's cookie answers to.
+   */
   PUBLIC_URL: z.url().optional(),
+  /**
+   * The SMTP server mail goes through, e.g. smtp://user:pass@smtp.example.com:587 (smtps:// for TLS from the start).
+   * Unset: no mail is sent, and each mail's link is printed in the server log at info level instead.
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, { message: 'must look like smtp://user:pass@host:587 or smtps://host:465' })
+    .optional(),
+  /** The sender of the server's mails, e.g. "IGNY8 <no-reply@example.com>". Default: no-reply at PUBLIC_URL's host. */
+  MAIL_FROM: z.string().trim().min(3).max(320).optional(),
+  /**
+   * Comma-separated browser origins, besides the server's own (PUBLIC_URL, and the address the request came to), that
+   * may use the browser session cookie (e.g. a web app development server, http://localhost:5173). Requests with the
+   * cookie from any other origin are refused (CSRF_ORIGIN_REFUSED).
+   */
+  SESSION_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const origins = s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
+      const origin = (o: string) => {
+        try {
+          const url = new URL(o);
+          return /^https?:$/.test(url.protocol) && url.origin === o.replace(/\/$/, '') ? url.origin : null;
+        } catch {
+          return null;
+        }
+      };
+      const bad = origins.filter((o) => !origin(o));
+      if (bad.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be origins like https://app.example.com, not ${bad.join(', ')}`,
+        });
+      return origins.map((o) => origin(o) ?? o);
+    }),
   /** PostgreSQL connection string. Without it the server uses embedded PostgreSQL (PGlite) under DATA_DIR. */
   DATABASE_URL: z
     .string()

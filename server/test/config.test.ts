@@ -34,6 +34,17 @@ describe('loadConfig', () => {
     expect(config.DOCS_ENABLED).toBe(false);
   });
 
+  it('takes SMTP_URL as an smtp(s) URL and SESSION_ALLOWED_ORIGINS as a list of origins', () => {
+    expect(loadConfig({ SMTP_URL: 'smtp://u:p@mail.example:587' }).SMTP_URL).toBe('smtp://u:p@mail.example:587');
+    expect(() => loadConfig({ SMTP_URL: 'mail.example:587' })).toThrow('SMTP_URL: must look like smtp://');
+    expect(
+      loadConfig({ SESSION_ALLOWED_ORIGINS: 'http://localhost:5173, https://app.example/' }).SESSION_ALLOWED_ORIGINS,
+    ).toEqual(['http://localhost:5173', 'https://app.example']);
+    expect(() => loadConfig({ SESSION_ALLOWED_ORIGINS: 'https://app.example/path' })).toThrow(
+      'SESSION_ALLOWED_ORIGINS: must be origins like https://app.example.com, not https://app.example/path',
+    );
+  });
+
   it('takes TRUST_PROXY as a yes/no or as the proxies’ addresses and CIDRs', () => {
     expect(loadConfig({}).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);

@@ -74,14 +74,32 @@ export const ZSecurityEvent = z.object({
 });
 export type TSecurityEvent = z.infer<typeof ZSecurityEvent>;
 
-export const ZRefreshBody = z.strictObject({ refreshToken: z.string().min(20).max(200) });
+/**
+ * The browser session. A request with the header `X-IGNY8-Session: cookie` to register, login, refresh or
+ * invitations/accept gets its refresh token as the httpOnly cookie `igny8_refresh` (SameSite=Strict, Path=/api/v1/auth,
+ * Secure over https) instead of in the JSON body; refresh and logout read the cookie when the body has no token.
+ * Every request that uses the cookie, or asks for it, must come from the server's own origin (the `Origin` header, or
+ * `Referer` without one) or one in SESSION_ALLOWED_ORIGINS: otherwise 403 CSRF_ORIGIN_REFUSED.
+ */
+export const SESSION = {
+  /** Request header asking for the cookie session; its one value is `cookie`. */
+  modeHeader: 'x-igny8-session',
+  modeValue: 'cookie',
+  cookie: 'igny8_refresh',
+  cookiePath: '/api/v1/auth',
+} as const;
+
+/** `refreshToken` may be left out when the browser session's cookie carries it. */
+export const ZRefreshBody = z.strictObject({ refreshToken: z.string().min(20).max(200).optional() });
+export type TRefreshBody = z.infer<typeof ZRefreshBody>;
 export const ZLogoutBody = ZRefreshBody;
 
 export const ZTokens = z.object({
   accessToken: z.string(),
   /** Seconds until the access token expires. */
   expiresIn: z.number().int(),
-  refreshToken: z.string(),
+  /** Absent in the browser session (`X-IGNY8-Session: cookie`): the refresh token is in the igny8_refresh cookie. */
+  refreshToken: z.string().optional(),
   tokenType: z.literal('Bearer'),
 });
 export type TTokens = z.infer<typeof ZTokens>;
@@ -141,3 +159,28 @@ export type TApiKey = z.infer<typeof ZApiKey>;
 
 /** Returned once, at creation: `key` is never shown again. */
 export const ZCreatedApiKey = ZApiKey.extend({ key: z.string() });
+
+/** Asks for a password reset link by mail. The answer is the same whether or not a user has this email. */
+export const ZPasswordResetBody = z.strictObject({ email: ZEmail });
+export type TPasswordResetBody = z.infer<typeof ZPasswordResetBody>;
+
+/** The token from the reset link (`/app/reset-password?token=...`) and the new password. */
+export const ZPasswordResetConfirmBody = z.strictObject({ token: z.string().min(20).max(200), password: ZPassword });
+export type TPasswordResetConfirmBody = z.infer<typeof ZPasswordResetConfirmBody>;
+
+/** Asks to change the signed-in user's email: a confirm link goes to `newEmail`, a notice to the current address. */
+export const ZEmailChangeBody = z.strictObject({ newEmail: ZEmail, password: z.string().min(1).max(200) });
+export type TEmailChangeBody = z.infer<typeof ZEmailChangeBody>;
+
+/** The token from the confirm link (`/app/confirm-email?token=...`). */
+export const ZEmailChangeConfirmBody = z.strictObject({ token: z.string().min(20).max(200) });
+export type TEmailChangeConfirmBody = z.infer<typeof ZEmailChangeConfirmBody>;
+
+export const ZEmailChangeConfirmed = z.object({ email: z.string() });
+export type TEmailChangeConfirmed = z.infer<typeof ZEmailChangeConfirmed>;
+
+export const ZSignedOutEverywhere = z.object({
+  /** Sign-ins (refresh token families, in every account) that were ended. */
+  signInsEnded: z.number().int(),
+});
+export type TSignedOutEverywhere = z.infer<typeof ZSignedOutEverywhere>;

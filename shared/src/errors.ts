@@ -40,6 +40,11 @@ export const ERROR_CODES = {
   INSUFFICIENT_SCOPE: 403,
   ROLE_REQUIRED: 403,
   OPERATOR_REQUIRED: 403,
+  /**
+   * A request using (or asking for) the browser session cookie came from another origin than the server's own or one
+   * in SESSION_ALLOWED_ORIGINS, or named no origin at all.
+   */
+  CSRF_ORIGIN_REFUSED: 403,
   ACCOUNT_SUSPENDED: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
@@ -56,6 +61,10 @@ export const ERROR_CODES = {
   /** The same work is already queued or running for this item: wait for that job, or cancel it. */
   JOB_IN_PROGRESS: 409,
   INVITATION_INVALID: 410,
+  /** The password reset link was used, replaced by a newer one, or is older than an hour. */
+  PASSWORD_RESET_INVALID: 410,
+  /** The email confirmation link was used or expired. */
+  EMAIL_CHANGE_INVALID: 410,
   SITE_URL_FORBIDDEN: 422,
   PROVIDER_URL_FORBIDDEN: 422,
   SITE_URL_MISMATCH: 422,

@@ -18,7 +18,7 @@ describe('invitations', () => {
     const res = await invite(owner, { email: 'New.Writer@example.com', role: 'editor' });
     expect(res.statusCode).toBe(201);
     const invitation = res.json().data;
-    expect(invitation.acceptUrl).toBe(`http://igny8.test/accept-invitation#token=${invitation.token}`);
+    expect(invitation.acceptUrl).toBe(`http://igny8.test/app/invitations/accept?token=${invitation.token}`);
     expect(invitation.email).toBe('new.writer@example.com');
     const stored = await t.db.prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
     expect(stored.tokenHash).not.toBe(invitation.token);

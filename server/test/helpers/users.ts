@@ -14,6 +14,7 @@ export interface Member {
 }
 
 function member(result: TAuthResult, email: string, password: string): Member {
+  if (!result.tokens.refreshToken) throw new Error('no refresh token in the answer (cookie session?)');
   return {
     email,
     password,

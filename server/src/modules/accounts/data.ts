@@ -82,6 +82,14 @@ export function accountsData(db: Db) {
       return db.invitation.findFirst({ where: { id: invitationId, accountId } });
     },
 
+    /** The account's name and the inviter's, for the invitation mail. */
+    findInvitationContext(invitationId: string) {
+      return db.invitation.findUniqueOrThrow({
+        where: { id: invitationId },
+        select: { account: { select: { name: true } }, invitedBy: { select: { name: true } } },
+      });
+    },
+
     createInvitation(data: Prisma.InvitationUncheckedCreateInput) {
       return db.invitation.create({ data });
     },

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
+import type { NotificationsService } from '../notifications/service.ts';
 import { createApiKeysService } from './api-keys-service.ts';
 import { createMembersService } from './members-service.ts';
 
@@ -7,8 +8,8 @@ export { accountsJobs } from './jobs-export.ts';
 export interface AccountsServicesDeps {
   prisma: PrismaClient;
   invitationTtlHours: number;
-  /** Base URL for invitation links handed to the inviter. */
-  publicUrl: string;
+  /** Mails invitations (with the link to the web app's accept page). */
+  notifications: NotificationsService;
 }
 
 /** The accounts module's services: members and invitations, and API keys. */

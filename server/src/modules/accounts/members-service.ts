@@ -5,13 +5,15 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from '../../lib/secrets.ts';
 import { iso } from '../../lib/serialize.ts';
 import { hasRole, type AuthContext } from '../auth/credentials.ts';
+import type { NotificationsService } from '../notifications/service.ts';
+import { invitationMail } from '../notifications/templates.ts';
 import { accountsData, removeMember } from './data.ts';
 
 export interface MembersServiceDeps {
   prisma: PrismaClient;
   invitationTtlHours: number;
-  /** Base URL for invitation links handed to the inviter. */
-  publicUrl: string;
+  /** Mails invitations (with the link to the web app's accept page). */
+  notifications: NotificationsService;
 }
 
 function memberView(m: { userId: string; role: TRole; createdAt: Date; user: { email: string; name: string } }) {
@@ -90,21 +92,43 @@ export function createMembersService(deps: MembersServiceDeps) {
       await removeMember(prisma, { id: member.id, userId, accountId: auth.accountId });
     },
 
-    async invite(auth: AuthContext, body: TCreateInvitationBody) {
+    /**
+     * Invites someone by email: mails them the link to the web app's accept page (/app/invitations/accept?token=...),
+     * and answers the same link, for an inviter who passes it on another way.
+     */
+    async invite(auth: AuthContext, body: TCreateInvitationBody, requestId?: string) {
       if (!hasRole(auth.role, body.role)) throw errors.roleRequired(body.role);
       const existing = await data.findMemberByEmail(auth.accountId, body.email);
       if (existing) throw new AppError('ALREADY_MEMBER', `${body.email} is already a member of this account.`);
       const token = randomToken(32);
-      const invitation = await data.createInvitation({
-        accountId: auth.accountId,
-        email: body.email,
-        role: body.role,
-        tokenHash: sha256(token),
-        invitedById: auth.userId,
-        expiresAt: new Date(Date.now() + deps.invitationTtlHours * 3_600_000),
+      const acceptUrl = deps.notifications.appLink('invitations/accept', token);
+      const invitation = await data.transaction(async (inTx, tx) => {
+        const created = await inTx.createInvitation({
+          accountId: auth.accountId,
+          email: body.email,
+          role: body.role,
+          tokenHash: sha256(token),
+          invitedById: auth.userId,
+          expiresAt: new Date(Date.now() + deps.invitationTtlHours * 3_600_000),
+        });
+        const context = await inTx.findInvitationContext(created.id);
+        await deps.notifications.queueMail(tx, {
+          accountId: auth.accountId,
+          dedupeKey: `invitation:${created.id}`,
+          kind: 'invitation',
+          to: body.email,
+          link: acceptUrl,
+          ...(requestId ? { requestId } : {}),
+          ...invitationMail({
+            accountName: context.account.name,
+            inviterName: context.invitedBy.name,
+            role: body.role,
+            link: acceptUrl,
+            expiresAt: created.expiresAt,
+          }),
+        });
+        return created;
       });
-      // The token travels in the URL fragment, which browsers never send to servers or write to access logs.
-      const acceptUrl = `${deps.publicUrl.replace(/\/$/, '')}/accept-invitation#token=${token}`;
       return { ...invitationView(invitation), token, acceptUrl };
     },
 

@@ -15,7 +15,9 @@ import {
 } from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
+import { deliverAuthResult, sessionModeHeaders } from '../auth/routes.ts';
 import type { AuthService } from '../auth/service.ts';
+import type { SessionCookies } from '../auth/session-cookie.ts';
 import type { JobsService } from '../jobs/service.ts';
 import { accountExportJob } from './contracts.ts';
 import type { ApiKeysService } from './api-keys-service.ts';
@@ -25,6 +27,7 @@ export interface AccountRoutesOptions {
   members: MembersService;
   apiKeys: ApiKeysService;
   auth: AuthService;
+  sessions: SessionCookies;
   jobs: JobsService;
   loginRateLimitPerMinute: number;
 }
@@ -36,7 +39,7 @@ const ZToken = z.strictObject({ token: z.string().min(20).max(200) });
 const security = [{ bearer: [] }];
 
 export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async (app, opts) => {
-  const { members, apiKeys, auth, jobs } = opts;
+  const { members, apiKeys, auth, sessions, jobs } = opts;
 
   app.get('/members', {
     config: { auth: { scope: 'members:read' } },
@@ -92,13 +95,22 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
     config: { auth: { role: 'admin', scope: 'members:write' } },
     schema: {
       tags: ['members'],
-      summary: 'Invite someone by email; the answer holds the link to pass on (no mail is sent)',
+      summary:
+        'Invite someone by email: mails them the link to accept (/app/invitations/accept?token=...); the answer ' +
+        'holds the same link (acceptUrl) to pass on another way',
       security,
       body: ZCreateInvitationBody,
       response: { 201: reply(ZCreatedInvitation) },
     },
     handler: async (request, res) =>
-      res.status(201).send(ok(await members.invite(request.auth, request.body), 'Send the acceptUrl to the invitee.')),
+      res
+        .status(201)
+        .send(
+          ok(
+            await members.invite(request.auth, request.body, request.id),
+            `An invitation is on its way to ${request.body.email}; you may also pass on the acceptUrl.`,
+          ),
+        ),
   });
 
   app.delete('/invitations/:invitationId', {
@@ -133,14 +145,19 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
     config: { auth: 'public', rateLimit: { max: opts.loginRateLimitPerMinute, timeWindow: '1 minute' } },
     schema: {
       tags: ['members'],
-      summary: 'Accept an invitation: creates the user, or links an existing one who gives their password',
+      summary:
+        'Accept an invitation: creates the user, or links an existing one who gives their password; signs them in ' +
+        '(X-IGNY8-Session: cookie for the browser session)',
+      headers: sessionModeHeaders,
       body: ZAcceptInvitationBody.extend(ZToken.shape),
       response: { 200: reply(ZAuthResult) },
     },
-    handler: async (request) => {
+    handler: async (request, res) => {
+      if (sessions.wanted(request)) sessions.checkOrigin(request);
       const { token, ...rest } = request.body;
       const ids = await members.accept(token, rest);
-      return ok(await auth.signIn(ids.userId, ids.accountId), 'Welcome aboard.');
+      const result = await auth.signIn(ids.userId, ids.accountId);
+      return ok(deliverAuthResult(sessions, request, res, result), 'Welcome aboard.');
     },
   });
 

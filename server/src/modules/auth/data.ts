@@ -1,6 +1,6 @@
 import type { TRole } from '@igny8/shared';
 import type { Db } from '../../db/client.ts';
-import type { LoginThrottle, Prisma } from '../../generated/prisma/client.ts';
+import type { LoginThrottle, Prisma, UserTokenKind } from '../../generated/prisma/client.ts';
 import { afterCursor, newestFirst } from '../../lib/pagination.ts';
 
 /** The auth module's queries: users, sign-ins (refresh tokens), security events and the sign-in throttle. */
@@ -72,6 +72,67 @@ export function authData(db: Db) {
         data: { rotatedAt: new Date() },
       });
       return count;
+    },
+
+    /**
+     * Ends every sign-in of the user, in every account (password reset, sign-out everywhere); answers how many were
+     * live (families with a token that still worked).
+     */
+    async revokeUserRefreshTokens(userId: string): Promise<number> {
+      const now = new Date();
+      const live = await db.refreshToken.findMany({
+        where: { userId, revokedAt: null, rotatedAt: null, expiresAt: { gt: now } },
+        distinct: ['familyId'],
+        select: { familyId: true },
+      });
+      await db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
+      return live.length;
+    },
+
+    findUserById(userId: string) {
+      return db.user.findUnique({ where: { id: userId } });
+    },
+
+    isEmailTaken(email: string) {
+      return db.user.count({ where: { email } }).then((n) => n > 0);
+    },
+
+    setPassword(userId: string, passwordHash: string) {
+      return db.user.update({ where: { id: userId }, data: { passwordHash } });
+    },
+
+    setEmail(userId: string, email: string) {
+      return db.user.update({ where: { id: userId }, data: { email } });
+    },
+
+    // Single-use tokens mailed to users (password reset, email change)
+
+    createUserToken(data: Prisma.UserTokenUncheckedCreateInput) {
+      return db.userToken.create({ data });
+    },
+
+    findUserToken(kind: UserTokenKind, tokenHash: string) {
+      return db.userToken.findFirst({ where: { kind, tokenHash } });
+    },
+
+    /** Tokens of `kind` made for the user since `since` (to limit how many mails one address gets). */
+    countUserTokensSince(userId: string, kind: UserTokenKind, since: Date) {
+      return db.userToken.count({ where: { userId, kind, createdAt: { gte: since } } });
+    },
+
+    /** Marks the token used unless it was used or expired meanwhile; 0 when another request won. */
+    async consumeUserToken(tokenId: string): Promise<number> {
+      const now = new Date();
+      const { count } = await db.userToken.updateMany({
+        where: { id: tokenId, usedAt: null, expiresAt: { gt: now } },
+        data: { usedAt: now },
+      });
+      return count;
+    },
+
+    /** Retires the user's other open tokens of `kind` (a new password makes older reset links useless). */
+    retireUserTokens(userId: string, kind: UserTokenKind) {
+      return db.userToken.updateMany({ where: { userId, kind, usedAt: null }, data: { usedAt: new Date() } });
     },
 
     listSecurityEvents(userId: string, cursor: string | undefined, take: number) {

@@ -235,6 +235,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!token) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
       await data.revokeTokenFamily(token.familyId);
     },
+
+    /** Ends every sign-in of the user (every refresh token family, in every account); answers how many were live. */
+    logoutEverywhere(auth: AuthContext): Promise<number> {
+      return data.revokeUserRefreshTokens(auth.userId);
+    },
   };
 }
 
