@@ -37,7 +37,7 @@ COPY server/prisma/schema.prisma server/prisma/
 # prisma.config.ts points PRISMA_SCHEMA_ENGINE_BINARY at this stub, and the CLI refuses to start when it is missing.
 COPY server/scripts/no-native-schema-engine.sh server/scripts/
 # Writes server/src/generated/prisma (TypeScript, run by tsx like the rest of the sources).
-RUN npm run generate -w server
+RUN npm run generate -w @igny8/server
 # The web app (served at /app): bundled here with its dev dependencies; the runtime only copies dist/.
 COPY shared/ shared/
 COPY server/web/ server/web/
