@@ -1,47 +1,92 @@
 import { expect, test } from '@playwright/test';
-import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
+import { appUrl, checkAppPage, fillSignUp, newAppUser, recordTiming, signInToApp } from '../support/app.ts';
+import { api, loginAccount } from '../support/server-api.ts';
 import { grantCredits, rememberKeyMaterial } from '../support/key-material.ts';
 import { withConnectService } from '../support/server-code.ts';
 import { SCREENS, stack } from '../support/stack.ts';
 import { connectionScreenUrl, logIn } from '../support/wp-admin.ts';
 
 /**
- * Connecting a WordPress site to a freshly registered account, from wp-admin, and disconnecting it again.
+ * Connecting a WordPress site in clicks (Connect to IGNY8 in wp-admin, sign up and approve in the web app), then
+ * what the server and the app know of it; the manual connection key is 00-journey's.
  * Specs share one site, so this file runs as one serial journey.
  */
 test.describe.configure({ mode: 'serial' });
 
-let account: Awaited<ReturnType<typeof registerAccount>>;
+let account: Awaited<ReturnType<typeof loginAccount>>;
+const user = newAppUser('Journey Agency');
 
-test.beforeAll(async () => {
-  account = await registerAccount('Journey Agency');
-});
-
-test('an admin connects the site and sees "Connected" with the balance', async ({ page }) => {
-  const key = await createConnectionKey(account.token);
-  await grantCredits(account.accountId, 1250);
+test('a new user connects the site in clicks: Connect to IGNY8, sign up in the app, approve, back connected', async ({
+  page,
+}, testInfo) => {
   await logIn(page, 'admin');
   await page.goto(connectionScreenUrl());
-  await expect(page.getByRole('heading', { name: 'Connection', exact: false }).first()).toBeVisible();
-
-  // The manual key is under its disclosure; the one-click Connect to IGNY8 is the primary action.
-  await page.getByText('Connect with a key (headless setups)').click();
-  await page.getByLabel('Server URL').fill(stack().serverUrl);
-  await page.getByLabel('Account connection key').fill(key);
+  await expect(page.getByRole('heading', { name: 'Connect this site' })).toBeVisible();
+  const started = Date.now();
+  // The plugin offers the server it last used (00-journey's manual connection); a new install names the default.
+  if (!(await page.locator('.igny8-connection__hint').textContent())?.includes(stack().serverUrl)) {
+    await page.getByRole('button', { name: 'Use another IGNY8 server' }).click();
+    await page.getByLabel('IGNY8 server address').fill(stack().serverUrl);
+  }
   await page.screenshot({ path: `${SCREENS}/connection-form.png`, fullPage: true });
-  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.getByRole('button', { name: 'Connect to IGNY8' }).click();
 
+  await expect(page).toHaveURL(/\/app\/connect\?/);
+  await expect(page.getByText(/asks to connect to IGNY8/)).toBeVisible();
+  await checkAppPage(page, testInfo, 'connect-signed-out');
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await fillSignUp(page, user);
+  await expect(page).toHaveURL(/\/app\/connect\?/);
+  const approve = page.getByRole('button', { name: 'Approve and return to WordPress' });
+  await expect(approve).toBeVisible();
+  account = await loginAccount(user.email, user.password);
+  await grantCredits(account.accountId, 1250);
+  await page.getByLabel('First sector (optional)').fill('Trail running');
+  await checkAppPage(page, testInfo, 'connect-approve');
+  await approve.click();
+
+  await expect(page).toHaveURL(/page=igny8-connection/);
   await expect(page.getByRole('heading', { name: 'Connected', exact: true })).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByText(account.accountName, { exact: true })).toBeVisible();
+  const seconds = (Date.now() - started) / 1000;
+  recordTiming('connect in one click (wp-admin -> sign up -> approve -> connected)', seconds);
+  expect(seconds, 'from Connect to IGNY8 to Connected').toBeLessThan(120);
+  // The grant and state left the address bar; the account and balance show.
+  expect(page.url()).not.toMatch(/igny8_grant|igny8_state/);
+  await expect(page.getByText(user.accountName, { exact: true })).toBeVisible();
   const balance = page.locator('dt', { hasText: 'Credit balance' }).locator('xpath=following-sibling::dd[1]');
   await expect(balance).toHaveText(/1,?250/);
   await page.screenshot({ path: `${SCREENS}/connection-connected.png`, fullPage: true });
-
   await rememberKeyMaterial();
 
-  // The key was single use.
-  const reuse = await api('POST', '/connect/register', { connectionKey: key }, undefined);
-  expect(reuse.status).toBe(422);
+  // The site came with the sector chosen in the app.
+  const sites = await api('GET', '/sites', undefined, account.token);
+  const site = sites.data.items[0];
+  const sectors = await api('GET', `/sites/${site.id}/sectors`, undefined, account.token);
+  expect(sectors.data.items.map((s: { name: string }) => s.name)).toEqual(['Trail running']);
+});
+
+test('the app refuses a connect link that would send the browser to another host, and says what to do', async ({
+  page,
+}) => {
+  const site = stack().wp.url;
+  const query = new URLSearchParams({
+    site_url: site,
+    state: 'x'.repeat(43),
+    return_url: 'https://attacker.example/wp-admin/admin.php?page=igny8-connection',
+  });
+  await page.goto(appUrl(`/connect?${query}`));
+  await expect(page.getByRole('alert')).toContainText(/wp-admin|site/i);
+  await expect(page.getByText(/press “Connect to IGNY8” again/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Approve and return to WordPress' })).toHaveCount(0);
+});
+
+test('the connected site appears in the app’s Sites table with its health', async ({ page }, testInfo) => {
+  await signInToApp(page, user);
+  await expect(page).toHaveURL(/\/app\/sites$/);
+  const row = page.getByRole('row').filter({ hasText: 'IGNY8 Test Site' });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('Healthy');
+  await checkAppPage(page, testInfo, 'sites-one-site');
 });
 
 test("the plugin's script loads on its own screen only", async ({ page }) => {

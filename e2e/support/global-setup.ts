@@ -1,10 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { guardSuite } from '../../scripts/lib/suite-guard.mjs';
 import { E2E_WP_ENV, KEEP_WORDPRESS, RESULTS, ROOT, SECRETS_FILE, STACK_FILE, type Stack } from './stack.ts';
+import { SMTP_PASS, SMTP_USER } from './mail-sink.ts';
 import { freePort } from './ports.ts';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -20,6 +22,22 @@ async function waitFor(url: string, timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
 }
 
 /**
@@ -68,6 +86,19 @@ export default async function globalSetup() {
   const fakeAiUrl = `http://127.0.0.1:${fakeAiPort}`;
   await waitFor(`${fakeAiUrl}/__health`, 30_000);
 
+  // The mailbox (support/mail-sink.ts): the server sends invitations, password resets and email changes there.
+  const smtpPort = await freePort();
+  const mailLog = path.join(RESULTS, 'logs', 'mail-sink.log');
+  const mailSink = spawn(process.execPath, ['--import', 'tsx', 'support/mail-sink.ts'], {
+    cwd: path.join(ROOT, 'e2e'),
+    env: { ...process.env, SMTP_SINK_PORT: String(smtpPort) },
+    stdio: ['ignore', openSync(mailLog, 'a'), openSync(mailLog, 'a')],
+    detached: true,
+  });
+  mailSink.unref();
+  guard.track(mailSink.pid!);
+  await waitForPort(smtpPort, 30_000);
+
   const port = await freePort();
   const serverLog = path.join(RESULTS, 'logs', 'server.log');
   const encryptionKeys = `e2e:${randomBytes(32).toString('base64')}`;
@@ -86,6 +117,8 @@ export default async function globalSetup() {
       LOG_LEVEL: 'debug',
       DATA_DIR: path.join(RESULTS, 'server-data'),
       AI_DEMO_BASE_URL: fakeAiUrl,
+      SMTP_URL: `smtp://${SMTP_USER}:${SMTP_PASS}@127.0.0.1:${smtpPort}`,
+      MAIL_FROM: 'IGNY8 <no-reply@igny8.example>',
     },
     stdio: ['ignore', out, out],
     detached: true,
@@ -100,12 +133,13 @@ export default async function globalSetup() {
     serverPid: server.pid!,
     fakeAiUrl,
     fakeAiPid: fakeAi.pid!,
+    mailSinkPid: mailSink.pid!,
     serverLog,
     database,
     adminDatabaseUrl: ADMIN_URL,
     encryptionKeys,
     wp,
-    logFiles: [serverLog, fakeAiLog, ...(Object.values(wp.logs ?? {}) as string[])],
+    logFiles: [serverLog, fakeAiLog, mailLog, ...(Object.values(wp.logs ?? {}) as string[])],
   };
   writeFileSync(STACK_FILE, JSON.stringify(stack, null, 2));
 }

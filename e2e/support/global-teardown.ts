@@ -3,12 +3,12 @@ import { stopProcessGroups, stopStartedHarnesses } from '../../scripts/lib/suite
 import { stack } from './stack.ts';
 
 /**
- * Stops the server and the fake AI provider, drops the run's database and stops the e2e WordPress the setup started
+ * Stops the server, the fake AI provider and the mail sink, drops the run's database and stops the e2e WordPress the setup started
  * (E2E_KEEP_WORDPRESS=1 keeps it running for inspection). The setup's guard covers runs that end any other way.
  */
 export default async function globalTeardown() {
   const s = stack();
-  stopProcessGroups([{ pid: s.serverPid }, { pid: s.fakeAiPid }]);
+  stopProcessGroups([{ pid: s.serverPid }, { pid: s.fakeAiPid }, { pid: s.mailSinkPid }]);
   const admin = new pg.Client({ connectionString: s.adminDatabaseUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${s.database} WITH (FORCE)`);

@@ -37,6 +37,21 @@ export async function registerAccount(name: string) {
   };
 }
 
+/** Signs in through the API as an operator's script would (for a user made through the web app). */
+export async function loginAccount(email: string, password: string) {
+  const res = await api('POST', '/auth/login', { email, password });
+  if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
+  rememberSecret('access token', res.data.tokens.accessToken);
+  if (res.data.tokens.refreshToken) rememberSecret('refresh token', res.data.tokens.refreshToken);
+  return {
+    email,
+    password,
+    token: res.data.tokens.accessToken as string,
+    accountName: res.data.session.account.name as string,
+    accountId: res.data.session.account.id as string,
+  };
+}
+
 export async function createConnectionKey(token: string): Promise<string> {
   const res = await api('POST', '/connection-keys', undefined, token);
   if (res.status !== 201) throw new Error(`connection key failed: ${JSON.stringify(res.body)}`);

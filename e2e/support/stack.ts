@@ -33,6 +33,8 @@ export interface Stack {
   /** The fake AI provider the server uses as its demo endpoint (AI_DEMO_BASE_URL). */
   fakeAiUrl: string;
   fakeAiPid: number;
+  /** The SMTP server the IGNY8 server mails to (support/mail-sink.ts). */
+  mailSinkPid: number;
   serverLog: string;
   database: string;
   adminDatabaseUrl: string;

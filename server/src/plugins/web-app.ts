@@ -70,7 +70,8 @@ export async function webAppPlugin(app: FastifyInstance, options: { dir?: string
         },
       });
     }
-    const routeConfig = { schema: { hide: true } };
+    // Not logged per request: links from mails carry single-use tokens in the query (/app/reset-password?token=).
+    const routeConfig = { schema: { hide: true }, logLevel: 'warn' as const };
     scope.get('/app', routeConfig, async (_request, reply) => reply.redirect('/app/', 308));
     scope.get('/app/*', routeConfig, async (request, reply) => {
       // A missing hashed file is a 404, not the app: a stale page must not get HTML for its script.

@@ -1,6 +1,6 @@
 import { __ } from '@wordpress/i18n';
 import { lazy, Suspense, type ComponentType } from 'react';
-import { Redirect, Route, Router, Switch, useLocation } from 'wouter';
+import { Redirect, Route, Router, Switch, useLocation, useSearch } from 'wouter';
 import { Loading } from './components/states';
 import { Shell } from './components/shell';
 import { SignIn } from './pages/sign-in';
@@ -9,18 +9,24 @@ import { useSession } from './session';
 // Every screen behind sign-in is its own chunk: the first page (sign-in) stays small.
 const pages = {
   signUp: lazy(() => import('./pages/sign-up')),
+  connect: lazy(() => import('./pages/connect')),
   sites: lazy(() => import('./pages/sites')),
 };
 
 /** Pages anyone may open (they handle a signed-in visitor themselves). */
-const PUBLIC: Array<[string, ComponentType]> = [['/sign-up', pages.signUp]];
+const PUBLIC: Array<[string, ComponentType]> = [
+  ['/sign-up', pages.signUp],
+  ['/connect', pages.connect],
+];
 
 function Private() {
   const { status } = useSession();
   const [location] = useLocation();
+  const search = useSearch();
   if (status === 'loading') return <Loading label={__('Signing you in…', 'igny8')} />;
   if (status === 'signed-out') {
-    const next = location === '/' ? '' : `?next=${encodeURIComponent(location)}`;
+    const here = search ? `${location}?${search}` : location;
+    const next = here === '/' ? '' : `?next=${encodeURIComponent(here)}`;
     return <Redirect to={`/sign-in${next}`} replace />;
   }
   return (
