@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { appUrl, checkAppPage, fillSignUp, newAppUser } from '../support/app.ts';
 import { rememberSecret } from '../support/secrets.ts';
 import { api, loginAccount } from '../support/server-api.ts';
@@ -9,6 +9,9 @@ import { stack } from '../support/stack.ts';
  * for a function; two prompt versions, their diff, and a reset. A viewer may look but not save.
  */
 test.describe.configure({ mode: 'serial' });
+
+/** A notice on the page with this text (not the screen-reader announcement region that repeats it). */
+const notice = (page: Page, text: string | RegExp) => page.locator('.components-notice').filter({ hasText: text });
 
 const user = newAppUser('AI Owner');
 
@@ -35,14 +38,14 @@ test('an owner adds and tests a key, chooses a model, versions a prompt, compare
   await expect(row).toBeVisible();
   await expect(page.getByText(apiKey)).toHaveCount(0);
   await row.getByRole('button', { name: 'Test' }).click();
-  await expect(page.getByText('Test passed.')).toBeVisible();
-  await expect(page.getByText(/The key works/)).toBeVisible();
+  await expect(notice(page, 'Test passed.')).toBeVisible();
+  await expect(notice(page, /The key works/)).toBeVisible();
 
   // The model of a function: the select names the default; the choice is what runs use.
   const ideasModel = page.getByRole('combobox', { name: 'Content ideas' });
   await expect(ideasModel.locator('option').first()).toHaveText(/^Default \(/);
   await ideasModel.selectOption({ label: 'GPT-4.1 nano · OpenAI' });
-  await expect(page.getByText('Content ideas now runs on GPT-4.1 nano.')).toBeVisible();
+  await expect(notice(page, 'Content ideas now runs on GPT-4.1 nano.')).toBeVisible();
   const owner = await loginAccount(user.email, user.password);
   const choices = await api('GET', '/ai/model-choices', undefined, owner.token);
   expect(choices.data.find((c: { function: string }) => c.function === 'generate_ideas')).toMatchObject({
@@ -60,10 +63,10 @@ test('an owner adds and tests a key, chooses a model, versions a prompt, compare
 
   await prompt.fill('Ideas for {{cluster_name}}:\n{{keywords}}');
   await page.getByRole('button', { name: 'Save as new version' }).click();
-  await expect(page.getByText('Saved as version 1.')).toBeVisible();
+  await expect(notice(page, 'Saved as version 1.')).toBeVisible();
   await prompt.fill('Ideas for {{cluster_name}} in {{language}}:\n{{keywords}}\nKeep titles short.');
   await page.getByRole('button', { name: 'Save as new version' }).click();
-  await expect(page.getByText('Saved as version 2.')).toBeVisible();
+  await expect(notice(page, 'Saved as version 2.')).toBeVisible();
 
   await page.getByRole('combobox', { name: 'Compare with' }).selectOption('previous');
   const diff = page.locator('figure.igny8-diff');
@@ -75,7 +78,7 @@ test('an owner adds and tests a key, chooses a model, versions a prompt, compare
   // Reset, with confirmation; the reset is a version too.
   await page.getByRole('button', { name: 'Reset to default' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Reset to default' }).click();
-  await expect(page.getByText(/Back to the default prompt/)).toBeVisible();
+  await expect(notice(page, /Back to the default prompt/)).toBeVisible();
   await expect(page.getByText('The built-in default prompt is in use.')).toBeVisible();
   const versions = await api('GET', '/ai/prompts/versions?function=generate_ideas', undefined, owner.token);
   expect(versions.data.map((v: { version: number; reset: boolean }) => [v.version, v.reset])).toEqual([
