@@ -231,7 +231,7 @@ export function createCredentialsService({
       if (!chosen) {
         throw new AppError(
           'CONFLICT',
-          `No ${provider} API key is configured. Add one in Settings > AI providers (or ask the service operator).`,
+          `No ${provider} API key is configured. Add one in AI settings > Provider keys in the app (or ask the service operator).`,
         );
       }
       return {
