@@ -169,6 +169,23 @@ describe('model per AI function', () => {
     expect(run.json().data.model).toBe('openai/gpt-4.1-nano');
   });
 
+  it("the Writer's estimate names the account's model for writing", async () => {
+    const account = await registerOwner(t.app, 'Writer estimate');
+    const site = await call(account, 'POST', '/sites', { name: 'Blog', url: 'https://blog.example.com' });
+    const estimate = () =>
+      call(account, 'POST', '/writer/estimate', {
+        siteId: site.json().data.id,
+        title: 'How to choose running shoes',
+        primaryKeyword: 'running shoes',
+      });
+    const before = await estimate();
+    expect(before.statusCode, before.body).toBe(200);
+    expect(before.json().data.model).toBe('openai/gpt-4.1');
+    const nano = await t.db.prisma.aiModel.findFirstOrThrow({ where: { modelId: 'gpt-4.1-nano' } });
+    await call(account, 'PUT', '/ai/model-choices', { function: 'generate_content', modelId: nano.id });
+    expect((await estimate()).json().data.model).toBe('openai/gpt-4.1-nano');
+  });
+
   it('refuses a model of the wrong kind, naming the field, and viewers cannot choose', async () => {
     const image = await t.db.prisma.aiModel.findFirstOrThrow({ where: { kind: 'image' } });
     const wrong = await call(owner, 'PUT', '/ai/model-choices', { function: 'generate_content', modelId: image.id });

@@ -115,7 +115,8 @@ export const aiRoutes: FastifyPluginAsyncZod<{
   });
 
   app.post('/ai/credentials/:credentialId/test', {
-    config: { auth: { role: 'admin', scope: null } },
+    // Each test is a paid provider call to an address the admin chose: a few a minute are plenty.
+    config: { auth: { role: 'admin', scope: null }, rateLimit: { max: 20, timeWindow: '1 minute' } },
     schema: {
       tags: ['ai'],
       summary:
