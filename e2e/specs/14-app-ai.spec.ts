@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { appUrl, checkAppPage, fillSignUp, newAppUser } from '../support/app.ts';
+import { appUrl, checkAppPage, fillSignUp, newAppUser, signInToApp } from '../support/app.ts';
 import { rememberSecret } from '../support/secrets.ts';
 import { api, loginAccount } from '../support/server-api.ts';
 import { stack } from '../support/stack.ts';
@@ -95,7 +95,7 @@ test('an owner adds and tests a key, chooses a model, versions a prompt, compare
   await expect(page.getByRole('heading', { name: 'No provider keys yet' })).toBeVisible();
 });
 
-test('a viewer cannot save AI settings (the API answers 403)', async () => {
+test('a viewer sees the settings read-only and cannot save them (the API answers 403)', async ({ page }, testInfo) => {
   const owner = await loginAccount(user.email, user.password);
   const email = `ai.viewer.${Date.now()}@example.com`;
   const invited = await api('POST', '/invitations', { email, role: 'viewer' }, owner.token);
@@ -121,6 +121,15 @@ test('a viewer cannot save AI settings (the API answers 403)', async () => {
   expect(model.status).toBe(403);
   const key = await api('POST', '/ai/credentials', { provider: 'openai', apiKey: 'sk-viewer-0000-1111' }, viewer);
   expect(key.status).toBe(403);
-  // Reading is allowed.
+  // Reading is allowed, in the API and the app, where nothing offers a write.
   expect((await api('GET', '/ai/model-choices', undefined, viewer)).status).toBe(200);
+  await signInToApp(page, { email, password });
+  await expect(page).toHaveURL(/\/app\/sites$/);
+  await page.goto(appUrl('/ai'));
+  await expect(notice(page, /only owners and admins of the account can change them/)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Provider keys' })).toHaveCount(0);
+  await expect(page.getByRole('combobox', { name: 'Content ideas' })).toBeDisabled();
+  await expect(page.getByRole('textbox', { name: 'Prompt for Article writing' })).toHaveAttribute('readonly', '');
+  await expect(page.getByRole('button', { name: 'Save as new version' })).toHaveCount(0);
+  await checkAppPage(page, testInfo, 'ai-viewer');
 });
