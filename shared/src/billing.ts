@@ -182,22 +182,3 @@ export const ZUsageDaily = z.object({
   total: z.number().int(),
 });
 export type TUsageDaily = z.infer<typeof ZUsageDaily>;
-
-/** A ledger operation (the AI function or job that used credits) as people read it. */
-export const CREDIT_OPERATION_LABELS: Readonly<Record<string, string>> = {
-  auto_cluster: 'Keyword clustering',
-  generate_ideas: 'Content ideas',
-  generate_content: 'Article writing',
-  generate_image_prompts: 'Image prompts',
-  generate_images: 'Images',
-  rewrite_block: 'Block rewrite',
-  cluster_embedding: 'Keyword clustering (meaning)',
-};
-
-export function creditOperationLabel(operation: string | null): string {
-  if (!operation) return 'Other';
-  const label = CREDIT_OPERATION_LABELS[operation];
-  if (label) return label;
-  const words = operation.replace(/[_.]/g, ' ').trim();
-  return words ? words[0]!.toUpperCase() + words.slice(1) : operation;
-}

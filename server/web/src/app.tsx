@@ -11,6 +11,8 @@ const pages = {
   signUp: lazy(() => import('./pages/sign-up')),
   connect: lazy(() => import('./pages/connect')),
   sites: lazy(() => import('./pages/sites')),
+  jobs: lazy(() => import('./pages/jobs')),
+  usage: lazy(() => import('./pages/usage')),
 };
 
 /** Pages anyone may open (they handle a signed-in visitor themselves). */
@@ -37,6 +39,8 @@ function Private() {
             <Redirect to="/sites" replace />
           </Route>
           <Route path="/sites" component={pages.sites} />
+          <Route path="/jobs" component={pages.jobs} />
+          <Route path="/usage" component={pages.usage} />
           <Route>
             <NotFound />
           </Route>
