@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { appUrl, checkAppPage, signInToApp } from '../support/app.ts';
+import { checkAppPage, signInToApp } from '../support/app.ts';
 import { grantCredits } from '../support/key-material.ts';
 import { apiFetchInPage, connectFromWpAdmin } from '../support/plugin-api.ts';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
@@ -47,9 +47,11 @@ async function ledger(query = ''): Promise<any[]> {
 
 const digits = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
 
-async function openApp(page: Page, route: string) {
+/** Signs in (landing on Sites), then opens a screen from the navigation as a person would. */
+async function openApp(page: Page, screen: 'Jobs' | 'Usage and credits') {
   await signInToApp(page, account);
-  await page.goto(appUrl(route));
+  await expect(page).toHaveURL(/\/app\/sites$/);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen }).click();
 }
 
 test.beforeAll(async () => {
@@ -94,7 +96,7 @@ test('a connected site imports keywords and writes an article; the Jobs screen l
   expect(writing.status, JSON.stringify(writing.body)).toBe(202);
   await finished(writing.data.jobId);
 
-  await openApp(page, '/jobs');
+  await openApp(page, 'Jobs');
   await expect(page.getByRole('heading', { name: 'Jobs', exact: true })).toBeVisible();
   const importRow = page.getByRole('row').filter({ hasText: 'Keyword import' });
   const writeRow = page.getByRole('row').filter({ hasText: 'Article writing' });
@@ -119,7 +121,7 @@ test('the Usage table shows exactly the credits the ledger holds, and the CSV ha
   // The ledger is whole: the balance is what it adds up to.
   expect(entries.reduce((sum, e) => sum + e.amount, 0)).toBe(balance);
 
-  await openApp(page, '/usage');
+  await openApp(page, 'Usage and credits');
   await expect(page.getByRole('heading', { name: 'Usage and credits' })).toBeVisible();
   expect(digits(await page.getByTestId('balance').textContent())).toBe(balance);
   const table = page.getByTestId('usage-table');
@@ -174,15 +176,15 @@ test('a failed job is retried from the Jobs screen into exactly one new job', as
   const failed = await finished(run.data.jobId, 'failed');
   expect(failed.error.message).not.toMatch(/\n\s+at /);
 
-  await openApp(page, '/jobs');
-  const failedRow = page.getByRole('row').filter({ hasText: 'Failed' });
+  await openApp(page, 'Jobs');
+  const failedRow = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Failed', exact: true }) });
   await expect(failedRow).toHaveCount(1);
   await expect(failedRow).toContainText(failed.error.message);
   await failedRow.getByRole('button', { name: 'Retry' }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog).toContainText('Retry this job?');
   await dialog.getByRole('button', { name: 'Retry job' }).click();
-  await expect(page.getByText(/Retry started/)).toBeVisible();
+  await expect(page.locator('.components-notice', { hasText: 'Retry started' })).toBeVisible();
 
   const runs = async () =>
     (await api('GET', '/jobs?type=ai.auto_cluster', undefined, account.token)).data.items as any[];
@@ -196,5 +198,7 @@ test('a failed job is retried from the Jobs screen into exactly one new job', as
   expect(await runs()).toHaveLength(2);
   // The new job shows as done in the app, with its retry mark.
   await page.reload();
-  await expect(page.getByRole('row').filter({ hasText: 'retry' })).toContainText('Done');
+  const retryRow = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'AI clustering · retry' }) });
+  await expect(retryRow).toContainText('Done');
+  await expect(failedRow).toHaveCount(1);
 });
