@@ -136,6 +136,16 @@ test('the Usage table shows exactly the credits the ledger holds, and the CSV ha
   expect(digits(cells[0]!)).toBe(usedOnSite);
   await checkAppPage(page, testInfo, 'usage');
 
+  // The owner sets a low-balance threshold above the balance: the page warns, and the API says so too.
+  await page.getByLabel('Warn me when the balance is under (credits)').fill(String(balance + 1_000));
+  await page.getByRole('button', { name: 'Save threshold' }).click();
+  await expect(page.locator('.components-notice.is-warning')).toContainText('under your low-balance threshold');
+  expect((await api('GET', '/billing/balance', undefined, account.token)).data).toMatchObject({
+    lowBalanceThreshold: balance + 1_000,
+    low: true,
+  });
+  await checkAppPage(page, testInfo, 'usage-low-balance');
+
   // By operation over 90 days: the same total.
   await page.getByRole('button', { name: '90 days' }).click();
   await page.getByRole('button', { name: 'By operation' }).click();

@@ -133,9 +133,7 @@ export default function Jobs() {
                 item.status === 'succeeded' ? 100 : item.progress,
               )}
             />
-            <span className="igny8-muted">
-              {item.status === 'succeeded' ? 100 : item.progress}%{item.currentStep ? ` · ${item.currentStep}` : ''}
-            </span>
+            <span className="igny8-muted">{item.status === 'succeeded' ? 100 : item.progress}%</span>
           </div>
         ),
       },
