@@ -162,6 +162,17 @@ describe('retrying a failed job', () => {
     expect(await balance(owner)).toBe(10);
   });
 
+  it('refuses a failed job whose input is no longer kept, saying what to do instead', async () => {
+    const owner = await funded(1_000);
+    const failedId = await failedJob(owner, 'old');
+    await t.queue.boss.deleteJob(PAID_JOB, failedId);
+    const gone = await retry(owner, failedId);
+    expect(gone.statusCode).toBe(409);
+    expect(gone.json()).toMatchObject({ code: 'JOB_NOT_RETRYABLE' });
+    expect(gone.json().error).toMatch(/no longer kept: start the work again/);
+    expect(await t.db.prisma.jobRun.count({ where: { accountId: owner.accountId, type: PAID_JOB } })).toBe(1);
+  });
+
   it('a viewer cannot retry; an editor can; another account gets 404', async () => {
     const owner = await funded(1_000);
     const failedId = await failedJob(owner, 'roles');
