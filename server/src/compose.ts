@@ -69,7 +69,7 @@ export function compose(options: ComposeOptions) {
   const billing = createBillingService({ prisma });
   const holds = billingData(prisma);
   const releaseHold = releaseJobHold({ billing, holds });
-  const jobs = createJobsService({ prisma, queue });
+  const jobs = createJobsService({ prisma, queue, billing });
 
   // AI: the model registry, provider credentials, prompts and the engine that runs them; runs start paid work.
   const ai = createAiServices({ config, prisma, box, billing, queue });

@@ -181,6 +181,7 @@ const CASES: Record<string, Case> = {
   },
   'GET /api/v1/jobs/:jobId': {},
   'POST /api/v1/jobs/:jobId/cancel': {},
+  'POST /api/v1/jobs/:jobId/retry': {},
   'POST /api/v1/planner/imports/:importId/mapping': { body: { mapping: { keyword: 'Keyword' } } },
   'GET /api/v1/planner/imports/:importId': {},
   'GET /api/v1/planner/imports/:importId/errors': {},
@@ -213,6 +214,8 @@ const BODY_CASES: Record<string, Case> = {
   'GET /api/v1/jobs?siteId={siteId}': {},
   'GET /api/v1/billing/usage?siteId={siteId}': {},
   'GET /api/v1/billing/transactions?siteId={siteId}': {},
+  'GET /api/v1/billing/transactions.csv?siteId={siteId}': {},
+  'GET /api/v1/billing/usage/daily?siteId={siteId}': {},
   'POST /api/v1/writer/tasks': {
     body: { siteId: '{siteId}', sectorId: '{sectorId}', title: 'A stolen site task', primaryKeyword: 'x' },
   },

@@ -175,7 +175,11 @@ describe('with a worker process', () => {
     const run = await enqueue({ steps: 1, failTimes: 99 });
     const job = await waitForStatus(run.id, 'failed', 45_000);
     expect(job.attempts).toBe(3);
-    expect(job.error).toEqual({ code: 'JOB_FAILED', message: 'planned failure on attempt 3' });
+    // An unexpected error is logged in full; the user reads a plain sentence, never the raw message or a stack.
+    expect(job.error).toEqual({
+      code: 'JOB_FAILED',
+      message: 'An unexpected error on our side stopped this job. Retry it; if it fails again, contact support.',
+    });
     expect(job.finishedAt).not.toBeNull();
     await eventually(async () => (await bossJobs(dead)) === before + 1, 10_000);
   });

@@ -15,7 +15,15 @@ export const GRANT_KINDS = ['grant', 'purchase', 'adjustment'] as const;
 export const ZGrantKind = z.enum(GRANT_KINDS);
 export type TGrantKind = z.infer<typeof ZGrantKind>;
 
-export const ZCreditBalance = z.object({ balance: z.number().int() });
+/**
+ * The balance, and the account's low-balance threshold (null: none set). `low` is true when a threshold is set and
+ * the balance is under it.
+ */
+export const ZCreditBalance = z.object({
+  balance: z.number().int(),
+  lowBalanceThreshold: z.number().int().nullable().optional(),
+  low: z.boolean().optional(),
+});
 export type TCreditBalance = z.infer<typeof ZCreditBalance>;
 
 /** One ledger entry, as the account's transaction history shows it. */
@@ -122,3 +130,55 @@ export type TGrantBody = z.infer<typeof ZGrantBody>;
 
 export const ZGrantResult = z.object({ entry: ZCreditEntry, balance: z.number().int() });
 export type TGrantResult = z.infer<typeof ZGrantResult>;
+
+/** PATCH /billing/settings (owners and admins): the low-balance threshold in credits; null removes it. */
+export const ZBillingSettingsBody = z.strictObject({
+  lowBalanceThreshold: z
+    .number({ error: 'must be a whole number of credits, or null for none' })
+    .int({ error: 'must be a whole number of credits, or null for none' })
+    .min(0)
+    .max(100_000_000)
+    .nullable(),
+});
+export type TBillingSettingsBody = z.infer<typeof ZBillingSettingsBody>;
+
+export const USAGE_SERIES_DAYS = [30, 90] as const;
+
+/** GET /billing/usage/daily: credits per day of the last `days` days, one series per site or per operation. */
+export const ZUsageDailyQuery = z.object({
+  days: z.coerce
+    .number()
+    .refine((d) => (USAGE_SERIES_DAYS as readonly number[]).includes(d), { message: 'must be 30 or 90' })
+    .default(30),
+  groupBy: z.enum(['site', 'operation']).default('site'),
+  siteId: ZSiteFilter,
+});
+export type TUsageDailyQuery = z.infer<typeof ZUsageDailyQuery>;
+
+export const ZUsageSeries = z.object({
+  /** The site id or the operation; null: usage recorded without one. */
+  key: z.string().nullable(),
+  /** The site's name or the operation's label. */
+  label: z.string(),
+  /** Credits used each day, in the order of `days` (0 on a day without usage). */
+  credits: z.array(z.number().int()),
+  total: z.number().int(),
+});
+export type TUsageSeries = z.infer<typeof ZUsageSeries>;
+
+/**
+ * Credits captured per day (the same entries as ZUsageReport counts), oldest day first, today included. Days are
+ * calendar days in `timeZone` (the account's, else UTC).
+ */
+export const ZUsageDaily = z.object({
+  timeZone: z.string(),
+  groupBy: z.enum(['site', 'operation']),
+  /** "YYYY-MM-DD", oldest first. */
+  days: z.array(z.string()),
+  /** Most credits first. */
+  series: z.array(ZUsageSeries),
+  /** Per day, all series together. */
+  totals: z.array(z.number().int()),
+  total: z.number().int(),
+});
+export type TUsageDaily = z.infer<typeof ZUsageDaily>;

@@ -56,6 +56,8 @@ export const ERROR_CODES = {
   ALREADY_MEMBER: 409,
   LAST_OWNER: 409,
   JOB_NOT_CANCELLABLE: 409,
+  /** Only a failed job can be retried, and only while its input is kept (7 days). */
+  JOB_NOT_RETRYABLE: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
   AI_NOT_CONFIGURED: 409,
   /** The same work is already queued or running for this item: wait for that job, or cancel it. */

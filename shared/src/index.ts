@@ -15,3 +15,4 @@ export * from './planner-ideas.ts';
 export * from './publisher.ts';
 export * from './writer.ts';
 export * from './writer-images.ts';
+export * from './labels.ts';

@@ -23,6 +23,8 @@ export const ZJobRun = z.object({
   result: z.unknown().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   attempts: z.number().int(),
+  /** The failed job this one retries (POST /jobs/:jobId/retry), or null. */
+  retryOf: z.uuid().nullable(),
   siteId: z.uuid().nullable(),
   requestId: z.string().nullable(),
   createdAt: z.string(),
@@ -47,3 +49,7 @@ export type TJobListQuery = z.infer<typeof ZJobListQuery>;
 /** The answer of every route that starts slow work: 202 with the job to poll. */
 export const ZJobAccepted = z.object({ jobId: z.uuid(), status: ZJobStatus, pollUrl: z.string() });
 export type TJobAccepted = z.infer<typeof ZJobAccepted>;
+
+/** What POST /jobs/:jobId/retry answers (202): the new job, the failed one it retries and the credits held for it. */
+export const ZJobRetryAccepted = ZJobAccepted.extend({ retryOf: z.uuid(), heldCredits: z.number().int() });
+export type TJobRetryAccepted = z.infer<typeof ZJobRetryAccepted>;

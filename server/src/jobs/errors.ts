@@ -24,3 +24,11 @@ export class PermanentJobError extends Error {
     this.name = 'PermanentJobError';
   }
 }
+
+/** A failure worth retrying whose message is written for users (shown as is, unlike an unexpected error's). */
+export class JobFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobFailure';
+  }
+}

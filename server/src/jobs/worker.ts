@@ -6,7 +6,9 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { heartbeatData, jobRunData, type JobRunData } from './data.ts';
 import { JobContext, type StoredStep } from './context.ts';
 import type { JobDefinition, JobRegistry } from './definition.ts';
-import { JobCancelledError, PermanentJobError } from './errors.ts';
+import { AppError } from '../errors.ts';
+import { AiError } from '../modules/ai/errors.ts';
+import { JobCancelledError, JobFailure, PermanentJobError } from './errors.ts';
 import type { JobEnvelope } from './queue.ts';
 
 export interface WorkerOptions {
@@ -22,10 +24,21 @@ export interface WorkerOptions {
   backstopPollingSeconds?: number;
 }
 
-/** What a job's error looks like to the user; never a stack or a raw provider body. */
-function describeError(error: unknown): { code: string; message: string } {
-  if (error instanceof PermanentJobError) return { code: error.code, message: error.message };
-  return { code: 'JOB_FAILED', message: error instanceof Error ? error.message : String(error) };
+/**
+ * What a job's error looks like to the user; never a stack or a raw provider body. Errors written for users keep
+ * their words (a PermanentJobError, an AppError, an AiError, which never carries a provider's body); anything else
+ * (a bug, a driver error) is logged in full and shown as a plain sentence.
+ */
+export function describeError(error: unknown): { code: string; message: string } {
+  if (error instanceof PermanentJobError || error instanceof AppError) {
+    return { code: error.code, message: error.message };
+  }
+  if (error instanceof AiError) return { code: `AI_${error.kind.toUpperCase()}`, message: error.message };
+  if (error instanceof JobFailure) return { code: 'JOB_FAILED', message: error.message };
+  return {
+    code: 'JOB_FAILED',
+    message: 'An unexpected error on our side stopped this job. Retry it; if it fails again, contact support.',
+  };
 }
 
 /**

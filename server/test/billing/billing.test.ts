@@ -63,9 +63,9 @@ describe('credit balance', () => {
     });
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/billing/balance', headers: a.headers });
     expect(res.statusCode).toBe(200);
-    expect(res.json().data).toEqual({ balance: 880 });
+    expect(res.json().data).toMatchObject({ balance: 880, low: false });
     const other = await t.app.inject({ method: 'GET', url: '/api/v1/billing/balance', headers: b.headers });
-    expect(other.json().data).toEqual({ balance: 7 });
+    expect(other.json().data).toMatchObject({ balance: 7, low: false });
   });
 });
 
@@ -244,8 +244,8 @@ describe('POST /billing/grants', () => {
     expect(purchase.json().data).toMatchObject({ balance: 750, entry: { kind: 'purchase' } });
     const stored = await t.db.prisma.creditLedgerEntry.findFirst({ where: { note: 'Invoice 42' } });
     expect(stored).toMatchObject({ accountId: customer.accountId, createdById: operator.userId });
-    expect((await get(customer, '/api/v1/billing/balance')).json().data).toEqual({ balance: 750 });
-    expect((await get(operator, '/api/v1/billing/balance')).json().data).toEqual({ balance: 0 });
+    expect((await get(customer, '/api/v1/billing/balance')).json().data).toMatchObject({ balance: 750, low: false });
+    expect((await get(operator, '/api/v1/billing/balance')).json().data).toMatchObject({ balance: 0, low: false });
 
     const unknown = await post({ accountId: randomUUID(), amount: 5, note: 'x' });
     expect(unknown.statusCode).toBe(404);
@@ -304,7 +304,7 @@ describe('cross-account isolation', () => {
       expect(report.total, groupBy).toEqual({ credits: 15, count: 1 });
     }
     expect((await get(bob, '/api/v1/billing/usage')).json().data.total).toEqual({ credits: 340, count: 2 });
-    expect((await get(alice, '/api/v1/billing/balance')).json().data).toEqual({ balance: 85 });
+    expect((await get(alice, '/api/v1/billing/balance')).json().data).toMatchObject({ balance: 85, low: false });
   });
 });
 

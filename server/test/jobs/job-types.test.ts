@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { JOB_TYPE_LABELS, jobTypeLabel } from '@igny8/shared';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineJob, JobRegistry } from '../../src/jobs/definition.ts';
@@ -25,6 +26,16 @@ describe('the job registry', () => {
       expect(() => new JobRegistry().register(job(type)), type).toThrow(/does not follow/);
     }
     expect(new JobRegistry().register(job('test.slow_job')).get('test.slow_job')).toBeDefined();
+  });
+
+  it('gives every product job type a label people read (JOB_TYPE_LABELS in @igny8/shared)', () => {
+    const unlabelled = t.queue.registry
+      .all()
+      .map((d) => d.type)
+      .filter((type) => !JOB_TYPE_LABELS[type]);
+    expect(unlabelled).toEqual([]);
+    expect(jobTypeLabel('notifications.send_mail')).toBe('Email');
+    expect(jobTypeLabel('later.brand_new_thing')).toBe('Brand new thing');
   });
 
   it('names every product job by the scheme, the renamed ones included', () => {

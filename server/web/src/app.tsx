@@ -12,6 +12,8 @@ const pages = {
   connect: lazy(() => import('./pages/connect')),
   sites: lazy(() => import('./pages/sites')),
   ai: lazy(() => import('./pages/ai')),
+  jobs: lazy(() => import('./pages/jobs')),
+  usage: lazy(() => import('./pages/usage')),
 };
 
 /** Pages anyone may open (they handle a signed-in visitor themselves). */
@@ -39,6 +41,8 @@ function Private() {
           </Route>
           <Route path="/sites" component={pages.sites} />
           <Route path="/ai" component={pages.ai} />
+          <Route path="/jobs" component={pages.jobs} />
+          <Route path="/usage" component={pages.usage} />
           <Route>
             <NotFound />
           </Route>

@@ -109,6 +109,41 @@ export function billingData(db: Db) {
       });
     },
 
+    /** The account's low-balance threshold (null: none), or undefined when there is no such account. */
+    async lowBalanceThreshold(accountId: string): Promise<number | null | undefined> {
+      const account = await db.account.findUnique({ where: { id: accountId }, select: { lowBalanceThreshold: true } });
+      return account ? account.lowBalanceThreshold : undefined;
+    },
+
+    setLowBalanceThreshold(accountId: string, threshold: number | null) {
+      return db.account.update({ where: { id: accountId }, data: { lowBalanceThreshold: threshold } });
+    },
+
+    siteNames(accountId: string, siteIds: string[]) {
+      return db.site.findMany({ where: { accountId, id: { in: siteIds } }, select: { id: true, name: true } });
+    },
+
+    /**
+     * Credits captured per calendar day in `timeZone` from `fromDay` (a "YYYY-MM-DD" in that zone) on, per site or
+     * operation. Days without usage have no row.
+     */
+    dailyUsageRows(
+      accountId: string,
+      query: { fromDay: string; timeZone: string; groupBy: 'site' | 'operation'; siteId?: string | undefined },
+    ) {
+      const siteFilter = query.siteId ? Prisma.sql`AND "siteId" = ${query.siteId}::uuid` : Prisma.empty;
+      const day = Prisma.sql`to_char("createdAt" AT TIME ZONE ${query.timeZone}, 'YYYY-MM-DD')`;
+      return db.$queryRaw<{ day: string; key: string | null; credits: bigint | number }[]>`
+        SELECT ${day} AS "day", ${GROUP_KEY[query.groupBy]} AS "key",
+               COALESCE(SUM(("usage"->>'credits')::int), 0)::bigint AS "credits"
+        FROM "CreditLedgerEntry"
+        WHERE "accountId" = ${accountId}::uuid
+          AND "kind" = 'capture'
+          AND "createdAt" >= (${query.fromDay}::date::timestamp AT TIME ZONE ${query.timeZone})
+          ${siteFilter}
+        GROUP BY 1, 2`;
+    },
+
     /** Credits captured in [from, to), grouped by `groupBy` (of one site with `siteId`). */
     usageRows(accountId: string, query: { from: Date; to: Date; groupBy: TUsageGroupBy; siteId?: string | undefined }) {
       const siteFilter = query.siteId ? Prisma.sql`AND "siteId" = ${query.siteId}::uuid` : Prisma.empty;

@@ -1,6 +1,7 @@
 import type { TJobListQuery } from '@igny8/shared';
 import type { Db } from '../../db/client.ts';
 import { afterCursor, newestFirst } from '../../lib/pagination.ts';
+import { findCreditHoldOfJob } from '../billing/data.ts';
 
 /** The jobs module's queries: an account's job runs as its members see and cancel them. */
 export function jobsData(db: Db) {
@@ -21,6 +22,15 @@ export function jobsData(db: Db) {
         orderBy: newestFirst,
         take: query.limit + 1,
       });
+    },
+
+    findRunByKey(accountId: string, type: string, idempotencyKey: string) {
+      return db.jobRun.findFirst({ where: { accountId, type, idempotencyKey } });
+    },
+
+    /** The credit hold placed for a job, or null. */
+    findHoldOfJob(jobRunId: string) {
+      return findCreditHoldOfJob(db, jobRunId);
     },
 
     requestCancel(jobId: string, at: Date) {

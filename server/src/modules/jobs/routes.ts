@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { pageOf, ZJobListQuery, ZJobParams, ZJobRun } from '@igny8/shared';
+import { pageOf, ZJobListQuery, ZJobParams, ZJobRetryAccepted, ZJobRun } from '@igny8/shared';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { JobsService } from './service.ts';
 
@@ -40,5 +40,21 @@ export const jobRoutes: FastifyPluginAsyncZod<{ jobs: JobsService }> = async (ap
       response: { 200: reply(ZJobRun) },
     },
     handler: async (request) => ok(await jobs.cancel(request.auth, request.params.jobId), 'Cancellation requested.'),
+  });
+
+  app.post('/jobs/:jobId/retry', {
+    config: { auth: { role: 'editor', scope: 'jobs:write' } },
+    schema: {
+      tags: ['jobs'],
+      summary:
+        'Run a failed job again as a new job with the same input (202). Idempotent: one retry per failed job, ' +
+        'asking again answers the same new job. A paid job holds its credits again (402 when the balance is short) ' +
+        'and is charged once, when the retry finishes',
+      security,
+      params: ZJobParams,
+      response: { 202: reply(ZJobRetryAccepted) },
+    },
+    handler: async (request, res) =>
+      res.status(202).send(ok(await jobs.retry(request.auth, request.id, request.params.jobId), 'Retry started.')),
   });
 };

@@ -4,14 +4,14 @@
 //   5xx, 408, 429, timeouts, refused connections  -> a plain Error: pg-boss retries the job with backoff
 //   other 4xx                                    -> PermanentJobError with WordPress's reason, no retry
 import { AppError } from '../../errors.ts';
-import { PermanentJobError } from '../../jobs/errors.ts';
+import { JobFailure, PermanentJobError } from '../../jobs/errors.ts';
 import type { ConnectService } from '../connect/service.ts';
 import type { SiteResponse } from '../connect/site-client.ts';
 
 export type PublishingSession = Awaited<ReturnType<ConnectService['publishingSession']>>;
 
 /** A retryable failure (WordPress down, slow or overloaded): the job runs again after a delay. */
-export class SiteBusyError extends Error {
+export class SiteBusyError extends JobFailure {
   constructor(message: string) {
     super(message);
     this.name = 'SiteBusyError';

@@ -11,6 +11,7 @@ export const jobRunFixture = (fields: Partial<TJobRun> = {}): TJobRun => ({
   result: null,
   error: null,
   attempts: 0,
+  retryOf: null,
   siteId: null,
   requestId: null,
   createdAt: '2026-01-01T00:00:00Z',
