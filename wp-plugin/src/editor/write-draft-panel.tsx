@@ -11,6 +11,7 @@ import { networkPolling } from '../store/operations';
 import { fetchSectors } from '../store/planner/api';
 import { fetchTaskContent, postEstimate, postGenerate, postTask } from '../store/writer/api';
 import { DEFAULT_WORDS, draftProblem, taskBody, writeDraft, type DraftApi, type DraftFields } from './draft';
+import { budgetLine, overBudget } from './credits';
 import {
   BLOCK_EDITOR_STORE,
   EDITOR_STORE,
@@ -216,6 +217,14 @@ function ConnectedDraftPanel() {
               ),
               estimate.credits,
               estimate.model,
+            )}
+          </p>
+        )}
+        {problem === null && estimate?.siteBudget && !estimating && (
+          <p className="igny8-sidebar__budget">
+            {budgetLine(estimate.siteBudget)}
+            {overBudget(estimate.credits, estimate.siteBudget) && (
+              <span className="igny8-sidebar__problem"> {overBudget(estimate.credits, estimate.siteBudget)}</span>
             )}
           </p>
         )}
