@@ -201,6 +201,7 @@ const CASES: Record<string, Case> = {
 const BODY_CASES: Record<string, Case> = {
   'GET /api/v1/writer/tasks?siteId={siteId}': {},
   'GET /api/v1/publisher/publications?siteId={siteId}': {},
+  'GET /api/v1/sites/overview?siteId={siteId}': {},
   'POST /api/v1/sites/bulk': { body: { action: 'check_connection', siteIds: ['{siteId}'] } },
   'GET /api/v1/jobs?siteId={siteId}': {},
   'GET /api/v1/billing/usage?siteId={siteId}': {},

@@ -50,6 +50,8 @@ function listOf<T extends readonly [string, ...string[]]>(values: T) {
 
 /** The overview's query, shaped like a DataViews view: search, filters, sort and a page. */
 export const ZSitesOverviewQuery = z.object({
+  /** Only this site (its page); a site of another account is 404. */
+  siteId: z.uuid({ message: 'must be a site id (UUID)' }).optional(),
   /** Case-insensitive search in the site's name and address. */
   q: z.string().trim().max(200).optional(),
   /** Connected sites whose last check found this health (comma-separated). */

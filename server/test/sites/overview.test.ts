@@ -183,6 +183,7 @@ describe('GET /sites/overview', () => {
     const second = await names('sort=name&perPage=1&page=2');
     expect(second.names).toEqual(['Zeta recipes']);
     expect(second.page).toMatchObject({ total: 2, totalPages: 2, page: 2 });
+    expect((await names(`siteId=${plainId}`)).names).toEqual(['Zeta recipes']);
     const past = await names('perPage=1&page=9');
     expect(past.names).toEqual([]);
     expect(past.page.total).toBe(2);

@@ -150,6 +150,7 @@ export function siteOverviewRows(
   query: TSitesOverviewQuery,
   since: { month: Date; failures: Date },
 ): Promise<SiteOverviewRow[]> {
+  const only = query.siteId ? Prisma.sql`AND s."id" = ${query.siteId}::uuid` : Prisma.empty;
   const search = query.q
     ? Prisma.sql`AND (s."name" ILIKE ${containing(query.q)} OR s."url" ILIKE ${containing(query.q)})`
     : Prisma.empty;
@@ -171,7 +172,7 @@ export function siteOverviewRows(
              c."status"::text AS "connectionStatus", c."health"::text AS "health", c."healthDetail",
              c."healthCheckedAt", c."lastContactAt", c."wpVersion", c."pluginVersion", c."phpVersion"
       FROM "Site" s LEFT JOIN "SiteConnection" c ON c."siteId" = s."id"
-      WHERE s."accountId" = ${accountId}::uuid ${search}
+      WHERE s."accountId" = ${accountId}::uuid ${only} ${search}
     ),
     keywords AS (
       SELECT "siteId", COUNT(*) AS n FROM "Keyword" WHERE "siteId" IN (SELECT "id" FROM sites) GROUP BY "siteId"

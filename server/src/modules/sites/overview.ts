@@ -3,7 +3,8 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import { monthStart } from '../billing/site-budget.ts';
-import { siteOverviewRows, type SiteOverviewRow } from './data.ts';
+import { errors } from '../../errors.ts';
+import { siteOverviewRows, sitesData, type SiteOverviewRow } from './data.ts';
 
 /** Failed jobs count toward a site's "failed jobs" for this long. */
 const FAILURE_WINDOW_DAYS = 30;
@@ -44,6 +45,9 @@ export function createSitesOverview({ prisma }: { prisma: PrismaClient }) {
     async overview(auth: AuthContext, query: TSitesOverviewQuery, now = new Date()): Promise<TSitesOverviewPage> {
       const since = { month: monthStart(now), failures: new Date(now.getTime() - FAILURE_WINDOW_DAYS * 86_400_000) };
       let rows = await siteOverviewRows(prisma, auth.accountId, query, since);
+      if (query.siteId && !rows.length && !(await sitesData(prisma).siteExists(auth.accountId, query.siteId))) {
+        throw errors.notFound('Site', query.siteId);
+      }
       let total = rows.length ? Number(rows[0]!.total) : 0;
       // A page past the end has no row to carry the count: ask for the first page's to say how many there are.
       if (!rows.length && query.page > 1) {
