@@ -11,6 +11,7 @@ const pages = {
   signUp: lazy(() => import('./pages/sign-up')),
   connect: lazy(() => import('./pages/connect')),
   sites: lazy(() => import('./pages/sites')),
+  site: lazy(() => import('./pages/site')),
 };
 
 /** Pages anyone may open (they handle a signed-in visitor themselves). */
@@ -37,6 +38,7 @@ function Private() {
             <Redirect to="/sites" replace />
           </Route>
           <Route path="/sites" component={pages.sites} />
+          <Route path="/sites/:siteId" component={pages.site} />
           <Route>
             <NotFound />
           </Route>
