@@ -79,8 +79,16 @@ test('the site page adds a sector and sets a monthly budget', async ({ page }, t
   const sectors = page.getByRole('region', { name: 'Sectors' });
   await expect(sectors.getByText('Tea', { exact: true })).toBeVisible();
   await expect(sectors.getByText('calm and precise')).toBeVisible();
+  // Rename it from its row's actions.
+  await sectors.getByRole('row', { name: /Tea/ }).getByRole('button', { name: 'Actions' }).click();
+  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit sector' });
+  await edit.getByLabel('Sector name').fill('Green tea');
+  await edit.getByRole('button', { name: 'Save sector' }).click();
+  await expect(edit).toHaveCount(0);
+  await expect(sectors.getByText('Green tea', { exact: true })).toBeVisible();
   const listed = (await api('GET', `/sites/${site.id}/sectors`, undefined, account.token)).data;
-  expect(listed.find((s: { name: string }) => s.name === 'Tea')).toMatchObject({
+  expect(listed.find((s: { name: string }) => s.name === 'Green tea')).toMatchObject({
     voice: 'calm and precise',
     language: 'de',
   });

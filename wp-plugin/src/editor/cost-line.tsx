@@ -28,12 +28,8 @@ export function CostLine({ credits, estimating, balance, problem, siteBudget }: 
           {short && <span className="igny8-sidebar__problem"> {short}</span>}
         </p>
       )}
-      {!problem && !estimating && credits !== null && budget && (
-        <p className="igny8-sidebar__budget">
-          {budget}
-          {over && <span className="igny8-sidebar__problem"> {over}</span>}
-        </p>
-      )}
+      {!problem && !estimating && credits !== null && budget && <p className="igny8-sidebar__budget">{budget}</p>}
+      {!problem && !estimating && over && <p className="igny8-sidebar__problem">{over}</p>}
     </div>
   );
 }

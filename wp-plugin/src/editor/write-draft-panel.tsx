@@ -221,12 +221,10 @@ function ConnectedDraftPanel() {
           </p>
         )}
         {problem === null && estimate?.siteBudget && !estimating && (
-          <p className="igny8-sidebar__budget">
-            {budgetLine(estimate.siteBudget)}
-            {overBudget(estimate.credits, estimate.siteBudget) && (
-              <span className="igny8-sidebar__problem"> {overBudget(estimate.credits, estimate.siteBudget)}</span>
-            )}
-          </p>
+          <p className="igny8-sidebar__budget">{budgetLine(estimate.siteBudget)}</p>
+        )}
+        {problem === null && estimate && !estimating && overBudget(estimate.credits, estimate.siteBudget) && (
+          <p className="igny8-sidebar__problem">{overBudget(estimate.credits, estimate.siteBudget)}</p>
         )}
       </div>
       {running && (

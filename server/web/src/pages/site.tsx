@@ -270,7 +270,6 @@ function Sectors({ site }: { site: TSite }) {
         {
           id: 'edit',
           label: __('Edit', 'igny8'),
-          isPrimary: true,
           modalHeader: __('Edit sector', 'igny8'),
           RenderModal: ({ items, closeModal }) => (
             <SectorForm site={site} sector={items[0]!} onDone={() => closeModal?.()} />
