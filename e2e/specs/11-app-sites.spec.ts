@@ -57,6 +57,13 @@ test('the connected site shows in the Sites table as Healthy with its counts', a
   await expect(page.getByRole('link', { name: site.name })).toHaveCount(0);
   await search.fill(site.name);
   await expect(page.getByRole('link', { name: site.name })).toBeVisible();
+
+  // Bulk action: check the connection of the selected sites; the result shows as a notice, site by site.
+  await row.getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Check connection' }).click();
+  const notice = page.locator('.igny8-bulk-results');
+  await expect(notice.getByText('Connection check: 1 of 1 site done.')).toBeVisible({ timeout: 30_000 });
+  await expect(notice.getByText(`"${site.name}" is healthy: it answered the check.`)).toBeVisible();
 });
 
 test('the site page adds a sector and sets a monthly budget', async ({ page }, testInfo) => {
@@ -155,4 +162,21 @@ test('a viewer cannot disconnect sites in bulk (403), and sees no bulk actions i
   await expect(page).toHaveURL(/\/app\/sites$/);
   await expect(page.getByRole('link', { name: site.name })).toBeVisible();
   await expect(page.getByRole('checkbox')).toHaveCount(0);
+});
+
+test('an admin disconnects sites in bulk after confirming, and the table says so', async ({ page }) => {
+  await signInToApp(page, account);
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: site.name }) });
+  await row.getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Disconnect sites' });
+  await expect(dialog.getByText(/Disconnect 1 site\?/)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.locator('.igny8-bulk-results').getByText('Disconnect: 1 of 1 site done.')).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(row.getByText('Disconnected')).toBeVisible();
+  const connection = await api('GET', `/sites/${site.id}/connection`, undefined, account.token);
+  expect(connection.data.status).toBe('disconnected');
 });

@@ -304,8 +304,9 @@ export default function Sites() {
       label: __('Check connection', 'igny8'),
       supportsBulk: true,
       isEligible: connected,
-      callback: (items) => {
-        void run('check_connection', items).catch(() => undefined);
+      // Awaited, so DataViews shows the button busy while the sites are checked; a refusal shows as a notice.
+      callback: async (items) => {
+        await run('check_connection', items).catch(() => undefined);
       },
     });
   }
