@@ -162,6 +162,12 @@ test('a viewer cannot disconnect sites in bulk (403), and sees no bulk actions i
   await expect(page).toHaveURL(/\/app\/sites$/);
   await expect(page.getByRole('link', { name: site.name })).toBeVisible();
   await expect(page.getByRole('checkbox')).toHaveCount(0);
+  // Its page shows everything, and offers none of the writes.
+  await page.getByRole('link', { name: site.name }).click();
+  await expect(page.getByRole('heading', { name: site.name, level: 1 })).toBeVisible();
+  await expect(page.getByText('Account owners and admins can change the budget.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Add sector' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Save budget' })).toHaveCount(0);
 });
 
 test('an admin disconnects sites in bulk after confirming, and the table says so', async ({ page }) => {
