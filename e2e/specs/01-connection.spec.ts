@@ -256,7 +256,7 @@ test('disconnect from wp-admin ends the connection on both sides', async ({ page
   await page.getByRole('button', { name: 'Disconnect' }).click();
   const confirm = page.getByRole('dialog').getByRole('button', { name: 'Disconnect' });
   if (await confirm.isVisible().catch(() => false)) await confirm.click();
-  await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('button', { name: 'Connect to IGNY8', exact: true })).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: `${SCREENS}/connection-disconnected.png`, fullPage: true });
 
   const sites = await api('GET', '/sites', undefined, account.token);

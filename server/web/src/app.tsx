@@ -12,6 +12,7 @@ const pages = {
   connect: lazy(() => import('./pages/connect')),
   sites: lazy(() => import('./pages/sites')),
   site: lazy(() => import('./pages/site')),
+  ai: lazy(() => import('./pages/ai')),
 };
 
 /** Pages anyone may open (they handle a signed-in visitor themselves). */
@@ -39,6 +40,7 @@ function Private() {
           </Route>
           <Route path="/sites" component={pages.sites} />
           <Route path="/sites/:siteId" component={pages.site} />
+          <Route path="/ai" component={pages.ai} />
           <Route>
             <NotFound />
           </Route>
