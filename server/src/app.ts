@@ -178,7 +178,7 @@ export async function buildApp(options: BuildAppOptions) {
         jobs,
         loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
       });
-      await api.register(siteRoutes, { sites: services.sites });
+      await api.register(siteRoutes, { sites: services.sites, bulk: services.sitesBulk });
       await api.register(connectRoutes, {
         connect: services.connect,
         jobs,

@@ -22,6 +22,7 @@ import { plannerJobs } from './modules/planner/jobs.ts';
 import { createPlannerServices } from './modules/planner/index.ts';
 import { createPublisherServices, publisherJobs } from './modules/publisher/index.ts';
 import { sitesData } from './modules/sites/data.ts';
+import { createSitesBulk } from './modules/sites/bulk.ts';
 import { createSitesService } from './modules/sites/service.ts';
 import { createSystemService } from './modules/system/service.ts';
 import { writerJobs } from './modules/writer/jobs.ts';
@@ -125,6 +126,7 @@ export function compose(options: ComposeOptions) {
       notifications: notifications.notifications,
     }),
     sites: createSitesService({ prisma, outbound: siteOutbound }),
+    sitesBulk: createSitesBulk({ prisma, connect }),
     connect,
     jobs,
     billing,

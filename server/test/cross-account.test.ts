@@ -211,6 +211,8 @@ const BODY_CASES: Record<string, Case> = {
   'GET /api/v1/ai/prompts/diff?function=generate_ideas&from=default&to=1': {},
   'GET /api/v1/writer/tasks?siteId={siteId}': {},
   'GET /api/v1/publisher/publications?siteId={siteId}': {},
+  'GET /api/v1/sites/overview?siteId={siteId}': {},
+  'POST /api/v1/sites/bulk': { body: { action: 'check_connection', siteIds: ['{siteId}'] } },
   'GET /api/v1/jobs?siteId={siteId}': {},
   'GET /api/v1/billing/usage?siteId={siteId}': {},
   'GET /api/v1/billing/transactions?siteId={siteId}': {},

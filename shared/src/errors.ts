@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   /** The state sent with a connection grant is not the one the grant was issued for. */
   CONNECT_STATE_MISMATCH: 401,
   INSUFFICIENT_CREDITS: 402,
+  /** The run would take the site past its monthly credit budget (details: siteId, budget, remaining, needed). */
+  SITE_BUDGET_EXCEEDED: 402,
   FORBIDDEN: 403,
   INSUFFICIENT_SCOPE: 403,
   ROLE_REQUIRED: 403,

@@ -73,6 +73,13 @@ const ZSiteUrl = z
   .max(2048)
   .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as "https://example.com"' }));
 
+/** A site's monthly credit budget: a whole number of credits (0 stops every paid run of the site). */
+export const ZMonthlyCreditBudget = z
+  .number({ message: 'must be a whole number of credits, or null for no budget' })
+  .int({ message: 'must be a whole number of credits' })
+  .min(0, { message: 'must be 0 or more credits' })
+  .max(1_000_000_000, { message: 'must be at most 1,000,000,000 credits' });
+
 /** The writing voice ("friendly expert", "formal", ...): a task's own wins, then its sector's, then its site's. */
 const ZVoice = z.string().trim().max(2000);
 
@@ -93,6 +100,8 @@ export const ZUpdateSiteBody = z
     language: ZLanguage,
     timezone: ZTimezone,
     voice: ZVoice,
+    /** Credits the site's runs may use per calendar month (UTC); null removes the limit. Admins and owners only. */
+    monthlyCreditBudget: ZMonthlyCreditBudget.nullable(),
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' });
@@ -116,6 +125,8 @@ export const ZSite = z.object({
   /** The default voice for the site's writing ("" for none): a sector's or task's own voice wins. */
   voice: z.string(),
   sectorCount: z.number().int(),
+  /** Credits the site's runs may use per calendar month (UTC); null: no budget. */
+  monthlyCreditBudget: z.number().int().nullable(),
   connection: ZSiteConnectionSummary.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZPageQuery } from './envelope.ts';
 import { ZContentType, ZOutlineItem, ZTask, ZTaskStatus } from './planner-ideas.ts';
+import { ZSiteBudget } from './sites-overview.ts';
 
 /**
  * Contract of the Writer: tasks (from approved ideas or written by hand), the job that writes them section by
@@ -121,6 +122,8 @@ export const ZWriterEstimate = z.object({
   credits: z.number().int(),
   /** provider/model the first call would use. */
   model: z.string(),
+  /** The site's monthly credit budget and what is left of it, when the site has one. */
+  siteBudget: ZSiteBudget.optional(),
 });
 export type TWriterEstimate = z.infer<typeof ZWriterEstimate>;
 

@@ -11,6 +11,7 @@ const pages = {
   signUp: lazy(() => import('./pages/sign-up')),
   connect: lazy(() => import('./pages/connect')),
   sites: lazy(() => import('./pages/sites')),
+  site: lazy(() => import('./pages/site')),
   ai: lazy(() => import('./pages/ai')),
   jobs: lazy(() => import('./pages/jobs')),
   usage: lazy(() => import('./pages/usage')),
@@ -40,6 +41,7 @@ function Private() {
             <Redirect to="/sites" replace />
           </Route>
           <Route path="/sites" component={pages.sites} />
+          <Route path="/sites/:siteId" component={pages.site} />
           <Route path="/ai" component={pages.ai} />
           <Route path="/jobs" component={pages.jobs} />
           <Route path="/usage" component={pages.usage} />

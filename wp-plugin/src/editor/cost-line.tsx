@@ -1,5 +1,6 @@
+import type { TSiteBudget } from '@igny8/shared';
 import { Spinner } from '@wordpress/components';
-import { costLine, shortfall } from './credits';
+import { budgetLine, costLine, overBudget, shortfall } from './credits';
 
 interface CostLineProps {
   /** The most the run would hold; null while unknown. */
@@ -8,11 +9,15 @@ interface CostLineProps {
   balance: number | null;
   /** Why nothing can be estimated yet (a field to fill in), or the server's refusal. */
   problem?: string | null | undefined;
+  /** The site's monthly budget, when it has one (from the estimate). */
+  siteBudget?: TSiteBudget | null | undefined;
 }
 
-/** "Costs up to N credits · balance M" before a paid run, announced to screen readers when it changes. */
-export function CostLine({ credits, estimating, balance, problem }: CostLineProps) {
+/** "Costs up to N credits · balance M" (and the site's budget, when it has one) before a paid run, announced to screen readers when it changes. */
+export function CostLine({ credits, estimating, balance, problem, siteBudget }: CostLineProps) {
   const short = credits === null ? null : shortfall(credits, balance);
+  const budget = budgetLine(siteBudget);
+  const over = credits === null ? null : overBudget(credits, siteBudget);
   return (
     <div className="igny8-sidebar__estimate" aria-live="polite">
       {problem && <p className="igny8-sidebar__problem">{problem}</p>}
@@ -23,6 +28,8 @@ export function CostLine({ credits, estimating, balance, problem }: CostLineProp
           {short && <span className="igny8-sidebar__problem"> {short}</span>}
         </p>
       )}
+      {!problem && !estimating && credits !== null && budget && <p className="igny8-sidebar__budget">{budget}</p>}
+      {!problem && !estimating && over && <p className="igny8-sidebar__problem">{over}</p>}
     </div>
   );
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   balanceAfter,
+  budgetLine,
   chargedCredits,
   costLine,
   formatCredits,
   IdempotencyKeys,
   newIdempotencyKey,
+  overBudget,
   shortfall,
 } from './credits';
 
@@ -22,6 +24,15 @@ describe('credits in the sidebar', () => {
     expect(shortfall(12, 5)).toMatch(/more than the balance/);
     expect(shortfall(5, 5)).toBeNull();
     expect(shortfall(12, null)).toBeNull();
+  });
+
+  it("shows the site's monthly budget when it has one, and warns when the run would pass it", () => {
+    const budget = { siteId: 'x', siteName: 'Trail Blog', budget: 100, used: 50, reserved: 10, remaining: 40 };
+    expect(budgetLine(budget)).toBe('Site budget: 40 of 100 credits left this month');
+    expect(budgetLine(undefined)).toBeNull();
+    expect(overBudget(41, budget)).toMatch(/monthly budget has left/);
+    expect(overBudget(40, budget)).toBeNull();
+    expect(overBudget(400, null)).toBeNull();
   });
 
   it('lowers the balance by what the job charged, when it says', () => {

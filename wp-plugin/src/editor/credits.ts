@@ -3,6 +3,7 @@
  * balance M"), the balance after a run from what the job charged, and the Idempotency-Key a paid run is sent with
  * (kept while the same request is retried, so a retry after a lost answer never starts and pays for a second run).
  */
+import type { TSiteBudget } from '@igny8/shared';
 import { __, _n, sprintf } from '@wordpress/i18n';
 
 /** "Costs up to 12 credits · balance 480", or without the balance when the site does not know it. */
@@ -24,6 +25,31 @@ export const formatCredits = (credits: number): string =>
 export const shortfall = (credits: number, balance: number | null): string | null =>
   balance !== null && credits > balance
     ? __('That is more than the balance: the run will be refused unless credits are added.', 'igny8')
+    : null;
+
+/** "Site budget: 40 of 100 credits left this month", when the site has a monthly budget in IGNY8. */
+export const budgetLine = (budget: TSiteBudget | undefined | null): string | null =>
+  budget
+    ? sprintf(
+        /* translators: 1: credits left of the site's monthly budget, 2: the monthly budget */
+        _n(
+          'Site budget: %1$s of %2$s credit left this month',
+          'Site budget: %1$s of %2$s credits left this month',
+          budget.budget,
+          'igny8',
+        ),
+        formatCredits(budget.remaining),
+        formatCredits(budget.budget),
+      )
+    : null;
+
+/** Said when the estimate is more than the site's budget has left (the server refuses it: 402 SITE_BUDGET_EXCEEDED). */
+export const overBudget = (credits: number, budget: TSiteBudget | undefined | null): string | null =>
+  budget && credits > budget.remaining
+    ? __(
+        "That is more than this site's monthly budget has left: the run will be refused. An account admin can raise the budget in the IGNY8 app.",
+        'igny8',
+      )
     : null;
 
 /** The credits a finished job charged, when its result says (`result.credits`); null when it does not. */

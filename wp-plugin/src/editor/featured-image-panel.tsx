@@ -155,6 +155,7 @@ function FeaturedImageTools({ balance, onCharged }: CreditsProps) {
       {made === null && !sameAsDone && (
         <CostLine
           credits={estimate?.credits ?? null}
+          siteBudget={estimate?.siteBudget}
           estimating={estimating}
           balance={balance}
           problem={problem ?? refusal}

@@ -207,6 +207,7 @@ export function SelectedBlockPanel({ balance, onCharged }: CreditsProps) {
           />
           <CostLine
             credits={credits}
+            siteBudget={improve.estimate?.siteBudget ?? regenerate.estimate?.siteBudget}
             estimating={improve.estimating || regenerate.estimating}
             balance={balance}
             problem={bothRefused ? problems.regenerate : credits === null ? serverRefusal : null}

@@ -11,6 +11,7 @@ import { networkPolling } from '../store/operations';
 import { fetchSectors } from '../store/planner/api';
 import { fetchTaskContent, postEstimate, postGenerate, postTask } from '../store/writer/api';
 import { DEFAULT_WORDS, draftProblem, taskBody, writeDraft, type DraftApi, type DraftFields } from './draft';
+import { budgetLine, overBudget } from './credits';
 import {
   BLOCK_EDITOR_STORE,
   EDITOR_STORE,
@@ -218,6 +219,12 @@ function ConnectedDraftPanel() {
               estimate.model,
             )}
           </p>
+        )}
+        {problem === null && estimate?.siteBudget && !estimating && (
+          <p className="igny8-sidebar__budget">{budgetLine(estimate.siteBudget)}</p>
+        )}
+        {problem === null && estimate && !estimating && overBudget(estimate.credits, estimate.siteBudget) && (
+          <p className="igny8-sidebar__problem">{overBudget(estimate.credits, estimate.siteBudget)}</p>
         )}
       </div>
       {running && (

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TAiFunction, TStartAiRunBody } from '@igny8/shared';
+import type { TAiFunction, TSiteBudget, TStartAiRunBody } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
 import { withTransactions } from '../../db/client.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
@@ -154,9 +154,20 @@ export function createAiRunsService(deps: {
     }
   }
 
+  /** An estimate as the estimate routes answer it: with the site's monthly budget when it has one. */
+  async function withSiteBudget<T extends { credits: number; model: string }>(
+    accountId: string,
+    siteId: string,
+    estimated: T,
+  ): Promise<T & { siteBudget?: TSiteBudget }> {
+    const siteBudget = await deps.billing.siteBudget(accountId, siteId);
+    return siteBudget ? { ...estimated, siteBudget } : estimated;
+  }
+
   return {
     startHeld,
     estimate,
+    withSiteBudget,
 
     async start(auth: AuthContext, requestId: string, body: TStartAiRunBody, idempotencyKey?: string) {
       return startHeld(auth, requestId, {

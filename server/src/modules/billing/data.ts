@@ -80,6 +80,29 @@ export function billingData(db: Db) {
       return _sum.amount ?? 0;
     },
 
+    /**
+     * The account's site with its monthly budget and what it spent since `since` (captures less refunds) and holds
+     * open now; null when the account has no such site. One round trip.
+     */
+    async siteBudgetUse(accountId: string, siteId: string, since: Date) {
+      const [row] = await db.$queryRaw<
+        { name: string; budget: number | null; used: bigint | number; reserved: bigint | number }[]
+      >`
+        SELECT s."name", s."monthlyCreditBudget" AS "budget",
+               COALESCE((SELECT SUM(CASE WHEN e."kind" = 'capture' THEN COALESCE((e."usage"->>'credits')::int, 0)
+                                         ELSE -e."amount" END)
+                         FROM "CreditLedgerEntry" e
+                         WHERE e."accountId" = s."accountId" AND e."siteId" = s."id"
+                           AND e."kind" IN ('capture', 'refund') AND e."createdAt" >= ${since}), 0)::bigint AS "used",
+               COALESCE((SELECT SUM(h."amount") FROM "CreditHold" h
+                         WHERE h."accountId" = s."accountId" AND h."siteId" = s."id" AND h."status" = 'open'), 0)::bigint
+                 AS "reserved"
+        FROM "Site" s WHERE s."id" = ${siteId}::uuid AND s."accountId" = ${accountId}::uuid`;
+      return row
+        ? { name: row.name, budget: row.budget, used: Number(row.used), reserved: Number(row.reserved) }
+        : null;
+    },
+
     createEntry(data: Prisma.CreditLedgerEntryUncheckedCreateInput) {
       return db.creditLedgerEntry.create({ data });
     },

@@ -3,6 +3,7 @@ import { withTransactions } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
 import type { CreditHold, CreditLedgerEntry, Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 import { billingData, type BillingData } from './data.ts';
+import { requireSiteBudget } from './site-budget.ts';
 import {
   entryView,
   insufficientCredits,
@@ -49,6 +50,8 @@ async function placeHold(tx: BillingData, request: HoldRequest): Promise<CreditH
       return existing;
     }
   }
+  // The site's budget first: the message then names the site, which says more than the account's balance.
+  if (request.siteId) await requireSiteBudget(tx, request.accountId, request.siteId, request.amount);
   await requireBalance(tx, request.accountId, request.amount);
   const hold = await tx.createHold({
     accountId: request.accountId,

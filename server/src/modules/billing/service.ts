@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { createLedger } from './ledger.ts';
 import { createReports } from './reports.ts';
+import { createSiteBudgets } from './site-budget.ts';
 
 export {
   entryView,
@@ -32,7 +33,7 @@ export {
  */
 
 export function createBillingService({ prisma }: { prisma: PrismaClient }) {
-  return { ...createReports({ prisma }), ...createLedger({ prisma }) };
+  return { ...createReports({ prisma }), ...createLedger({ prisma }), ...createSiteBudgets({ prisma }) };
 }
 
 export type BillingService = ReturnType<typeof createBillingService>;

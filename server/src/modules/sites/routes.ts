@@ -8,16 +8,57 @@ import {
   ZSectorParams,
   ZSite,
   ZSiteParams,
+  ZSitesBulkBody,
+  ZSitesBulkResult,
+  ZSitesOverviewPage,
+  ZSitesOverviewQuery,
   ZUpdateSectorBody,
   ZUpdateSiteBody,
 } from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
+import type { SitesBulkService } from './bulk.ts';
 import type { SitesService } from './service.ts';
 
 const security = [{ bearer: [] }];
 
-export const siteRoutes: FastifyPluginAsyncZod<{ sites: SitesService }> = async (app, { sites }) => {
+export const siteRoutes: FastifyPluginAsyncZod<{ sites: SitesService; bulk: SitesBulkService }> = async (
+  app,
+  { sites, bulk },
+) => {
+  app.get('/sites/overview', {
+    config: { auth: { scope: 'sites:read' } },
+    schema: {
+      tags: ['sites'],
+      summary:
+        'The agency view: every site with its connection health and versions, pipeline counts, credits used this ' +
+        'month (UTC) and failed jobs (last 30 days); searched (q), filtered, sorted and paged by the server',
+      security,
+      querystring: ZSitesOverviewQuery,
+      response: { 200: reply(ZSitesOverviewPage) },
+    },
+    handler: async (request) => ok(await sites.overview(request.auth, request.query)),
+  });
+
+  // Checking needs the editor role (as POST /sites/:siteId/connection/check), disconnecting the admin role (the
+  // service checks it, as DELETE /sites/:siteId/connection does).
+  app.post('/sites/bulk', {
+    config: { auth: { role: 'editor', scope: 'sites:write' } },
+    schema: {
+      tags: ['sites'],
+      summary:
+        "Check the connection of, or disconnect, several sites at once: a result per site in the product's words " +
+        '(a site of another account is 404 and nothing is done)',
+      security,
+      body: ZSitesBulkBody,
+      response: { 200: reply(ZSitesBulkResult) },
+    },
+    handler: async (request) => {
+      const result = await bulk.bulk(request.auth, request.body);
+      return ok(result, `${result.succeeded} of ${result.results.length} sites done.`);
+    },
+  });
+
   app.get('/sites', {
     config: { auth: { scope: 'sites:read' } },
     schema: {

@@ -15,6 +15,7 @@ import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import { sitesData } from './data.ts';
+import { createSitesOverview } from './overview.ts';
 import { checkSiteUrl } from './url-check.ts';
 
 /** One site per address per account: scheme and host lower-cased, no query, fragment or trailing slash. */
@@ -37,6 +38,7 @@ function siteView(site: Site & { _count: { sectors: number }; connection: SiteCo
     timezone: site.timezone,
     voice: site.voice,
     sectorCount: site._count.sectors,
+    monthlyCreditBudget: site.monthlyCreditBudget,
     connection: c
       ? {
           status: c.status,
@@ -93,6 +95,8 @@ export function createSitesService({ prisma, outbound }: { prisma: PrismaClient;
   }
 
   return {
+    ...createSitesOverview({ prisma }),
+
     async list(auth: AuthContext, query: TPageQuery) {
       const rows = await data.listSites(auth.accountId, query.cursor, query.limit + 1);
       const page = pageFrom(rows, query.limit);

@@ -24,7 +24,8 @@ export function createEditorImages({ data, runs, media }: WriterServiceDeps) {
   return {
     async estimateImage(auth: AuthContext, body: TEditorImageBody) {
       const site = await findEditorSite(data, auth, body.siteId);
-      return estimateImage(auth.accountId, site.id, body.prompt);
+      const estimated = await estimateImage(auth.accountId, site.id, body.prompt);
+      return runs.withSiteBudget(auth.accountId, site.id, estimated);
     },
 
     /**

@@ -78,7 +78,8 @@ export function createEditorRewrite({ data, runs }: Pick<WriterServiceDeps, 'dat
     /** What rewriting this block would hold (the same estimate the job holds). */
     async estimateRewrite(auth: AuthContext, body: TBlockRewriteBody) {
       const { site, input } = await rewriteRequest(auth, body);
-      return runs.estimate(auth.accountId, site.id, 'generate_content', input);
+      const estimated = await runs.estimate(auth.accountId, site.id, 'generate_content', input);
+      return runs.withSiteBudget(auth.accountId, site.id, estimated);
     },
 
     /** Starts rewriting one block: credits held now (402 when short); the job's result is the block's markup. */

@@ -96,7 +96,7 @@ export function createTasksWrite({ data, runs }: Pick<WriterServiceDeps, 'data' 
         const sector = await data.lookups.findSectorOfSite(auth.accountId, site.id, body.sectorId);
         if (!sector) throw errors.notFound('Sector', body.sectorId);
       }
-      return estimate(runs, auth, {
+      const estimated = await estimate(runs, auth, {
         siteId: site.id,
         title: body.title,
         primaryKeyword: body.primaryKeyword,
@@ -106,6 +106,7 @@ export function createTasksWrite({ data, runs }: Pick<WriterServiceDeps, 'data' 
         targetWordCount: body.targetWordCount,
         includeFaq: body.includeFaq,
       });
+      return runs.withSiteBudget(auth.accountId, site.id, estimated);
     },
 
     /**
