@@ -6,7 +6,7 @@ import { Button, Notice, ProgressBar } from '@wordpress/components';
 import { DataViews, type Action, type Field, type View } from '@wordpress/dataviews';
 import { __, sprintf } from '@wordpress/i18n';
 import { useMemo, useState } from 'react';
-import { Link } from 'wouter';
+import { Link, useSearch } from 'wouter';
 import { ApiError, post } from '../api/client';
 import { Page } from '../components/page';
 import { Empty, ErrorState, Loading } from '../components/states';
@@ -73,6 +73,15 @@ function ConfirmAction({
   );
 }
 
+/** The filters a link asked for in the address: siteId, status and type. */
+function filtersFromSearch(search: string): View['filters'] {
+  const params = new URLSearchParams(search);
+  return (['siteId', 'status', 'type'] as const).flatMap((field) => {
+    const value = params.get(field);
+    return value ? [{ field, operator: 'is' as const, value }] : [];
+  });
+}
+
 /** Every job of the account across its sites: filter, follow progress, cancel or retry. */
 export default function Jobs() {
   const { can } = useSession();
@@ -81,15 +90,17 @@ export default function Jobs() {
   const sites = useWholeList<TSite>('sites', '/sites');
   const siteName = useMemo(() => new Map((sites.data ?? []).map((s) => [s.id, s.name])), [sites.data]);
 
-  const [view, setView] = useState<View>({
+  // Links from the Sites screens open this page filtered (`?siteId=…&status=failed`).
+  const search = useSearch();
+  const [view, setView] = useState<View>(() => ({
     type: 'table',
     perPage: 25,
     page: 1,
-    filters: [],
+    filters: filtersFromSearch(search),
     titleField: 'type',
     fields: ['status', 'progress', 'siteId', 'createdAt', 'error'],
     layout: {},
-  });
+  }));
 
   const fields = useMemo<Array<Field<TJobRun>>>(
     () => [
