@@ -11,12 +11,23 @@ const pages = {
   signUp: lazy(() => import('./pages/sign-up')),
   connect: lazy(() => import('./pages/connect')),
   sites: lazy(() => import('./pages/sites')),
+  team: lazy(() => import('./pages/team')),
+  apiKeys: lazy(() => import('./pages/api-keys')),
+  account: lazy(() => import('./pages/account')),
+  invitationAccept: lazy(() => import('./pages/invitation-accept')),
+  forgotPassword: lazy(() => import('./pages/forgot-password')),
+  resetPassword: lazy(() => import('./pages/reset-password')),
+  confirmEmail: lazy(() => import('./pages/confirm-email')),
 };
 
 /** Pages anyone may open (they handle a signed-in visitor themselves). */
 const PUBLIC: Array<[string, ComponentType]> = [
   ['/sign-up', pages.signUp],
   ['/connect', pages.connect],
+  ['/invitations/accept', pages.invitationAccept],
+  ['/forgot-password', pages.forgotPassword],
+  ['/reset-password', pages.resetPassword],
+  ['/confirm-email', pages.confirmEmail],
 ];
 
 function Private() {
@@ -37,6 +48,9 @@ function Private() {
             <Redirect to="/sites" replace />
           </Route>
           <Route path="/sites" component={pages.sites} />
+          <Route path="/team" component={pages.team} />
+          <Route path="/api-keys" component={pages.apiKeys} />
+          <Route path="/account" component={pages.account} />
           <Route>
             <NotFound />
           </Route>
