@@ -70,7 +70,7 @@ const apiKeyFields: Array<Field<TApiKey>> = [
     id: 'expiresAt',
     label: __('Expires', 'igny8'),
     type: 'datetime',
-    render: ({ item }) => (item.expiresAt ? formatDateTime(item.expiresAt) : __('Never', 'igny8')),
+    render: ({ item }) => (item.expiresAt ? formatDateTime(item.expiresAt) : __('Does not expire', 'igny8')),
   },
   {
     id: 'createdAt',
