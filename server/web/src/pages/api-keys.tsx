@@ -238,6 +238,7 @@ function ApiKeys() {
       {
         id: 'revoke',
         label: __('Revoke', 'igny8'),
+        isPrimary: true,
         isDestructive: true,
         supportsBulk: true,
         // Members revoke their own keys; admins anyone's (the list does not say who made a key, the server checks).
@@ -352,6 +353,7 @@ function ConnectionKeys() {
       {
         id: 'revoke',
         label: __('Revoke', 'igny8'),
+        isPrimary: true,
         isDestructive: true,
         isEligible: (item) => item.status === 'unused',
         modalHeader: __('Revoke the connection key?', 'igny8'),
