@@ -29,11 +29,26 @@ async function signIn(page: Page, user: { email: string; password: string }): Pr
   await expect(page).toHaveURL(/\/app\/sites$/);
 }
 
+/** What POST /invitations/preview answers for the token in an invitation link. */
+const preview = (link: string) =>
+  api('POST', '/invitations/preview', { token: new URL(link).searchParams.get('token') });
+
+/** The link of an invitation mail to `address` other than `previous`, once it arrives. */
+async function newLinkTo(address: string, previous: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const link = linkIn(await mailTo(address, /invited you to/), 'invitations/accept');
+    if (link !== previous) return link;
+    if (Date.now() > deadline) throw new Error(`no second invitation mail to ${address}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** The page's own content (notices are also spoken through a live region outside it). */
 const main = (page: Page) => page.locator('#igny8-main');
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
 
-test('the owner signs up, switches between their two accounts, and invites a member by email', async ({
+test('the owner signs up, switches between their two accounts, invites a member by email, resends and revokes another', async ({
   page,
 }, testInfo) => {
   await page.goto(appUrl('/sign-up'));
@@ -74,6 +89,28 @@ test('the owner signs up, switches between their two accounts, and invites a mem
     'Waiting for an answer',
   );
   await checkAppPage(page, testInfo, 'team');
+
+  // Another invitation, sent again (a new link; the old one stops working), then revoked.
+  const later = `later.${Date.now()}@example.com`;
+  await form.getByLabel('Email').fill(later);
+  await form.getByRole('button', { name: 'Send invitation' }).click();
+  const first = linkIn(await mailTo(later, /invited you to/), 'invitations/accept');
+  const laterRow = invitations.getByRole('row', { name: new RegExp(later) });
+  await laterRow.getByRole('button', { name: 'Send again' }).click();
+  await page
+    .getByRole('dialog', { name: 'Send the invitation again?' })
+    .getByRole('button', { name: 'Send a new link' })
+    .click();
+  const second = await newLinkTo(later, first);
+  expect((await preview(first)).status).toBe(410);
+  expect((await preview(second)).status).toBe(200);
+  await expect(laterRow).toHaveCount(1);
+  await laterRow.getByRole('button', { name: 'Revoke' }).click();
+  const revoke = page.getByRole('dialog', { name: 'Revoke the invitation?' });
+  await expect(revoke).toContainText(later);
+  await revoke.getByRole('button', { name: 'Revoke' }).click();
+  await expect(laterRow).toHaveCount(0);
+  expect((await preview(second)).status).toBe(410);
 });
 
 test('the invitee gets the mail, opens the link, signs up, and sees only that account', async ({
@@ -147,6 +184,14 @@ test('the owner makes the member a viewer: the viewer’s write actions are disa
   expect(site.status).toBe(403);
   const writeKey = await api('POST', '/api-keys', { name: 'sneaky', scopes: ['sites:write'] }, token);
   expect(writeKey.status).toBe(403);
+
+  // Removed from the account, the member's credentials stop working at once.
+  await row.getByRole('button', { name: 'Remove' }).click();
+  const remove = page.getByRole('dialog', { name: 'Remove this member?' });
+  await expect(remove).toContainText(invitee.name);
+  await remove.getByRole('button', { name: 'Remove' }).click();
+  await expect(row).toHaveCount(0);
+  expect((await api('GET', '/members', undefined, token)).status).toBe(401);
 });
 
 test('an API key is shown once, works against /api/v1, and is refused once revoked', async ({ page }, testInfo) => {
@@ -189,9 +234,7 @@ test('an API key is shown once, works against /api/v1, and is refused once revok
   expect(refused.status).toBe(401);
 });
 
-test('connection keys for headless setups: created and shown once, listed without one-click grants, revoked', async ({
-  page,
-}, testInfo) => {
+test('connection keys for headless setups: created and shown once, listed, revoked', async ({ page }, testInfo) => {
   await signIn(page, owner);
   await page.goto(appUrl('/api-keys'));
   const section = page.getByRole('region', { name: 'Connection keys' });

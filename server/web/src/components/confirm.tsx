@@ -12,8 +12,11 @@ export function ConfirmBody({
   confirmLabel,
   onConfirm,
   closeModal,
+  destructive = true,
 }: {
   children: ReactNode;
+  /** False for a confirmation that is not destructive (sending an invitation again). */
+  destructive?: boolean;
   confirmLabel: string;
   onConfirm: () => Promise<unknown>;
   closeModal?: (() => void) | undefined;
@@ -41,7 +44,7 @@ export function ConfirmBody({
         </Button>
         <Button
           variant="primary"
-          isDestructive
+          isDestructive={destructive}
           isBusy={busy}
           disabled={busy}
           onClick={() => void confirm()}

@@ -205,11 +205,13 @@ function Invitations() {
       {
         id: 'resend',
         label: __('Send again', 'igny8'),
+        isPrimary: true,
         isEligible: (item) => ['pending', 'expired'].includes(invitationStatus(item)),
         modalHeader: __('Send the invitation again?', 'igny8'),
         RenderModal: ({ items, closeModal }) => (
           <ConfirmBody
             confirmLabel={__('Send a new link', 'igny8')}
+            destructive={false}
             closeModal={closeModal}
             onConfirm={async () => {
               const [invitation] = items;
@@ -227,6 +229,7 @@ function Invitations() {
       {
         id: 'revoke',
         label: __('Revoke', 'igny8'),
+        isPrimary: true,
         isDestructive: true,
         supportsBulk: true,
         isEligible: (item) => invitationStatus(item) === 'pending',
@@ -309,7 +312,8 @@ export default function Team() {
             },
             {
               id: 'remove',
-              label: __('Remove from the account', 'igny8'),
+              label: __('Remove', 'igny8'),
+              isPrimary: true,
               isDestructive: true,
               isEligible: (item) => item.userId !== session?.user.id,
               modalHeader: __('Remove this member?', 'igny8'),
