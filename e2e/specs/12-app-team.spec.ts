@@ -105,6 +105,7 @@ test('the owner signs up, switches between their two accounts, invites a member 
   expect((await preview(first)).status).toBe(410);
   expect((await preview(second)).status).toBe(200);
   await expect(laterRow).toHaveCount(1);
+  await expect(laterRow).toContainText('Waiting for an answer');
   await laterRow.getByRole('button', { name: 'Revoke' }).click();
   const revoke = page.getByRole('dialog', { name: 'Revoke the invitation?' });
   await expect(revoke).toContainText(later);

@@ -156,6 +156,7 @@ const CASES: Record<string, Case> = {
   'PATCH /api/v1/members/:userId': { body: { role: 'viewer' } },
   'DELETE /api/v1/members/:userId': {},
   'DELETE /api/v1/invitations/:invitationId': {},
+  'POST /api/v1/invitations/:invitationId/resend': {},
   'DELETE /api/v1/api-keys/:apiKeyId': {},
   'DELETE /api/v1/connection-keys/:connectionKeyId': {},
   'GET /api/v1/sites/:siteId': {},

@@ -216,9 +216,7 @@ function Invitations() {
             onConfirm={async () => {
               const [invitation] = items;
               if (!invitation) return;
-              // A new invitation (a new link, a new validity) replaces the old one, whose link stops working.
-              await post('/invitations', { email: invitation.email, role: invitation.role });
-              if (invitationStatus(invitation) === 'pending') await del(`/invitations/${invitation.id}`);
+              await post(`/invitations/${invitation.id}/resend`);
               await refresh();
             }}
           >
