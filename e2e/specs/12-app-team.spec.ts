@@ -97,10 +97,9 @@ test('the owner signs up, switches between their two accounts, invites a member 
   const first = linkIn(await mailTo(later, /invited you to/), 'invitations/accept');
   const laterRow = invitations.getByRole('row', { name: new RegExp(later) });
   await laterRow.getByRole('button', { name: 'Send again' }).click();
-  await page
-    .getByRole('dialog', { name: 'Send the invitation again?' })
-    .getByRole('button', { name: 'Send a new link' })
-    .click();
+  const again = page.getByRole('dialog', { name: 'Send the invitation again?' });
+  await again.getByRole('button', { name: 'Send a new link' }).click();
+  await expect(again).toBeHidden();
   const second = await newLinkTo(later, first);
   expect((await preview(first)).status).toBe(410);
   expect((await preview(second)).status).toBe(200);
@@ -110,6 +109,8 @@ test('the owner signs up, switches between their two accounts, invites a member 
   const revoke = page.getByRole('dialog', { name: 'Revoke the invitation?' });
   await expect(revoke).toContainText(later);
   await revoke.getByRole('button', { name: 'Revoke' }).click();
+  // While a dialog is open the page behind it is hidden from the accessibility tree: wait for it to close.
+  await expect(revoke).toBeHidden();
   await expect(laterRow).toHaveCount(0);
   expect((await preview(second)).status).toBe(410);
 });
@@ -191,6 +192,7 @@ test('the owner makes the member a viewer: the viewer’s write actions are disa
   const remove = page.getByRole('dialog', { name: 'Remove this member?' });
   await expect(remove).toContainText(invitee.name);
   await remove.getByRole('button', { name: 'Remove' }).click();
+  await expect(remove).toBeHidden();
   await expect(row).toHaveCount(0);
   expect((await api('GET', '/members', undefined, token)).status).toBe(401);
 });
