@@ -48,33 +48,42 @@ async function newLinkTo(address: string, previous: string): Promise<string> {
 const main = (page: Page) => page.locator('#igny8-main');
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
 
-test('the owner signs up, switches between their two accounts, invites a member by email, resends and revokes another', async ({
+test('the owner signs up, joins another agency by its mail, switches accounts, invites a member, resends and revokes another', async ({
   page,
 }, testInfo) => {
   await page.goto(appUrl('/sign-up'));
   await fillSignUp(page, owner);
   await expect(page).toHaveURL(/\/app\/sites$/);
 
-  // The owner also works in another agency's account (invited there through the API, as a script would).
+  // Another agency invites the owner (an existing user): the mail's link, their password, and they are in.
   const side = await registerAccount('Side Project');
   sideAccountName = side.accountName;
   const invitation = await api('POST', '/invitations', { email: owner.email, role: 'editor' }, side.token);
   expect(invitation.status).toBe(201);
-  const joined = await api('POST', '/invitations/accept', { token: invitation.data.token, password: owner.password });
-  expect(joined.status).toBe(200);
-
-  await page.reload();
+  const sideMail = await mailTo(owner.email, new RegExp(`invited you to ${sideAccountName}`));
+  await page.goto(linkIn(sideMail, 'invitations/accept'));
+  await expect(page.getByRole('heading', { name: `Join ${sideAccountName} on IGNY8` })).toBeVisible();
+  await expect(main(page).getByText('You already have an IGNY8 user')).toBeVisible();
+  await checkAppPage(page, testInfo, 'invitation-accept-existing-user');
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Sign in and accept' }).click();
+  await expect(page).toHaveURL(/\/app\/sites$/);
   const switcher = page.getByRole('combobox', { name: 'Account' });
-  await expect(switcher).toBeVisible();
+  await expect(switcher.locator('option:checked')).toHaveText(sideAccountName);
+
+  // The account switcher moves between the two; a reload stays in the account switched to (the cookie was rotated).
+  await switcher.selectOption({ label: owner.accountName });
+  await expect(switcher.locator('option:checked')).toHaveText(owner.accountName);
+  await nav(page, 'Your account').click();
+  await expect(main(page).getByText(`owner of ${owner.accountName}`)).toBeVisible();
+  await page.reload();
+  await expect(main(page).getByText(`owner of ${owner.accountName}`)).toBeVisible();
   await switcher.selectOption({ label: sideAccountName });
   await expect(switcher.locator('option:checked')).toHaveText(sideAccountName);
   await nav(page, 'Your account').click();
   await expect(main(page).getByText(`editor of ${sideAccountName}`)).toBeVisible();
-  // A reload keeps the account switched to: the session cookie was rotated for it.
-  await page.reload();
-  await expect(main(page).getByText(`editor of ${sideAccountName}`)).toBeVisible();
-  await page.getByRole('combobox', { name: 'Account' }).selectOption({ label: owner.accountName });
-  await expect(page.getByRole('combobox', { name: 'Account' }).locator('option:checked')).toHaveText(owner.accountName);
+  await switcher.selectOption({ label: owner.accountName });
+  await expect(switcher.locator('option:checked')).toHaveText(owner.accountName);
 
   await nav(page, 'Team').click();
   await expect(page.getByRole('heading', { name: 'Team', exact: true })).toBeVisible();
