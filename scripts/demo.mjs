@@ -283,6 +283,7 @@ async function main() {
   Object.assign(state, {
     serverUrl: SERVER_URL,
     docsUrl: `${SERVER_URL}/docs`,
+    appUrl: `${SERVER_URL}/app`,
     fakeAiUrl: FAKE_AI_URL,
     siteId: site.id,
     wordpress: { url: harness.url, adminUrl: harness.adminUrl, users: harness.users },
@@ -299,7 +300,8 @@ async function main() {
       `  wp-admin      ${harness.adminUrl}   user ${admin.username}   password ${admin.password}`,
       `  try it        IGNY8 > Planner: import ${rel(join(ROOT, 'examples', 'demo-keywords.csv'))}, cluster, make ideas;`,
       '                IGNY8 > Writer: write an article with images, review it, publish it; then visit the site.',
-      `  API docs      ${SERVER_URL}/docs   (demo account ${state.account.email} / ${state.account.password})`,
+      `  web app       ${SERVER_URL}/app   sign in as ${state.account.email} / ${state.account.password}: sites, jobs, usage`,
+      `  API docs      ${SERVER_URL}/docs   (same account)`,
       `  demo AI       ${FAKE_AI_URL}: every idea, article and image it makes is marked demo (filler, not writing)`,
       `  logs, state   ${rel(LOGS)}/, ${rel(STATE_FILE)}`,
       'Press Ctrl-C to stop everything.',

@@ -62,7 +62,7 @@ test('a new user connects the site in clicks: Connect to IGNY8, sign up in the a
   const sites = await api('GET', '/sites', undefined, account.token);
   const site = sites.data.items[0];
   const sectors = await api('GET', `/sites/${site.id}/sectors`, undefined, account.token);
-  expect(sectors.data.items.map((s: { name: string }) => s.name)).toEqual(['Trail running']);
+  expect(sectors.data.map((s: { name: string }) => s.name)).toEqual(['Trail running']);
 });
 
 test('the app refuses a connect link that would send the browser to another host, and says what to do', async ({
@@ -256,7 +256,7 @@ test('disconnect from wp-admin ends the connection on both sides', async ({ page
   await page.getByRole('button', { name: 'Disconnect' }).click();
   const confirm = page.getByRole('dialog').getByRole('button', { name: 'Disconnect' });
   if (await confirm.isVisible().catch(() => false)) await confirm.click();
-  await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('button', { name: 'Connect to IGNY8', exact: true })).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: `${SCREENS}/connection-disconnected.png`, fullPage: true });
 
   const sites = await api('GET', '/sites', undefined, account.token);

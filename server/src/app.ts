@@ -191,7 +191,11 @@ export async function buildApp(options: BuildAppOptions) {
       await api.register(plannerRoutes, { prefix: '/planner', ...services.planner });
       await api.register(writerRoutes, { prefix: '/writer', ...services.writer });
       await api.register(publisherRoutes, { prefix: '/publisher', ...services.publisher });
-      await api.register(aiRoutes, { registry: ai.modelRegistry, credentials: ai.credentials });
+      await api.register(aiRoutes, {
+        registry: ai.modelRegistry,
+        credentials: ai.credentials,
+        modelChoices: ai.modelChoices,
+      });
       await api.register(systemRoutes, { system: services.system });
       api.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },

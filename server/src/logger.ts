@@ -27,6 +27,8 @@ export function loggerOptions(level: string): LoggerOptions {
         '*.keyHash',
         '*.tokenHash',
         '*.secret',
+        // Provider API keys (a request body or a client's options logged by mistake).
+        '*.apiKey',
       ],
       censor: '[redacted]',
     },

@@ -41,6 +41,13 @@ beforeAll(async () => {
     await inject('POST', '/api/v1/ai/credentials', { provider: 'openai', apiKey: 'sk-alice-0000-1111' })
   ).id;
   ids.modelId = (await t.db.prisma.aiModel.findFirstOrThrow()).id;
+  // A prompt override (version 1 of generate_ideas) only Alice's account has.
+  await t.app.inject({
+    method: 'PUT',
+    url: '/api/v1/ai/prompts',
+    headers: alice.headers,
+    payload: { function: 'generate_ideas', template: 'Alice ideas for {{cluster_name}}: {{keywords}}' },
+  });
   ids.function = 'generate_content';
 
   // Planner: keywords in two clusters, an idea, an import.
@@ -172,6 +179,7 @@ const CASES: Record<string, Case> = {
   'POST /api/v1/sites/:siteId/connection/rotate': {},
   'POST /api/v1/sites/:siteId/connection/check': {},
   'DELETE /api/v1/ai/credentials/:credentialId': {},
+  'POST /api/v1/ai/credentials/:credentialId/test': {},
   'PATCH /api/v1/ai/models/:modelId': { body: { active: false }, status: 403, code: 'OPERATOR_REQUIRED' },
   'PUT /api/v1/ai/defaults/:function': {
     body: { modelId: '00000000-0000-4000-8000-000000000000' },
@@ -207,6 +215,7 @@ const CASES: Record<string, Case> = {
  */
 const BODY_CASES: Record<string, Case> = {
   'POST /api/v1/auth/switch-account': { body: { accountId: '{accountId}' } },
+  'GET /api/v1/ai/prompts/diff?function=generate_ideas&from=default&to=1': {},
   'GET /api/v1/writer/tasks?siteId={siteId}': {},
   'GET /api/v1/publisher/publications?siteId={siteId}': {},
   'GET /api/v1/jobs?siteId={siteId}': {},

@@ -40,6 +40,20 @@ describe('logs', () => {
       url: '/api/v1/auth/login',
       payload: { email: owner.email, password: owner.password },
     });
+    // A provider key, saved and tested (the test fails: the name does not resolve).
+    const providerKey = 'sk-provider-secret-in-logs-test-4321';
+    const credential = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ai/credentials',
+      headers: owner.headers,
+      payload: { provider: 'openai_compatible', apiKey: providerKey, baseUrl: 'https://provider.invalid/v1' },
+    });
+    const tested = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/ai/credentials/${credential.json().data.id}/test`,
+      headers: owner.headers,
+    });
+    expect(tested.json().data.ok).toBe(false);
     // A failing request logs more (the error); its credential must not leak either.
     await t.app.inject({ method: 'GET', url: '/api/v1/sites', headers: { authorization: `Bearer ${key}x` } });
 
@@ -53,6 +67,7 @@ describe('logs', () => {
       key,
       key.split('_')[2]!,
       invitation.json().data.token,
+      providerKey,
     ];
     for (const secret of secrets) expect(logs).not.toContain(secret);
     expect(logs).toContain('"reqId"');

@@ -145,3 +145,73 @@ export const ZAiCallsQuery = ZPageQuery.extend({
   jobId: z.uuid({ message: 'must be a job id (UUID)' }).optional(),
   function: ZAiFunction.optional(),
 });
+
+/** The answer of a provider key's test: one one-token call through the provider's SDK. */
+export const ZCredentialTestResult = z.object({
+  ok: z.boolean(),
+  provider: ZAiProvider,
+  /** The model the test called. */
+  model: z.string(),
+  latencyMs: z.number().int(),
+  /** What happened, in the product's words (what to do when it failed). */
+  message: z.string(),
+  /** When it failed: rate_limited, quota_exhausted, auth, forbidden_address, ... */
+  errorKind: z.string().nullable(),
+});
+export type TCredentialTestResult = z.infer<typeof ZCredentialTestResult>;
+
+export const ZAiModelRef = z.object({
+  id: z.uuid(),
+  provider: ZAiProvider,
+  modelId: z.string(),
+  displayName: z.string(),
+});
+export type TAiModelRef = z.infer<typeof ZAiModelRef>;
+
+/** The model an AI function runs on for this account: its own choice, else the operator's default. */
+export const ZAccountModelChoice = z.object({
+  function: ZAiFunction,
+  kind: ZAiModelKind,
+  /** The operator's default (null when none is set). */
+  defaultModel: ZAiModelRef.nullable(),
+  /** The account's choice (null: the default applies). */
+  chosenModel: ZAiModelRef.nullable(),
+  /** What runs use: the choice, else the default. */
+  effectiveModel: ZAiModelRef.nullable(),
+});
+export type TAccountModelChoice = z.infer<typeof ZAccountModelChoice>;
+/** modelId null: back to the operator's default. */
+export const ZSetAccountModelBody = z.strictObject({
+  function: ZAiFunction,
+  modelId: z.uuid({ message: 'must be a model id (UUID)' }).nullable(),
+});
+
+const ZPromptRef = z.union([
+  z.enum(['default', 'previous', 'current']),
+  z.coerce.number().int().min(1, { message: 'must be a version number, "default", "previous" or "current"' }),
+]);
+/**
+ * Two prompts to compare for one function: versions by number, "default" (what applies without the account's
+ * override), "current" (what runs use now) or, for `from`, "previous" (the version before `to`).
+ */
+export const ZPromptDiffQuery = z.object({
+  function: ZAiFunction,
+  from: ZPromptRef.default('default'),
+  to: ZPromptRef.default('current'),
+});
+export const ZPromptDiffSide = z.object({
+  /** The version number, or null for the default. */
+  version: z.number().int().nullable(),
+  label: z.string(),
+  template: z.string(),
+});
+export const ZPromptDiff = z.object({
+  function: ZAiFunction,
+  from: ZPromptDiffSide,
+  to: ZPromptDiffSide,
+  /** Line by line, in order: what `to` adds to `from`, removes from it, or keeps. */
+  parts: z.array(z.object({ kind: z.enum(['added', 'removed', 'same']), text: z.string() })),
+  added: z.number().int(),
+  removed: z.number().int(),
+});
+export type TPromptDiff = z.infer<typeof ZPromptDiff>;

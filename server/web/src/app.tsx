@@ -18,6 +18,7 @@ const pages = {
   forgotPassword: lazy(() => import('./pages/forgot-password')),
   resetPassword: lazy(() => import('./pages/reset-password')),
   confirmEmail: lazy(() => import('./pages/confirm-email')),
+  ai: lazy(() => import('./pages/ai')),
 };
 
 /** Pages anyone may open (they handle a signed-in visitor themselves). */
@@ -51,6 +52,7 @@ function Private() {
           <Route path="/team" component={pages.team} />
           <Route path="/api-keys" component={pages.apiKeys} />
           <Route path="/account" component={pages.account} />
+          <Route path="/ai" component={pages.ai} />
           <Route>
             <NotFound />
           </Route>

@@ -7,6 +7,10 @@ import { checkOutboundUrl, OutboundUrlError, type OutboundOptions } from '../../
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import { credentialsData } from './data/credentials.ts';
+import { modelsData } from './data/models.ts';
+import { AiError, providerName, type AiErrorKind } from './errors.ts';
+import { createProviderClient } from './providers/index.ts';
+import type { ProviderClient, ProviderClientOptions } from './providers/types.ts';
 
 function view(c: ProviderCredential) {
   return {
@@ -58,6 +62,40 @@ export function providerUrlPolicy(config: {
   };
 }
 
+/** The model a key's test calls when the registry has no active text model of that provider. */
+const TEST_MODEL_FALLBACK: Record<AiProvider, string> = {
+  openai: 'gpt-4.1-nano',
+  anthropic: 'claude-3-5-haiku-latest',
+  openai_compatible: 'gpt-4.1-nano',
+};
+
+/** A failed key test in the product's words: what happened and what to do. */
+function testFailureMessage(kind: AiErrorKind, provider: AiProvider, model: string, detail: string): string {
+  const name = providerName(provider);
+  switch (kind) {
+    case 'auth':
+      return `${name} refused the key: check it is active and copied whole, or create a new one with ${name}.`;
+    case 'quota_exhausted':
+      return `${name} accepted the key, but its quota or credit is used up: top it up with ${name}.`;
+    case 'rate_limited':
+      return `${name} accepted the key, but is rate limiting it right now: test again in a minute.`;
+    case 'invalid_request':
+      return `${name} accepted the key but refused a call to model ${model}: check the key may use that model.`;
+    case 'forbidden_address':
+      return detail;
+    case 'timeout':
+      return `${name} did not answer in time: check the base URL, or test again later.`;
+    case 'network':
+      return `Could not reach ${name}: check the base URL and that the service is running.`;
+    case 'malformed_output':
+      return `The address answered, but not as ${name}'s API does: check the base URL.`;
+    case 'server':
+      return `${name} had an internal error: test again later.`;
+    default:
+      return detail;
+  }
+}
+
 /** Stands for the demo endpoint in rate-limit rows; it is no stored key. */
 export const DEMO_CREDENTIAL_ID = '00000000-0000-4000-8000-00000000de00';
 
@@ -70,14 +108,17 @@ export function createCredentialsService({
   box,
   urlPolicy,
   demoBaseUrl,
+  clientFor = createProviderClient,
 }: {
   prisma: PrismaClient;
   box: SecretBox;
   urlPolicy: ProviderUrlPolicy;
   /** AI_DEMO_BASE_URL: where keyless accounts are sent instead of failing (the fake provider, for trials). */
   demoBaseUrl?: string | undefined;
+  clientFor?: (provider: AiProvider, options: ProviderClientOptions) => ProviderClient;
 }) {
   const data = credentialsData(prisma);
+  const models = modelsData(prisma);
   const outboundFor = (global: boolean): OutboundOptions => ({
     allowPrivateNetworks: global ? urlPolicy.globalKeysMayBePrivate : urlPolicy.accountKeysMayBePrivate,
   });
@@ -135,6 +176,40 @@ export function createCredentialsService({
       await data.delete(id);
     },
 
+    /**
+     * Tests a key with a one-token call through the provider's SDK, to its base URL (vetted by the outbound guard
+     * again now: the name may resolve elsewhere than when the key was saved). Failures are an answer, not an error.
+     */
+    async test(auth: AuthContext, id: string) {
+      const row = await data.findDeletable(auth.accountId, id, auth.isOperator);
+      if (!row) throw errors.notFound('Provider key', id);
+      const registered = (await models.list(false)).filter((m) => m.provider === row.provider && m.kind === 'text');
+      registered.sort((a, b) => a.outputMicrosPerMTokens - b.outputMicrosPerMTokens);
+      const model = registered[0]?.modelId ?? TEST_MODEL_FALLBACK[row.provider];
+      const started = performance.now();
+      const result = (ok: boolean, message: string, errorKind: AiErrorKind | null) => ({
+        ok,
+        provider: row.provider,
+        model,
+        latencyMs: Math.round(performance.now() - started),
+        message,
+        errorKind,
+      });
+      try {
+        const client = clientFor(row.provider, {
+          apiKey: box.decrypt(row.keyEnc),
+          baseUrl: row.baseUrl,
+          timeoutMs: 20_000,
+          outbound: outboundFor(row.accountId === null),
+        });
+        await client.text({ model, system: 'Answer with one word.', prompt: 'Say OK.', maxOutputTokens: 1 });
+        return result(true, `The key works: ${providerName(row.provider)} answered a test call to ${model}.`, null);
+      } catch (error) {
+        if (!(error instanceof AiError)) throw error;
+        return result(false, testFailureMessage(error.kind, row.provider, model, error.message), error.kind);
+      }
+    },
+
     /** For the AI engine. Throws a message naming the provider when no key is configured at all. */
     async resolve(accountId: string, provider: AiProvider): Promise<ResolvedCredential> {
       const rows = await data.usable(accountId, provider);
@@ -156,7 +231,7 @@ export function createCredentialsService({
       if (!chosen) {
         throw new AppError(
           'CONFLICT',
-          `No ${provider} API key is configured. Add one in Settings > AI providers (or ask the service operator).`,
+          `No ${provider} API key is configured. Add one in AI settings > Provider keys in the app (or ask the service operator).`,
         );
       }
       return {

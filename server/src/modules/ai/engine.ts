@@ -106,7 +106,7 @@ export function createAiEngine(deps: AiEngineDeps) {
     const input = parsed.data as never;
     // Independent lookups: one round trip of latency instead of three.
     const [model, prompt, site] = await Promise.all([
-      deps.registry.defaultFor(fn),
+      deps.registry.modelFor(ctx.accountId, fn),
       deps.prompts.effective(ctx.accountId, fn),
       context(ctx),
     ]);

@@ -117,7 +117,7 @@ export function classifySdkError(error: unknown, provider: string, signal?: Abor
   if (status === 401 || status === 403) {
     return new AiError(
       'auth',
-      `${name} refused the API key (HTTP ${status}). Check the key in Settings > AI providers.`,
+      `${name} refused the API key (HTTP ${status}). Check the key in AI settings > Provider keys in the app.`,
       provider,
       undefined,
       status,
@@ -163,7 +163,7 @@ function fromOutbound(error: OutboundUrlError, provider: string): AiError {
     case 'URL_INVALID':
       return new AiError(
         'forbidden_address',
-        `The address of ${name} cannot be used: ${error.message} Change the key's base URL in Settings > AI providers.`,
+        `The address of ${name} cannot be used: ${error.message} Change the key's base URL in AI settings > Provider keys in the app.`,
         provider,
       );
     case 'URL_TIMEOUT':

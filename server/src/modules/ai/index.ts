@@ -6,6 +6,7 @@ import type { BillingService } from '../billing/service.ts';
 import { createAiCallsService } from './calls-service.ts';
 import { createCredentialsService, providerUrlPolicy } from './credentials-service.ts';
 import { createAiEngine } from './engine.ts';
+import { createModelChoicesService } from './model-choices-service.ts';
 import { createPromptService } from './prompts/service.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { createModelRegistry } from './registry-service.ts';
@@ -49,7 +50,8 @@ export function createAiServices(deps: AiServicesDeps) {
   });
   const runs = createAiRunsService({ prisma, engine, billing: deps.billing, queue: deps.queue });
   const calls = createAiCallsService({ prisma });
-  return { engine, runs, prompts, modelRegistry, credentials, calls };
+  const modelChoices = createModelChoicesService({ prisma });
+  return { engine, runs, prompts, modelRegistry, credentials, calls, modelChoices };
 }
 
 export type AiServices = ReturnType<typeof createAiServices>;

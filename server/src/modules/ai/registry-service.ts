@@ -4,6 +4,7 @@ import { type ZAiModelBody, type ZAiModelPatch } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
 import type { AiModel, PrismaClient } from '../../generated/prisma/client.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
+import { modelChoicesData } from './data/model-choices.ts';
 import { modelsData } from './data/models.ts';
 import { usdToMicros } from './seed.ts';
 
@@ -26,7 +27,7 @@ export function modelView(model: AiModel & { defaultFor: { function: TAiFunction
   };
 }
 
-const KIND_FOR: Record<TAiFunction, AiModel['kind']> = {
+export const KIND_FOR: Record<TAiFunction, AiModel['kind']> = {
   auto_cluster: 'text',
   generate_ideas: 'text',
   generate_content: 'text',
@@ -37,6 +38,7 @@ const KIND_FOR: Record<TAiFunction, AiModel['kind']> = {
 /** The AI model registry: models with prices, and the default model of each AI function. */
 export function createModelRegistry({ prisma }: { prisma: PrismaClient }) {
   const data = modelsData(prisma);
+  const choices = modelChoicesData(prisma);
 
   async function find(id: string) {
     const model = await data.find(id);
@@ -113,8 +115,22 @@ export function createModelRegistry({ prisma }: { prisma: PrismaClient }) {
       return modelView(await find(modelId));
     },
 
-    /** The model an AI function runs on. */
+    /** The operator's default model of an AI function. */
     async defaultFor(fn: TAiFunction): Promise<AiModel> {
+      const row = await data.defaultFor(fn);
+      if (!row || !row.model.active) {
+        throw new AppError('CONFLICT', `No active model is set for ${fn}. An operator must choose one.`);
+      }
+      return row.model;
+    },
+
+    /**
+     * The model an AI function runs on for an account: the account's choice while that model is active, else the
+     * operator's default.
+     */
+    async modelFor(accountId: string, fn: TAiFunction): Promise<AiModel> {
+      const chosen = await choices.find(accountId, fn);
+      if (chosen?.model.active) return chosen.model;
       const row = await data.defaultFor(fn);
       if (!row || !row.model.active) {
         throw new AppError('CONFLICT', `No active model is set for ${fn}. An operator must choose one.`);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
+  ZAccountModelChoice,
   ZAiFunctionParams,
   ZAiModel,
   ZAiModelBody,
@@ -7,20 +8,24 @@ import {
   ZAiModelPatch,
   ZCreateCredentialBody,
   ZCredentialParams,
+  ZCredentialTestResult,
   ZProviderCredential,
+  ZSetAccountModelBody,
   ZSetDefaultModelBody,
 } from '@igny8/shared';
 import { z } from 'zod';
 import { ok, reply } from '../../lib/envelope.ts';
 import type { CredentialsService } from './credentials-service.ts';
+import type { ModelChoicesService } from './model-choices-service.ts';
 import type { ModelRegistry } from './registry-service.ts';
 
 const security = [{ bearer: [] }];
 
-export const aiRoutes: FastifyPluginAsyncZod<{ registry: ModelRegistry; credentials: CredentialsService }> = async (
-  app,
-  { registry, credentials },
-) => {
+export const aiRoutes: FastifyPluginAsyncZod<{
+  registry: ModelRegistry;
+  credentials: CredentialsService;
+  modelChoices: ModelChoicesService;
+}> = async (app, { registry, credentials, modelChoices }) => {
   app.get('/ai/models', {
     config: { auth: {} },
     schema: {
@@ -106,6 +111,55 @@ export const aiRoutes: FastifyPluginAsyncZod<{ registry: ModelRegistry; credenti
     handler: async (request) => {
       await credentials.remove(request.auth, request.params.credentialId);
       return ok(null, 'Provider key deleted.');
+    },
+  });
+
+  app.post('/ai/credentials/:credentialId/test', {
+    // Each test is a paid provider call to an address the admin chose: a few a minute are plenty.
+    config: { auth: { role: 'admin', scope: null }, rateLimit: { max: 20, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['ai'],
+      summary:
+        'Test a provider key with a one-token call to its provider (or base URL); a failed test is an answer with ok false and what to do',
+      security,
+      params: ZCredentialParams,
+      response: { 200: reply(ZCredentialTestResult) },
+    },
+    handler: async (request) => {
+      const result = await credentials.test(request.auth, request.params.credentialId);
+      return ok(result, result.message);
+    },
+  });
+
+  app.get('/ai/model-choices', {
+    config: { auth: { scope: null } },
+    schema: {
+      tags: ['ai'],
+      summary: "The model each AI function runs on for this account: the account's choice, else the operator's default",
+      security,
+      response: { 200: reply(z.array(ZAccountModelChoice)) },
+    },
+    handler: async (request) => ok(await modelChoices.list(request.auth)),
+  });
+
+  app.put('/ai/model-choices', {
+    config: { auth: { role: 'admin', scope: null } },
+    schema: {
+      tags: ['ai'],
+      summary: "Choose this account's model for an AI function (modelId null: back to the operator's default)",
+      security,
+
+      body: ZSetAccountModelBody,
+      response: { 200: reply(ZAccountModelChoice) },
+    },
+    handler: async (request) => {
+      const choice = await modelChoices.set(request.auth, request.body.function, request.body.modelId);
+      return ok(
+        choice,
+        choice.chosenModel
+          ? `${choice.function} now runs on ${choice.chosenModel.displayName}.`
+          : `${choice.function} uses the default model again.`,
+      );
     },
   });
 };

@@ -14,6 +14,20 @@ export function promptsData(db: Db) {
       return db.prompt.create({ data });
     },
 
+    /** One version by number. */
+    find(accountId: string | null, fn: TAiFunction, version: number) {
+      // findFirst: a null accountId (the global versions) cannot be a compound unique key.
+      return db.prompt.findFirst({ where: { accountId, function: fn, version } });
+    },
+
+    /** The newest version older than `version`. */
+    before(accountId: string | null, fn: TAiFunction, version: number) {
+      return db.prompt.findFirst({
+        where: { accountId, function: fn, version: { lt: version } },
+        orderBy: { version: 'desc' },
+      });
+    },
+
     /** The newest 100 versions, newest first. */
     versions(accountId: string | null, fn: TAiFunction) {
       return db.prompt.findMany({

@@ -3,6 +3,8 @@ import {
   AI_FUNCTIONS,
   ZAiFunction,
   ZEffectivePrompt,
+  ZPromptDiff,
+  ZPromptDiffQuery,
   ZPromptVersion,
   ZPromptVersionsQuery,
   ZSavePromptBody,
@@ -28,10 +30,10 @@ export const promptRoutes: FastifyPluginAsyncZod<{ prompts: PromptService }> = a
   });
 
   app.get('/ai/prompts/versions', {
-    config: { auth: { role: 'admin', scope: null } },
+    config: { auth: { scope: null } },
     schema: {
       tags: ['ai'],
-      summary: "A function's saved prompt versions, newest first",
+      summary: "A function's saved prompt versions, newest first (every member may read them)",
       security,
       querystring: ZPromptVersionsQuery,
       response: { 200: reply(z.array(ZPromptVersion)) },
@@ -44,6 +46,22 @@ export const promptRoutes: FastifyPluginAsyncZod<{ prompts: PromptService }> = a
           request.query.function,
         ),
       );
+    },
+  });
+
+  app.get('/ai/prompts/diff', {
+    config: { auth: { scope: null } },
+    schema: {
+      tags: ['ai'],
+      summary:
+        "Line diff of two of the account's prompts for a function: versions by number, the default, the one in use, or the version before",
+      security,
+      querystring: ZPromptDiffQuery,
+      response: { 200: reply(ZPromptDiff) },
+    },
+    handler: async (request) => {
+      const { function: fn, from, to } = request.query;
+      return ok(await prompts.diff(request.auth.accountId, fn, from, to));
     },
   });
 

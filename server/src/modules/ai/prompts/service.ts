@@ -1,5 +1,6 @@
-import type { TAiFunction } from '@igny8/shared';
-import { AppError } from '../../../errors.ts';
+import type { TAiFunction, TPromptDiff } from '@igny8/shared';
+import { diffLines } from 'diff';
+import { AppError, errors } from '../../../errors.ts';
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
 import { iso } from '../../../lib/serialize.ts';
 import { promptsData } from '../data/prompts.ts';
@@ -8,6 +9,29 @@ import { checkTemplate } from './template.ts';
 
 /** An empty template saved as a version means "use the default again" (reset), keeping the history. */
 const RESET = '';
+
+export type PromptRef = 'default' | 'previous' | 'current' | number;
+type Side = TPromptDiff['from'];
+
+/**
+ * A line diff of two prompts with jsdiff (the `diff` package, already the Writer's word diff): a prompt is edited
+ * line by line, so whole lines added and removed read best; computed here, the web app does not ship a diff
+ * library and API callers get the same answer.
+ */
+export function diffPrompts(from: string, to: string) {
+  const parts: TPromptDiff['parts'] = [];
+  // Both end with a newline, so a last line that gains a successor is not shown as changed.
+  const lines = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+  for (const change of diffLines(lines(from), lines(to))) {
+    const kind = change.added ? 'added' : change.removed ? 'removed' : 'same';
+    for (const text of change.value.replace(/\n$/, '').split('\n')) parts.push({ kind, text });
+  }
+  return {
+    parts,
+    added: parts.filter((p) => p.kind === 'added').length,
+    removed: parts.filter((p) => p.kind === 'removed').length,
+  };
+}
 
 export interface EffectivePrompt {
   function: TAiFunction;
@@ -51,6 +75,48 @@ export function createPromptService({ prisma }: { prisma: PrismaClient }) {
         return { function: fn, template: global.template, source: 'global', version: global.version };
       }
       return { function: fn, template: DEFAULT_PROMPTS[fn], source: 'built-in', version: null };
+    },
+
+    /**
+     * Compares two of an account's prompts for a function: versions by number, 'default' (what applies without the
+     * account's override), 'current' (what runs use) or, as `from`, 'previous' (the version before `to`). A reset
+     * version reads as the default it returned to.
+     */
+    async diff(accountId: string, fn: TAiFunction, from: PromptRef, to: PromptRef): Promise<TPromptDiff> {
+      const global = await newest(null, fn);
+      const base: Side = {
+        version: null,
+        label: global && global.template !== RESET ? `Default (service version ${global.version})` : 'Default',
+        template: global && global.template !== RESET ? global.template : DEFAULT_PROMPTS[fn],
+      };
+      const ofRow = (row: { version: number; template: string }): Side =>
+        row.template === RESET
+          ? { version: row.version, label: `Version ${row.version} (reset to default)`, template: base.template }
+          : { version: row.version, label: `Version ${row.version}`, template: row.template };
+      const byNumber = async (version: number) => {
+        const row = await data.find(accountId, fn, version);
+        if (!row) throw errors.notFound(`Version ${version} of the ${fn} prompt`);
+        return ofRow(row);
+      };
+      const current = async (): Promise<Side> => {
+        const own = await newest(accountId, fn);
+        return own && own.template !== RESET ? ofRow(own) : { ...base, label: `${base.label}, in use` };
+      };
+      const resolve = async (ref: PromptRef, other?: Side): Promise<Side> => {
+        if (typeof ref === 'number') return byNumber(ref);
+        if (ref === 'default') return base;
+        if (ref === 'current') return current();
+        // previous: the version before the other side (the default before the first version).
+        if (!other || other.version === null) return base;
+        const row = await data.before(accountId, fn, other.version);
+        return row ? ofRow(row) : base;
+      };
+      if (to === 'previous') {
+        throw errors.validation([{ in: 'query', field: 'to', message: 'cannot be "previous" (only from can)' }]);
+      }
+      const toSide = await resolve(to);
+      const fromSide = await resolve(from, toSide);
+      return { function: fn, from: fromSide, to: toSide, ...diffPrompts(fromSide.template, toSide.template) };
     },
 
     async versions(accountId: string | null, fn: TAiFunction) {
