@@ -119,6 +119,9 @@ export default async function globalSetup() {
       AI_DEMO_BASE_URL: fakeAiUrl,
       SMTP_URL: `smtp://${SMTP_USER}:${SMTP_PASS}@127.0.0.1:${smtpPort}`,
       MAIL_FROM: 'IGNY8 <no-reply@igny8.example>',
+      // Journeys sign in and reload app pages (each load refreshes the session) many times a minute from one
+      // address; the limit itself is covered by the server's tests.
+      LOGIN_RATE_LIMIT_PER_MINUTE: '120',
     },
     stdio: ['ignore', out, out],
     detached: true,

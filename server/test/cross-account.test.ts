@@ -32,6 +32,11 @@ beforeAll(async () => {
   ids.apiKeyId = (await inject('POST', '/api/v1/api-keys', { name: 'k', scopes: ['sites:read'] })).id;
   ids.jobId = (await inject('POST', '/api/v1/account/exports', {})).jobId;
   ids.userId = alice.userId;
+  ids.accountId = alice.accountId;
+  await inject('POST', '/api/v1/connection-keys', {});
+  ids.connectionKeyId = (
+    await t.db.prisma.connectionKey.findFirstOrThrow({ where: { accountId: alice.accountId } })
+  ).id;
   ids.credentialId = (
     await inject('POST', '/api/v1/ai/credentials', { provider: 'openai', apiKey: 'sk-alice-0000-1111' })
   ).id;
@@ -158,7 +163,9 @@ const CASES: Record<string, Case> = {
   'PATCH /api/v1/members/:userId': { body: { role: 'viewer' } },
   'DELETE /api/v1/members/:userId': {},
   'DELETE /api/v1/invitations/:invitationId': {},
+  'POST /api/v1/invitations/:invitationId/resend': {},
   'DELETE /api/v1/api-keys/:apiKeyId': {},
+  'DELETE /api/v1/connection-keys/:connectionKeyId': {},
   'GET /api/v1/sites/:siteId': {},
   'PATCH /api/v1/sites/:siteId': { body: { name: 'Pwned' } },
   'DELETE /api/v1/sites/:siteId': {},
@@ -208,6 +215,7 @@ const CASES: Record<string, Case> = {
  * too. Every planner route must appear here or in CASES.
  */
 const BODY_CASES: Record<string, Case> = {
+  'POST /api/v1/auth/switch-account': { body: { accountId: '{accountId}' } },
   'GET /api/v1/ai/prompts/diff?function=generate_ideas&from=default&to=1': {},
   'GET /api/v1/writer/tasks?siteId={siteId}': {},
   'GET /api/v1/publisher/publications?siteId={siteId}': {},

@@ -179,6 +179,16 @@ export type TEmailChangeConfirmBody = z.infer<typeof ZEmailChangeConfirmBody>;
 export const ZEmailChangeConfirmed = z.object({ email: z.string() });
 export type TEmailChangeConfirmed = z.infer<typeof ZEmailChangeConfirmed>;
 
+/**
+ * Moves the signed-in user to another account they belong to (the app's account switcher). The sign-in the refresh
+ * token belongs to (the browser session's cookie, or `refreshToken` here) ends: the answer carries new tokens.
+ */
+export const ZSwitchAccountBody = z.strictObject({
+  accountId: z.uuid({ message: 'must be an account id (UUID)' }),
+  refreshToken: z.string().min(20).max(200).optional(),
+});
+export type TSwitchAccountBody = z.infer<typeof ZSwitchAccountBody>;
+
 export const ZSignedOutEverywhere = z.object({
   /** Sign-ins (refresh token families, in every account) that were ended. */
   signInsEnded: z.number().int(),

@@ -9,6 +9,23 @@ const ZHttpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL'
 export const ZCreatedConnectionKey = z.object({ key: z.string(), expiresAt: z.string() });
 
 /**
+ * A connection key as the account's list shows it (never the key itself). One-click connect grants are not keys a
+ * member made to paste, so they are not listed.
+ */
+export const ZConnectionKey = z.object({
+  id: z.uuid(),
+  /** unused: can still connect a site; used: connected siteId; expired or revoked: cannot be used. */
+  status: z.enum(['unused', 'used', 'expired']),
+  createdByName: z.string().nullable(),
+  siteId: z.uuid().nullable(),
+  siteName: z.string().nullable(),
+  expiresAt: z.string(),
+  usedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TConnectionKey = z.infer<typeof ZConnectionKey>;
+
+/**
  * The state the plugin makes for one "Connect to IGNY8" (at least 32 base64url characters, single use): the grant
  * is issued for it, the browser brings it back, and only that state redeems the grant.
  */

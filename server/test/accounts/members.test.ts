@@ -103,6 +103,30 @@ describe('invitations', () => {
     expect(dup.json().code).toBe('ALREADY_MEMBER');
   });
 
+  it('sends an invitation again with a new link and mail: the old link stops working', async () => {
+    const first = (await invite(owner, { email: 'again@example.com', role: 'viewer' })).json().data;
+    const resend = (by: Member, id = first.id) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/invitations/${id}/resend`, headers: by.headers });
+    const res = await resend(owner);
+    expect(res.statusCode, res.body).toBe(200);
+    const second = res.json().data;
+    expect(second).toMatchObject({ id: first.id, email: 'again@example.com', role: 'viewer' });
+    expect(second.token).not.toBe(first.token);
+    const preview = (token: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/invitations/preview', payload: { token } });
+    expect((await preview(first.token)).statusCode).toBe(410);
+    expect((await preview(second.token)).statusCode).toBe(200);
+    const mails = await t.db.prisma.mailOutbox.findMany({ where: { toAddress: 'again@example.com' } });
+    expect(mails.map((m) => m.kind)).toEqual(['invitation', 'invitation']);
+
+    const viewer = await addMember(t.app, owner, 'viewer');
+    expect((await resend(viewer)).statusCode).toBe(403);
+    await t.app.inject({ method: 'DELETE', url: `/api/v1/invitations/${first.id}`, headers: owner.headers });
+    const revoked = await resend(owner);
+    expect(revoked.statusCode).toBe(409);
+    expect(revoked.json().error).toMatch(/already revoked: invite again@example.com again/);
+  });
+
   it('only admins invite, and nobody can invite above their own role', async () => {
     const editor = await addMember(t.app, owner, 'editor');
     expect((await invite(editor, { email: 'x@example.com', role: 'viewer' })).statusCode).toBe(403);

@@ -12,6 +12,13 @@ const pages = {
   connect: lazy(() => import('./pages/connect')),
   sites: lazy(() => import('./pages/sites')),
   site: lazy(() => import('./pages/site')),
+  team: lazy(() => import('./pages/team')),
+  apiKeys: lazy(() => import('./pages/api-keys')),
+  account: lazy(() => import('./pages/account')),
+  invitationAccept: lazy(() => import('./pages/invitation-accept')),
+  forgotPassword: lazy(() => import('./pages/forgot-password')),
+  resetPassword: lazy(() => import('./pages/reset-password')),
+  confirmEmail: lazy(() => import('./pages/confirm-email')),
   ai: lazy(() => import('./pages/ai')),
   jobs: lazy(() => import('./pages/jobs')),
   usage: lazy(() => import('./pages/usage')),
@@ -21,6 +28,10 @@ const pages = {
 const PUBLIC: Array<[string, ComponentType]> = [
   ['/sign-up', pages.signUp],
   ['/connect', pages.connect],
+  ['/invitations/accept', pages.invitationAccept],
+  ['/forgot-password', pages.forgotPassword],
+  ['/reset-password', pages.resetPassword],
+  ['/confirm-email', pages.confirmEmail],
 ];
 
 function Private() {
@@ -42,6 +53,9 @@ function Private() {
           </Route>
           <Route path="/sites" component={pages.sites} />
           <Route path="/sites/:siteId" component={pages.site} />
+          <Route path="/team" component={pages.team} />
+          <Route path="/api-keys" component={pages.apiKeys} />
+          <Route path="/account" component={pages.account} />
           <Route path="/ai" component={pages.ai} />
           <Route path="/jobs" component={pages.jobs} />
           <Route path="/usage" component={pages.usage} />

@@ -82,11 +82,11 @@ export function accountsData(db: Db) {
       return db.invitation.findFirst({ where: { id: invitationId, accountId } });
     },
 
-    /** The account's name and the inviter's, for the invitation mail. */
+    /** The invitation with the account's name and the inviter's, for the invitation mail. */
     findInvitationContext(invitationId: string) {
       return db.invitation.findUniqueOrThrow({
         where: { id: invitationId },
-        select: { account: { select: { name: true } }, invitedBy: { select: { name: true } } },
+        include: { account: { select: { name: true } }, invitedBy: { select: { name: true } } },
       });
     },
 
@@ -102,6 +102,15 @@ export function accountsData(db: Db) {
       const { count } = await db.invitation.updateMany({
         where: { id: invitationId, accountId, revokedAt: null, acceptedAt: null },
         data: { revokedAt: new Date() },
+      });
+      return count;
+    },
+
+    /** A new link (token) and validity for an invitation still open; 0 when it was accepted or revoked meanwhile. */
+    async renewInvitation(invitationId: string, tokenHash: string, expiresAt: Date): Promise<number> {
+      const { count } = await db.invitation.updateMany({
+        where: { id: invitationId, revokedAt: null, acceptedAt: null },
+        data: { tokenHash, expiresAt },
       });
       return count;
     },

@@ -61,6 +61,34 @@ export function createMembersService(deps: MembersServiceDeps) {
     }
   }
 
+  /** Queues the mail with the invitation's link, in the transaction that made or renewed the link. */
+  async function queueInvitationMail(
+    inTx: ReturnType<typeof accountsData>,
+    tx: Parameters<NotificationsService['queueMail']>[0],
+    invitationId: string,
+    link: string,
+    requestId?: string,
+  ) {
+    const context = await inTx.findInvitationContext(invitationId);
+    await deps.notifications.queueMail(tx, {
+      accountId: context.accountId,
+      // One mail per link: sending again makes a new link, so a new mail.
+      dedupeKey: `invitation:${context.id}:${context.tokenHash.slice(0, 16)}`,
+      kind: 'invitation',
+      to: context.email,
+      link,
+      ...(requestId ? { requestId } : {}),
+      ...invitationMail({
+        accountName: context.account.name,
+        inviterName: context.invitedBy.name,
+        role: context.role,
+        link,
+        expiresAt: context.expiresAt,
+      }),
+    });
+    return context;
+  }
+
   async function findOpenInvitation(token: string) {
     const invitation = await data.findInvitationByTokenHash(sha256(token));
     if (!invitation || invitation.revokedAt || invitation.acceptedAt || invitation.expiresAt.getTime() <= Date.now()) {
@@ -111,23 +139,33 @@ export function createMembersService(deps: MembersServiceDeps) {
           invitedById: auth.userId,
           expiresAt: new Date(Date.now() + deps.invitationTtlHours * 3_600_000),
         });
-        const context = await inTx.findInvitationContext(created.id);
-        await deps.notifications.queueMail(tx, {
-          accountId: auth.accountId,
-          dedupeKey: `invitation:${created.id}`,
-          kind: 'invitation',
-          to: body.email,
-          link: acceptUrl,
-          ...(requestId ? { requestId } : {}),
-          ...invitationMail({
-            accountName: context.account.name,
-            inviterName: context.invitedBy.name,
-            role: body.role,
-            link: acceptUrl,
-            expiresAt: created.expiresAt,
-          }),
-        });
+        await queueInvitationMail(inTx, tx, created.id, acceptUrl, requestId);
         return created;
+      });
+      return { ...invitationView(invitation), token, acceptUrl };
+    },
+
+    /**
+     * Sends an invitation that is still open (or has expired) again: a new link and a new validity, mailed again.
+     * The old link stops working. An accepted or revoked invitation is not sent again: invite the person anew.
+     */
+    async resendInvitation(auth: AuthContext, invitationId: string, requestId?: string) {
+      const existing = await data.findInvitation(auth.accountId, invitationId);
+      if (!existing) throw errors.notFound('Invitation', invitationId);
+      const closed = () =>
+        new AppError(
+          'CONFLICT',
+          `Invitation ${invitationId} was already ${existing.acceptedAt ? 'accepted' : 'revoked'}: invite ` +
+            `${existing.email} again instead.`,
+        );
+      if (existing.acceptedAt || existing.revokedAt) throw closed();
+      if (!hasRole(auth.role, existing.role)) throw errors.roleRequired(existing.role);
+      const token = randomToken(32);
+      const acceptUrl = deps.notifications.appLink('invitations/accept', token);
+      const expiresAt = new Date(Date.now() + deps.invitationTtlHours * 3_600_000);
+      const invitation = await data.transaction(async (inTx, tx) => {
+        if ((await inTx.renewInvitation(existing.id, sha256(token), expiresAt)) === 0) throw closed();
+        return queueInvitationMail(inTx, tx, existing.id, acceptUrl, requestId);
       });
       return { ...invitationView(invitation), token, acceptUrl };
     },

@@ -113,6 +113,23 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
         ),
   });
 
+  app.post('/invitations/:invitationId/resend', {
+    config: { auth: { role: 'admin', scope: 'members:write' } },
+    schema: {
+      tags: ['members'],
+      summary:
+        'Send an open or expired invitation again: a new link (the old one stops working) and a new validity, ' +
+        'mailed again; 409 CONFLICT for an accepted or revoked one',
+      security,
+      params: ZInvitationParams,
+      response: { 200: reply(ZCreatedInvitation) },
+    },
+    handler: async (request) => {
+      const invitation = await members.resendInvitation(request.auth, request.params.invitationId, request.id);
+      return ok(invitation, `A new invitation link is on its way to ${invitation.email}; the old link stops working.`);
+    },
+  });
+
   app.delete('/invitations/:invitationId', {
     config: { auth: { role: 'admin', scope: 'members:write' } },
     schema: {

@@ -12,6 +12,7 @@ import {
   ZSecurityEvent,
   ZSession,
   ZSignedOutEverywhere,
+  ZSwitchAccountBody,
   ZTokens,
   type TAuthResult,
 } from '@igny8/shared';
@@ -167,6 +168,27 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       const signInsEnded = await auth.logoutEverywhere(request.auth);
       sessions.clear(request, res);
       return ok({ signInsEnded }, 'Signed out everywhere.');
+    },
+  });
+
+  app.post('/switch-account', {
+    config: { auth: { scope: null }, rateLimit: strict },
+    schema: {
+      tags: ['auth'],
+      summary:
+        'Switch the signed-in user to another of their accounts: answers new tokens like login (the browser session ' +
+        'gets a new cookie) and ends the sign-in of the refresh token presented (refreshToken, or the cookie). 404 ' +
+        'for an account the user is not a member of.' +
+        COOKIE_NOTE,
+      security: [{ bearer: [] }],
+      headers: sessionModeHeaders,
+      body: ZSwitchAccountBody,
+      response: { 200: reply(ZAuthResult) },
+    },
+    handler: async (request, res) => {
+      const presented = presentedToken(sessions, request, request.body);
+      const result = await auth.switchAccount(request.auth, request.body.accountId, presented.token);
+      return ok(presented.cookieMode ? { ...result, tokens: sessions.deliver(request, res, result.tokens) } : result);
     },
   });
 

@@ -229,6 +229,24 @@ export function createAuthService(deps: AuthServiceDeps) {
       return issueTokens(token.userId, token.accountId, token.familyId);
     },
 
+    /**
+     * Moves a signed-in person to another account they belong to: tokens for that account, like a sign-in. The
+     * sign-in the presented refresh token belongs to ends, so the previous account's session cannot be refreshed.
+     * Another account's id answers 404, as every account-scoped id does.
+     */
+    async switchAccount(auth: AuthContext, accountId: string, presented?: string): Promise<TAuthResult> {
+      if (auth.credential.kind !== 'user') {
+        throw new AppError('FORBIDDEN', 'An API key belongs to one account: sign in as a person to switch accounts.');
+      }
+      const member = await data.findMembership(accountId, auth.userId);
+      if (!member) throw new AppError('NOT_FOUND', `Account ${accountId} was not found.`, { field: 'accountId' });
+      if (presented) {
+        const token = await data.findRefreshToken(sha256(presented));
+        if (token && token.userId === auth.userId) await data.revokeTokenFamily(token.familyId);
+      }
+      return signIn(auth.userId, accountId);
+    },
+
     /** Ends the sign-in the refresh token belongs to (every token rotated from it). */
     async logout(presented: string): Promise<void> {
       const token = await data.findRefreshToken(sha256(presented));

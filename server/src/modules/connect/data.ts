@@ -21,6 +21,45 @@ export function connectData(db: Db) {
       return count;
     },
 
+    /**
+     * The account's manual connection keys, newest first, with who made them and the site each connected.
+     * Grants (boundSiteUrl set) belong to one-click connects, not to this list.
+     */
+    async listManualConnectionKeys(accountId: string, take: number) {
+      const keys = await db.connectionKey.findMany({
+        where: { accountId, boundSiteUrl: null },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take,
+      });
+      const userIds = [...new Set(keys.map((k) => k.createdById))];
+      const siteIds = [...new Set(keys.flatMap((k) => (k.siteId ? [k.siteId] : [])))];
+      const [users, sites] = await Promise.all([
+        userIds.length ? db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }) : [],
+        siteIds.length
+          ? db.site.findMany({ where: { id: { in: siteIds }, accountId }, select: { id: true, name: true } })
+          : [],
+      ]);
+      return {
+        keys,
+        users: new Map(users.map((u) => [u.id, u.name])),
+        sites: new Map(sites.map((s) => [s.id, s.name])),
+      };
+    },
+
+    findManualConnectionKey(accountId: string, keyId: string) {
+      return db.connectionKey.findFirst({ where: { id: keyId, accountId, boundSiteUrl: null } });
+    },
+
+    /** Ends an unused key now (it expires at once); 0 when it was used or had expired meanwhile. */
+    async expireConnectionKey(keyId: string): Promise<number> {
+      const now = new Date();
+      const { count } = await db.connectionKey.updateMany({
+        where: { id: keyId, usedAt: null, expiresAt: { gt: now } },
+        data: { expiresAt: now },
+      });
+      return count;
+    },
+
     linkConnectionKey(keyId: string, siteId: string) {
       return db.connectionKey.update({ where: { id: keyId }, data: { siteId } });
     },

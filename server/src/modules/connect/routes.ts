@@ -6,6 +6,7 @@ import {
   ZConnectGrantPreviewQuery,
   ZConnectRegisterBody,
   ZConnectRegisterResult,
+  ZConnectionKey,
   ZCreatedConnectionKey,
   ZHeartbeatBody,
   ZHeartbeatResult,
@@ -29,6 +30,9 @@ declare module 'fastify' {
 }
 
 const security = [{ bearer: [] }];
+const ZConnectionKeyParams = z.object({
+  connectionKeyId: z.uuid({ message: 'must be a connection key id (UUID)' }),
+});
 const siteSigned = [{ siteSignature: [] }];
 
 export const connectRoutes: FastifyPluginAsyncZod<{
@@ -65,6 +69,34 @@ export const connectRoutes: FastifyPluginAsyncZod<{
         .send(
           ok(await connect.createConnectionKey(request.auth), 'Paste this key into IGNY8 > Connection in wp-admin.'),
         ),
+  });
+
+  app.get('/connection-keys', {
+    config: { auth: { role: 'admin', scope: 'sites:read' } },
+    schema: {
+      tags: ['connect'],
+      summary:
+        "The account's connection keys for headless setups, newest first (never the key itself; one-click connect " +
+        'grants are not listed)',
+      security,
+      response: { 200: reply(z.array(ZConnectionKey)) },
+    },
+    handler: async (request) => ok(await connect.listConnectionKeys(request.auth)),
+  });
+
+  app.delete('/connection-keys/:connectionKeyId', {
+    config: { auth: { role: 'admin', scope: 'sites:write' } },
+    schema: {
+      tags: ['connect'],
+      summary: 'Revoke an unused connection key (it stops working at once); 409 CONFLICT for a used or expired one',
+      security,
+      params: ZConnectionKeyParams,
+      response: { 200: reply(z.null()) },
+    },
+    handler: async (request) => {
+      await connect.revokeConnectionKey(request.auth, request.params.connectionKeyId);
+      return ok(null, 'Connection key revoked.');
+    },
   });
 
   app.post('/connect/grants', {

@@ -4,6 +4,7 @@ import type { OutboundOptions } from '../../lib/outbound.ts';
 import type { BillingService } from '../billing/service.ts';
 import { createGrants } from './grants.ts';
 import { createHandshake } from './handshake.ts';
+import { createConnectionKeys } from './keys.ts';
 import { createConnectionManagement } from './manage.ts';
 import type { SiteClient } from './site-client.ts';
 import { createSiteRequests } from './site-requests.ts';
@@ -30,6 +31,7 @@ export interface ConnectServiceDeps {
 export function createConnectService(deps: ConnectServiceDeps) {
   return {
     ...createHandshake(deps),
+    ...createConnectionKeys(deps),
     ...createGrants(deps),
     ...createSiteRequests(deps),
     ...createConnectionManagement(deps),

@@ -135,9 +135,13 @@ export function ConnectForm({ status, pendingOperation, focusHeadingOnMount, onC
               type="password"
               value={connectionKey}
               onChange={setConnectionKey}
-              help={__(
-                'Create one in your IGNY8 account: Team and keys > Connection keys, or POST /api/v1/connection-keys.',
-                'igny8',
+              help={sprintf(
+                /* translators: %s: the address of the IGNY8 app's keys page. */
+                __(
+                  'Create one in the IGNY8 app, on the “API and connection keys” page (%s), or with POST /api/v1/connection-keys.',
+                  'igny8',
+                ),
+                `${(serverUrl.trim() || configuredServer || 'https://<your IGNY8 server>').replace(/\/+$/, '')}/app/api-keys`,
               )}
               autoComplete="off"
               required
