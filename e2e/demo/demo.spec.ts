@@ -151,3 +151,16 @@ test('the admin writes one task with images, approves and publishes it, and a vi
   await front.screenshot({ path: path.join(DEMO_RESULTS, 'screens', 'demo-07-front-end.png'), fullPage: true });
   await visitor.close();
 });
+
+test('the demo account signs in to the web app and sees its site with this month’s work', async ({ page }) => {
+  const stack = demoStack();
+  await page.goto(`${stack.serverUrl}/app/sign-in`);
+  await page.getByLabel('Email').fill(stack.account.email);
+  await page.getByLabel('Password').fill(stack.account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/app\/sites$/);
+  const row = page.getByRole('row').filter({ hasText: new URL(stack.wordpress.url).host });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByText('Healthy')).toBeVisible();
+  await shot(page, '08-web-app-sites');
+});

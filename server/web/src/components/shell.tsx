@@ -1,6 +1,7 @@
-import { Button, SelectControl } from '@wordpress/components';
+import { Button, Notice, SelectControl } from '@wordpress/components';
 import { __ } from '@wordpress/i18n';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { ApiError } from '../api/client';
 import { Link, useLocation } from 'wouter';
 import { useSession } from '../session';
 
@@ -18,6 +19,7 @@ const NAV: Array<{ path: string; label: () => string }> = [
 export function Shell({ children }: { children: ReactNode }) {
   const { session, signOut, switchAccount } = useSession();
   const [location, navigate] = useLocation();
+  const [switchError, setSwitchError] = useState<string | null>(null);
   if (!session) return null;
   return (
     <div className="igny8-shell">
@@ -38,7 +40,16 @@ export function Shell({ children }: { children: ReactNode }) {
               value={session.account.id}
               options={session.accounts.map((account) => ({ value: account.id, label: account.name }))}
               onChange={(accountId: string) => {
-                void switchAccount(accountId).then(() => navigate('/sites'));
+                setSwitchError(null);
+                switchAccount(accountId).then(
+                  () => navigate('/sites'),
+                  (error: unknown) =>
+                    setSwitchError(
+                      error instanceof ApiError
+                        ? error.message
+                        : __('Could not switch accounts. Check your connection and try again.', 'igny8'),
+                    ),
+                );
               }}
             />
           ) : (
@@ -66,6 +77,11 @@ export function Shell({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <main id="igny8-main" className="igny8-main" tabIndex={-1}>
+          {switchError ? (
+            <Notice status="error" onRemove={() => setSwitchError(null)}>
+              {switchError}
+            </Notice>
+          ) : null}
           {children}
         </main>
       </div>

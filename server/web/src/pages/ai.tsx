@@ -13,6 +13,7 @@ import { __, _n, sprintf } from '@wordpress/i18n';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { del, get, post, put } from '../api/client';
+import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
 import { Empty, ErrorState, FormError, Loading, NotPermitted } from '../components/states';
 import { formatDateTime, formatNumber } from '../lib/format';
@@ -207,15 +208,15 @@ function ProviderKeys() {
         ) : null}
         <FormError error={test.error ?? remove.error} />
       </div>
-      {keys.isPending ? (
-        <Loading />
-      ) : keys.isError ? (
-        <ErrorState error={keys.error} retry={() => void keys.refetch()} />
-      ) : keys.data.length === 0 ? (
-        <Empty title={__('No provider keys yet', 'igny8')}>
-          {__('Runs use the service’s keys. Add your own key above to run on your provider account.', 'igny8')}
-        </Empty>
-      ) : (
+      <ListStates
+        query={keys}
+        isEmpty={keys.data?.length === 0}
+        empty={
+          <Empty title={__('No provider keys yet', 'igny8')}>
+            {__('Runs use the service’s keys. Add your own key above to run on your provider account.', 'igny8')}
+          </Empty>
+        }
+      >
         <DataViews
           data={data}
           fields={keyFields}
@@ -226,7 +227,7 @@ function ProviderKeys() {
           actions={actions}
           getItemId={(item) => item.id}
         />
-      )}
+      </ListStates>
       <ConfirmDialog
         isOpen={removing !== null}
         confirmButtonText={__('Remove key', 'igny8')}
@@ -600,17 +601,17 @@ function PromptOverrides({ admin }: { admin: boolean }) {
       )}
 
       <h3>{__('Versions', 'igny8')}</h3>
-      {versions.isPending ? (
-        <Loading />
-      ) : versions.isError ? (
-        <ErrorState error={versions.error} retry={() => void versions.refetch()} />
-      ) : versions.data.length === 0 ? (
-        <Empty title={__('No versions yet', 'igny8')}>
-          {admin
-            ? __('Edit the prompt above and save it: each save is kept as a version.', 'igny8')
-            : __('An owner or admin can save your account’s own version of this prompt.', 'igny8')}
-        </Empty>
-      ) : (
+      <ListStates
+        query={versions}
+        isEmpty={versions.data?.length === 0}
+        empty={
+          <Empty title={__('No versions yet', 'igny8')}>
+            {admin
+              ? __('Edit the prompt above and save it: each save is kept as a version.', 'igny8')
+              : __('An owner or admin can save your account’s own version of this prompt.', 'igny8')}
+          </Empty>
+        }
+      >
         <DataViews
           data={data}
           fields={versionFields}
@@ -621,7 +622,7 @@ function PromptOverrides({ admin }: { admin: boolean }) {
           actions={versionActions}
           getItemId={(item) => String(item.version)}
         />
-      )}
+      </ListStates>
 
       <h3 id="igny8-diff-title">{__('Changes', 'igny8')}</h3>
       <SelectControl

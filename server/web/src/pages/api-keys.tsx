@@ -7,9 +7,10 @@ import { __, sprintf } from '@wordpress/i18n';
 import { useMemo, useState, type FormEvent } from 'react';
 import { del, get, post } from '../api/client';
 import { ConfirmBody } from '../components/confirm';
+import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
 import { ShownOnce } from '../components/secret';
-import { Empty, ErrorState, FormError, Loading, NotPermitted } from '../components/states';
+import { Empty, FormError, NotPermitted } from '../components/states';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { useClientView } from '../lib/lists';
 import { useSession } from '../session';
@@ -292,15 +293,15 @@ function ApiKeys() {
           }}
         />
       ) : null}
-      {keys.isPending ? (
-        <Loading />
-      ) : keys.isError ? (
-        <ErrorState error={keys.error} retry={() => void keys.refetch()} />
-      ) : keys.data.length === 0 ? (
-        <Empty title={__('No API keys yet', 'igny8')}>
-          {__('Create one for each script or tool, with only the scopes it needs.', 'igny8')}
-        </Empty>
-      ) : (
+      <ListStates
+        query={keys}
+        isEmpty={keys.data?.length === 0}
+        empty={
+          <Empty title={__('No API keys yet', 'igny8')}>
+            {__('Create one for each script or tool, with only the scopes it needs.', 'igny8')}
+          </Empty>
+        }
+      >
         <DataViews
           data={data}
           fields={apiKeyFields}
@@ -311,7 +312,7 @@ function ApiKeys() {
           actions={actions}
           getItemId={(item) => item.id}
         />
-      )}
+      </ListStates>
     </section>
   );
 }
@@ -394,15 +395,15 @@ function ConnectionKeys() {
       {secret ? (
         <ShownOnce label={__('Your new connection key', 'igny8')} value={secret} onDone={() => setSecret(null)} />
       ) : null}
-      {keys.isPending ? (
-        <Loading />
-      ) : keys.isError ? (
-        <ErrorState error={keys.error} retry={() => void keys.refetch()} />
-      ) : keys.data.length === 0 ? (
-        <Empty title={__('No connection keys', 'igny8')}>
-          {__('Most sites connect with “Connect to IGNY8” in their wp-admin and need no key.', 'igny8')}
-        </Empty>
-      ) : (
+      <ListStates
+        query={keys}
+        isEmpty={keys.data?.length === 0}
+        empty={
+          <Empty title={__('No connection keys', 'igny8')}>
+            {__('Most sites connect with “Connect to IGNY8” in their wp-admin and need no key.', 'igny8')}
+          </Empty>
+        }
+      >
         <DataViews
           data={data}
           fields={connectionKeyFields}
@@ -413,7 +414,7 @@ function ConnectionKeys() {
           actions={actions}
           getItemId={(item) => item.id}
         />
-      )}
+      </ListStates>
     </section>
   );
 }

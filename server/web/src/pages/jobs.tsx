@@ -8,8 +8,9 @@ import { __, sprintf } from '@wordpress/i18n';
 import { useMemo, useState } from 'react';
 import { Link, useSearch } from 'wouter';
 import { ApiError, post } from '../api/client';
+import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
-import { Empty, ErrorState, Loading } from '../components/states';
+import { Empty } from '../components/states';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { useWholeList } from '../lib/lists';
 import { filterValue, useServerPages } from '../lib/pages';
@@ -277,18 +278,18 @@ export default function Jobs() {
           {feedback.message}
         </Notice>
       ) : null}
-      {jobs.isPending ? (
-        <Loading />
-      ) : jobs.isError ? (
-        <ErrorState error={jobs.error} retry={() => void jobs.refetch()} />
-      ) : jobs.rows.length === 0 && !filtered && (view.page ?? 1) === 1 ? (
-        <Empty title={__('No jobs yet', 'igny8')}>
-          {__(
-            'Jobs appear here when you import keywords, cluster them, write or publish. Start in a site’s wp-admin (IGNY8 > Keywords), or open Sites.',
-            'igny8',
-          )}
-        </Empty>
-      ) : (
+      <ListStates
+        query={jobs}
+        isEmpty={jobs.rows.length === 0 && !filtered && (view.page ?? 1) === 1}
+        empty={
+          <Empty title={__('No jobs yet', 'igny8')}>
+            {__(
+              'Jobs appear here when you import keywords, cluster them, write or publish. Start in a site’s wp-admin (IGNY8 > Keywords), or open Sites.',
+              'igny8',
+            )}
+          </Empty>
+        }
+      >
         <DataViews
           data={jobs.rows}
           fields={fields}
@@ -300,7 +301,7 @@ export default function Jobs() {
           getItemId={(job) => job.id}
           search={false}
         />
-      )}
+      </ListStates>
     </Page>
   );
 }

@@ -18,6 +18,7 @@ import { Link } from 'wouter';
 import { get, patch, post } from '../api/client';
 import { BulkResults } from '../components/bulk-results';
 import { HealthBadge } from '../components/health-badge';
+import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
 import { Empty, ErrorState, FormError, Loading } from '../components/states';
 import { formatDateTime, formatNumber, formatRelative } from '../lib/format';
@@ -292,15 +293,15 @@ function Sectors({ site }: { site: TSite }) {
           <SectorForm site={site} onDone={() => setAdding(false)} />
         </Modal>
       ) : null}
-      {sectors.isPending ? (
-        <Loading />
-      ) : sectors.isError ? (
-        <ErrorState error={sectors.error} retry={() => void sectors.refetch()} />
-      ) : sectors.data.length === 0 ? (
-        <Empty title={__('No sectors yet', 'igny8')}>
-          {__('Keywords, ideas and articles belong to a sector: add the first one (a topic of the site).', 'igny8')}
-        </Empty>
-      ) : (
+      <ListStates
+        query={sectors}
+        isEmpty={sectors.data?.length === 0}
+        empty={
+          <Empty title={__('No sectors yet', 'igny8')}>
+            {__('Keywords, ideas and articles belong to a sector: add the first one (a topic of the site).', 'igny8')}
+          </Empty>
+        }
+      >
         <DataViews
           data={data}
           fields={sectorFields}
@@ -311,7 +312,7 @@ function Sectors({ site }: { site: TSite }) {
           defaultLayouts={{ table: {} }}
           getItemId={(sector) => sector.id}
         />
-      )}
+      </ListStates>
     </section>
   );
 }
@@ -375,15 +376,15 @@ function RecentJobs({ site }: { site: TSite }) {
         <h2 id="igny8-jobs-title">{__('Recent jobs', 'igny8')}</h2>
         <Link href={`/jobs?siteId=${site.id}`}>{__('All jobs of this site', 'igny8')}</Link>
       </div>
-      {jobs.isPending ? (
-        <Loading />
-      ) : jobs.isError ? (
-        <ErrorState error={jobs.error} retry={() => void jobs.refetch()} />
-      ) : jobs.data.items.length === 0 ? (
-        <Empty title={__('No jobs yet', 'igny8')}>
-          {__('Imports, clustering, writing and publishing for this site show here as they run.', 'igny8')}
-        </Empty>
-      ) : (
+      <ListStates
+        query={jobs}
+        isEmpty={jobs.data?.items.length === 0}
+        empty={
+          <Empty title={__('No jobs yet', 'igny8')}>
+            {__('Imports, clustering, writing and publishing for this site show here as they run.', 'igny8')}
+          </Empty>
+        }
+      >
         <DataViews
           data={data}
           fields={jobFields}
@@ -394,7 +395,7 @@ function RecentJobs({ site }: { site: TSite }) {
           getItemId={(job) => job.id}
           search={false}
         />
-      )}
+      </ListStates>
     </section>
   );
 }
@@ -495,15 +496,15 @@ function Publications({ site }: { site: TSite }) {
   return (
     <section className="igny8-panel" aria-labelledby="igny8-publications-title">
       <h2 id="igny8-publications-title">{__('Publications', 'igny8')}</h2>
-      {publications.isPending ? (
-        <Loading />
-      ) : publications.isError ? (
-        <ErrorState error={publications.error} retry={() => void publications.refetch()} />
-      ) : publications.data.items.length === 0 ? (
-        <Empty title={__('Nothing published yet', 'igny8')}>
-          {__('Approve an article on the site’s IGNY8 Writer screen in wp-admin, then publish it.', 'igny8')}
-        </Empty>
-      ) : (
+      <ListStates
+        query={publications}
+        isEmpty={publications.data?.items.length === 0}
+        empty={
+          <Empty title={__('Nothing published yet', 'igny8')}>
+            {__('Approve an article on the site’s IGNY8 Writer screen in wp-admin, then publish it.', 'igny8')}
+          </Empty>
+        }
+      >
         <DataViews
           data={data}
           fields={fields}
@@ -514,7 +515,7 @@ function Publications({ site }: { site: TSite }) {
           getItemId={(publication) => publication.id}
           search={false}
         />
-      )}
+      </ListStates>
     </section>
   );
 }

@@ -15,8 +15,9 @@ import { Link } from 'wouter';
 import { get, post } from '../api/client';
 import { BulkResults } from '../components/bulk-results';
 import { HealthBadge } from '../components/health-badge';
+import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
-import { Empty, ErrorState, FormError, Loading } from '../components/states';
+import { Empty, FormError, Loading } from '../components/states';
 import { formatDateTime, formatNumber, formatRelative } from '../lib/format';
 import { useSession } from '../session';
 
@@ -335,18 +336,18 @@ export default function Sites() {
       {result ? <BulkResults result={result} onDismiss={() => setResult(null)} /> : null}
       {bulk.isError && !bulk.isPending ? <FormError error={bulk.error} /> : null}
       {bulk.isPending ? <Loading label={__('Working on the chosen sites…', 'igny8')} /> : null}
-      {overview.isPending ? (
-        <Loading />
-      ) : overview.isError ? (
-        <ErrorState error={overview.error} retry={() => void overview.refetch()} />
-      ) : page && page.total === 0 && !filtered ? (
-        <Empty title={__('No sites yet', 'igny8')}>
-          {__(
-            'Install the IGNY8 plugin on a WordPress site, open IGNY8 > Connection in its wp-admin and press “Connect to IGNY8”: you sign in here, approve, and the site appears in this table. Nothing to copy.',
-            'igny8',
-          )}
-        </Empty>
-      ) : (
+      <ListStates
+        query={overview}
+        isEmpty={page?.total === 0 && !filtered}
+        empty={
+          <Empty title={__('No sites yet', 'igny8')}>
+            {__(
+              'Install the IGNY8 plugin on a WordPress site, open IGNY8 > Connection in its wp-admin and press “Connect to IGNY8”: you sign in here, approve, and the site appears in this table. Nothing to copy.',
+              'igny8',
+            )}
+          </Empty>
+        }
+      >
         <DataViews
           data={page?.items ?? []}
           fields={fields}
@@ -360,7 +361,7 @@ export default function Sites() {
           search
           searchLabel={__('Search sites by name or address', 'igny8')}
         />
-      )}
+      </ListStates>
     </Page>
   );
 }

@@ -7,6 +7,7 @@ import { __, sprintf } from '@wordpress/i18n';
 import { useMemo, useState, type FormEvent } from 'react';
 import { del, get, patch, post } from '../api/client';
 import { ConfirmBody } from '../components/confirm';
+import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
 import { Empty, ErrorState, FormError, Loading, NotPermitted } from '../components/states';
 import { formatDateTime } from '../lib/format';
@@ -254,15 +255,15 @@ function Invitations() {
   return (
     <section className="igny8-section" aria-labelledby="igny8-invitations-title">
       <h2 id="igny8-invitations-title">{__('Invitations', 'igny8')}</h2>
-      {invitations.isPending ? (
-        <Loading />
-      ) : invitations.isError ? (
-        <ErrorState error={invitations.error} retry={() => void invitations.refetch()} />
-      ) : invitations.data.length === 0 ? (
-        <Empty title={__('No invitations yet', 'igny8')}>
-          {__('Invite someone with the form above: they get a link by email.', 'igny8')}
-        </Empty>
-      ) : (
+      <ListStates
+        query={invitations}
+        isEmpty={invitations.data?.length === 0}
+        empty={
+          <Empty title={__('No invitations yet', 'igny8')}>
+            {__('Invite someone with the form above: they get a link by email.', 'igny8')}
+          </Empty>
+        }
+      >
         <DataViews
           data={data}
           fields={invitationFields}
@@ -273,7 +274,7 @@ function Invitations() {
           actions={actions}
           getItemId={(item) => item.id}
         />
-      )}
+      </ListStates>
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { DataViews, type Field, type View } from '@wordpress/dataviews';
 import { __, sprintf } from '@wordpress/i18n';
 import { useMemo, useState, type FormEvent } from 'react';
 import { ApiError, download, get, patch } from '../api/client';
+import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
 import { Empty, ErrorState, FormError, Loading } from '../components/states';
 import { UsageChart, UsageTable } from '../components/usage-chart';
@@ -273,15 +274,15 @@ function Transactions() {
           {failed}
         </Notice>
       ) : null}
-      {entries.isPending ? (
-        <Loading />
-      ) : entries.isError ? (
-        <ErrorState error={entries.error} retry={() => void entries.refetch()} />
-      ) : entries.rows.length === 0 && !query.kind && !query.siteId ? (
-        <Empty title={__('No transactions yet', 'igny8')}>
-          {__('Credits granted to the account and used by its work appear here.', 'igny8')}
-        </Empty>
-      ) : (
+      <ListStates
+        query={entries}
+        isEmpty={entries.rows.length === 0 && !query.kind && !query.siteId}
+        empty={
+          <Empty title={__('No transactions yet', 'igny8')}>
+            {__('Credits granted to the account and used by its work appear here.', 'igny8')}
+          </Empty>
+        }
+      >
         <DataViews
           data={entries.rows}
           fields={fields}
@@ -292,7 +293,7 @@ function Transactions() {
           getItemId={(entry) => entry.id}
           search={false}
         />
-      )}
+      </ListStates>
     </section>
   );
 }
