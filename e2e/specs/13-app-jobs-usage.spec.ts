@@ -2,20 +2,23 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { checkAppPage, signInToApp } from '../support/app.ts';
 import { grantCredits } from '../support/key-material.ts';
-import { apiFetchInPage, connectFromWpAdmin } from '../support/plugin-api.ts';
+import { connectFromWpAdmin } from '../support/plugin-api.ts';
 import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
 import { stack } from '../support/stack.ts';
 
 /**
- * The agency's jobs and spending in the web app: a site is connected, keywords are imported through the plugin and
- * an article is written; the app's Jobs screen lists those jobs, the Usage screen's table shows exactly the credits
- * the ledger holds, its CSV has the ledger's rows, and a job that failed (the fake provider refuses one call) is
- * retried from the Jobs screen into exactly one new job.
+ * The agency's jobs and spending in the web app: a site is connected, a site owner imports keywords with the Planner's
+ * wizard and writes an article from the Writer screen in wp-admin; the app's Jobs screen lists those jobs, the Usage
+ * screen's table shows exactly the credits the ledger holds, its CSV has the ledger's rows, a job that failed (the fake
+ * provider refuses one call) is retried from the Jobs screen into exactly one new job, and a running job (the fake
+ * provider answers late) is cancelled from the Jobs screen with its held credits given back.
  */
 test.describe.configure({ mode: 'serial' });
 
 let account: Awaited<ReturnType<typeof registerAccount>>;
 let siteId: string;
+
+const TITLE = 'How to choose trail running shoes';
 
 async function finished(jobId: string, expected = 'succeeded'): Promise<any> {
   await expect
@@ -59,7 +62,7 @@ test.beforeAll(async () => {
   await grantCredits(account.accountId, 20_000);
 });
 
-test('a connected site imports keywords and writes an article; the Jobs screen lists both', async ({
+test('a site owner imports keywords and writes an article in wp-admin; the Jobs screen lists both', async ({
   page,
 }, testInfo) => {
   await connectFromWpAdmin(page, await createConnectionKey(account.token));
@@ -67,21 +70,40 @@ test('a connected site imports keywords and writes an article; the Jobs screen l
   const sector = await api('POST', `/sites/${siteId}/sectors`, { name: 'Trail running' }, account.token);
   expect(sector.status).toBe(201);
 
-  // Keywords through the plugin, as its Keywords screen sends them.
-  const imported = await apiFetchInPage(page, '/igny8/v1/app/planner/keywords/import', {
-    method: 'POST',
-    data: { siteId: 'current', sectorId: sector.data.id, text: 'trail running shoes\nwaterproof trail shoes' },
-  });
-  expect(imported.status, JSON.stringify(imported.body)).toBe(202);
-  await finished(imported.body.data.jobId);
+  const wpAdmin = stack().wp.adminUrl;
 
+  // Keywords imported with the Planner's wizard, as a person does: a two-row Semrush export.
+  await page.goto(`${wpAdmin}admin.php?page=igny8-planner`);
+  await expect(page.getByLabel('Sector')).toHaveValue(sector.data.id);
+  await page.getByRole('button', { name: 'Import keywords' }).click();
+  const wizard = page.getByRole('dialog', { name: 'Import keywords' });
+  await wizard.getByLabel('Keyword file').setInputFiles({
+    name: 'keywords.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      'Keyword,Volume,Keyword Difficulty\ntrail running shoes,1200,35\nwaterproof trail shoes,600,28\n',
+    ),
+  });
+  await expect(wizard.getByText('keywords.csv: 3 lines.')).toBeVisible();
+  await wizard.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(wizard.getByRole('progressbar', { name: 'Importing keywords' })).toHaveAttribute(
+    'aria-valuenow',
+    '100',
+    { timeout: 60_000 },
+  );
+  await expect(
+    wizard.getByText('2 rows read: 2 new keywords, 0 updated, 0 refused, 0 repeated in the file.'),
+  ).toBeVisible();
+  await wizard.getByRole('button', { name: 'Done' }).click();
+
+  // The article written from the Writer screen (the task itself is made through the API, as spec 05 does).
   const task = await api(
     'POST',
     '/writer/tasks',
     {
       siteId,
       sectorId: sector.data.id,
-      title: 'How to choose trail running shoes',
+      title: TITLE,
       primaryKeyword: 'trail running shoes',
       outline: [
         { level: 'h2', heading: 'Fit and comfort' },
@@ -92,9 +114,10 @@ test('a connected site imports keywords and writes an article; the Jobs screen l
     account.token,
   );
   expect(task.status, JSON.stringify(task.body)).toBe(201);
-  const writing = await api('POST', `/writer/tasks/${task.data.id}/generate`, {}, account.token);
-  expect(writing.status, JSON.stringify(writing.body)).toBe(202);
-  await finished(writing.data.jobId);
+  await page.goto(`${wpAdmin}admin.php?page=igny8-writer`);
+  await page.getByRole('button', { name: `Open "${TITLE}"` }).click();
+  await page.getByRole('button', { name: 'Write', exact: true }).click();
+  await expect(page.locator('.igny8-status')).toContainText('The article is written', { timeout: 90_000 });
 
   await openApp(page, 'Jobs');
   await expect(page.getByRole('heading', { name: 'Jobs', exact: true })).toBeVisible();
@@ -211,4 +234,63 @@ test('a failed job is retried from the Jobs screen into exactly one new job', as
   const retryRow = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'AI clustering · retry' }) });
   await expect(retryRow).toContainText('Done');
   await expect(failedRow).toHaveCount(1);
+});
+
+test('a running job is cancelled from the Jobs screen and the credits it held are given back', async ({ page }) => {
+  // The fake provider answers after a minute: the run waits on it (running) until it is cancelled.
+  const knobs = (body: object) =>
+    fetch(`${stack().fakeAiUrl}/__knobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  expect((await knobs({ latencyMs: 60_000 })).status).toBe(200);
+  try {
+    const run = await api(
+      'POST',
+      '/ai/runs',
+      { function: 'auto_cluster', siteId, input: { keywords: ['trail running shoes', 'trail running socks'] } },
+      account.token,
+    );
+    expect(run.status, JSON.stringify(run.body)).toBe(202);
+    const jobId = run.data.jobId as string;
+
+    await openApp(page, 'Jobs');
+    const activeRow = page
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: /^(Waiting|Running)$/ }) })
+      .filter({ hasText: 'AI clustering' });
+    await expect(activeRow).toHaveCount(1);
+    await activeRow.getByRole('button', { name: 'Cancel' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toContainText('Cancel this job?');
+    await expect(dialog).toContainText('credits it held for work not done are given back');
+    await dialog.getByRole('button', { name: 'Cancel job' }).click();
+    await expect(page.locator('.components-notice', { hasText: 'Cancellation requested.' })).toBeVisible();
+
+    const cancelled = await finished(jobId, 'cancelled');
+    expect(cancelled.id).toBe(jobId);
+    // The screen follows the job to its end (it refreshes while a job is active).
+    const cancelledRow = page
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'Cancelled', exact: true }) });
+    await expect(cancelledRow).toHaveCount(1, { timeout: 15_000 });
+    await expect(cancelledRow.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
+
+    // The ledger: the job's hold is released in full, nothing is captured, and the balance adds up.
+    await expect
+      .poll(async () => (await ledger()).filter((e) => e.jobRunId === jobId).map((e) => e.kind), { timeout: 15_000 })
+      .toEqual(expect.arrayContaining(['hold', 'release']));
+    const ofJob = (await ledger()).filter((e) => e.jobRunId === jobId);
+    const hold = ofJob.find((e) => e.kind === 'hold');
+    expect(hold.amount).toBeLessThan(0);
+    expect(ofJob.filter((e) => e.kind === 'capture')).toHaveLength(0);
+    expect(ofJob.filter((e) => e.kind === 'release').map((e) => e.amount)).toEqual([-hold.amount]);
+    expect(ofJob.reduce((sum, e) => sum + e.amount, 0)).toBe(0);
+    const balance = (await api('GET', '/billing/balance', undefined, account.token)).data.balance as number;
+    expect((await ledger()).reduce((sum, e) => sum + e.amount, 0)).toBe(balance);
+  } finally {
+    // Later specs share the fake provider: answer at once again.
+    await knobs({ latencyMs: 0 });
+  }
 });
