@@ -270,7 +270,7 @@ test('the journey ends with the admin disconnecting the site', async ({ page }) 
   await page.goto(connectionScreenUrl());
   await page.getByRole('button', { name: 'Disconnect' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
-  await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('button', { name: 'Connect to IGNY8', exact: true })).toBeVisible({ timeout: 30_000 });
   const sites = await api('GET', '/sites', undefined, account.token);
   expect(sites.data.items[0].connection.status).toBe('disconnected');
 });

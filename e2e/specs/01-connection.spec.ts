@@ -67,7 +67,7 @@ test('a new user connects the site in clicks: Connect to IGNY8, sign up in the a
 
 test('the app refuses a connect link that would send the browser to another host, and says what to do', async ({
   page,
-}) => {
+}, testInfo) => {
   const site = stack().wp.url;
   const query = new URLSearchParams({
     site_url: site,
@@ -78,6 +78,7 @@ test('the app refuses a connect link that would send the browser to another host
   await expect(page.getByRole('alert')).toContainText(/wp-admin|site/i);
   await expect(page.getByText(/press “Connect to IGNY8” again/)).toBeVisible();
   await expect(page.getByRole('button', { name: 'Approve and return to WordPress' })).toHaveCount(0);
+  await checkAppPage(page, testInfo, 'connect-refused');
 });
 
 test('the connected site appears in the app’s Sites table with its health', async ({ page }, testInfo) => {

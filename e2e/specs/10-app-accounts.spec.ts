@@ -49,6 +49,15 @@ test('signing out ends the session; signing in again returns to the page asked f
   await expect(page).toHaveURL(/\/app\/sites$/);
 });
 
+test('an address the app does not know says so and leads back to the sites', async ({ page }, testInfo) => {
+  await signInToApp(page, user);
+  await page.goto(appUrl('/no-such-screen'));
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await checkAppPage(page, testInfo, 'not-found');
+  await page.getByRole('link', { name: 'Go to your sites' }).click();
+  await expect(page).toHaveURL(/\/app\/sites$/);
+});
+
 /** The status the server answered the first `method url` it received since `since` (from its JSON log). */
 function serverAnswer(method: string, url: string, since: number): number | undefined {
   const lines = readFileSync(stack().serverLog, 'utf8').split('\n').filter(Boolean);
