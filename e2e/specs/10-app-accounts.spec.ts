@@ -51,6 +51,7 @@ test('signing out ends the session; signing in again returns to the page asked f
 
 test('an address the app does not know says so and leads back to the sites', async ({ page }, testInfo) => {
   await signInToApp(page, user);
+  await expect(page).toHaveURL(/\/app\/sites$/);
   await page.goto(appUrl('/no-such-screen'));
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await checkAppPage(page, testInfo, 'not-found');
