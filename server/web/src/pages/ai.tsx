@@ -8,16 +8,17 @@ import {
   TextareaControl,
   TextControl,
 } from '@wordpress/components';
-import { DataViews, type Action, type Field, type View } from '@wordpress/dataviews';
+import { type Action, type Field, type View } from '@wordpress/dataviews';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { del, get, post, put } from '../api/client';
+import { ClientTable } from '../components/client-table';
 import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
 import { Empty, ErrorState, FormError, Loading, NotPermitted } from '../components/states';
 import { formatDateTime, formatNumber } from '../lib/format';
-import { useClientView } from '../lib/lists';
+
 import { useSession } from '../session';
 
 type Provider = 'openai' | 'anthropic' | 'openai_compatible';
@@ -140,7 +141,7 @@ const keyFields: Array<Field<Credential>> = [
 function ProviderKeys() {
   const queryClient = useQueryClient();
   const keys = useQuery({ queryKey: ['ai-credentials'], queryFn: () => get<Credential[]>('/ai/credentials') });
-  const { view, setView, data, paginationInfo } = useClientView(keys.data, keyFields, {
+  const initialView: View = {
     type: 'table',
     perPage: 10,
     page: 1,
@@ -150,7 +151,7 @@ function ProviderKeys() {
     titleField: 'provider',
     fields: ['keyLast4', 'baseUrl', 'scope', 'createdAt'],
     layout: {},
-  } satisfies View);
+  } satisfies View;
   const [result, setResult] = useState<TCredentialTestResult | null>(null);
   const [removing, setRemoving] = useState<Credential | null>(null);
 
@@ -217,16 +218,7 @@ function ProviderKeys() {
           </Empty>
         }
       >
-        <DataViews
-          data={data}
-          fields={keyFields}
-          view={view}
-          onChangeView={setView}
-          paginationInfo={paginationInfo}
-          defaultLayouts={{ table: {} }}
-          actions={actions}
-          getItemId={(item) => item.id}
-        />
+        <ClientTable rows={keys.data ?? []} fields={keyFields} initialView={initialView} actions={actions} />
       </ListStates>
       <ConfirmDialog
         isOpen={removing !== null}
@@ -509,7 +501,7 @@ function PromptOverrides({ admin }: { admin: boolean }) {
         ]
       : []),
   ];
-  const { view, setView, data, paginationInfo } = useClientView(versions.data, versionFields, {
+  const initialView: View = {
     type: 'table',
     perPage: 10,
     page: 1,
@@ -519,7 +511,7 @@ function PromptOverrides({ admin }: { admin: boolean }) {
     titleField: 'version',
     fields: ['reset', 'createdAt'],
     layout: {},
-  } satisfies View);
+  } satisfies View;
 
   const source =
     current?.source === 'account'
@@ -612,13 +604,10 @@ function PromptOverrides({ admin }: { admin: boolean }) {
           </Empty>
         }
       >
-        <DataViews
-          data={data}
+        <ClientTable
+          rows={versions.data ?? []}
           fields={versionFields}
-          view={view}
-          onChangeView={setView}
-          paginationInfo={paginationInfo}
-          defaultLayouts={{ table: {} }}
+          initialView={initialView}
           actions={versionActions}
           getItemId={(item) => String(item.version)}
         />

@@ -2,17 +2,18 @@ import '@wordpress/dataviews/build-style/style.css';
 import type { TApiKey, TApiKeyScope, TConnectionKey } from '@igny8/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, CheckboxControl, Modal, TextControl } from '@wordpress/components';
-import { DataViews, type Action, type Field, type View } from '@wordpress/dataviews';
+import { type Action, type Field, type View } from '@wordpress/dataviews';
 import { __, sprintf } from '@wordpress/i18n';
 import { useMemo, useState, type FormEvent } from 'react';
 import { del, get, post } from '../api/client';
 import { ConfirmBody } from '../components/confirm';
+import { ClientTable } from '../components/client-table';
 import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
 import { ShownOnce } from '../components/secret';
 import { Empty, FormError, NotPermitted } from '../components/states';
 import { formatDateTime, formatRelative } from '../lib/format';
-import { useClientView } from '../lib/lists';
+
 import { useSession } from '../session';
 
 const AREAS: Array<{ area: string; label: string }> = [
@@ -222,7 +223,7 @@ function ApiKeys() {
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const keys = useQuery({ queryKey: ['api-keys'], queryFn: () => get<TApiKey[]>('/api-keys') });
-  const { view, setView, data, paginationInfo } = useClientView(keys.data, apiKeyFields, {
+  const initialView: View = {
     type: 'table',
     perPage: 25,
     page: 1,
@@ -232,7 +233,7 @@ function ApiKeys() {
     titleField: 'name',
     fields: ['prefix', 'scopes', 'status', 'lastUsedAt', 'expiresAt', 'createdAt'],
     layout: {},
-  } satisfies View);
+  } satisfies View;
 
   const actions = useMemo<Array<Action<TApiKey>>>(
     () => [
@@ -302,16 +303,7 @@ function ApiKeys() {
           </Empty>
         }
       >
-        <DataViews
-          data={data}
-          fields={apiKeyFields}
-          view={view}
-          onChangeView={setView}
-          paginationInfo={paginationInfo}
-          defaultLayouts={{ table: {} }}
-          actions={actions}
-          getItemId={(item) => item.id}
-        />
+        <ClientTable rows={keys.data ?? []} fields={apiKeyFields} initialView={initialView} actions={actions} />
       </ListStates>
     </section>
   );
@@ -323,7 +315,7 @@ function ConnectionKeys() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const keys = useQuery({ queryKey: ['connection-keys'], queryFn: () => get<TConnectionKey[]>('/connection-keys') });
-  const { view, setView, data, paginationInfo } = useClientView(keys.data, connectionKeyFields, {
+  const initialView: View = {
     type: 'table',
     perPage: 10,
     page: 1,
@@ -333,7 +325,7 @@ function ConnectionKeys() {
     titleField: 'createdAt',
     fields: ['status', 'createdByName', 'siteName', 'expiresAt'],
     layout: {},
-  } satisfies View);
+  } satisfies View;
 
   async function create() {
     setBusy(true);
@@ -404,16 +396,7 @@ function ConnectionKeys() {
           </Empty>
         }
       >
-        <DataViews
-          data={data}
-          fields={connectionKeyFields}
-          view={view}
-          onChangeView={setView}
-          paginationInfo={paginationInfo}
-          defaultLayouts={{ table: {} }}
-          actions={actions}
-          getItemId={(item) => item.id}
-        />
+        <ClientTable rows={keys.data ?? []} fields={connectionKeyFields} initialView={initialView} actions={actions} />
       </ListStates>
     </section>
   );

@@ -11,20 +11,21 @@ import type {
 } from '@igny8/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Modal, Notice, SelectControl, TextareaControl, TextControl } from '@wordpress/components';
-import { DataViews, type Action, type Field, type View } from '@wordpress/dataviews';
+import { type Action, type Field, type View } from '@wordpress/dataviews';
 import { __, sprintf } from '@wordpress/i18n';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { get, patch, post } from '../api/client';
 import { BulkResults } from '../components/bulk-results';
 import { HealthBadge } from '../components/health-badge';
+import { ClientTable } from '../components/client-table';
 import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
 import { Empty, ErrorState, FormError, Loading } from '../components/states';
 import { formatDateTime, formatNumber, formatRelative } from '../lib/format';
 import { JOB_STATUS_LABELS, jobLabel } from '../lib/job-labels';
 import { languageName, languageOptions } from '../lib/languages';
-import { useClientView } from '../lib/lists';
+
 import { wpAdminUrl, wpEditPostUrl, type WpScreen } from '../lib/wp-admin';
 import { useSession } from '../session';
 
@@ -255,7 +256,7 @@ function Sectors({ site }: { site: TSite }) {
     queryKey: [...siteKey(site.id), 'sectors'],
     queryFn: ({ signal }) => get<TSector[]>(`/sites/${site.id}/sectors`, undefined, signal),
   });
-  const { view, setView, data, paginationInfo } = useClientView(sectors.data, sectorFields, {
+  const initialView: View = {
     type: 'table',
     perPage: 10,
     page: 1,
@@ -265,7 +266,7 @@ function Sectors({ site }: { site: TSite }) {
     titleField: 'name',
     fields: ['voice', 'effectiveLanguage'],
     layout: {},
-  } satisfies View);
+  } satisfies View;
   const actions: Array<Action<TSector>> = can('write')
     ? [
         {
@@ -302,14 +303,11 @@ function Sectors({ site }: { site: TSite }) {
           </Empty>
         }
       >
-        <DataViews
-          data={data}
+        <ClientTable
+          rows={sectors.data ?? []}
           fields={sectorFields}
-          view={view}
-          onChangeView={setView}
+          initialView={initialView}
           actions={actions}
-          paginationInfo={paginationInfo}
-          defaultLayouts={{ table: {} }}
           getItemId={(sector) => sector.id}
         />
       </ListStates>
@@ -360,7 +358,7 @@ function RecentJobs({ site }: { site: TSite }) {
     queryKey: [...siteKey(site.id), 'jobs'],
     queryFn: ({ signal }) => get<TPage<TJobRun>>('/jobs', { siteId: site.id, limit: 20 }, signal),
   });
-  const { view, setView, data, paginationInfo } = useClientView(jobs.data?.items, jobFields, {
+  const initialView: View = {
     type: 'table',
     perPage: 10,
     page: 1,
@@ -369,7 +367,7 @@ function RecentJobs({ site }: { site: TSite }) {
     titleField: 'type',
     fields: ['status', 'error', 'createdAt'],
     layout: {},
-  } satisfies View);
+  } satisfies View;
   return (
     <section className="igny8-panel" aria-labelledby="igny8-jobs-title">
       <div className="igny8-panel__header">
@@ -385,13 +383,10 @@ function RecentJobs({ site }: { site: TSite }) {
           </Empty>
         }
       >
-        <DataViews
-          data={data}
+        <ClientTable
+          rows={jobs.data?.items ?? []}
           fields={jobFields}
-          view={view}
-          onChangeView={setView}
-          paginationInfo={paginationInfo}
-          defaultLayouts={{ table: {} }}
+          initialView={initialView}
           getItemId={(job) => job.id}
           search={false}
         />
@@ -483,7 +478,7 @@ function Publications({ site }: { site: TSite }) {
     queryFn: ({ signal }) =>
       get<TPage<TPublication>>('/publisher/publications', { siteId: site.id, limit: 100 }, signal),
   });
-  const { view, setView, data, paginationInfo } = useClientView(publications.data?.items, fields, {
+  const initialView: View = {
     type: 'table',
     perPage: 10,
     page: 1,
@@ -492,7 +487,7 @@ function Publications({ site }: { site: TSite }) {
     titleField: 'post',
     fields: ['status', 'edit', 'publishedAt'],
     layout: {},
-  } satisfies View);
+  } satisfies View;
   return (
     <section className="igny8-panel" aria-labelledby="igny8-publications-title">
       <h2 id="igny8-publications-title">{__('Publications', 'igny8')}</h2>
@@ -505,13 +500,10 @@ function Publications({ site }: { site: TSite }) {
           </Empty>
         }
       >
-        <DataViews
-          data={data}
+        <ClientTable
+          rows={publications.data?.items ?? []}
           fields={fields}
-          view={view}
-          onChangeView={setView}
-          paginationInfo={paginationInfo}
-          defaultLayouts={{ table: {} }}
+          initialView={initialView}
           getItemId={(publication) => publication.id}
           search={false}
         />

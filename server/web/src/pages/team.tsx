@@ -2,16 +2,17 @@ import '@wordpress/dataviews/build-style/style.css';
 import type { TCreateInvitationBody, TInvitation, TMember, TRole } from '@igny8/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Notice, SelectControl, TextControl } from '@wordpress/components';
-import { DataViews, type Action, type Field, type View } from '@wordpress/dataviews';
+import { type Action, type Field, type View } from '@wordpress/dataviews';
 import { __, sprintf } from '@wordpress/i18n';
 import { useMemo, useState, type FormEvent } from 'react';
 import { del, get, patch, post } from '../api/client';
 import { ConfirmBody } from '../components/confirm';
+import { ClientTable } from '../components/client-table';
 import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
 import { Empty, ErrorState, FormError, Loading, NotPermitted } from '../components/states';
 import { formatDateTime } from '../lib/format';
-import { useClientView } from '../lib/lists';
+
 import { roleLabel, ROLES } from '../lib/roles';
 import { useSession } from '../session';
 
@@ -189,7 +190,7 @@ function InviteForm({ allowed }: { allowed: boolean }) {
 function Invitations() {
   const queryClient = useQueryClient();
   const invitations = useQuery({ queryKey: ['invitations'], queryFn: () => get<TInvitation[]>('/invitations') });
-  const { view, setView, data, paginationInfo } = useClientView(invitations.data, invitationFields, {
+  const initialView: View = {
     type: 'table',
     perPage: 10,
     page: 1,
@@ -199,7 +200,7 @@ function Invitations() {
     titleField: 'email',
     fields: ['role', 'status', 'createdAt', 'expiresAt'],
     layout: {},
-  } satisfies View);
+  } satisfies View;
   const actions = useMemo<Array<Action<TInvitation>>>(() => {
     const refresh = () => queryClient.invalidateQueries({ queryKey: ['invitations'] });
     return [
@@ -264,15 +265,11 @@ function Invitations() {
           </Empty>
         }
       >
-        <DataViews
-          data={data}
+        <ClientTable
+          rows={invitations.data ?? []}
           fields={invitationFields}
-          view={view}
-          onChangeView={setView}
-          paginationInfo={paginationInfo}
-          defaultLayouts={{ table: {} }}
+          initialView={initialView}
           actions={actions}
-          getItemId={(item) => item.id}
         />
       </ListStates>
     </section>
@@ -285,7 +282,7 @@ export default function Team() {
   const queryClient = useQueryClient();
   const isAdmin = can('admin');
   const members = useQuery({ queryKey: ['members'], queryFn: () => get<TMember[]>('/members') });
-  const { view, setView, data, paginationInfo } = useClientView(members.data, memberFields, {
+  const initialView: View = {
     type: 'table',
     perPage: 25,
     page: 1,
@@ -295,7 +292,7 @@ export default function Team() {
     titleField: 'name',
     fields: ['email', 'role', 'createdAt'],
     layout: {},
-  } satisfies View);
+  } satisfies View;
 
   const actions = useMemo<Array<Action<TMember>>>(
     () =>
@@ -364,13 +361,10 @@ export default function Team() {
         ) : members.isError ? (
           <ErrorState error={members.error} retry={() => void members.refetch()} />
         ) : (
-          <DataViews
-            data={data}
+          <ClientTable
+            rows={members.data ?? []}
             fields={memberFields}
-            view={view}
-            onChangeView={setView}
-            paginationInfo={paginationInfo}
-            defaultLayouts={{ table: {} }}
+            initialView={initialView}
             actions={actions}
             getItemId={(item) => item.userId}
           />
