@@ -12,7 +12,6 @@ import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
 import { Empty, ErrorState, FormError, Loading, NotPermitted } from '../components/states';
 import { formatDateTime } from '../lib/format';
-
 import { roleLabel, ROLES } from '../lib/roles';
 import { useSession } from '../session';
 
