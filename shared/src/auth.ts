@@ -24,6 +24,8 @@ export const API_KEY_SCOPES = [
   'writer:write',
   'publisher:read',
   'publisher:write',
+  'automation:read',
+  'automation:write',
 ] as const;
 export const ZApiKeyScope = z.enum(API_KEY_SCOPES);
 export type TApiKeyScope = z.infer<typeof ZApiKeyScope>;

@@ -17,3 +17,4 @@ export * from './publisher.ts';
 export * from './writer.ts';
 export * from './writer-images.ts';
 export * from './labels.ts';
+export * from './automation.ts';

@@ -110,6 +110,8 @@ export function siteScopes(level: TWpLevel): TSiteScope[] {
   scopes.push(level === 'admin' ? 'sites:write' : 'sites:read');
   scopes.push(PUBLISHING_LEVELS.includes(level) ? 'publisher:write' : 'publisher:read');
   if (level === 'admin') scopes.push('billing:read');
+  // Automation spends credits and publishes on a schedule: set up and started by administrators only.
+  scopes.push(level === 'admin' ? 'automation:write' : 'automation:read');
   return scopes;
 }
 
@@ -172,6 +174,7 @@ const MISSING_SCOPE: Partial<Record<TSiteScope, string>> = {
   'publisher:write': 'Publishing needs a WordPress user who can publish posts (an Author, Editor or Administrator).',
   'sites:write': "Changing the site's settings and sectors needs a WordPress Administrator (manage_options).",
   'billing:read': 'Credits and usage are shown to WordPress Administrators only (manage_options).',
+  'automation:write': 'Automation is set up and started by WordPress Administrators only (manage_options).',
 };
 
 /**
@@ -198,6 +201,7 @@ export function checkSiteRoute(
   const confinedList = SITE_CONFINED_LISTS.includes(route);
   if (area === 'sites' && !routeUrl.includes(':siteId')) throw closed();
   if (area === 'jobs' && !routeUrl.includes(':jobId') && !confinedList) throw closed();
+  if (area === 'automation' && !routeUrl.includes(':siteId') && !routeUrl.includes(':runId')) throw closed();
   if (!hasScope(credential.scopes, scope)) {
     const missing = MISSING_SCOPE[scope];
     throw missing ? new AppError('FORBIDDEN', missing) : closed();
@@ -222,6 +226,7 @@ const OWNED_BY_SITE: Record<string, SiteOwner & { label: string }> = {
   taskId: { table: 'Task', label: 'Task' },
   contentId: { table: 'Content', label: 'Content' },
   publicationId: { table: 'Publication', label: 'Publication' },
+  runId: { table: 'AutomationRun', label: 'Automation run' },
   jobId: { table: 'JobRun', label: 'Job' },
   imageId: { table: 'ContentImage', label: 'Image', via: { column: 'contentId', table: 'Content' } },
   editorImageId: { table: 'EditorImage', label: 'Image' },
