@@ -133,6 +133,11 @@ export function automationData(db: Db) {
       return db.automationItem.deleteMany({ where: { id, status: 'pending' } });
     },
 
+    /** The job an item started, found by the key it was started with (for an item a crash left pending). */
+    findJobByKey(accountId: string, key: string) {
+      return db.jobRun.findFirst({ where: { accountId, idempotencyKey: key }, select: { id: true } });
+    },
+
     findJob(jobId: string) {
       return db.jobRun.findUnique({
         where: { id: jobId },

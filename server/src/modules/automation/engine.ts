@@ -138,9 +138,25 @@ export function createAutomationEngine(deps: EngineDeps) {
     return stop;
   }
 
+  const keyOf = (run: AutomationRun, item: AutomationItem) => `automation:${run.id}:${item.stage}:${item.subjectId}`;
+
+  /**
+   * Once the run stops starting items: a pending item whose job did start (the driver died between starting it and
+   * recording it) is recorded as running, so the run waits for it and counts its credits; the others are taken back.
+   */
+  async function settlePending(run: AutomationRun) {
+    for (const item of await data.itemsOf(run.id)) {
+      if (item.status !== 'pending') continue;
+      const job = await data.findJobByKey(run.accountId, keyOf(run, item));
+      if (job) await data.updateItem(item.id, { status: 'running', jobRunId: job.id });
+      else await data.deleteItem(item.id);
+    }
+    return (await data.itemsOf(run.id)).some((i) => i.status === 'running');
+  }
+
   /** Starts one item; a StopRun (cap, 402) takes the item back, so it waits for the next run untouched. */
   async function startItem(ctx: RunContext, item: AutomationItem): Promise<StopRun | 'running' | 'settled'> {
-    const key = `automation:${ctx.run.id}:${item.stage}:${item.subjectId}`;
+    const key = keyOf(ctx.run, item);
     try {
       const started = await steps[item.stage as Step].start(ctx, item.subjectId, key);
       if ('jobId' in started) {
@@ -284,10 +300,10 @@ export function createAutomationEngine(deps: EngineDeps) {
       run = await data.updateRun(run.id, { stopReason: failure.reason, stopDetail: failure.message });
     }
     const items = await data.itemsOf(run.id);
-    const busy = items.some(ACTIVE_ITEM);
 
     if (run.status === 'cancelling') {
-      await cancelInFlight(ctx, items);
+      await settlePending(run);
+      await cancelInFlight(ctx, await data.itemsOf(run.id));
       if ((await data.itemsOf(run.id)).some((i) => i.status === 'running')) {
         await snapshot(run);
         return 'wait';
@@ -296,7 +312,7 @@ export function createAutomationEngine(deps: EngineDeps) {
       return 'over';
     }
     if (run.status === 'pausing') {
-      if (busy) {
+      if (await settlePending(run)) {
         await snapshot(run);
         return 'wait';
       }
@@ -305,7 +321,7 @@ export function createAutomationEngine(deps: EngineDeps) {
     }
     if (run.stopReason) {
       // A stop was decided: let what runs finish (its credits are settled by its own job), start nothing new.
-      if (busy) {
+      if (await settlePending(run)) {
         await snapshot(run);
         return 'wait';
       }
@@ -323,8 +339,7 @@ export function createAutomationEngine(deps: EngineDeps) {
       const outcome = await work(ctx, step, items.filter((i) => i.stage === step));
       if (outcome instanceof StopRun) {
         run = await data.updateRun(run.id, { stopReason: outcome.reason, stopDetail: outcome.message });
-        const stillBusy = (await data.itemsOf(run.id)).some(ACTIVE_ITEM);
-        if (stillBusy) {
+        if (await settlePending(run)) {
           await snapshot(run);
           return 'wait';
         }
@@ -354,6 +369,7 @@ export function createAutomationEngine(deps: EngineDeps) {
     if (!run || run.status === 'ended') return;
     const job = await data.findJob(jobId);
     const ctx = await context(run);
+    await settlePending(run);
     await cancelInFlight(ctx, await data.itemsOf(run.id));
     const cancelled = job?.status === 'cancelled';
     const error = job?.error as { message?: string } | null;
