@@ -93,6 +93,31 @@ describe('a run', () => {
   }, 180_000);
 });
 
+describe('sector overrides', () => {
+  it("leaves a turned-off sector alone and applies a sector's own ideas per cluster", async () => {
+    const p = await site();
+    const other = await api(p.member, 'POST', `/sites/${p.siteId}/sectors`, { name: 'Off' });
+    expect(other.status).toBe(201);
+    const off = other.body.data.id as string;
+    await importKeywords(t, p.member, p.siteId, off, [
+      'kayak paddles',
+      'carbon kayak paddles',
+      'kayak paddles for kids',
+    ]);
+    await configure(p, {
+      ...QUICK,
+      stopAfter: 'ideas',
+      sectorOverrides: { [off]: { enabled: false }, [p.sectorId]: { ideasPerCluster: 2 } },
+    });
+    const run = await runUntil(t, p.member, (await start(p)).body.data.id);
+    expect(run.stopReason).toBe('stopped_after_stage');
+    expect(stage(run, 'cluster').in).toBe(20);
+    expect(stage(run, 'ideas').out).toBe(8);
+    const untouched = await t.db.prisma.keyword.count({ where: { sectorId: off, clusterId: null } });
+    expect(untouched).toBe(3);
+  }, 120_000);
+});
+
 describe('caps and failures', () => {
   it('stops before the item that would pass the run cap, with the reason', async () => {
     const p = await site();
