@@ -55,10 +55,7 @@ const reviewItem: TAutomationReviewItem = {
 const ok = (data: unknown) => ({ success: true, data });
 
 /** Runs a thunk against the real reducer, recording what it invalidated. */
-const runThunk = async <T>(
-  thunk: (args: AutomationThunkArgs) => Promise<T>,
-  start: AutomationState = initialState,
-) => {
+const runThunk = async <T>(thunk: (args: AutomationThunkArgs) => Promise<T>, start: AutomationState = initialState) => {
   let state = start;
   const invalidated: string[] = [];
   const dispatch = Object.assign(
@@ -90,7 +87,7 @@ describe('automation store', () => {
     expect(selectors.isPending(state(), 'save')).toBe(false);
   });
 
-  it("puts each field the server refused under its own path, named as the form names it", async () => {
+  it('puts each field the server refused under its own path, named as the form names it', async () => {
     apiFetch.mockRejectedValueOnce({
       success: false,
       error: 'Some fields are invalid.',
@@ -159,10 +156,11 @@ describe('automation store', () => {
   it('appends the next page of runs', () => {
     const first: TPage<TAutomationRun> = { items: [run('ended', 'done')], nextCursor: 'c1' };
     const second: TPage<TAutomationRun> = { items: [{ ...run('ended', 'failed'), id: 'r2' }], nextCursor: null };
-    const state = reducer(
-      reducer(initialState, { type: 'RECEIVE_RUNS', page: first, append: false }),
-      { type: 'RECEIVE_RUNS', page: second, append: true },
-    );
+    const state = reducer(reducer(initialState, { type: 'RECEIVE_RUNS', page: first, append: false }), {
+      type: 'RECEIVE_RUNS',
+      page: second,
+      append: true,
+    });
     expect(selectors.getRuns(state)?.items.map((item) => item.stopReason)).toEqual(['done', 'failed']);
     expect(selectors.getRuns(state)?.nextCursor).toBeNull();
   });
