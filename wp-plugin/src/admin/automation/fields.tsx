@@ -47,7 +47,6 @@ export function NumberField({
   return (
     <div className="igny8-automation__field">
       <TextControl
-        id={fieldId(path)}
         type="number"
         label={context.labels[path] ?? path}
         value={value === null || Number.isNaN(value) ? '' : String(value)}
@@ -71,7 +70,6 @@ export function TimeField({ path, context, value, onChange, help }: FieldProps<s
   return (
     <div className="igny8-automation__field">
       <TextControl
-        id={fieldId(path)}
         type="time"
         label={context.labels[path] ?? path}
         value={value}
@@ -90,7 +88,6 @@ export function TextField({ path, context, value, onChange, help }: FieldProps<s
   return (
     <div className="igny8-automation__field">
       <TextControl
-        id={fieldId(path)}
         label={context.labels[path] ?? path}
         value={value}
         help={help}
@@ -117,7 +114,6 @@ export function ChoiceField<T extends string>({
   return (
     <div className="igny8-automation__field">
       <SelectControl
-        id={fieldId(path)}
         label={context.labels[path] ?? path}
         value={value}
         options={options}
