@@ -95,21 +95,26 @@ test('an admin saves the settings in one form; a bad value is refused beside its
   const settings = page.getByRole('region', { name: 'Settings' });
   await expect(settings.getByLabel('Keywords clustered per run')).toBeVisible();
 
-  // A custom schedule needs a cron expression: the server says so under the field.
+  // A batch over the limit is refused by the route, beside its field; nothing is saved.
   await settings.getByLabel('Run on a schedule').check();
   await settings.getByLabel('How often').selectOption('custom');
   await settings.getByLabel('Keywords clustered per run').fill('9000');
   await settings.getByRole('button', { name: 'Save settings' }).click();
   await expect(settings.getByText('Some settings were not saved: see the messages next to the fields.')).toBeVisible();
-  await expect(settings.getByText(/^Cron expression is required when the frequency is custom/)).toBeVisible();
   await expect(settings.getByText(/^Keywords clustered per run .*5000/)).toBeVisible();
   await expect(settings.getByLabel('Keywords clustered per run')).toHaveAttribute('aria-invalid', 'true');
   await checkScreen(page, 'validation-error');
 
+  // A custom schedule needs a cron expression: the settings as a whole say so under that field.
+  await settings.getByLabel('Keywords clustered per run').fill('20');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await expect(settings.getByText(/^Cron expression is required when the frequency is custom/)).toBeVisible();
+  await expect(settings.getByText(/^Keywords clustered per run .*5000/)).toHaveCount(0);
+  await expect(settings.getByLabel('Cron expression')).toHaveAttribute('aria-invalid', 'true');
+
   // A daily schedule shows the next run in the site's time zone.
   await settings.getByLabel('How often').selectOption('daily');
   await settings.getByLabel('Time of day').fill('06:00');
-  await settings.getByLabel('Keywords clustered per run').fill('20');
   await settings.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.locator('.igny8-automation__notices').getByText('Automation settings saved.')).toBeVisible();
   const timezone = page.getByTestId('igny8-automation-timezone');
@@ -225,6 +230,7 @@ test('the finished article waits in the review queue; approved there, it is a po
   const rows = review.locator('tbody tr[data-content]');
   await expect(rows).toHaveCount(1);
   const title = (await rows.first().getByRole('rowheader').textContent())!.trim();
+  const contentId = (await rows.first().getAttribute('data-content'))!;
   expect(title.length).toBeGreaterThan(0);
   await checkScreen(page, 'review');
 
@@ -245,24 +251,26 @@ test('the finished article waits in the review queue; approved there, it is a po
   await checkScreen(page, 'published');
 
   // WordPress has the post, published, with a featured image from the media library.
-  let post: { id: number; status: string; featured_media: number } | undefined;
+  let postId: number | null = null;
   await expect
     .poll(
       async () => {
-        const found = await apiFetchInPage(
-          page,
-          `/wp/v2/posts?search=${encodeURIComponent(title)}&status=publish,future,draft&context=edit`,
+        const publications = await api('GET', `/publisher/publications?siteId=${siteId}`, undefined, account.token);
+        const publication = (publications.data.items as { contentId: string; status: string; postId: number }[]).find(
+          (candidate) => candidate.contentId === contentId,
         );
-        post = (found.body as { id: number; status: string; featured_media: number; title: { raw: string } }[]).find(
-          (candidate) => candidate.title.raw === title,
-        );
-        return post?.status;
+        postId = publication?.postId ?? null;
+        return publication?.status;
       },
       { timeout: 120_000 },
     )
-    .toBe('publish');
-  expect(post!.featured_media).toBeGreaterThan(0);
-  const media = await apiFetchInPage(page, `/wp/v2/media/${post!.featured_media}`);
+    .toBe('published');
+  const post = await apiFetchInPage(page, `/wp/v2/posts/${postId}?context=edit`);
+  expect(post.status).toBe(200);
+  expect(post.body.status).toBe('publish');
+  expect(post.body.title.raw).toBe(title);
+  expect(post.body.featured_media).toBeGreaterThan(0);
+  const media = await apiFetchInPage(page, `/wp/v2/media/${post.body.featured_media}`);
   expect(media.status).toBe(200);
   expect(media.body.media_type).toBe('image');
 });
