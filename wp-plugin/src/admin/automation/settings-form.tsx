@@ -73,7 +73,13 @@ export function SettingsForm({ automation }: { automation: TAutomationState }) {
             <ErrorNotice
               message={
                 error.operation === 'save' && Object.keys(error.fields).length > 0
-                  ? __('Some settings were not saved: see the messages next to the fields.', 'igny8')
+                  ? [
+                      __('Some settings were not saved: see the messages next to the fields.', 'igny8'),
+                      // What the form has no field for (an override of a sector since removed) is said here.
+                      ...Object.entries(error.fields)
+                        .filter(([path]) => !(path in labels))
+                        .map(([, message]) => message),
+                    ].join(' ')
                   : error.message
               }
               onDismiss={() => clearError('settings')}

@@ -16,10 +16,22 @@ import type { ReviewOutcome, RunControl } from './types';
 
 const AUTOMATION = `sites/${CURRENT_SITE}/automation`;
 
-export const fetchAutomation = () => igny8Api<TAutomationState>(AUTOMATION);
+/**
+ * The state as the contract has it. The plugin's PHP decodes the server's JSON into PHP arrays before WordPress
+ * encodes it again, so an empty object (no sector overrides) reaches the browser as `[]`; sent back as it is, the
+ * server would refuse it ("expected record, received array").
+ */
+export const asAutomationState = (state: TAutomationState): TAutomationState => {
+  const overrides: unknown = state.settings.sectorOverrides;
+  return Array.isArray(overrides) || typeof overrides !== 'object' || overrides === null
+    ? { ...state, settings: { ...state.settings, sectorOverrides: {} } }
+    : state;
+};
 
-export const putSettings = (patch: TAutomationSettingsPatch) =>
-  igny8Api<TAutomationState>(AUTOMATION, { method: 'PUT', body: patch });
+export const fetchAutomation = async () => asAutomationState(await igny8Api<TAutomationState>(AUTOMATION));
+
+export const putSettings = async (patch: TAutomationSettingsPatch) =>
+  asAutomationState(await igny8Api<TAutomationState>(AUTOMATION, { method: 'PUT', body: patch }));
 
 /** Run now. The key makes a retried click answer the run it already started. */
 export const postRun = (idempotencyKey: string) =>

@@ -87,6 +87,17 @@ describe('automation store', () => {
     expect(selectors.isPending(state(), 'save')).toBe(false);
   });
 
+  it('reads an empty list of sector overrides (as PHP forwards `{}`) as no overrides', async () => {
+    const forwarded = { ...automation(null), settings: { autoApprove: true, sectorOverrides: [] } };
+    apiFetch.mockResolvedValueOnce(ok(forwarded));
+    const start = reducer(initialState, { type: 'RECEIVE_STATE', automation: automation(run('running')) });
+    const { state } = await runThunk(actions.refreshState(), start);
+    expect(selectors.getState(state())?.settings.sectorOverrides).toEqual({});
+    const { asAutomationState } = await import('./api');
+    const withOverride = { ...automation(null), settings: { sectorOverrides: { a: { enabled: false } } } };
+    expect(asAutomationState(withOverride as unknown as TAutomationState)).toBe(withOverride);
+  });
+
   it('puts each field the server refused under its own path, named as the form names it', async () => {
     apiFetch.mockRejectedValueOnce({
       success: false,
