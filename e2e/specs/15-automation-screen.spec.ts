@@ -204,6 +204,7 @@ test('Run now: the seven stages fill in as the run goes, and it ends with every 
   await expect(lastRun).toHaveAttribute('data-reason', 'done');
   await expect(lastRun).toContainText('Finished: every stage did what was waiting for it.');
   await expect(page.locator('.igny8-automation__notices')).toContainText('Finished: every stage did');
+  await expect(page.locator('.igny8-automation__notices').getByText(/^Run started\./)).toHaveCount(0);
   const finished = lastRun.locator('li[data-stage]');
   for (const name of ['cluster', 'ideas', 'tasks', 'articles', 'images', 'publish']) {
     const counts = await stageCounts(finished.and(page.locator(`[data-stage="${name}"]`)));
@@ -273,6 +274,29 @@ test('the finished article waits in the review queue; approved there, it is a po
   const media = await apiFetchInPage(page, `/wp/v2/media/${post.body.featured_media}`);
   expect(media.status).toBe(200);
   expect(media.body.media_type).toBe('image');
+});
+
+test('a run paused at once waits to be resumed, and cancelled it ends as cancelled', async ({ page }) => {
+  await logIn(page, 'admin');
+  await page.goto(automationUrl());
+  await page.getByRole('button', { name: 'Run now' }).click();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const status = page.getByTestId('igny8-run-status');
+  await expect(status).toHaveAttribute('data-value', 'paused', { timeout: 60_000 });
+  await expect(status).toHaveText('Paused');
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
+  // The history lists the run under way with its status.
+  await expect(page.getByRole('region', { name: 'Run history' }).locator('tbody tr').first()).toContainText('Paused');
+  await checkScreen(page, 'paused');
+
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  const lastRun = page.getByTestId('igny8-last-run');
+  await expect(lastRun).toHaveAttribute('data-reason', 'cancelled');
+  await expect(lastRun).toContainText('Cancelled by a person.');
+  await expect(page.locator('.igny8-automation__notices')).toContainText('Cancelled by a person.');
+  const history = page.getByRole('region', { name: 'Run history' });
+  await expect(history.locator('tr[data-reason="cancelled"]')).toContainText('Cancelled by a person.');
+  await expect(history.locator('tr[data-reason="done"]')).toHaveCount(1);
 });
 
 test('an Editor sees automation but cannot change it', async ({ page }) => {

@@ -59,7 +59,7 @@ export function RunPanel({ automation }: { automation: TAutomationState }) {
     };
   }, []);
   const { runNow, controlRun, clearError } = useDispatch(automationStore);
-  const { createNotice } = useDispatch(noticesStore);
+  const { createNotice, removeNotice } = useDispatch(noticesStore);
   const { activeRun, lastRun } = automation;
 
   // Says how a run the screen watched ended, once, when it leaves the active slot.
@@ -70,6 +70,7 @@ export function RunPanel({ automation }: { automation: TAutomationState }) {
       return;
     }
     if (watched.current && lastRun?.id === watched.current) {
+      void removeNotice('igny8-automation-run-started', NOTICE_CONTEXT);
       const reason = stopReasonText(lastRun.stopReason);
       void createNotice(
         lastRun.stopReason && CALM_ENDINGS.has(lastRun.stopReason) ? 'success' : 'warning',
@@ -78,7 +79,7 @@ export function RunPanel({ automation }: { automation: TAutomationState }) {
       );
     }
     watched.current = null;
-  }, [activeRun, lastRun, createNotice]);
+  }, [activeRun, lastRun, createNotice, removeNotice]);
 
   const start = async () => {
     if (await runNow()) {
@@ -115,7 +116,7 @@ export function RunPanel({ automation }: { automation: TAutomationState }) {
                     <Button
                       variant="secondary"
                       isBusy={pausing}
-                      disabled={pausing || activeRun.status !== 'running'}
+                      disabled={pausing || !['queued', 'running'].includes(activeRun.status)}
                       onClick={() => void controlRun(activeRun.id, 'pause')}
                     >
                       {__('Pause', 'igny8')}

@@ -91,6 +91,9 @@ export const controlRun =
       dispatch({ type: 'RECEIVE_RUN', run });
       if (run.status === 'ended') {
         afterRunEnded(dispatch);
+      } else {
+        // The history lists the active run too, with its status.
+        dispatch.invalidateResolutionForStoreSelector('getRuns');
       }
     }
     return run !== null;
@@ -98,7 +101,7 @@ export const controlRun =
 
 /**
  * Reads the state again (the screen does every 2 s while a run is active). When the active run has ended, the
- * history and the review queue are read again too.
+ * history and the review queue are read again too; when its status changed, the history.
  */
 export const refreshState =
   () =>
@@ -110,6 +113,8 @@ export const refreshState =
       dispatch({ type: 'CLEAR_ERROR', section: 'run' });
       if (before && automation.activeRun?.id !== before.id) {
         afterRunEnded(dispatch);
+      } else if (before && automation.activeRun?.status !== before.status) {
+        dispatch.invalidateResolutionForStoreSelector('getRuns');
       }
     } catch (thrown) {
       // The next read may work: the screen keeps polling and shows what failed meanwhile.

@@ -145,6 +145,9 @@ describe('automation store', () => {
     apiFetch.mockResolvedValueOnce(ok(automation(run('running'))));
     const still = await runThunk(actions.refreshState(), start);
     expect(still.invalidated).toEqual([]);
+    apiFetch.mockResolvedValueOnce(ok(automation(run('paused'))));
+    const paused = await runThunk(actions.refreshState(), start);
+    expect(paused.invalidated).toEqual(['getRuns']);
     apiFetch.mockResolvedValueOnce(ok({ ...automation(null), lastRun: run('ended', 'done') }));
     const ended = await runThunk(actions.refreshState(), start);
     expect(ended.invalidated).toEqual(['getRuns', 'getReview']);
@@ -157,6 +160,7 @@ describe('automation store', () => {
     const paused = await runThunk(actions.controlRun(RUN, 'pause'), start);
     expect(apiFetch.mock.calls[0]?.[0]).toMatchObject({ path: `/igny8/v1/app/automation/runs/${RUN}/pause` });
     expect(selectors.getState(paused.state())?.activeRun?.status).toBe('pausing');
+    expect(paused.invalidated).toEqual(['getRuns']);
     apiFetch.mockResolvedValueOnce(ok(run('ended', 'cancelled')));
     const cancelled = await runThunk(actions.controlRun(RUN, 'cancel'), paused.state());
     expect(selectors.getState(cancelled.state())?.activeRun).toBeNull();
