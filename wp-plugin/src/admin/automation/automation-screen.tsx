@@ -46,12 +46,28 @@ export function AutomationScreen() {
   const { refreshState, clearError, invalidateResolutionForStoreSelector } = useDispatch(automationStore);
   const activeRunId = automation?.activeRun?.id ?? null;
 
+  // Every 2 s after the last read came back (a slow answer never stacks reads up), while a run is active.
   useEffect(() => {
     if (!activeRunId) {
       return undefined;
     }
-    const timer = window.setInterval(() => void refreshState(), RUN_POLL_MS);
-    return () => window.clearInterval(timer);
+    let stopped = false;
+    let timer: number | undefined;
+    const next = () => {
+      timer = window.setTimeout(() => {
+        void (async () => {
+          await refreshState();
+          if (!stopped) {
+            next();
+          }
+        })();
+      }, RUN_POLL_MS);
+    };
+    next();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
   }, [activeRunId, refreshState]);
 
   if (!page.connected) {

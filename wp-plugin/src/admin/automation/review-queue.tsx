@@ -56,7 +56,8 @@ export function ReviewQueue({ asDraft }: { asDraft: boolean }) {
       error: store.getError('review'),
     };
   }, []);
-  const { publishReview, clearError, invalidateResolutionForStoreSelector } = useDispatch(automationStore);
+  const { publishReview, loadMoreReview, clearError, invalidateResolutionForStoreSelector } =
+    useDispatch(automationStore);
   const { createNotice } = useDispatch(noticesStore);
   const [selected, setSelected] = useState<string[]>([]);
   const items = review?.items ?? [];
@@ -221,6 +222,13 @@ export function ReviewQueue({ asDraft }: { asDraft: boolean }) {
                   ))}
                 </tbody>
               </table>
+              {review?.nextCursor && (
+                <p>
+                  <Button variant="secondary" onClick={() => void loadMoreReview(review.nextCursor as string)}>
+                    {__('Show more articles', 'igny8')}
+                  </Button>
+                </p>
+              )}
             </>
           )}
         </CardBody>

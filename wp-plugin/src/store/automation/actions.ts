@@ -1,5 +1,13 @@
 import type { TAutomationSettingsPatch, TAutomationState } from '@igny8/shared';
-import { fetchAutomation, fetchRuns, postReviewPublish, postRun, postRunControl, putSettings } from './api';
+import {
+  fetchAutomation,
+  fetchReview,
+  fetchRuns,
+  postReviewPublish,
+  postRun,
+  postRunControl,
+  putSettings,
+} from './api';
 import { toAutomationError } from './errors';
 import type {
   AutomationAction,
@@ -130,6 +138,17 @@ export const loadMoreRuns =
       dispatch({ type: 'RECEIVE_RUNS', page: await fetchRuns(cursor), append: true });
     } catch (thrown) {
       dispatch({ type: 'FAIL', error: toAutomationError('history', 'load', thrown) });
+    }
+  };
+
+/** The next page of the review queue. */
+export const loadMoreReview =
+  (cursor: string) =>
+  async ({ dispatch }: AutomationThunkArgs): Promise<void> => {
+    try {
+      dispatch({ type: 'RECEIVE_REVIEW', page: await fetchReview(cursor), append: true });
+    } catch (thrown) {
+      dispatch({ type: 'FAIL', error: toAutomationError('review', 'load', thrown) });
     }
   };
 

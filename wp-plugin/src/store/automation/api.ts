@@ -43,8 +43,8 @@ export const fetchRuns = (cursor?: string) =>
 export const postRunControl = (runId: string, control: RunControl) =>
   igny8Api<TAutomationRun>(`automation/runs/${runId}/${control}`, { method: 'POST', body: {} });
 
-export const fetchReview = () =>
-  igny8Api<TPage<TAutomationReviewItem>>(`${AUTOMATION}/review`, { query: { limit: PAGE_SIZE } });
+export const fetchReview = (cursor?: string) =>
+  igny8Api<TPage<TAutomationReviewItem>>(`${AUTOMATION}/review`, { query: { limit: PAGE_SIZE, cursor } });
 
 export const postReviewPublish = (contentIds: string[]) =>
   igny8Api<{ items: ReviewOutcome[] }>(`${AUTOMATION}/review/publish`, { method: 'POST', body: { contentIds } });

@@ -180,6 +180,18 @@ describe('automation store', () => {
     expect(selectors.getRuns(state)?.nextCursor).toBeNull();
   });
 
+  it('appends the next page of the review queue', async () => {
+    const start = reducer(initialState, { type: 'RECEIVE_REVIEW', page: { items: [reviewItem], nextCursor: 'c1' } });
+    const next = { ...reviewItem, contentId: 'c2' };
+    apiFetch.mockResolvedValueOnce(ok({ items: [next], nextCursor: null }));
+    const { state } = await runThunk(actions.loadMoreReview('c1'), start);
+    expect(apiFetch.mock.calls[0]?.[0]).toMatchObject({
+      path: '/igny8/v1/app/sites/current/automation/review?limit=20&cursor=c1',
+    });
+    expect(selectors.getReview(state())?.items.map((item) => item.contentId)).toEqual([reviewItem.contentId, 'c2']);
+    expect(selectors.getReview(state())?.nextCursor).toBeNull();
+  });
+
   it('publishes from the review queue and keeps each outcome with its title', async () => {
     const start = reducer(initialState, { type: 'RECEIVE_REVIEW', page: { items: [reviewItem], nextCursor: null } });
     apiFetch.mockResolvedValueOnce(

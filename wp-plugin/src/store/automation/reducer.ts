@@ -44,7 +44,13 @@ const reducer = (state: AutomationState = initialState, action: AutomationAction
             : action.page,
       };
     case 'RECEIVE_REVIEW':
-      return { ...state, review: action.page };
+      return {
+        ...state,
+        review:
+          action.append && state.review
+            ? { items: [...state.review.items, ...action.page.items], nextCursor: action.page.nextCursor }
+            : action.page,
+      };
     case 'RECEIVE_SECTORS':
       return { ...state, sectors: action.sectors };
     case 'RECEIVE_PUBLISHED':

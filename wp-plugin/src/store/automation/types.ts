@@ -68,7 +68,7 @@ export type AutomationAction =
   | { type: 'RECEIVE_STATE'; automation: TAutomationState }
   | { type: 'RECEIVE_RUN'; run: TAutomationRun }
   | { type: 'RECEIVE_RUNS'; page: TPage<TAutomationRun>; append: boolean }
-  | { type: 'RECEIVE_REVIEW'; page: TPage<TAutomationReviewItem> }
+  | { type: 'RECEIVE_REVIEW'; page: TPage<TAutomationReviewItem>; append?: boolean }
   | { type: 'RECEIVE_SECTORS'; sectors: TSector[] }
   | { type: 'RECEIVE_PUBLISHED'; items: PublishedItem[] }
   | { type: 'START'; operation: AutomationOperation; section: AutomationSection }
