@@ -161,6 +161,10 @@ describe('automation store', () => {
     expect(apiFetch.mock.calls[0]?.[0]).toMatchObject({ path: `/igny8/v1/app/automation/runs/${RUN}/pause` });
     expect(selectors.getState(paused.state())?.activeRun?.status).toBe('pausing');
     expect(paused.invalidated).toEqual(['getRuns']);
+    apiFetch.mockResolvedValueOnce(ok(run('running')));
+    const resumed = await runThunk(actions.controlRun(RUN, 'resume'), paused.state());
+    expect(apiFetch.mock.calls[1]?.[0]).toMatchObject({ path: `/igny8/v1/app/automation/runs/${RUN}/resume` });
+    expect(selectors.getState(resumed.state())?.activeRun?.status).toBe('running');
     apiFetch.mockResolvedValueOnce(ok(run('ended', 'cancelled')));
     const cancelled = await runThunk(actions.controlRun(RUN, 'cancel'), paused.state());
     expect(selectors.getState(cancelled.state())?.activeRun).toBeNull();
