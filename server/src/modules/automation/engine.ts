@@ -1,6 +1,6 @@
 import {
-  AUTOMATION_STOP_AFTER,
   ZAutomationSettings,
+  type TAutomationStopAfter,
   type TAutomationSettings,
   type TAutomationStageState,
   type TAutomationStopReason,
@@ -9,7 +9,7 @@ import type { Prisma, AutomationItem, AutomationRun } from '../../generated/pris
 import { AppError } from '../../errors.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import type { JobsService } from '../jobs/service.ts';
-import { monthStartUtc, type AutomationData } from './data.ts';
+import { monthStartUtc } from './data.ts';
 import {
   createStageExecutors,
   STEPS,
@@ -42,7 +42,7 @@ export function stepEnabled(settings: TAutomationSettings, step: Step): boolean 
   return STEPS.indexOf(step) <= STEPS.indexOf(settings.stopAfter);
 }
 
-const STAGE_WORDS: Record<(typeof AUTOMATION_STOP_AFTER)[number], string> = {
+const STAGE_WORDS: Record<TAutomationStopAfter, string> = {
   cluster: 'clustering: review the clusters in the Planner',
   ideas: 'ideas: review and approve the ideas in the Planner',
   tasks: 'tasks: review the tasks in the Writer',
@@ -132,7 +132,9 @@ export function createAutomationEngine(deps: EngineDeps) {
         message: `Job ${job.id} was cancelled.`,
       };
       await data.updateItem(item.id, { status: 'failed', credits, error });
-      const reason = STOPPING_CODES[error.code] ?? (item.stage === 'publish' && WORDPRESS_DOWN.has(error.code) ? 'wordpress_unreachable' : null);
+      const reason =
+        STOPPING_CODES[error.code] ??
+        (item.stage === 'publish' && WORDPRESS_DOWN.has(error.code) ? 'wordpress_unreachable' : null);
       if (reason && !stop) stop = new StopRun(reason as StopRun['reason'], error.message);
     }
     return stop;
@@ -197,7 +199,11 @@ export function createAutomationEngine(deps: EngineDeps) {
     }
     const taken = new Set(items.map((i) => i.subjectId));
     while (running < deps.runConcurrency && taken.size < limit) {
-      const picks = await steps[step].pick(ctx, [...taken], Math.min(deps.runConcurrency - running, limit - taken.size));
+      const picks = await steps[step].pick(
+        ctx,
+        [...taken],
+        Math.min(deps.runConcurrency - running, limit - taken.size),
+      );
       if (!picks.length) break;
       await data.addItems(
         picks.map((p) => ({
@@ -336,7 +342,11 @@ export function createAutomationEngine(deps: EngineDeps) {
         run = await data.updateRun(run.id, { stageIndex: index });
         ctx.run = run;
       }
-      const outcome = await work(ctx, step, items.filter((i) => i.stage === step));
+      const outcome = await work(
+        ctx,
+        step,
+        items.filter((i) => i.stage === step),
+      );
       if (outcome instanceof StopRun) {
         run = await data.updateRun(run.id, { stopReason: outcome.reason, stopDetail: outcome.message });
         if (await settlePending(run)) {
