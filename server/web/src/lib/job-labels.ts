@@ -19,6 +19,7 @@ const LABELS: Record<string, () => string> = {
   'writer.editor_image': () => __('Featured image', 'igny8'),
   'publisher.publish': () => __('Publishing', 'igny8'),
   'publisher.unpublish': () => __('Unpublishing', 'igny8'),
+  'automation.run': () => __('Automation run', 'igny8'),
   'ai.auto_cluster': () => __('AI clustering', 'igny8'),
   'ai.generate_ideas': () => __('AI ideas', 'igny8'),
   'ai.generate_content': () => __('AI writing', 'igny8'),
