@@ -18,6 +18,7 @@ import type { Config } from './config.ts';
 import type { Services } from './compose.ts';
 import { loggerOptions } from './logger.ts';
 import { accountRoutes } from './modules/accounts/routes.ts';
+import { automationRoutes } from './modules/automation/routes.ts';
 import { promptRoutes } from './modules/ai/prompts/routes.ts';
 import { aiRunRoutes } from './modules/ai/routes-runs.ts';
 import { aiRoutes } from './modules/ai/routes-models.ts';
@@ -191,6 +192,7 @@ export async function buildApp(options: BuildAppOptions) {
       await api.register(plannerRoutes, { prefix: '/planner', ...services.planner });
       await api.register(writerRoutes, { prefix: '/writer', ...services.writer });
       await api.register(publisherRoutes, { prefix: '/publisher', ...services.publisher });
+      await api.register(automationRoutes, services.automation);
       await api.register(aiRoutes, {
         registry: ai.modelRegistry,
         credentials: ai.credentials,

@@ -11,6 +11,7 @@ import { accountsJobs, createAccountsServices } from './modules/accounts/index.t
 import { aiJobs, createAiServices } from './modules/ai/index.ts';
 import { releaseJobHold } from './modules/ai/jobs.ts';
 import { createAuthServices } from './modules/auth/index.ts';
+import { createAutomationServices } from './modules/automation/index.ts';
 import { billingData } from './modules/billing/data.ts';
 import { createBillingService } from './modules/billing/service.ts';
 import { connectJobs } from './modules/connect/jobs-health.ts';
@@ -112,6 +113,19 @@ export function compose(options: ComposeOptions) {
     importMaxBytes: config.PLANNER_IMPORT_MAX_BYTES,
   });
 
+  const writer = createWriterServices({ prisma, runs, media });
+  const publisher = createPublisherServices({ prisma, queue });
+  const automation = createAutomationServices({
+    prisma,
+    boss,
+    queue,
+    jobs,
+    planner,
+    writer,
+    publisher: publisher.publisher,
+    config,
+  });
+
   const services = {
     auth,
     principals,
@@ -134,8 +148,9 @@ export function compose(options: ComposeOptions) {
     ai,
     system: createSystemService({ db, boss, version: options.version, startedAt: Date.now() }),
     planner,
-    writer: createWriterServices({ prisma, runs, media }),
-    publisher: createPublisherServices({ prisma, queue }),
+    writer,
+    publisher,
+    automation: automation.services,
   };
 
   registry.register(
@@ -153,6 +168,7 @@ export function compose(options: ComposeOptions) {
     }),
     ...writerJobs({ prisma, engine, billing, media, releaseHold }),
     ...publisherJobs({ prisma, connect, media }),
+    ...automation.jobs(),
     ...(options.extraJobs ?? []),
   );
 

@@ -147,6 +147,16 @@ export const ConfigSchema = z.object({
    * to pg-boss's minimum, 10, so its crash-recovery tests wait 10 s instead of 30.
    */
   JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3_600).optional(),
+  /** Items one automation run keeps in flight (articles being written, images being made...). */
+  AUTOMATION_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
+  /** Automation runs one worker process drives at once (drivers mostly wait; the work runs in the other queues). */
+  AUTOMATION_RUNS_PER_WORKER: z.coerce.number().int().min(1).max(200).default(20),
+  /** Milliseconds between a driver's looks at its run while items are under way. */
+  AUTOMATION_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** The shortest interval a custom automation schedule may have (seconds between two runs). */
+  AUTOMATION_MIN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Seconds between the scheduler's looks for schedules that came due (pg-boss cron monitor; 1-45). */
+  SCHEDULER_CHECK_SECONDS: z.coerce.number().int().min(1).max(45).default(30),
   /** How long graceful shutdown waits for requests and jobs in flight. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Serve the interactive API docs at /docs. */

@@ -90,10 +90,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     log.info({ mode: db.mode, applied: migrated.applied.length }, 'database ready');
     const box = await resolveSecretBox(config);
     await seedModelRegistry(db.prisma);
-    const boss = createBoss(
-      db,
-      options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {},
-    );
+    const boss = createBoss(db, {
+      ...(options.superviseIntervalSeconds ? { superviseIntervalSeconds: options.superviseIntervalSeconds } : {}),
+      schedulerCheckSeconds: config.SCHEDULER_CHECK_SECONDS,
+    });
     boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
     const jwtSecret = options.api ? await resolveJwtSecret(config) : undefined;
     const { services, registry, queue } = compose({

@@ -43,6 +43,13 @@ export interface JobDefinition<TPayload extends z.ZodType = z.ZodType, TResult =
    */
   group?: (payload: z.infer<TPayload>) => string;
   groupConcurrency?: number;
+  /** Jobs of this type one worker process runs at once, instead of WORKER_CONCURRENCY (drivers that mostly wait). */
+  concurrency?: number;
+  /**
+   * Sent by pg-boss's scheduler (boss.schedule with a JobEnvelope as data), not through JobQueue: the worker writes
+   * the JobRun row when it first sees such a job.
+   */
+  scheduled?: boolean;
   handler: (ctx: JobContext, payload: z.infer<TPayload>) => Promise<TResult>;
   /**
    * Runs once when the job ends without success (failed for good, or cancelled): give back what it reserved, such

@@ -23,6 +23,8 @@ export interface BossOptions {
    */
   superviseIntervalSeconds?: number;
   poolSize?: number;
+  /** How often due schedules are looked for (pg-boss cron monitor, 1-45 s; default 30). */
+  schedulerCheckSeconds?: number;
 }
 
 export function createBoss(db: Database, options: BossOptions = {}): PgBoss {
@@ -35,6 +37,9 @@ export function createBoss(db: Database, options: BossOptions = {}): PgBoss {
     superviseIntervalSeconds: options.superviseIntervalSeconds ?? 10,
     monitorIntervalSeconds: options.superviseIntervalSeconds ?? 10,
     application_name: 'igny8',
+    ...(options.schedulerCheckSeconds
+      ? { cronMonitorIntervalSeconds: options.schedulerCheckSeconds, cronWorkerIntervalSeconds: options.schedulerCheckSeconds }
+      : {}),
   };
   if (db.pglite) return new PgBoss({ ...common, db: fromPglite(db.pglite), backend: 'pglite' });
   return new PgBoss({ ...common, connectionString: db.url!, max: options.poolSize ?? 4 });

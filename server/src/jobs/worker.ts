@@ -71,7 +71,7 @@ export class JobWorker {
         {
           includeMetadata: true,
           batchSize: 1,
-          localConcurrency: this.options.concurrency,
+          localConcurrency: def.concurrency ?? this.options.concurrency,
           ...(def.groupConcurrency ? { groupConcurrency: def.groupConcurrency } : {}),
           pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1,
           notifyPollingIntervalSeconds: Math.max(
@@ -121,7 +121,8 @@ export class JobWorker {
       attempt: job.retryCount,
     });
     // One round trip in the usual case: mark the run as running unless it was cancelled or already succeeded.
-    const run = await this.#runs.markRunning(job.id, new Date());
+    let run = await this.#runs.markRunning(job.id, new Date());
+    if (!run && def.scheduled) run = await this.recordScheduled(def, job);
     if (!run) {
       if (!(await this.#runs.exists(job.id))) log.warn('job has no JobRun row; dropping it');
       else await this.markCancelledIfRequested(job.id);
@@ -186,6 +187,21 @@ export class JobWorker {
       }
       throw error;
     }
+  }
+
+  /** A job pg-boss's scheduler sent has no JobRun yet: write it (once; a redelivery finds it), then run it. */
+  private async recordScheduled(def: JobDefinition, job: JobWithMetadata<JobEnvelope>) {
+    if (await this.#runs.exists(job.id)) return undefined;
+    const payload = job.data.payload as { siteId?: unknown } | undefined;
+    await this.#runs
+      .create({
+        id: job.id,
+        accountId: job.data.accountId,
+        siteId: typeof payload?.siteId === 'string' ? payload.siteId : null,
+        type: def.type,
+      })
+      .catch(() => {});
+    return this.#runs.markRunning(job.id, new Date());
   }
 
   private async finishFailed(id: string, error: { code: string; message: string }): Promise<void> {

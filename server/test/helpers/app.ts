@@ -54,7 +54,7 @@ export async function createTestApp(
     dataDir: config.dataDir,
     poolSize: config.DATABASE_POOL_SIZE,
   });
-  const boss = createBoss(db, { poolSize: 2 });
+  const boss = createBoss(db, { poolSize: 2, schedulerCheckSeconds: config.SCHEDULER_CHECK_SECONDS });
   // Tests that stop the database see connection errors here; the app must survive them as in production.
   boss.on('error', () => {});
   await boss.start();

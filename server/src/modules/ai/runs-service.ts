@@ -33,6 +33,16 @@ export interface HeldJobRequest {
    * JOB_IN_PROGRESS with `inProgress(jobId)`'s words and the job id, and holds nothing.
    */
   exclusive?: { key: string; inProgress: (jobId: string) => string };
+  /** Called with the estimate before anything is held: throws to refuse (automation's run and monthly caps). */
+  guard?: CreditGuard;
+}
+
+/** Refuses work whose estimate would go past a cap by throwing; automation passes one with each paid item. */
+export type CreditGuard = (credits: number) => Promise<void>;
+
+/** What callers other than routes may add when they start paid work. */
+export interface StartOptions {
+  guard?: CreditGuard;
 }
 
 export interface HeldJobStarted {
@@ -98,6 +108,7 @@ export function createAiRunsService(deps: {
       if (found) return { ...found, model: (await request.estimate()).model };
     }
     const estimate = await request.estimate();
+    if (request.guard) await request.guard(estimate.credits);
     try {
       const run = await data.transaction(async (_data, tx) => {
         const jobId = crypto.randomUUID();

@@ -6,7 +6,7 @@ import {
 } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
 import type { AiEngine } from '../ai/engine.ts';
-import { heldRunAccepted, type AiRunsService } from '../ai/runs-service.ts';
+import { heldRunAccepted, type AiRunsService, type StartOptions } from '../ai/runs-service.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import type { JobsService } from '../jobs/service.ts';
 import { clusterLexically } from './clustering/lexical.ts';
@@ -74,7 +74,13 @@ export function createClustersRunService(deps: ClustersRunDeps) {
     return { ...started, keywordCount: keywords.length, heldCredits: 0, model: null } as TClusterRunAccepted;
   }
 
-  async function startAi(auth: AuthContext, requestId: string, body: TRunClustersBody, key?: string) {
+  async function startAi(
+    auth: AuthContext,
+    requestId: string,
+    body: TRunClustersBody,
+    key?: string,
+    options: StartOptions = {},
+  ) {
     const batchSize = body.options?.batchSize ?? DEFAULT_AI_BATCH;
     const maxClusters = body.options?.maxClusters ?? 20;
     let batches: { ids: string[]; texts: string[] }[] = [];
@@ -84,6 +90,7 @@ export function createClustersRunService(deps: ClustersRunDeps) {
       siteId: body.siteId,
       body,
       ...(key ? { idempotencyKey: key } : {}),
+      ...options,
       estimate: async () => {
         await findSector(data, auth, body.siteId, body.sectorId);
         const all = await runKeywords(auth, body, MAX_AI_CLUSTER_RUN_KEYWORDS + 1);
@@ -139,7 +146,13 @@ export function createClustersRunService(deps: ClustersRunDeps) {
    * embedding is not in the account's cache yet (hold, 402 when short, Idempotency-Key); when every keyword is
    * cached the run is free and holds nothing (a hold of 0 credits does not exist).
    */
-  async function startEmbedding(auth: AuthContext, requestId: string, body: TRunClustersBody, key?: string) {
+  async function startEmbedding(
+    auth: AuthContext,
+    requestId: string,
+    body: TRunClustersBody,
+    key?: string,
+    options: StartOptions = {},
+  ) {
     let keywordCount = 0;
     let modelKey = '';
     let uncached: string[] = [];
@@ -215,6 +228,7 @@ export function createClustersRunService(deps: ClustersRunDeps) {
       siteId: body.siteId,
       body,
       ...(key ? { idempotencyKey: key } : {}),
+      ...options,
       estimate: plan,
       payload: ({ holdId }) => payload(holdId),
     });
@@ -225,9 +239,16 @@ export function createClustersRunService(deps: ClustersRunDeps) {
   }
 
   return {
-    async startRun(auth: AuthContext, requestId: string, body: TRunClustersBody, idempotencyKey?: string) {
-      if (body.method === 'ai') return startAi(auth, requestId, body, idempotencyKey);
-      if (body.method === 'embedding') return startEmbedding(auth, requestId, body, idempotencyKey);
+    /** `options.guard` refuses paid runs past a cap (automation); free lexical runs never call it. */
+    async startRun(
+      auth: AuthContext,
+      requestId: string,
+      body: TRunClustersBody,
+      idempotencyKey?: string,
+      options: StartOptions = {},
+    ) {
+      if (body.method === 'ai') return startAi(auth, requestId, body, idempotencyKey, options);
+      if (body.method === 'embedding') return startEmbedding(auth, requestId, body, idempotencyKey, options);
       return startLexical(auth, requestId, body, idempotencyKey);
     },
   };

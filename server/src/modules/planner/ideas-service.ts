@@ -2,7 +2,7 @@ import type { TCreateIdeaBody, TIdea, TIdeasQuery, TTask, TUpdateIdeaBody } from
 import { AppError, errors } from '../../errors.ts';
 import type { ContentIdea, Task } from '../../generated/prisma/client.ts';
 import { pageFrom } from '../../lib/pagination.ts';
-import type { AiRunsService } from '../ai/runs-service.ts';
+import type { AiRunsService, StartOptions } from '../ai/runs-service.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import { generateIdeasJob, type GenerateIdeasPayload } from './contracts.ts';
 import type { PlannerData } from './data/index.ts';
@@ -101,6 +101,7 @@ export function createIdeasService({ data, runs }: { data: PlannerData; runs: Ai
       clusterId: string,
       body: { count: number },
       idempotencyKey?: string,
+      options: StartOptions = {},
     ) {
       let payload: GenerateIdeasPayload | undefined;
       const cluster = await findCluster(auth, clusterId);
@@ -110,6 +111,7 @@ export function createIdeasService({ data, runs }: { data: PlannerData; runs: Ai
         siteId: cluster.siteId,
         body: { clusterId, count: body.count },
         ...(idempotencyKey ? { idempotencyKey } : {}),
+        ...options,
         estimate: async () => {
           const keywords = await data.ideas.topKeywords(clusterId, 200);
           if (keywords.length === 0) {

@@ -10,6 +10,7 @@ import {
 import type { WriterServiceDeps } from './deps.ts';
 import { findImage, findImagesContent } from './images-edit.ts';
 import { DEFAULT_IMAGE_STYLE, headingsOf, MAX_INLINE_IMAGES, summaryOf } from './images.ts';
+import type { StartOptions } from '../ai/runs-service.ts';
 
 /** The prompt estimates use: an image's price does not depend on its prompt. */
 const ESTIMATE_PROMPT = 'An illustration for the article';
@@ -35,6 +36,7 @@ export function createImagesRun({ data, runs }: Pick<WriterServiceDeps, 'data' |
       contentId: string,
       body: TGenerateImagesBody,
       idempotencyKey?: string,
+      options: StartOptions = {},
     ) {
       const content = await findImagesContent(data, auth, contentId);
       const version =
@@ -59,6 +61,7 @@ export function createImagesRun({ data, runs }: Pick<WriterServiceDeps, 'data' |
         siteId: content.siteId,
         body: { contentId, version: version.number, style },
         ...(idempotencyKey ? { idempotencyKey } : {}),
+        ...options,
         // One set of images per content at a time: a second run would replace the rows the first is filling.
         exclusive: {
           key: `images:${contentId}`,

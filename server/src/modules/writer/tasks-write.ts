@@ -1,5 +1,5 @@
 import type { TWriterEstimateBody } from '@igny8/shared';
-import type { AiRunsService } from '../ai/runs-service.ts';
+import type { AiRunsService, StartOptions } from '../ai/runs-service.ts';
 import { AppError, errors } from '../../errors.ts';
 import type { TaskStatus } from '../../generated/prisma/client.ts';
 import type { AuthContext } from '../auth/credentials.ts';
@@ -120,6 +120,7 @@ export function createTasksWrite({ data, runs }: Pick<WriterServiceDeps, 'data' 
       taskId: string,
       body: { regenerate: boolean },
       idempotencyKey?: string,
+      options: StartOptions = {},
     ) {
       const task = await findTask(data, auth, taskId);
       const request = async () => {
@@ -152,6 +153,7 @@ export function createTasksWrite({ data, runs }: Pick<WriterServiceDeps, 'data' 
           siteId: task.siteId,
           body: { taskId: task.id, regenerate: body.regenerate },
           ...(idempotencyKey ? { idempotencyKey } : {}),
+          ...options,
           estimate: () => estimate(runs, auth, payload),
           payload: ({ holdId }) => ({ ...payload, holdId }),
         });

@@ -1,0 +1,377 @@
+import {
+  AUTOMATION_STOP_AFTER,
+  ZAutomationSettings,
+  type TAutomationSettings,
+  type TAutomationStageState,
+  type TAutomationStopReason,
+} from '@igny8/shared';
+import type { Prisma, AutomationItem, AutomationRun } from '../../generated/prisma/client.ts';
+import { AppError } from '../../errors.ts';
+import type { AuthContext } from '../auth/credentials.ts';
+import type { JobsService } from '../jobs/service.ts';
+import { monthStartUtc, type AutomationData } from './data.ts';
+import {
+  createStageExecutors,
+  STEPS,
+  StopRun,
+  type RunContext,
+  type SectorPlan,
+  type StageDeps,
+  type Step,
+} from './stages.ts';
+
+export interface EngineDeps extends StageDeps {
+  jobs: JobsService;
+  /** Items of one run worked on at once: runs of many sites share the queues, none fills them. */
+  runConcurrency: number;
+}
+
+/** Job error codes that stop the whole run, not just the item. */
+const STOPPING_CODES: Record<string, TAutomationStopReason> = {
+  AI_QUOTA_EXHAUSTED: 'provider_quota_exhausted',
+  AI_AUTH: 'failed',
+};
+const WORDPRESS_DOWN = new Set(['SITE_UNREACHABLE']);
+
+const ACTIVE_ITEM = (i: AutomationItem) => i.status === 'running' || i.status === 'pending';
+
+/** Whether a step runs under these settings (its stage is on and it is not after the stop-after stage). */
+export function stepEnabled(settings: TAutomationSettings, step: Step): boolean {
+  if (!settings.stages[step]) return false;
+  if (!settings.stopAfter) return true;
+  return STEPS.indexOf(step) <= STEPS.indexOf(settings.stopAfter);
+}
+
+const STAGE_WORDS: Record<(typeof AUTOMATION_STOP_AFTER)[number], string> = {
+  cluster: 'clustering: review the clusters in the Planner',
+  ideas: 'ideas: review and approve the ideas in the Planner',
+  tasks: 'tasks: review the tasks in the Writer',
+  articles: 'articles: review the articles in the Writer',
+  images: 'images: review the articles and their images in the Writer',
+};
+
+/**
+ * Drives automation runs. `tick` looks at a run once: settles items whose jobs ended, honours a pause or cancel, then
+ * keeps up to `runConcurrency` items of the current stage in flight through the existing services (each started
+ * with an idempotency key naming the run, stage and subject, so a tick repeated after a crash finds the job it
+ * started instead of starting and charging another). Everything it knows is in the database; the driver job calls
+ * it until it answers 'over'.
+ */
+export function createAutomationEngine(deps: EngineDeps) {
+  const { data } = deps;
+  const { steps } = createStageExecutors(deps);
+
+  async function context(run: AutomationRun): Promise<RunContext> {
+    const settings = ZAutomationSettings.parse(run.settings);
+    const site = await data.findSiteById(run.siteId);
+    const userId = run.createdById ?? (await data.ownerOf(run.accountId)) ?? run.accountId;
+    const auth: AuthContext = {
+      userId,
+      accountId: run.accountId,
+      role: 'admin',
+      isOperator: false,
+      credential: { kind: 'user' },
+    };
+    const sectors: SectorPlan[] = (await data.sectorsOf(run.siteId)).map((s) => {
+      const o = settings.sectorOverrides[s.id] ?? {};
+      return {
+        id: s.id,
+        enabled: o.enabled ?? true,
+        ideasPerCluster: o.ideasPerCluster ?? settings.ideasPerCluster,
+        autoApprove: o.autoApprove ?? settings.autoApprove,
+        autoPublish: o.autoPublish ?? settings.autoPublish,
+        imageCount: o.imageCount ?? settings.imageCount,
+      };
+    });
+    const guard = async (credits: number) => {
+      if (settings.runCreditCap !== null) {
+        const { used, held } = await data.creditsOfRun(run.id);
+        if (used + held + credits > settings.runCreditCap) {
+          throw new StopRun(
+            'run_cap_reached',
+            `The next item needs up to ${credits} credits; this run has used ${used} and holds ${held} of its cap of ${settings.runCreditCap}.`,
+          );
+        }
+      }
+      if (settings.monthlyCreditCap !== null) {
+        const { used, held } = await data.creditsSince(run.siteId, monthStartUtc());
+        if (used + held + credits > settings.monthlyCreditCap) {
+          throw new StopRun(
+            'monthly_cap_reached',
+            `The next item needs up to ${credits} credits; automation on this site has used ${used} and holds ${held} of its monthly cap of ${settings.monthlyCreditCap}.`,
+          );
+        }
+      }
+    };
+    return {
+      run,
+      settings,
+      auth,
+      requestId: `automation-${run.id}`,
+      timezone: site?.timezone ?? 'UTC',
+      sectors,
+      guard,
+    };
+  }
+
+  /** Records items whose jobs ended; a failure that concerns the whole run comes back as a StopRun. */
+  async function settle(ctx: RunContext, items: AutomationItem[]): Promise<StopRun | null> {
+    let stop: StopRun | null = null;
+    for (const item of items) {
+      if (item.status !== 'running' || !item.jobRunId) continue;
+      const job = await data.findJob(item.jobRunId);
+      if (!job || job.status === 'queued' || job.status === 'running') continue;
+      const credits = await data.capturedBy(job.id);
+      if (job.status === 'succeeded') {
+        const outCount = steps[item.stage as Step].out(job.result);
+        await data.updateItem(item.id, { status: 'done', credits, outCount });
+        continue;
+      }
+      const error = (job.error as { code: string; message: string } | null) ?? {
+        code: 'CANCELLED',
+        message: `Job ${job.id} was cancelled.`,
+      };
+      await data.updateItem(item.id, { status: 'failed', credits, error });
+      const reason = STOPPING_CODES[error.code] ?? (item.stage === 'publish' && WORDPRESS_DOWN.has(error.code) ? 'wordpress_unreachable' : null);
+      if (reason && !stop) stop = new StopRun(reason as StopRun['reason'], error.message);
+    }
+    return stop;
+  }
+
+  /** Starts one item; a StopRun (cap, 402) takes the item back, so it waits for the next run untouched. */
+  async function startItem(ctx: RunContext, item: AutomationItem): Promise<StopRun | 'running' | 'settled'> {
+    const key = `automation:${ctx.run.id}:${item.stage}:${item.subjectId}`;
+    try {
+      const started = await steps[item.stage as Step].start(ctx, item.subjectId, key);
+      if ('jobId' in started) {
+        await data.updateItem(item.id, { status: 'running', jobRunId: started.jobId, heldCredits: started.held });
+        return 'running';
+      }
+      await data.updateItem(item.id, { status: 'done', outCount: started.outCount });
+      return 'settled';
+    } catch (error) {
+      const stop =
+        error instanceof StopRun
+          ? error
+          : error instanceof AppError && error.code === 'INSUFFICIENT_CREDITS'
+            ? new StopRun('credits_exhausted', error.message)
+            : error instanceof AppError && error.code === 'SITE_BUDGET_EXCEEDED'
+              ? new StopRun('site_budget_reached', error.message)
+              : null;
+      if (stop) {
+        await data.deleteItem(item.id);
+        return stop;
+      }
+      if (error instanceof AppError) {
+        await data.updateItem(item.id, { status: 'failed', error: { code: error.code, message: error.message } });
+        return 'settled';
+      }
+      throw error;
+    }
+  }
+
+  /** Works one step: 'wait' while items run, 'done' when nothing more is to be taken, or why the run must stop. */
+  async function work(ctx: RunContext, step: Step, items: AutomationItem[]): Promise<'wait' | 'done' | StopRun> {
+    const limit = ctx.settings.batchSizes[step];
+    let running = items.filter((i) => i.status === 'running').length;
+    for (const item of items.filter((i) => i.status === 'pending')) {
+      const outcome = await startItem(ctx, item);
+      if (outcome instanceof StopRun) return outcome;
+      if (outcome === 'running') running++;
+    }
+    const taken = new Set(items.map((i) => i.subjectId));
+    while (running < deps.runConcurrency && taken.size < limit) {
+      const picks = await steps[step].pick(ctx, [...taken], Math.min(deps.runConcurrency - running, limit - taken.size));
+      if (!picks.length) break;
+      await data.addItems(
+        picks.map((p) => ({
+          runId: ctx.run.id,
+          accountId: ctx.run.accountId,
+          siteId: ctx.run.siteId,
+          stage: step,
+          subjectId: p.subjectId,
+          inCount: p.inCount,
+        })),
+      );
+      const added = (await data.itemsOf(ctx.run.id, step)).filter((i) => i.status === 'pending');
+      for (const item of added) {
+        taken.add(item.subjectId);
+        const outcome = await startItem(ctx, item);
+        if (outcome instanceof StopRun) return outcome;
+        if (outcome === 'running') running++;
+      }
+      for (const p of picks) taken.add(p.subjectId);
+    }
+    return running > 0 ? 'wait' : 'done';
+  }
+
+  /** The seven stages as the run shows them, from its items (stages 5 and 6 from the images step's contents). */
+  async function stageStates(run: AutomationRun, settings: TAutomationSettings, items: AutomationItem[]) {
+    const states: TAutomationStageState[] = [];
+    const status = (step: Step): TAutomationStageState['status'] => {
+      if (!stepEnabled(settings, step)) return 'skipped';
+      const index = STEPS.indexOf(step);
+      if (run.status === 'ended' || index < run.stageIndex) return 'done';
+      return index === run.stageIndex && run.status !== 'queued' ? 'running' : 'pending';
+    };
+    for (const step of STEPS) {
+      const of = items.filter((i) => i.stage === step);
+      const base = {
+        status: status(step),
+        failed: of.filter((i) => i.status === 'failed').length,
+        running: of.filter(ACTIVE_ITEM).length,
+      };
+      if (step !== 'images') {
+        states.push({
+          stage: step,
+          ...base,
+          in: of.reduce((n, i) => n + i.inCount, 0),
+          out: of.reduce((n, i) => n + (i.status === 'done' ? i.outCount : 0), 0),
+        });
+        continue;
+      }
+      const counts = await data.imageCounts(of.filter((i) => !ACTIVE_ITEM(i)).map((i) => i.subjectId));
+      states.push({ stage: 'image_prompts', ...base, in: of.length, out: counts.prompts });
+      states.push({
+        stage: 'images',
+        ...base,
+        failed: counts.failed,
+        in: counts.prompts,
+        out: counts.ready,
+      });
+    }
+    return states;
+  }
+
+  /** Writes what the run shows (stages, items, credits) from its items. */
+  async function snapshot(run: AutomationRun, extra: Prisma.AutomationRunUncheckedUpdateInput = {}) {
+    const settings = ZAutomationSettings.parse(run.settings);
+    const items = await data.itemsOf(run.id);
+    const merged = { ...run, ...(extra as Partial<AutomationRun>) };
+    return data.updateRun(run.id, {
+      ...extra,
+      stages: (await stageStates(merged, settings, items)) as unknown as Prisma.InputJsonValue,
+      itemsProcessed: items.filter((i) => i.status === 'done' || i.status === 'failed').length,
+      creditsUsed: items.reduce((n, i) => n + i.credits, 0),
+      creditsHeld: items.filter(ACTIVE_ITEM).reduce((n, i) => n + i.heldCredits, 0),
+    });
+  }
+
+  async function end(run: AutomationRun, reason: TAutomationStopReason, detail: string | null) {
+    return snapshot(run, { status: 'ended', stopReason: reason, stopDetail: detail, endedAt: new Date() });
+  }
+
+  async function cancelInFlight(ctx: RunContext, items: AutomationItem[]) {
+    for (const item of items.filter(ACTIVE_ITEM)) {
+      if (!item.jobRunId) {
+        await data.deleteItem(item.id);
+        continue;
+      }
+      await deps.jobs.cancel(ctx.auth, item.jobRunId).catch((error: unknown) => {
+        if (!(error instanceof AppError)) throw error;
+      });
+    }
+  }
+
+  /** One look at the run. 'over' once it ended or paused (the driver stops), 'wait' while it has work under way. */
+  async function tick(runId: string): Promise<'wait' | 'over'> {
+    let run = await data.findRunById(runId);
+    if (!run || run.status === 'ended' || run.status === 'paused') return 'over';
+    if (run.status === 'queued') run = await data.updateRun(run.id, { status: 'running', startedAt: new Date() });
+    const ctx = await context(run);
+    const failure = await settle(ctx, await data.itemsOf(run.id));
+    if (failure && !run.stopReason) {
+      run = await data.updateRun(run.id, { stopReason: failure.reason, stopDetail: failure.message });
+    }
+    const items = await data.itemsOf(run.id);
+    const busy = items.some(ACTIVE_ITEM);
+
+    if (run.status === 'cancelling') {
+      await cancelInFlight(ctx, items);
+      if ((await data.itemsOf(run.id)).some((i) => i.status === 'running')) {
+        await snapshot(run);
+        return 'wait';
+      }
+      await end(run, 'cancelled', 'Cancelled: work under way was stopped and its credits given back.');
+      return 'over';
+    }
+    if (run.status === 'pausing') {
+      if (busy) {
+        await snapshot(run);
+        return 'wait';
+      }
+      await snapshot(run, { status: 'paused', stopReason: 'paused', stopDetail: 'Paused: resume it to go on.' });
+      return 'over';
+    }
+    if (run.stopReason) {
+      // A stop was decided: let what runs finish (its credits are settled by its own job), start nothing new.
+      if (busy) {
+        await snapshot(run);
+        return 'wait';
+      }
+      await end(run, run.stopReason as TAutomationStopReason, run.stopDetail);
+      return 'over';
+    }
+
+    for (let index = run.stageIndex; index < STEPS.length; index++) {
+      const step = STEPS[index]!;
+      if (!stepEnabled(ctx.settings, step)) continue;
+      if (index !== run.stageIndex) {
+        run = await data.updateRun(run.id, { stageIndex: index });
+        ctx.run = run;
+      }
+      const outcome = await work(ctx, step, items.filter((i) => i.stage === step));
+      if (outcome instanceof StopRun) {
+        run = await data.updateRun(run.id, { stopReason: outcome.reason, stopDetail: outcome.message });
+        const stillBusy = (await data.itemsOf(run.id)).some(ACTIVE_ITEM);
+        if (stillBusy) {
+          await snapshot(run);
+          return 'wait';
+        }
+        await end(run, outcome.reason, outcome.message);
+        return 'over';
+      }
+      if (outcome === 'wait') {
+        await snapshot(run);
+        return 'wait';
+      }
+    }
+    const all = await data.itemsOf(run.id);
+    run = await data.updateRun(run.id, { stageIndex: STEPS.length });
+    if (!all.length) {
+      await end(run, 'nothing_to_do', 'Nothing was waiting at any stage: import keywords or approve ideas.');
+    } else if (ctx.settings.stopAfter) {
+      await end(run, 'stopped_after_stage', `Stopped after ${STAGE_WORDS[ctx.settings.stopAfter]}.`);
+    } else {
+      await end(run, 'done', null);
+    }
+    return 'over';
+  }
+
+  /** The driver gave up (its job failed for good, or someone cancelled it in Jobs): the run ends with the cause. */
+  async function abandon(jobId: string) {
+    const run = await data.findRunOfJob(jobId);
+    if (!run || run.status === 'ended') return;
+    const job = await data.findJob(jobId);
+    const ctx = await context(run);
+    await cancelInFlight(ctx, await data.itemsOf(run.id));
+    const cancelled = job?.status === 'cancelled';
+    const error = job?.error as { message?: string } | null;
+    await end(
+      run,
+      cancelled ? 'cancelled' : 'failed',
+      cancelled
+        ? 'Cancelled from the Jobs screen.'
+        : `The run stopped on an error: ${error?.message ?? 'unknown'} Start it again to go on where it stopped.`,
+    );
+  }
+
+  /** The step the run is at (0-6), for the driver's progress. */
+  async function stageOf(runId: string): Promise<number> {
+    return (await data.findRunById(runId))?.stageIndex ?? 0;
+  }
+
+  return { tick, abandon, snapshot, stageStates, stageOf };
+}
+
+export type AutomationEngine = ReturnType<typeof createAutomationEngine>;
