@@ -12,13 +12,17 @@ const STAGE_STATUS: Record<TAutomationStageState['status'], () => string> = {
 };
 
 /**
- * How far a stage is: done or skipped is whole; otherwise the share of the items it took in that are no longer
- * being worked on (made or failed). A stage that took nothing in yet is at 0.
+ * How far a stage is (null: under way, but no share can be told). Done or skipped is whole, waiting is at 0. While
+ * it runs: clustering takes a sector's keywords as one item, so it shows as under way until done; images count
+ * the prompts made ready or failed; the other stages count the items they took in that are no longer being worked on.
  */
-export function stagePercent(stage: TAutomationStageState): number {
+export function stagePercent(stage: TAutomationStageState): number | null {
   if (stage.status === 'done' || stage.status === 'skipped') return 100;
-  if (stage.in <= 0) return 0;
-  return Math.max(0, Math.min(100, Math.round((100 * (stage.in - stage.running)) / stage.in)));
+  if (stage.status === 'pending' || stage.in <= 0) return 0;
+  const share = (part: number) => Math.max(0, Math.min(100, Math.round((100 * part) / stage.in)));
+  if (stage.stage === 'cluster') return stage.running > 0 ? null : 100;
+  if (stage.stage === 'images') return share(stage.out + stage.failed);
+  return share(stage.in - stage.running);
 }
 
 /** The run's seven stages, each with its progress bar and its counts. */
@@ -35,13 +39,21 @@ export function RunStages({ run }: { run: TAutomationRun }) {
               <span className="igny8-muted">{STAGE_STATUS[stage.status]?.() ?? stage.status}</span>
             </div>
             <ProgressBar
-              value={percent}
-              aria-label={sprintf(
-                /* translators: 1: stage name, 2: percent done */
-                __('%1$s: %2$d%% done', 'igny8'),
-                label,
-                percent,
-              )}
+              {...(percent === null ? {} : { value: percent })}
+              aria-label={
+                percent === null
+                  ? sprintf(
+                      /* translators: %s: stage name */
+                      __('%s: under way', 'igny8'),
+                      label,
+                    )
+                  : sprintf(
+                      /* translators: 1: stage name, 2: percent done */
+                      __('%1$s: %2$d%% done', 'igny8'),
+                      label,
+                      percent,
+                    )
+              }
             />
             <span className="igny8-muted">
               {sprintf(
