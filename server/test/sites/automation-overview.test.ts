@@ -163,10 +163,16 @@ describe('POST /sites/bulk: automation_start and automation_pause', () => {
     });
   });
 
-  it('refuses a viewer, and an API key without automation:write', async () => {
+  it('refuses a viewer, an editor (automation needs an admin, as its own routes), and an API key without automation:write', async () => {
     const viewer = await addMember(t.app, owner, 'viewer');
     const refused = await call(viewer, 'POST', '/sites/bulk', { action: 'automation_start', siteIds: [plainId] });
     expect(refused.statusCode).toBe(403);
+    const editor = await addMember(t.app, owner, 'editor');
+    for (const action of ['automation_start', 'automation_pause']) {
+      const byEditor = await call(editor, 'POST', '/sites/bulk', { action, siteIds: [plainId] });
+      expect(byEditor.statusCode, byEditor.body).toBe(403);
+      expect(byEditor.json().code).toBe('ROLE_REQUIRED');
+    }
 
     const sitesOnly = await createApiKey(t.app, owner, ['sites:write']);
     const byKey = await t.app.inject({

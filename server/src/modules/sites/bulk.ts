@@ -146,7 +146,8 @@ export function createSitesBulk({
     ids: string[],
     found: Map<string, Site>,
   ): Promise<TSiteBulkResult[]> {
-    // An API key needs the automation scope as well as the sites scope the route asks for.
+    // As the automation routes: the admin role, and for an API key the automation scope besides the sites scope.
+    if (!hasRole(auth.role, 'admin')) throw errors.roleRequired('admin');
     if (auth.credential.kind === 'apiKey' && !hasScope(auth.credential.scopes, 'automation:write')) {
       throw errors.insufficientScope('automation:write');
     }

@@ -49,8 +49,8 @@ export const siteRoutes: FastifyPluginAsyncZod<{ sites: SitesService; bulk: Site
       summary:
         "Check the connection of, disconnect, start or pause automation on several sites at once: a result per site in the product's words " +
         '(checking or disconnecting a site of another account is 404 and nothing is done; starting or pausing ' +
-        'automation gives that id a not-found result and goes ahead with the others; automation needs an API key ' +
-        'to have automation:write too)',
+        'automation gives that id a not-found result and goes ahead with the others; automation needs the admin role, ' +
+        'and an API key automation:write too)',
       security,
       body: ZSitesBulkBody,
       response: { 200: reply(ZSitesBulkResult) },

@@ -161,7 +161,7 @@ export default function Sites() {
       },
     });
   }
-  if (can('write')) {
+  if (can('admin')) {
     // Run now on each chosen site; a site whose run cannot start says why in the results, the others go ahead.
     actions.push({
       id: 'automation-start',
@@ -182,8 +182,6 @@ export default function Sites() {
         await run('automation_pause', items).catch(() => undefined);
       },
     });
-  }
-  if (can('admin')) {
     actions.push({
       id: 'disconnect',
       label: __('Disconnect', 'igny8'),

@@ -204,7 +204,7 @@ export function Automation({ site }: { site: TSite }) {
         <Review site={site} state={state.data} />
       </div>
 
-      {can('write') ? (
+      {can('admin') ? (
         <div className="igny8-button-row igny8-automation__buttons">
           {!activeRun ? (
             <Button variant="primary" isBusy={busy} disabled={busy} onClick={() => act.mutate('start')}>
@@ -228,7 +228,7 @@ export function Automation({ site }: { site: TSite }) {
           ) : null}
         </div>
       ) : (
-        <p className="igny8-muted">{__('Editors, admins and owners can start and stop runs.', 'igny8')}</p>
+        <p className="igny8-muted">{__('Account owners and admins can start, pause and cancel runs.', 'igny8')}</p>
       )}
       <FormError error={act.error} />
       {done ? (
