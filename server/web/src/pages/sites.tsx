@@ -19,6 +19,9 @@ import { Empty, FormError, Loading } from '../components/states';
 import { useSession } from '../session';
 import { fields, SORTABLE } from './sites/fields';
 
+/** How often the table refreshes while a site shown has an automation run in progress. */
+const ACTIVE_REFRESH_MS = 5_000;
+
 const INITIAL_VIEW: View = {
   type: 'table',
   perPage: 25,
@@ -135,6 +138,8 @@ export default function Sites() {
     queryKey: ['sites-overview', query],
     queryFn: ({ signal }) => get<TSitesOverviewPage>('/sites/overview', query, signal),
     placeholderData: keepPreviousData,
+    // While a site shown has a run in progress, its Automation cell follows it.
+    refetchInterval: (q) => (q.state.data?.items.some((s) => s.automation.activeRunStatus) ? ACTIVE_REFRESH_MS : false),
   });
 
   const bulk = useMutation({

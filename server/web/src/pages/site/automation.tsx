@@ -141,16 +141,26 @@ export function Automation({ site }: { site: TSite }) {
     refetchInterval: (query) => (query.state.data?.activeRun ? ACTIVE_REFRESH_MS : false),
   });
 
-  // When a run starts or ends, the history, the counts and the jobs change too.
+  // When a run starts or ends, the history, the pipeline counts, credits and the jobs change too; once it ended,
+  // "Run started" is old news (the last run says how it went).
   const activeId = state.data?.activeRun?.id ?? null;
   const seen = useRef(activeId);
   useEffect(() => {
     if (seen.current === activeId) return;
+    if (activeId === null) setDone(null);
     seen.current = activeId;
     void queryClient.invalidateQueries({ queryKey: [AUTOMATION_RUNS_KEY] });
     void queryClient.invalidateQueries({ queryKey: ['sites-overview'] });
+    void queryClient.invalidateQueries({ queryKey: [...siteKey(site.id), 'overview'] });
     void queryClient.invalidateQueries({ queryKey: [...siteKey(site.id), 'jobs'] });
   }, [activeId, queryClient, site.id]);
+  // Each item the run finishes changes the pipeline counts and the jobs above and below.
+  const processed = state.data?.activeRun?.itemsProcessed ?? 0;
+  useEffect(() => {
+    if (processed === 0) return;
+    void queryClient.invalidateQueries({ queryKey: [...siteKey(site.id), 'overview'] });
+    void queryClient.invalidateQueries({ queryKey: [...siteKey(site.id), 'jobs'] });
+  }, [processed, queryClient, site.id]);
 
   const act = useMutation({
     mutationFn: (action: RunAction) =>
