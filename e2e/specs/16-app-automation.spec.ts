@@ -2,7 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { checkAppPage, signInToApp } from '../support/app.ts';
 import { grantCredits } from '../support/key-material.ts';
 import { connectFromWpAdmin } from '../support/plugin-api.ts';
-import { api, createConnectionKey, registerAccount } from '../support/server-api.ts';
+import { rememberSecret } from '../support/secrets.ts';
+import { api, createConnectionKey, loginAccount, registerAccount } from '../support/server-api.ts';
 import { stack } from '../support/stack.ts';
 
 /**
@@ -10,7 +11,8 @@ import { stack } from '../support/stack.ts';
  * zone, credits, the review queue linking into the site's wp-admin); Run now starts a run whose stages fill in and
  * which ends with its reason in words and a row in the run history; then from the Sites table, Start automation and
  * Pause automation on the chosen sites (the fake provider answers late, so the run is still going when paused),
- * with the Automation column following, and Cancel on the site page ending it.
+ * with the Automation column following, Resume and Cancel on the site page; a viewer sees it all and no buttons;
+ * another account's site id is a not-found result of its own.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -180,21 +182,60 @@ test('Start and Pause automation on the chosen sites from the Sites table', asyn
     await expect(notice.getByText('Pause automation: 1 of 1 site done.')).toBeVisible({ timeout: 30_000 });
     await expect(notice.getByText(`Automation on "${site.name}" is pausing`, { exact: false })).toBeVisible();
     await expect(row.getByText(/Run: (Pausing|Paused)/)).toBeVisible();
+    // What was under way finishes, then the run waits, paused.
     await expect
       .poll(async () => (await runs())[0].status, { timeout: 60_000, intervals: [500, 1_000] })
-      .toMatch(/^(pausing|paused)$/);
+      .toBe('paused');
+    await expect(row.getByText('Run: Paused')).toBeVisible();
 
-    // The site page offers Cancel for the paused run; cancelling ends it with its reason in words.
+    // The site page resumes the paused run; with nothing left waiting (ideas wait for approval) it then finishes.
     await page.getByRole('link', { name: site.name }).click();
     const automation = page.getByRole('region', { name: 'Automation' });
-    await expect(page.getByRole('region', { name: 'Run in progress' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Run in progress' })).toContainText('Paused:');
+    await expect(automation.getByRole('button', { name: 'Pause' })).toHaveCount(0);
+    await automation.getByRole('button', { name: 'Resume' }).click();
+    await expect(automation.getByText('Run resumed.')).toBeVisible();
+    await knobs({ latencyMs: 0 });
+    await expect(
+      automation.getByText('It finished: everything that was waiting went through every stage.'),
+    ).toBeVisible({ timeout: 90_000 });
+    expect((await runs())[0]).toMatchObject({ status: 'ended', stopReason: 'done' });
+  } finally {
+    await knobs({ latencyMs: 0 });
+  }
+});
+
+test('Cancel on the site page ends the run in progress, with its reason in words', async ({ page }) => {
+  test.setTimeout(180_000);
+  // New keywords to cluster and slow answers: the run is at its ideas when it is cancelled.
+  const more = await api(
+    'POST',
+    '/planner/keywords',
+    {
+      siteId: site.id,
+      sectorId: (await api('GET', `/sites/${site.id}/sectors`, undefined, account.token)).data[0].id,
+      keywords: ['french press', 'french press ratio', 'french press grind'].map((keyword) => ({ keyword })),
+    },
+    account.token,
+  );
+  expect(more.status, JSON.stringify(more.body)).toBeLessThan(300);
+  expect((await knobs({ latencyMs: 20_000 })).status).toBe(200);
+  try {
+    const automation = await openSitePage(page);
+    await automation.getByRole('button', { name: 'Run now' }).click();
+    const active = page.getByRole('region', { name: 'Run in progress' });
+    await expect(active).toBeVisible();
     await automation.getByRole('button', { name: 'Cancel', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Cancel this run?' });
+    await expect(dialog).toContainText('Credits held for work not done are given back.');
     await dialog.getByRole('button', { name: 'Cancel run' }).click();
     await expect(dialog).toHaveCount(0);
-    await knobs({ latencyMs: 0 });
+    await expect(automation.getByText('Cancelling:', { exact: false })).toBeVisible();
     await expect(automation.getByText('Someone cancelled it.', { exact: false })).toBeVisible({ timeout: 90_000 });
+    await expect(active).toHaveCount(0);
     expect((await runs())[0]).toMatchObject({ status: 'ended', stopReason: 'cancelled' });
+    const history = page.getByRole('region', { name: 'Run history' });
+    await expect(history.getByRole('row').filter({ hasText: 'Cancelled' })).toHaveCount(1);
   } finally {
     await knobs({ latencyMs: 0 });
   }
@@ -207,4 +248,28 @@ test('starting automation on another account’s site gives that site a not-foun
   expect(res.data).toMatchObject({ action: 'automation_start', succeeded: 0, failed: 1 });
   expect(res.data.results[0]).toMatchObject({ siteId: site.id, ok: false });
   expect(res.data.results[0].message).toContain('was not found in this account');
+});
+
+test('a viewer sees automation on the site page and in the Sites table, with no buttons', async ({ page }) => {
+  const email = `automation.viewer.${Date.now()}@example.com`;
+  const password = `pw-${crypto.randomUUID()}`;
+  rememberSecret('viewer password', password);
+  const invite = await api('POST', '/invitations', { email, role: 'viewer' }, account.token);
+  expect(invite.status).toBe(201);
+  rememberSecret('invitation token', invite.data.token);
+  const accepted = await api('POST', '/invitations/accept', { token: invite.data.token, password, name: 'Viewer' });
+  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+  const viewer = await loginAccount(email, password);
+  const refused = await api('POST', '/sites/bulk', { action: 'automation_start', siteIds: [site.id] }, viewer.token);
+  expect(refused.status).toBe(403);
+
+  await signInToApp(page, { email, password });
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: site.name }) });
+  await expect(row.getByText('Last run: Cancelled')).toBeVisible();
+  await expect(page.getByRole('checkbox')).toHaveCount(0);
+  await page.getByRole('link', { name: site.name }).click();
+  const automation = page.getByRole('region', { name: 'Automation' });
+  await expect(automation.getByText('Account owners and admins can start, pause and cancel runs.')).toBeVisible();
+  await expect(automation.getByRole('button', { name: 'Run now' })).toHaveCount(0);
+  await expect(automation.getByText('Someone cancelled it.', { exact: false })).toBeVisible();
 });

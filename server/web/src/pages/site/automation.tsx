@@ -173,6 +173,8 @@ export function Automation({ site }: { site: TSite }) {
       void queryClient.invalidateQueries({ queryKey: automationKey(site.id) });
       void queryClient.invalidateQueries({ queryKey: [AUTOMATION_RUNS_KEY] });
     },
+    // A refusal usually means the run moved on since the last refresh (it ended, or someone else paused it).
+    onError: () => void queryClient.invalidateQueries({ queryKey: automationKey(site.id) }),
   });
 
   const title = (
@@ -240,7 +242,7 @@ export function Automation({ site }: { site: TSite }) {
       ) : (
         <p className="igny8-muted">{__('Account owners and admins can start, pause and cancel runs.', 'igny8')}</p>
       )}
-      <FormError error={act.error} />
+      {confirmCancel ? null : <FormError error={act.error} />}
       {done ? (
         <Notice status="success" onRemove={() => setDone(null)}>
           {done}
