@@ -28,6 +28,11 @@ beforeAll(async () => {
   ids.siteId = site.id;
   const sectorId: string = (await inject('POST', `/api/v1/sites/${site.id}/sectors`, { name: 'Recipes' })).id;
   ids.sectorId = sectorId;
+  ids.runId = (
+    await t.db.prisma.automationRun.create({
+      data: { id: crypto.randomUUID(), accountId: alice.accountId, siteId: site.id, trigger: 'manual', settings: {} },
+    })
+  ).id;
   ids.invitationId = (await inject('POST', '/api/v1/invitations', { email: 'friend@example.com', role: 'viewer' })).id;
   ids.apiKeyId = (await inject('POST', '/api/v1/api-keys', { name: 'k', scopes: ['sites:read'] })).id;
   ids.jobId = (await inject('POST', '/api/v1/account/exports', {})).jobId;
@@ -187,6 +192,16 @@ const CASES: Record<string, Case> = {
     code: 'OPERATOR_REQUIRED',
   },
   'GET /api/v1/jobs/:jobId': {},
+  'GET /api/v1/sites/:siteId/automation': {},
+  'PUT /api/v1/sites/:siteId/automation': { body: { autoPublish: true } },
+  'POST /api/v1/sites/:siteId/automation/runs': {},
+  'GET /api/v1/sites/:siteId/automation/runs': {},
+  'GET /api/v1/sites/:siteId/automation/review': {},
+  'POST /api/v1/sites/:siteId/automation/review/publish': { body: { contentIds: ['{contentId}'] } },
+  'GET /api/v1/automation/runs/:runId': {},
+  'POST /api/v1/automation/runs/:runId/pause': {},
+  'POST /api/v1/automation/runs/:runId/resume': {},
+  'POST /api/v1/automation/runs/:runId/cancel': {},
   'POST /api/v1/jobs/:jobId/cancel': {},
   'POST /api/v1/jobs/:jobId/retry': {},
   'POST /api/v1/planner/imports/:importId/mapping': { body: { mapping: { keyword: 'Keyword' } } },

@@ -91,7 +91,12 @@ export function automationData(db: Db) {
       return db.automationRun.findFirst({ where: { siteId, status: 'ended' }, orderBy: newestFirst });
     },
 
-    listRuns(accountId: string, q: { siteId?: string | undefined; status?: 'active' | 'ended' | undefined }, cursor: string | undefined, take: number) {
+    listRuns(
+      accountId: string,
+      q: { siteId?: string | undefined; status?: 'active' | 'ended' | undefined },
+      cursor: string | undefined,
+      take: number,
+    ) {
       return db.automationRun.findMany({
         where: {
           accountId,
@@ -131,6 +136,11 @@ export function automationData(db: Db) {
 
     deleteItem(id: string) {
       return db.automationItem.deleteMany({ where: { id, status: 'pending' } });
+    },
+
+    /** The job an item started, found by the key it was started with (for an item a crash left pending). */
+    findJobByKey(accountId: string, key: string) {
+      return db.jobRun.findFirst({ where: { accountId, idempotencyKey: key }, select: { id: true } });
     },
 
     findJob(jobId: string) {
@@ -184,7 +194,13 @@ export function automationData(db: Db) {
     /** Clusters without ideas, biggest first. */
     clustersWithoutIdeas(siteId: string, sectorIds: SectorIds, exclude: string[], take: number) {
       return db.keywordCluster.findMany({
-        where: { siteId, sectorId: { in: sectorIds }, ideas: { none: {} }, id: { notIn: exclude }, keywordCount: { gt: 0 } },
+        where: {
+          siteId,
+          sectorId: { in: sectorIds },
+          ideas: { none: {} },
+          id: { notIn: exclude },
+          keywordCount: { gt: 0 },
+        },
         orderBy: [{ totalVolume: 'desc' }, { id: 'asc' }],
         take,
         select: { id: true, sectorId: true },
@@ -227,7 +243,13 @@ export function automationData(db: Db) {
     /** Tasks automation made that wait to be written. */
     tasksToWrite(siteId: string, sectorIds: SectorIds, exclude: string[], take: number) {
       return db.task.findMany({
-        where: { siteId, sectorId: { in: sectorIds }, automationRunId: { not: null }, status: 'queued', id: { notIn: exclude } },
+        where: {
+          siteId,
+          sectorId: { in: sectorIds },
+          automationRunId: { not: null },
+          status: 'queued',
+          id: { notIn: exclude },
+        },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take,
         select: { id: true, sectorId: true },
@@ -263,7 +285,13 @@ export function automationData(db: Db) {
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take,
-        select: { id: true, currentVersion: true, approvedVersion: true, taskId: true, task: { select: { sectorId: true } } },
+        select: {
+          id: true,
+          currentVersion: true,
+          approvedVersion: true,
+          taskId: true,
+          task: { select: { sectorId: true } },
+        },
       });
     },
 

@@ -1,6 +1,6 @@
 import {
-  AUTOMATION_STOP_AFTER,
   ZAutomationSettings,
+  type TAutomationStopAfter,
   type TAutomationSettings,
   type TAutomationStageState,
   type TAutomationStopReason,
@@ -9,7 +9,7 @@ import type { Prisma, AutomationItem, AutomationRun } from '../../generated/pris
 import { AppError } from '../../errors.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import type { JobsService } from '../jobs/service.ts';
-import { monthStartUtc, type AutomationData } from './data.ts';
+import { monthStartUtc } from './data.ts';
 import {
   createStageExecutors,
   STEPS,
@@ -42,7 +42,7 @@ export function stepEnabled(settings: TAutomationSettings, step: Step): boolean 
   return STEPS.indexOf(step) <= STEPS.indexOf(settings.stopAfter);
 }
 
-const STAGE_WORDS: Record<(typeof AUTOMATION_STOP_AFTER)[number], string> = {
+const STAGE_WORDS: Record<TAutomationStopAfter, string> = {
   cluster: 'clustering: review the clusters in the Planner',
   ideas: 'ideas: review and approve the ideas in the Planner',
   tasks: 'tasks: review the tasks in the Writer',
@@ -132,15 +132,33 @@ export function createAutomationEngine(deps: EngineDeps) {
         message: `Job ${job.id} was cancelled.`,
       };
       await data.updateItem(item.id, { status: 'failed', credits, error });
-      const reason = STOPPING_CODES[error.code] ?? (item.stage === 'publish' && WORDPRESS_DOWN.has(error.code) ? 'wordpress_unreachable' : null);
+      const reason =
+        STOPPING_CODES[error.code] ??
+        (item.stage === 'publish' && WORDPRESS_DOWN.has(error.code) ? 'wordpress_unreachable' : null);
       if (reason && !stop) stop = new StopRun(reason as StopRun['reason'], error.message);
     }
     return stop;
   }
 
+  const keyOf = (run: AutomationRun, item: AutomationItem) => `automation:${run.id}:${item.stage}:${item.subjectId}`;
+
+  /**
+   * Once the run stops starting items: a pending item whose job did start (the driver died between starting it and
+   * recording it) is recorded as running, so the run waits for it and counts its credits; the others are taken back.
+   */
+  async function settlePending(run: AutomationRun) {
+    for (const item of await data.itemsOf(run.id)) {
+      if (item.status !== 'pending') continue;
+      const job = await data.findJobByKey(run.accountId, keyOf(run, item));
+      if (job) await data.updateItem(item.id, { status: 'running', jobRunId: job.id });
+      else await data.deleteItem(item.id);
+    }
+    return (await data.itemsOf(run.id)).some((i) => i.status === 'running');
+  }
+
   /** Starts one item; a StopRun (cap, 402) takes the item back, so it waits for the next run untouched. */
   async function startItem(ctx: RunContext, item: AutomationItem): Promise<StopRun | 'running' | 'settled'> {
-    const key = `automation:${ctx.run.id}:${item.stage}:${item.subjectId}`;
+    const key = keyOf(ctx.run, item);
     try {
       const started = await steps[item.stage as Step].start(ctx, item.subjectId, key);
       if ('jobId' in started) {
@@ -181,7 +199,11 @@ export function createAutomationEngine(deps: EngineDeps) {
     }
     const taken = new Set(items.map((i) => i.subjectId));
     while (running < deps.runConcurrency && taken.size < limit) {
-      const picks = await steps[step].pick(ctx, [...taken], Math.min(deps.runConcurrency - running, limit - taken.size));
+      const picks = await steps[step].pick(
+        ctx,
+        [...taken],
+        Math.min(deps.runConcurrency - running, limit - taken.size),
+      );
       if (!picks.length) break;
       await data.addItems(
         picks.map((p) => ({
@@ -284,10 +306,10 @@ export function createAutomationEngine(deps: EngineDeps) {
       run = await data.updateRun(run.id, { stopReason: failure.reason, stopDetail: failure.message });
     }
     const items = await data.itemsOf(run.id);
-    const busy = items.some(ACTIVE_ITEM);
 
     if (run.status === 'cancelling') {
-      await cancelInFlight(ctx, items);
+      await settlePending(run);
+      await cancelInFlight(ctx, await data.itemsOf(run.id));
       if ((await data.itemsOf(run.id)).some((i) => i.status === 'running')) {
         await snapshot(run);
         return 'wait';
@@ -296,7 +318,7 @@ export function createAutomationEngine(deps: EngineDeps) {
       return 'over';
     }
     if (run.status === 'pausing') {
-      if (busy) {
+      if (await settlePending(run)) {
         await snapshot(run);
         return 'wait';
       }
@@ -305,7 +327,7 @@ export function createAutomationEngine(deps: EngineDeps) {
     }
     if (run.stopReason) {
       // A stop was decided: let what runs finish (its credits are settled by its own job), start nothing new.
-      if (busy) {
+      if (await settlePending(run)) {
         await snapshot(run);
         return 'wait';
       }
@@ -320,11 +342,14 @@ export function createAutomationEngine(deps: EngineDeps) {
         run = await data.updateRun(run.id, { stageIndex: index });
         ctx.run = run;
       }
-      const outcome = await work(ctx, step, items.filter((i) => i.stage === step));
+      const outcome = await work(
+        ctx,
+        step,
+        items.filter((i) => i.stage === step),
+      );
       if (outcome instanceof StopRun) {
         run = await data.updateRun(run.id, { stopReason: outcome.reason, stopDetail: outcome.message });
-        const stillBusy = (await data.itemsOf(run.id)).some(ACTIVE_ITEM);
-        if (stillBusy) {
+        if (await settlePending(run)) {
           await snapshot(run);
           return 'wait';
         }
@@ -354,6 +379,7 @@ export function createAutomationEngine(deps: EngineDeps) {
     if (!run || run.status === 'ended') return;
     const job = await data.findJob(jobId);
     const ctx = await context(run);
+    await settlePending(run);
     await cancelInFlight(ctx, await data.itemsOf(run.id));
     const cancelled = job?.status === 'cancelled';
     const error = job?.error as { message?: string } | null;
