@@ -230,7 +230,7 @@ test('Cancel on the site page ends the run in progress, with its reason in words
     await expect(dialog).toContainText('Credits held for work not done are given back.');
     await dialog.getByRole('button', { name: 'Cancel run' }).click();
     await expect(dialog).toHaveCount(0);
-    await expect(automation.getByText('Cancelling:', { exact: false })).toBeVisible();
+    await expect(automation.getByText('Cancelling: items already started finish', { exact: false })).toBeVisible();
     await expect(automation.getByText('Someone cancelled it.', { exact: false })).toBeVisible({ timeout: 90_000 });
     await expect(active).toHaveCount(0);
     expect((await runs())[0]).toMatchObject({ status: 'ended', stopReason: 'cancelled' });
