@@ -87,6 +87,9 @@ test('the site page shows automation: schedule, next run in the site’s time, c
   await page.reload();
   await expect(automation.getByText('On', { exact: true })).toBeVisible();
   await expect(automation.getByText('Every day at 06:00')).toBeVisible();
+  await expect(
+    automation.getByText('No run yet. The first starts at the next run above', { exact: false }),
+  ).toBeVisible();
   await expect(automation.getByText(`(site time, ${state.timezone})`, { exact: false })).toBeVisible();
   await checkAppPage(page, testInfo, 'site-automation');
 });

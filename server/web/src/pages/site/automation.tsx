@@ -274,7 +274,9 @@ export function Automation({ site }: { site: TSite }) {
         <LastRun run={lastRun} siteId={site.id} />
       ) : !activeRun ? (
         <p className="igny8-muted">
-          {__('No run yet. Press Run now, or turn the schedule on in its wp-admin (IGNY8 > Automation).', 'igny8')}
+          {state.data.settings.schedule.enabled
+            ? __('No run yet. The first starts at the next run above, or press Run now.', 'igny8')
+            : __('No run yet. Press Run now, or turn the schedule on in its wp-admin (IGNY8 > Automation).', 'igny8')}
         </p>
       ) : null}
       <AutomationRuns site={site} />
