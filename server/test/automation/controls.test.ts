@@ -126,6 +126,16 @@ describe('caps and failures', () => {
     expect(stage(run, 'ideas').failed).toBeGreaterThan(0);
   }, 120_000);
 
+  it("stops at the site's monthly budget", async () => {
+    const p = await site();
+    expect((await api(p.member, 'PATCH', `/sites/${p.siteId}`, { monthlyCreditBudget: 3 })).status).toBe(200);
+    await configure(p, QUICK);
+    const run = await runUntil(t, p.member, (await start(p)).body.data.id);
+    expect(run.stopReason).toBe('site_budget_reached');
+    expect(run.creditsUsed).toBeLessThanOrEqual(3);
+    expect(run.creditsUsed).toBe(await ledgerCaptures(t, run.id));
+  }, 120_000);
+
   it('stops when the account runs out of credits', async () => {
     const p = await site(5);
     await configure(p, QUICK);

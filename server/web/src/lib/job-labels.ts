@@ -19,12 +19,13 @@ const LABELS: Record<string, () => string> = {
   'writer.editor_image': () => __('Featured image', 'igny8'),
   'publisher.publish': () => __('Publishing', 'igny8'),
   'publisher.unpublish': () => __('Unpublishing', 'igny8'),
-  'automation.run': () => __('Automation run', 'igny8'),
   'ai.auto_cluster': () => __('AI clustering', 'igny8'),
   'ai.generate_ideas': () => __('AI ideas', 'igny8'),
   'ai.generate_content': () => __('AI writing', 'igny8'),
   'ai.generate_image_prompts': () => __('AI image prompts', 'igny8'),
   'ai.generate_images': () => __('AI images', 'igny8'),
+  'automation.run': () => __('Automation run', 'igny8'),
+  'automation.scheduled': () => __('Scheduled automation start', 'igny8'),
 };
 
 /** A job type as people read it; an unknown type is shown as "Other job" rather than its queue name. */
