@@ -34,7 +34,7 @@ export function describeError(error: unknown): { code: string; message: string }
     return { code: error.code, message: error.message };
   }
   if (error instanceof AiError) return { code: `AI_${error.kind.toUpperCase()}`, message: error.message };
-  if (error instanceof JobFailure) return { code: 'JOB_FAILED', message: error.message };
+  if (error instanceof JobFailure) return { code: error.code, message: error.message };
   return {
     code: 'JOB_FAILED',
     message: 'An unexpected error on our side stopped this job. Retry it; if it fails again, contact support.',

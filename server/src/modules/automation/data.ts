@@ -91,7 +91,12 @@ export function automationData(db: Db) {
       return db.automationRun.findFirst({ where: { siteId, status: 'ended' }, orderBy: newestFirst });
     },
 
-    listRuns(accountId: string, q: { siteId?: string | undefined; status?: 'active' | 'ended' | undefined }, cursor: string | undefined, take: number) {
+    listRuns(
+      accountId: string,
+      q: { siteId?: string | undefined; status?: 'active' | 'ended' | undefined },
+      cursor: string | undefined,
+      take: number,
+    ) {
       return db.automationRun.findMany({
         where: {
           accountId,
@@ -189,7 +194,13 @@ export function automationData(db: Db) {
     /** Clusters without ideas, biggest first. */
     clustersWithoutIdeas(siteId: string, sectorIds: SectorIds, exclude: string[], take: number) {
       return db.keywordCluster.findMany({
-        where: { siteId, sectorId: { in: sectorIds }, ideas: { none: {} }, id: { notIn: exclude }, keywordCount: { gt: 0 } },
+        where: {
+          siteId,
+          sectorId: { in: sectorIds },
+          ideas: { none: {} },
+          id: { notIn: exclude },
+          keywordCount: { gt: 0 },
+        },
         orderBy: [{ totalVolume: 'desc' }, { id: 'asc' }],
         take,
         select: { id: true, sectorId: true },
@@ -232,7 +243,13 @@ export function automationData(db: Db) {
     /** Tasks automation made that wait to be written. */
     tasksToWrite(siteId: string, sectorIds: SectorIds, exclude: string[], take: number) {
       return db.task.findMany({
-        where: { siteId, sectorId: { in: sectorIds }, automationRunId: { not: null }, status: 'queued', id: { notIn: exclude } },
+        where: {
+          siteId,
+          sectorId: { in: sectorIds },
+          automationRunId: { not: null },
+          status: 'queued',
+          id: { notIn: exclude },
+        },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take,
         select: { id: true, sectorId: true },
@@ -256,19 +273,36 @@ export function automationData(db: Db) {
     },
 
     /** Articles automation wrote that are ready to publish or to queue for review. */
-    contentsToPublish(siteId: string, sectorIds: SectorIds, needImages: boolean, exclude: string[], take: number) {
+    contentsToPublish(
+      siteId: string,
+      sectorIds: SectorIds,
+      needImages: boolean,
+      exclude: string[],
+      take: number,
+      again: string[] = [],
+    ) {
       return db.content.findMany({
         where: {
           siteId,
           id: { notIn: exclude },
           currentVersion: { gt: 0 },
           ...(needImages ? { images: { some: { status: 'generated' } } } : {}),
-          publication: null,
-          task: { automationRunId: { not: null }, status: { in: ['review', 'approved'] }, sectorId: { in: sectorIds } },
+          task: { automationRunId: { not: null }, sectorId: { in: sectorIds } },
+          // Never published, or (`again`) given up on while the site was down.
+          OR: [
+            { publication: null, task: { status: { in: ['review', 'approved'] } } },
+            ...(again.length ? [{ id: { in: again }, publication: { status: 'failed' as const } }] : []),
+          ],
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take,
-        select: { id: true, currentVersion: true, approvedVersion: true, taskId: true, task: { select: { sectorId: true } } },
+        select: {
+          id: true,
+          currentVersion: true,
+          approvedVersion: true,
+          taskId: true,
+          task: { select: { sectorId: true } },
+        },
       });
     },
 
@@ -292,6 +326,14 @@ export function automationData(db: Db) {
     },
 
     /** Articles stage 7 already handled on the site (published, or left in the review queue): never taken again. */
+    /** Publish items of the site that failed, with their errors (stage 7 publishes those WordPress stopped again). */
+    failedPublishItems(siteId: string) {
+      return db.automationItem.findMany({
+        where: { siteId, stage: 'publish', status: 'failed' },
+        select: { subjectId: true, error: true },
+      });
+    },
+
     async handledArticles(siteId: string): Promise<string[]> {
       const rows = await db.automationItem.findMany({
         where: { siteId, stage: 'publish', status: 'done' },

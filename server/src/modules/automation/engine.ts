@@ -1,5 +1,5 @@
 import {
-  AUTOMATION_STOP_AFTER,
+  type AUTOMATION_STOP_AFTER,
   ZAutomationSettings,
   type TAutomationSettings,
   type TAutomationStageState,
@@ -9,7 +9,7 @@ import type { Prisma, AutomationItem, AutomationRun } from '../../generated/pris
 import { AppError } from '../../errors.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import type { JobsService } from '../jobs/service.ts';
-import { monthStartUtc, type AutomationData } from './data.ts';
+import { monthStartUtc } from './data.ts';
 import {
   createStageExecutors,
   STEPS,
@@ -18,6 +18,7 @@ import {
   type SectorPlan,
   type StageDeps,
   type Step,
+  WORDPRESS_DOWN,
 } from './stages.ts';
 
 export interface EngineDeps extends StageDeps {
@@ -27,11 +28,10 @@ export interface EngineDeps extends StageDeps {
 }
 
 /** Job error codes that stop the whole run, not just the item. */
-const STOPPING_CODES: Record<string, TAutomationStopReason> = {
+const STOPPING_CODES: Record<string, StopRun['reason']> = {
   AI_QUOTA_EXHAUSTED: 'provider_quota_exhausted',
   AI_AUTH: 'failed',
 };
-const WORDPRESS_DOWN = new Set(['SITE_UNREACHABLE']);
 
 const ACTIVE_ITEM = (i: AutomationItem) => i.status === 'running' || i.status === 'pending';
 
@@ -132,10 +132,22 @@ export function createAutomationEngine(deps: EngineDeps) {
         message: `Job ${job.id} was cancelled.`,
       };
       await data.updateItem(item.id, { status: 'failed', credits, error });
-      const reason = STOPPING_CODES[error.code] ?? (item.stage === 'publish' && WORDPRESS_DOWN.has(error.code) ? 'wordpress_unreachable' : null);
-      if (reason && !stop) stop = new StopRun(reason as StopRun['reason'], error.message);
+      if (stop) continue;
+      const reason = STOPPING_CODES[error.code];
+      if (reason) stop = new StopRun(reason, error.message);
+      else if (item.stage === 'publish' && WORDPRESS_DOWN.has(error.code)) {
+        stop = new StopRun('wordpress_unreachable', await wordpressDown(ctx, error.message));
+      }
     }
     return stop;
+  }
+
+  /** The stop detail when publishing gave up on the site: which site, why, and what to do next. */
+  async function wordpressDown(ctx: RunContext, message: string) {
+    const site = await data.findSiteById(ctx.run.siteId);
+    const which = site ? `${site.name} (${site.url})` : `site ${ctx.run.siteId}`;
+    const why = message.replace(/\s*Publishing is retried\.$/, '');
+    return `WordPress on ${which} could not be reached, even after retries: ${why} Start a new run once the site is back: it publishes the rest.`;
   }
 
   const keyOf = (run: AutomationRun, item: AutomationItem) => `automation:${run.id}:${item.stage}:${item.subjectId}`;
@@ -197,7 +209,11 @@ export function createAutomationEngine(deps: EngineDeps) {
     }
     const taken = new Set(items.map((i) => i.subjectId));
     while (running < deps.runConcurrency && taken.size < limit) {
-      const picks = await steps[step].pick(ctx, [...taken], Math.min(deps.runConcurrency - running, limit - taken.size));
+      const picks = await steps[step].pick(
+        ctx,
+        [...taken],
+        Math.min(deps.runConcurrency - running, limit - taken.size),
+      );
       if (!picks.length) break;
       await data.addItems(
         picks.map((p) => ({
@@ -336,7 +352,11 @@ export function createAutomationEngine(deps: EngineDeps) {
         run = await data.updateRun(run.id, { stageIndex: index });
         ctx.run = run;
       }
-      const outcome = await work(ctx, step, items.filter((i) => i.stage === step));
+      const outcome = await work(
+        ctx,
+        step,
+        items.filter((i) => i.stage === step),
+      );
       if (outcome instanceof StopRun) {
         run = await data.updateRun(run.id, { stopReason: outcome.reason, stopDetail: outcome.message });
         if (await settlePending(run)) {
