@@ -1,9 +1,10 @@
 import type { TAutomationRun } from '@igny8/shared';
 import { startFakeAi, type FakeAi } from '../fake-ai/server.ts';
-import { FAKE_AI_ENV, memberWithFakeAi, startWorkerProcess } from '../helpers/ai.ts';
+import { FAKE_AI_ENV, memberWithFakeAi } from '../helpers/ai.ts';
 import { createTestApp, type TestContext } from '../helpers/app.ts';
 import type { RunningProcess } from '../helpers/processes.ts';
 import { connectWordPress, listen } from '../publisher/helpers.ts';
+import { workerLauncher } from './chaos-worker.ts';
 import { checkChaos, type ChaosSite, type Check } from './chaos-checks.ts';
 import { apiOf, importKeywords, QUICK } from './helpers.ts';
 import { startSite, type Site } from './wordpress.ts';
@@ -53,6 +54,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let fake: FakeAi | undefined;
   let t: TestContext | undefined;
   let worker: RunningProcess | undefined;
+  let launcher: Awaited<ReturnType<typeof workerLauncher>> | undefined;
   try {
     fake = await startFakeAi();
     log(`starting ${options.sites} WordPress sites`);
@@ -64,7 +66,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const api = apiOf(t);
     const serverUrl = await listen(t);
     const workerEnv = { AUTOMATION_POLL_MS: '200', DATA_DIR: t.config.DATA_DIR };
-    worker = await startWorkerProcess(t, workerEnv, 120_000);
+    launcher = await workerLauncher(t, workerEnv);
+    worker = await launcher.start();
 
     const sites: (ChaosSite & {
       member: Awaited<ReturnType<typeof memberWithFakeAi>>;
@@ -96,7 +99,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         await worker!.exited;
         kills++;
         const restart = Date.now();
-        worker = await startWorkerProcess(ctx, workerEnv, 120_000);
+        worker = await launcher!.start();
         if (kills % 10 === 0 || kills === options.kills || options.kills < 20) {
           log(`kill ${kills}/${options.kills} (worker back in ${Date.now() - restart} ms)`);
         }
@@ -114,8 +117,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (res.status !== 202) throw new Error(`start a run: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.data.id as string;
     };
-    const runOf = async (site: (typeof sites)[number], id: string) =>
-      (await api(site.member, 'GET', `/automation/runs/${id}`)).body.data as TAutomationRun;
+    /** The run as the API shows it; an answer other than 200 (the API under load) is logged and asked again. */
+    const runOf = async (site: (typeof sites)[number], id: string): Promise<TAutomationRun> => {
+      for (;;) {
+        const res = await api(site.member, 'GET', `/automation/runs/${id}`);
+        if (res.status === 200) return res.body.data as TAutomationRun;
+        log(`GET run ${id.slice(0, 8)}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+        await sleep(1000);
+      }
+    };
 
     /** Keeps a run going on every site while `going()`; answers each site's last run. */
     const drive = async (going: () => boolean, perSiteLimit: number, until?: (r: TAutomationRun) => boolean) =>
@@ -160,6 +170,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       worker.child.kill('SIGKILL');
       await worker.exited;
     }
+    launcher?.remove();
     await t?.close();
     await fake?.close();
   }
