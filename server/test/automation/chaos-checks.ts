@@ -163,7 +163,8 @@ export async function checkChaos(t: TestContext, sites: ChaosSite[]) {
     const jobs = await prisma.jobRun.findMany({ where: { id: { in: its.map((i) => i.jobRunId!).filter(Boolean) } } });
     const said = its.map((i) => {
       const job = jobs.find((j) => j.id === i.jobRunId);
-      return `${i.stage} item ${i.status} job ${job?.type} ${job?.status} x${job?.attempts} ${JSON.stringify(job?.error ?? null)}`;
+      const why = JSON.stringify(job?.error ?? i.error ?? null);
+      return `${i.stage} item ${i.status}, job ${job ? `${job.type} ${job.status} x${job.attempts}` : 'none'}: ${why}`;
     });
     stuckWhy.push(`task ${k.id} ${k.status}: ${said.join(' | ') || 'no items'}`);
   }

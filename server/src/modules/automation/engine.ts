@@ -33,6 +33,9 @@ const STOPPING_CODES: Record<string, StopRun['reason']> = {
   AI_AUTH: 'failed',
 };
 
+/** A Writer conflict saying the task is being written (a start holds it): worth another try, not a failure. */
+const claimedForWriting = (error: AppError) => (error.details as { status?: string } | undefined)?.status === 'writing';
+
 const ACTIVE_ITEM = (i: AutomationItem) => i.status === 'running' || i.status === 'pending';
 
 /** Whether a step runs under these settings (its stage is on and it is not after the stop-after stage). */
@@ -166,8 +169,12 @@ export function createAutomationEngine(deps: EngineDeps) {
     return (await data.itemsOf(run.id)).some((i) => i.status === 'running');
   }
 
-  /** Starts one item; a StopRun (cap, 402) takes the item back, so it waits for the next run untouched. */
-  async function startItem(ctx: RunContext, item: AutomationItem): Promise<StopRun | 'running' | 'settled'> {
+  /**
+   * Starts one item; a StopRun (cap, 402) takes the item back, so it waits for the next run untouched. 'later' keeps
+   * it pending for the next tick: its task is claimed for writing by a start that has not enqueued its job yet (the
+   * driver died between the two: the Writer lets a start take such a claim over after a minute).
+   */
+  async function startItem(ctx: RunContext, item: AutomationItem): Promise<StopRun | 'running' | 'settled' | 'later'> {
     const key = keyOf(ctx.run, item);
     try {
       const started = await steps[item.stage as Step].start(ctx, item.subjectId, key);
@@ -190,6 +197,7 @@ export function createAutomationEngine(deps: EngineDeps) {
         await data.deleteItem(item.id);
         return stop;
       }
+      if (error instanceof AppError && error.code === 'CONFLICT' && claimedForWriting(error)) return 'later';
       if (error instanceof AppError) {
         await data.updateItem(item.id, { status: 'failed', error: { code: error.code, message: error.message } });
         return 'settled';
@@ -205,7 +213,7 @@ export function createAutomationEngine(deps: EngineDeps) {
     for (const item of items.filter((i) => i.status === 'pending')) {
       const outcome = await startItem(ctx, item);
       if (outcome instanceof StopRun) return outcome;
-      if (outcome === 'running') running++;
+      if (outcome === 'running' || outcome === 'later') running++;
     }
     const taken = new Set(items.map((i) => i.subjectId));
     while (running < deps.runConcurrency && taken.size < limit) {
@@ -230,7 +238,7 @@ export function createAutomationEngine(deps: EngineDeps) {
         taken.add(item.subjectId);
         const outcome = await startItem(ctx, item);
         if (outcome instanceof StopRun) return outcome;
-        if (outcome === 'running') running++;
+        if (outcome === 'running' || outcome === 'later') running++;
       }
       for (const p of picks) taken.add(p.subjectId);
     }
