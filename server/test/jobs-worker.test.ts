@@ -215,6 +215,23 @@ describe('with a worker process', () => {
     expect(rows.every((r) => r.n === 1)).toBe(true);
   }, 90_000);
 
+  it('records a job lost with its worker on its last attempt as failed, so nothing waits on it for good', async () => {
+    // One attempt only: the kill is its last.
+    await t.queue.boss.updateQueue(RECORD_JOB, { retryLimit: 0 });
+    try {
+      const run = await enqueue({ steps: 6, sleepMs: 400 });
+      await eventually(async () => (await effects(run.id)).length >= 1);
+      worker!.child.kill('SIGKILL');
+      await worker!.exited;
+      worker = await startWorker();
+      const job = await waitForStatus(run.id, 'failed', 60_000);
+      expect(job.error).toMatchObject({ code: 'WORKER_LOST' });
+      expect(job.finishedAt).not.toBeNull();
+    } finally {
+      await t.queue.boss.updateQueue(RECORD_JOB, { retryLimit: 2 });
+    }
+  }, 90_000);
+
   it('on SIGTERM, finishes the job in flight, takes no new one, and exits cleanly', async () => {
     const run = await enqueue({ steps: 4, sleepMs: 400 });
     await eventually(async () => (await effects(run.id)).length >= 1);

@@ -25,9 +25,15 @@ export class PermanentJobError extends Error {
   }
 }
 
-/** A failure worth retrying whose message is written for users (shown as is, unlike an unexpected error's). */
+/**
+ * A failure worth retrying whose message is written for users (shown as is, unlike an unexpected error's). Its code
+ * is what the job records when the last attempt fails this way (e.g. SITE_UNREACHABLE, which stops an automation run).
+ */
 export class JobFailure extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code = 'JOB_FAILED',
+  ) {
     super(message);
     this.name = 'JobFailure';
   }

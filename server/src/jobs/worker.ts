@@ -2,14 +2,14 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import type { z } from 'zod';
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { heartbeatData, jobRunData, type JobRunData } from './data.ts';
 import { JobContext, type StoredStep } from './context.ts';
 import type { JobDefinition, JobRegistry } from './definition.ts';
 import { AppError } from '../errors.ts';
 import { AiError } from '../modules/ai/errors.ts';
 import { JobCancelledError, JobFailure, PermanentJobError } from './errors.ts';
-import type { JobEnvelope } from './queue.ts';
+import { BOSS_SCHEMA, type JobEnvelope } from './queue.ts';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -34,7 +34,7 @@ export function describeError(error: unknown): { code: string; message: string }
     return { code: error.code, message: error.message };
   }
   if (error instanceof AiError) return { code: `AI_${error.kind.toUpperCase()}`, message: error.message };
-  if (error instanceof JobFailure) return { code: 'JOB_FAILED', message: error.message };
+  if (error instanceof JobFailure) return { code: error.code, message: error.message };
   return {
     code: 'JOB_FAILED',
     message: 'An unexpected error on our side stopped this job. Retry it; if it fails again, contact support.',
@@ -85,8 +85,12 @@ export class JobWorker {
       );
     }
     await this.beat();
+    await this.recordLost();
     this.#heartbeat = setInterval(
-      () => void this.beat().catch((error) => this.log.warn({ err: error }, 'worker heartbeat failed')),
+      () =>
+        void this.beat()
+          .then(() => this.recordLost())
+          .catch((error) => this.log.warn({ err: error }, 'worker heartbeat failed')),
       (this.options.heartbeatIntervalSeconds ?? 5) * 1_000,
     );
     this.#heartbeat.unref();
@@ -189,6 +193,34 @@ export class JobWorker {
     }
   }
 
+  /**
+   * Jobs whose last attempt died with its worker (killed, out of memory): pg-boss fails them once their heartbeat
+   * stops, but no handler is left to record it, so their JobRun would show "running" for good, their credit hold stay
+   * open and whatever waits on them (an automation run) wait forever. Any worker records them as failed, then runs
+   * their clean-up; the conditional update lets only one worker do it.
+   */
+  private async recordLost(): Promise<void> {
+    const lost = await this.prisma.$queryRaw<{ id: string; name: string; data: JobEnvelope; attempts: number }[]>`
+      SELECT j.id::text AS id, j.name, j.data, j.retry_count + 1 AS attempts
+      FROM ${Prisma.raw(`"${BOSS_SCHEMA}".job`)} j JOIN "JobRun" r ON r.id = j.id
+      WHERE j.state = 'failed' AND r.status IN ('running', 'queued')`;
+    for (const job of lost) {
+      const def = this.registry.all().find((d) => d.type === job.name);
+      if (!def) continue;
+      const { count } = await this.#runs.finishFailed(job.id, {
+        code: 'WORKER_LOST',
+        message: `The worker running this job stopped before it finished, on each of its ${job.attempts} attempts. Start the work again.`,
+      });
+      if (count !== 1) continue;
+      const parsed = (def.payload as z.ZodType).safeParse(job.data.payload);
+      if (parsed.success) await this.cleanUp(def, job, parsed.data);
+      this.log.error(
+        { jobId: job.id, jobType: def.type },
+        'job lost with its worker on its last attempt; recorded as failed',
+      );
+    }
+  }
+
   /** A job pg-boss's scheduler sent has no JobRun yet: write it (once; a redelivery finds it), then run it. */
   private async recordScheduled(def: JobDefinition, job: JobWithMetadata<JobEnvelope>) {
     if (await this.#runs.exists(job.id)) return undefined;
@@ -209,7 +241,7 @@ export class JobWorker {
   }
 
   /** The definition's clean-up for a job that will not succeed (failed for good or cancelled). */
-  private async cleanUp(def: JobDefinition, job: JobWithMetadata<JobEnvelope>, payload: unknown): Promise<void> {
+  private async cleanUp(def: JobDefinition, job: { id: string; data: JobEnvelope }, payload: unknown): Promise<void> {
     if (!def.onFailure) return;
     try {
       await def.onFailure({ jobId: job.id, accountId: job.data.accountId }, payload);

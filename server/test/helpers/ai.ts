@@ -42,7 +42,11 @@ export async function memberWithFakeAi(t: TestContext, fake: FakeAi, credits: nu
  * A real worker process on the test database (every product job type), ready when this resolves. It gets the test
  * app's outbound switches, so it may call what the app may.
  */
-export async function startWorkerProcess(t: TestContext, env: Record<string, string> = {}): Promise<RunningProcess> {
+export async function startWorkerProcess(
+  t: TestContext,
+  env: Record<string, string> = {},
+  readyTimeoutMs = 30_000,
+): Promise<RunningProcess> {
   const worker = startProcess('test/fixtures/worker-process.ts', {
     DATABASE_URL: t.database.url,
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
@@ -51,6 +55,6 @@ export async function startWorkerProcess(t: TestContext, env: Record<string, str
     ALLOW_PRIVATE_PROVIDER_URLS: String(t.config.ALLOW_PRIVATE_PROVIDER_URLS),
     ...env,
   });
-  await worker.waitFor(/WORKER READY/);
+  await worker.waitFor(/WORKER READY/, readyTimeoutMs);
   return worker;
 }

@@ -273,15 +273,26 @@ export function automationData(db: Db) {
     },
 
     /** Articles automation wrote that are ready to publish or to queue for review. */
-    contentsToPublish(siteId: string, sectorIds: SectorIds, needImages: boolean, exclude: string[], take: number) {
+    contentsToPublish(
+      siteId: string,
+      sectorIds: SectorIds,
+      needImages: boolean,
+      exclude: string[],
+      take: number,
+      again: string[] = [],
+    ) {
       return db.content.findMany({
         where: {
           siteId,
           id: { notIn: exclude },
           currentVersion: { gt: 0 },
           ...(needImages ? { images: { some: { status: 'generated' } } } : {}),
-          publication: null,
-          task: { automationRunId: { not: null }, status: { in: ['review', 'approved'] }, sectorId: { in: sectorIds } },
+          task: { automationRunId: { not: null }, sectorId: { in: sectorIds } },
+          // Never published, or (`again`) given up on while the site was down.
+          OR: [
+            { publication: null, task: { status: { in: ['review', 'approved'] } } },
+            ...(again.length ? [{ id: { in: again }, publication: { status: 'failed' as const } }] : []),
+          ],
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take,
@@ -315,6 +326,14 @@ export function automationData(db: Db) {
     },
 
     /** Articles stage 7 already handled on the site (published, or left in the review queue): never taken again. */
+    /** Publish items of the site that failed, with their errors (stage 7 publishes those WordPress stopped again). */
+    failedPublishItems(siteId: string) {
+      return db.automationItem.findMany({
+        where: { siteId, stage: 'publish', status: 'failed' },
+        select: { subjectId: true, error: true },
+      });
+    },
+
     async handledArticles(siteId: string): Promise<string[]> {
       const rows = await db.automationItem.findMany({
         where: { siteId, stage: 'publish', status: 'done' },

@@ -18,6 +18,7 @@ import {
   type SectorPlan,
   type StageDeps,
   type Step,
+  WORDPRESS_DOWN,
 } from './stages.ts';
 
 export interface EngineDeps extends StageDeps {
@@ -27,11 +28,13 @@ export interface EngineDeps extends StageDeps {
 }
 
 /** Job error codes that stop the whole run, not just the item. */
-const STOPPING_CODES: Record<string, TAutomationStopReason> = {
+const STOPPING_CODES: Record<string, StopRun['reason']> = {
   AI_QUOTA_EXHAUSTED: 'provider_quota_exhausted',
   AI_AUTH: 'failed',
 };
-const WORDPRESS_DOWN = new Set(['SITE_UNREACHABLE']);
+
+/** A Writer conflict saying the task is being written (a start holds it): worth another try, not a failure. */
+const claimedForWriting = (error: AppError) => (error.details as { status?: string } | undefined)?.status === 'writing';
 
 const ACTIVE_ITEM = (i: AutomationItem) => i.status === 'running' || i.status === 'pending';
 
@@ -132,12 +135,22 @@ export function createAutomationEngine(deps: EngineDeps) {
         message: `Job ${job.id} was cancelled.`,
       };
       await data.updateItem(item.id, { status: 'failed', credits, error });
-      const reason =
-        STOPPING_CODES[error.code] ??
-        (item.stage === 'publish' && WORDPRESS_DOWN.has(error.code) ? 'wordpress_unreachable' : null);
-      if (reason && !stop) stop = new StopRun(reason as StopRun['reason'], error.message);
+      if (stop) continue;
+      const reason = STOPPING_CODES[error.code];
+      if (reason) stop = new StopRun(reason, error.message);
+      else if (item.stage === 'publish' && WORDPRESS_DOWN.has(error.code)) {
+        stop = new StopRun('wordpress_unreachable', await wordpressDown(ctx, error.message));
+      }
     }
     return stop;
+  }
+
+  /** The stop detail when publishing gave up on the site: which site, why, and what to do next. */
+  async function wordpressDown(ctx: RunContext, message: string) {
+    const site = await data.findSiteById(ctx.run.siteId);
+    const which = site ? `${site.name} (${site.url})` : `site ${ctx.run.siteId}`;
+    const why = message.replace(/\s*Publishing is retried\.$/, '');
+    return `WordPress on ${which} could not be reached, even after retries: ${why} Start a new run once the site is back: it publishes the rest.`;
   }
 
   const keyOf = (run: AutomationRun, item: AutomationItem) => `automation:${run.id}:${item.stage}:${item.subjectId}`;
@@ -156,8 +169,12 @@ export function createAutomationEngine(deps: EngineDeps) {
     return (await data.itemsOf(run.id)).some((i) => i.status === 'running');
   }
 
-  /** Starts one item; a StopRun (cap, 402) takes the item back, so it waits for the next run untouched. */
-  async function startItem(ctx: RunContext, item: AutomationItem): Promise<StopRun | 'running' | 'settled'> {
+  /**
+   * Starts one item; a StopRun (cap, 402) takes the item back, so it waits for the next run untouched. 'later' keeps
+   * it pending for the next tick: its task is claimed for writing by a start that has not enqueued its job yet (the
+   * driver died between the two: the Writer lets a start take such a claim over after a minute).
+   */
+  async function startItem(ctx: RunContext, item: AutomationItem): Promise<StopRun | 'running' | 'settled' | 'later'> {
     const key = keyOf(ctx.run, item);
     try {
       const started = await steps[item.stage as Step].start(ctx, item.subjectId, key);
@@ -180,6 +197,7 @@ export function createAutomationEngine(deps: EngineDeps) {
         await data.deleteItem(item.id);
         return stop;
       }
+      if (error instanceof AppError && error.code === 'CONFLICT' && claimedForWriting(error)) return 'later';
       if (error instanceof AppError) {
         await data.updateItem(item.id, { status: 'failed', error: { code: error.code, message: error.message } });
         return 'settled';
@@ -195,7 +213,7 @@ export function createAutomationEngine(deps: EngineDeps) {
     for (const item of items.filter((i) => i.status === 'pending')) {
       const outcome = await startItem(ctx, item);
       if (outcome instanceof StopRun) return outcome;
-      if (outcome === 'running') running++;
+      if (outcome === 'running' || outcome === 'later') running++;
     }
     const taken = new Set(items.map((i) => i.subjectId));
     while (running < deps.runConcurrency && taken.size < limit) {
@@ -220,7 +238,7 @@ export function createAutomationEngine(deps: EngineDeps) {
         taken.add(item.subjectId);
         const outcome = await startItem(ctx, item);
         if (outcome instanceof StopRun) return outcome;
-        if (outcome === 'running') running++;
+        if (outcome === 'running' || outcome === 'later') running++;
       }
       for (const p of picks) taken.add(p.subjectId);
     }

@@ -48,6 +48,9 @@ export interface StepExecutor {
   out(result: unknown): number;
 }
 
+/** Publish job error codes (the last attempt's) that mean the site's WordPress was down, not that the post is wrong. */
+export const WORDPRESS_DOWN = new Set(['SITE_UNREACHABLE', 'SITE_BUSY']);
+
 /** Stops the run before the item that would pass a cap (thrown by the credit guard or a 402). */
 export class StopRun extends Error {
   constructor(
@@ -183,12 +186,17 @@ export function createStageExecutors(deps: StageDeps) {
   const publish: StepExecutor = {
     async pick(ctx, exclude, n) {
       const handled = await data.handledArticles(ctx.run.siteId);
+      // Articles whose publishing gave up while WordPress was down go out again (the post is found, never doubled).
+      const again = (await data.failedPublishItems(ctx.run.siteId))
+        .filter((i) => WORDPRESS_DOWN.has((i.error as { code?: string } | null)?.code ?? ''))
+        .map((i) => i.subjectId);
       const rows = await data.contentsToPublish(
         ctx.run.siteId,
         enabledSectors(ctx),
         ctx.settings.stages.images,
         [...exclude, ...handled],
         n,
+        again,
       );
       return rows.map((r) => ({ subjectId: r.id, inCount: 1 }));
     },

@@ -10,10 +10,13 @@ import type { SiteResponse } from '../connect/site-client.ts';
 
 export type PublishingSession = Awaited<ReturnType<ConnectService['publishingSession']>>;
 
-/** A retryable failure (WordPress down, slow or overloaded): the job runs again after a delay. */
+/**
+ * A retryable failure (WordPress down, slow or overloaded): the job runs again after a delay. SITE_UNREACHABLE when
+ * the site did not answer at all, SITE_BUSY when it answered with a server error.
+ */
 export class SiteBusyError extends JobFailure {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, code: 'SITE_UNREACHABLE' | 'SITE_BUSY' = 'SITE_BUSY') {
+    super(message, code);
     this.name = 'SiteBusyError';
   }
 }
@@ -78,7 +81,7 @@ export function refused(what: string, res: SiteResponse<unknown>, via: 'signed' 
 export function unreachable(error: unknown): never {
   if (error instanceof AppError) {
     if (error.code === 'SITE_UNREACHABLE') {
-      throw new SiteBusyError(`${error.message} Publishing is retried.`);
+      throw new SiteBusyError(`${error.message} Publishing is retried.`, 'SITE_UNREACHABLE');
     }
     throw new PermanentJobError(error.code, error.message);
   }

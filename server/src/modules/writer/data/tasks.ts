@@ -106,8 +106,16 @@ export function tasksData(db: Db) {
       });
     },
 
-    /** The job takes the task (unless it was deleted or is being published). */
-    markWriting(accountId: string, taskId: string, jobRunId: string) {
+    /**
+     * The job takes the task (unless it was deleted or is being published). A retry of a job whose earlier attempt
+     * already stored the article (and died before it was recorded as done) leaves the task as that attempt left it:
+     * the store step is skipped on a retry, so a task marked writing again would stay so for good.
+     */
+    async markWriting(accountId: string, taskId: string, jobRunId: string) {
+      const finished = await db.task.count({
+        where: { id: taskId, accountId, lastJobRunId: jobRunId, status: { in: ['written', 'review'] } },
+      });
+      if (finished) return { count: finished };
       return db.task.updateMany({
         where: { id: taskId, accountId, status: { not: 'publishing' } },
         data: { status: 'writing', lastJobRunId: jobRunId },
