@@ -91,7 +91,12 @@ export function automationData(db: Db) {
       return db.automationRun.findFirst({ where: { siteId, status: 'ended' }, orderBy: newestFirst });
     },
 
-    listRuns(accountId: string, q: { siteId?: string | undefined; status?: 'active' | 'ended' | undefined }, cursor: string | undefined, take: number) {
+    listRuns(
+      accountId: string,
+      q: { siteId?: string | undefined; status?: 'active' | 'ended' | undefined },
+      cursor: string | undefined,
+      take: number,
+    ) {
       return db.automationRun.findMany({
         where: {
           accountId,
@@ -136,6 +141,19 @@ export function automationData(db: Db) {
     /** The job an item started, found by the key it was started with (for an item a crash left pending). */
     findJobByKey(accountId: string, key: string) {
       return db.jobRun.findFirst({ where: { accountId, idempotencyKey: key }, select: { id: true } });
+    },
+
+    /** How many of these jobs ended (succeeded, failed or cancelled). */
+    endedJobCount(jobIds: string[]) {
+      return db.jobRun.count({ where: { id: { in: jobIds }, status: { notIn: ['queued', 'running'] } } });
+    },
+
+    /** These jobs, those that ended only (one query for all of a run's items). */
+    endedJobs(jobIds: string[]) {
+      return db.jobRun.findMany({
+        where: { id: { in: jobIds }, status: { notIn: ['queued', 'running'] } },
+        select: { id: true, status: true, result: true, error: true },
+      });
     },
 
     findJob(jobId: string) {
@@ -189,7 +207,13 @@ export function automationData(db: Db) {
     /** Clusters without ideas, biggest first. */
     clustersWithoutIdeas(siteId: string, sectorIds: SectorIds, exclude: string[], take: number) {
       return db.keywordCluster.findMany({
-        where: { siteId, sectorId: { in: sectorIds }, ideas: { none: {} }, id: { notIn: exclude }, keywordCount: { gt: 0 } },
+        where: {
+          siteId,
+          sectorId: { in: sectorIds },
+          ideas: { none: {} },
+          id: { notIn: exclude },
+          keywordCount: { gt: 0 },
+        },
         orderBy: [{ totalVolume: 'desc' }, { id: 'asc' }],
         take,
         select: { id: true, sectorId: true },
@@ -232,7 +256,13 @@ export function automationData(db: Db) {
     /** Tasks automation made that wait to be written. */
     tasksToWrite(siteId: string, sectorIds: SectorIds, exclude: string[], take: number) {
       return db.task.findMany({
-        where: { siteId, sectorId: { in: sectorIds }, automationRunId: { not: null }, status: 'queued', id: { notIn: exclude } },
+        where: {
+          siteId,
+          sectorId: { in: sectorIds },
+          automationRunId: { not: null },
+          status: 'queued',
+          id: { notIn: exclude },
+        },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take,
         select: { id: true, sectorId: true },
@@ -268,7 +298,13 @@ export function automationData(db: Db) {
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take,
-        select: { id: true, currentVersion: true, approvedVersion: true, taskId: true, task: { select: { sectorId: true } } },
+        select: {
+          id: true,
+          currentVersion: true,
+          approvedVersion: true,
+          taskId: true,
+          task: { select: { sectorId: true } },
+        },
       });
     },
 
