@@ -140,7 +140,7 @@ export function compose(options: ComposeOptions) {
       notifications: notifications.notifications,
     }),
     sites: createSitesService({ prisma, outbound: siteOutbound }),
-    sitesBulk: createSitesBulk({ prisma, connect }),
+    sitesBulk: createSitesBulk({ prisma, connect, automation: automation.services.runs }),
     connect,
     jobs,
     billing,

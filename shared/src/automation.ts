@@ -30,6 +30,7 @@ export type TAutomationStage = z.infer<typeof ZAutomationStage>;
 /** Stages a run may stop after for human review (image prompts and images are made by one job, so they go together). */
 export const AUTOMATION_STOP_AFTER = ['cluster', 'ideas', 'tasks', 'articles', 'images'] as const;
 export const ZAutomationStopAfter = z.enum(AUTOMATION_STOP_AFTER);
+export type TAutomationStopAfter = z.infer<typeof ZAutomationStopAfter>;
 
 export const AUTOMATION_CLUSTER_METHODS = ['lexical', 'embedding', 'ai'] as const;
 export const AUTOMATION_PUBLISH_STATUSES = ['publish', 'draft'] as const;

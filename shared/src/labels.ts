@@ -30,6 +30,8 @@ export const JOB_TYPE_LABELS: Readonly<Record<string, string>> = {
   'ai.generate_content': 'AI writing',
   'ai.generate_image_prompts': 'AI image prompts',
   'ai.generate_images': 'AI images',
+  'automation.run': 'Automation run',
+  'automation.scheduled': 'Scheduled automation start',
 };
 
 /** A job type's label: "writer.generate_content" -> "Article writing"; an unknown type -> "Generate content". */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZAutomationRunStatus, ZAutomationStopReason } from './automation.ts';
 
 /**
  * Contract of the agency view: every site of the account with its connection, pipeline and spending this month
@@ -100,6 +101,16 @@ export const ZSiteOverview = z.object({
   lastPublishedAt: z.string().nullable(),
   /** Jobs of the site that failed in the last 30 days. */
   failedJobs: z.number().int(),
+  /** Automation on the site at a glance (the site page shows the rest). */
+  automation: z.object({
+    /** Runs start by themselves on the site's schedule. */
+    scheduleEnabled: z.boolean(),
+    /** The status of the run in progress (queued, running, pausing, paused or cancelling); null when none is. */
+    activeRunStatus: ZAutomationRunStatus.nullable(),
+    /** Why the last run that ended stopped; null when no run has ended yet. */
+    lastStopReason: ZAutomationStopReason.nullable(),
+    lastEndedAt: z.string().nullable(),
+  }),
   createdAt: z.string(),
 });
 export type TSiteOverview = z.infer<typeof ZSiteOverview>;
@@ -114,7 +125,12 @@ export const ZSitesOverviewPage = z.object({
 });
 export type TSitesOverviewPage = z.infer<typeof ZSitesOverviewPage>;
 
-export const SITE_BULK_ACTIONS = ['check_connection', 'disconnect'] as const;
+/**
+ * check_connection and disconnect: every id must be a site of the account, else 404 and nothing is done.
+ * automation_start (Run now) and automation_pause (pause the run in progress): a site that is not found, or whose
+ * run cannot start or pause, gets its own failed result and the others go ahead.
+ */
+export const SITE_BULK_ACTIONS = ['check_connection', 'disconnect', 'automation_start', 'automation_pause'] as const;
 export const ZSiteBulkAction = z.enum(SITE_BULK_ACTIONS);
 export type TSiteBulkAction = z.infer<typeof ZSiteBulkAction>;
 
@@ -135,6 +151,8 @@ export const ZSiteBulkResult = z.object({
   message: z.string(),
   /** check_connection: the health found. */
   health: ZSiteHealth.optional(),
+  /** automation_start and automation_pause: the run started or paused. */
+  runId: z.uuid().optional(),
 });
 export type TSiteBulkResult = z.infer<typeof ZSiteBulkResult>;
 

@@ -10,6 +10,7 @@ module.exports = {
   dashboard: './src/admin/dashboard/index.tsx',
   planner: './src/admin/planner/index.tsx',
   writer: './src/admin/writer/index.tsx',
+  automation: './src/admin/automation/index.tsx',
   settings: './src/admin/settings/index.tsx',
   // The block editor's sidebar (includes/Admin/EditorSidebar.php), not an admin screen.
   'editor-sidebar': './src/editor/index.tsx',

@@ -38,7 +38,10 @@ export function createBoss(db: Database, options: BossOptions = {}): PgBoss {
     monitorIntervalSeconds: options.superviseIntervalSeconds ?? 10,
     application_name: 'igny8',
     ...(options.schedulerCheckSeconds
-      ? { cronMonitorIntervalSeconds: options.schedulerCheckSeconds, cronWorkerIntervalSeconds: options.schedulerCheckSeconds }
+      ? {
+          cronMonitorIntervalSeconds: options.schedulerCheckSeconds,
+          cronWorkerIntervalSeconds: options.schedulerCheckSeconds,
+        }
       : {}),
   };
   if (db.pglite) return new PgBoss({ ...common, db: fromPglite(db.pglite), backend: 'pglite' });

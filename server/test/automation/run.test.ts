@@ -11,9 +11,9 @@ import { apiOf, importKeywords, KEYWORDS, ledgerCaptures, QUICK, runUntil, stage
 
 /**
  * Automation runs with a real in-process worker and the fake AI provider: every stage up to the review queue, the
- * run's credits equal to the ledger's captures, one run per site, pause/resume, cancel giving holds back, the run
- * and monthly caps stopping before the item that would pass them, provider quota stopping the run, and a schedule
- * (per-second cron in tests) starting runs by itself. On PostgreSQL, and on the embedded database (TEST_DB_MODE).
+ * run's credits equal to the ledger's captures, settings refused with the field named, a schedule (per-second cron
+ * in tests) starting runs by itself, and every route kept to its account. On PostgreSQL, and on the embedded
+ * database (TEST_DB_MODE=embedded, in the test:embedded lane). controls.test.ts covers how runs stop.
  */
 let t: TestContext;
 let fake: FakeAi;
@@ -101,93 +101,6 @@ describe('a run', () => {
     const ideas = await t.db.prisma.contentIdea.count({ where: { siteId: p.siteId } });
     expect(tasks).toBe(ideas);
   }, 180_000);
-
-  it('says so when nothing waits, and stops after the stage the settings name', async () => {
-    const p = await site(20_000, []);
-    await configure(p, QUICK);
-    expect((await runUntil(t, p.member, (await start(p)).body.data.id)).stopReason).toBe('nothing_to_do');
-    const q = await site();
-    await configure(q, { ...QUICK, stopAfter: 'ideas' });
-    const run = await runUntil(t, q.member, (await start(q)).body.data.id);
-    expect(run.stopReason).toBe('stopped_after_stage');
-    expect(run.stopDetail).toContain('ideas');
-    expect(stage(run, 'ideas').out).toBe(4);
-    expect(stage(run, 'tasks')).toMatchObject({ status: 'skipped', in: 0 });
-  }, 120_000);
-
-  it('allows one run per site at a time, and pauses, resumes and cancels', async () => {
-    const p = await site();
-    await configure(p, QUICK);
-    fake.setKnobs({ latencyMs: 150 });
-    const first = (await start(p)).body.data as TAutomationRun;
-    const again = await start(p);
-    expect(again.status).toBe(409);
-    expect(again.body.error).toContain(first.id);
-
-    await runUntil(t, p.member, first.id, (r) => r.stages.some((s) => s.stage === 'ideas' && s.running > 0));
-    expect((await api(p.member, 'POST', `/automation/runs/${first.id}/pause`)).status).toBe(200);
-    const paused = await runUntil(t, p.member, first.id, (r) => r.status === 'paused');
-    expect(paused.stopReason).toBe('paused');
-    expect(paused.stages.every((s) => s.running === 0)).toBe(true);
-    const resumeWrong = await api(p.member, 'POST', `/automation/runs/${first.id}/pause`);
-    expect(resumeWrong.status).toBe(409);
-
-    expect((await api(p.member, 'POST', `/automation/runs/${first.id}/resume`)).status).toBe(200);
-    await runUntil(t, p.member, first.id, (r) => r.stages.some((s) => s.stage === 'articles' && s.running > 0));
-    expect((await api(p.member, 'POST', `/automation/runs/${first.id}/cancel`)).status).toBe(200);
-    const cancelled = await runUntil(t, p.member, first.id);
-    expect(cancelled.stopReason).toBe('cancelled');
-    // Every hold of the account is settled: cancelled work gave its credits back.
-    await eventually(async () => {
-      const open = await t.db.prisma.creditHold.count({ where: { accountId: p.member.accountId, status: 'open' } });
-      return open === 0 ? true : undefined;
-    }, 30_000);
-    expect(cancelled.creditsUsed).toBe(await ledgerCaptures(t, cancelled.id));
-    // A new run may start now.
-    expect((await start(p)).status).toBe(202);
-  }, 180_000);
-});
-
-describe('caps and failures', () => {
-  it('stops before the item that would pass the run cap, with the reason', async () => {
-    const p = await site();
-    await configure(p, { ...QUICK, runCreditCap: 20 });
-    const run = await runUntil(t, p.member, (await start(p)).body.data.id);
-    expect(run.stopReason).toBe('run_cap_reached');
-    expect(run.stopDetail).toMatch(/cap of 20/);
-    expect(run.creditsUsed).toBeLessThanOrEqual(20);
-    expect(run.creditsUsed).toBe(await ledgerCaptures(t, run.id));
-  }, 120_000);
-
-  it('stops at the monthly cap across runs', async () => {
-    const p = await site();
-    await configure(p, { ...QUICK, stopAfter: 'ideas', batchSizes: { ideas: 2 } });
-    const first = await runUntil(t, p.member, (await start(p)).body.data.id);
-    expect(first.creditsUsed).toBeGreaterThan(0);
-    // Exactly what the first run used: the second run's first paid item would pass it.
-    await configure(p, { monthlyCreditCap: first.creditsUsed });
-    const second = await runUntil(t, p.member, (await start(p)).body.data.id);
-    expect(second.stopReason).toBe('monthly_cap_reached');
-    expect(second.stopDetail).toContain(`monthly cap of ${first.creditsUsed}`);
-    expect(second.creditsUsed).toBe(0);
-  }, 120_000);
-
-  it('stops with the provider quota as the reason', async () => {
-    const p = await site();
-    await configure(p, { ...QUICK, stopAfter: 'ideas' });
-    fake.setKnobs({ failNext: Array.from({ length: 20 }, () => ({ kind: 'quota' as const })) });
-    const run = await runUntil(t, p.member, (await start(p)).body.data.id);
-    expect(run.stopReason).toBe('provider_quota_exhausted');
-    expect(stage(run, 'ideas').failed).toBeGreaterThan(0);
-  }, 120_000);
-
-  it('stops when the account runs out of credits', async () => {
-    const p = await site(5);
-    await configure(p, QUICK);
-    const run = await runUntil(t, p.member, (await start(p)).body.data.id);
-    expect(run.stopReason).toBe('credits_exhausted');
-    expect(run.stopDetail).toMatch(/balance is/);
-  }, 120_000);
 });
 
 describe('settings and schedule', () => {

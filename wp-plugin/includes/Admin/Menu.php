@@ -36,7 +36,7 @@ final class Menu {
 	 * Creates the menu with the plugin's screens.
 	 */
 	public function __construct() {
-		$this->screens = array( new DashboardScreen(), new PlannerScreen(), new WriterScreen(), new SettingsScreen(), new ConnectionScreen() );
+		$this->screens = array( new DashboardScreen(), new PlannerScreen(), new WriterScreen(), new AutomationScreen(), new SettingsScreen(), new ConnectionScreen() );
 	}
 
 	/**

@@ -1,8 +1,8 @@
 <?php
 /**
  * The one browser-facing door to the IGNY8 server: igny8/v1/app/<server path> forwards a wp-admin user's request
- * to the server's account routes (planner, writer, publisher, jobs, the site's settings and credits), signed with
- * the site key and naming the user, and answers the server's envelope and status unchanged.
+ * to the server's account routes (planner, writer, publisher, automation, jobs, the site's settings and credits),
+ * signed with the site key and naming the user, and answers the server's envelope and status unchanged.
  *
  * WordPress's cookie authentication with the wp_rest nonce identifies the user (without the nonce WordPress
  * treats the request as anonymous); each server path and method on the allowlist below needs a capability; any
@@ -52,6 +52,16 @@ final class AppController extends RestController {
 		// Sectors: everyone who plans reads them; administrators add, change and remove them.
 		array( 'sites/{site}/sectors', 'edit_posts', 'manage_options', array( 'POST' ) ),
 		array( 'sites/{site}/sectors/{id}', 'edit_posts', 'manage_options', array( 'PATCH', 'DELETE' ) ),
+		// Automation (IGNY8 > Automation): anyone who plans reads the settings, runs and review queue; only
+		// administrators change the settings, start, pause, resume or cancel a run, or publish from the queue.
+		array( 'sites/{site}/automation', 'edit_posts', 'manage_options', array( 'PUT' ) ),
+		array( 'sites/{site}/automation/runs', 'edit_posts', 'manage_options', array( 'POST' ) ),
+		array( 'sites/{site}/automation/review', 'edit_posts', null ),
+		array( 'sites/{site}/automation/review/publish', null, 'manage_options', array( 'POST' ) ),
+		array( 'automation/runs/{id}', 'edit_posts', null ),
+		array( 'automation/runs/{id}/pause', null, 'manage_options', array( 'POST' ) ),
+		array( 'automation/runs/{id}/resume', null, 'manage_options', array( 'POST' ) ),
+		array( 'automation/runs/{id}/cancel', null, 'manage_options', array( 'POST' ) ),
 		// Credits: the account's balance, and this site's usage and transactions (the server keeps them to the site).
 		array( 'billing/balance', 'manage_options', null ),
 		array( 'billing/usage', 'manage_options', null ),

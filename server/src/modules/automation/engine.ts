@@ -1,6 +1,6 @@
 import {
   ZAutomationSettings,
-  type AUTOMATION_STOP_AFTER,
+  type TAutomationStopAfter,
   type TAutomationSettings,
   type TAutomationStageState,
   type TAutomationStopReason,
@@ -46,7 +46,7 @@ export function stepEnabled(settings: TAutomationSettings, step: Step): boolean 
   return STEPS.indexOf(step) <= STEPS.indexOf(settings.stopAfter);
 }
 
-const STAGE_WORDS: Record<(typeof AUTOMATION_STOP_AFTER)[number], string> = {
+const STAGE_WORDS: Record<TAutomationStopAfter, string> = {
   cluster: 'clustering: review the clusters in the Planner',
   ideas: 'ideas: review and approve the ideas in the Planner',
   tasks: 'tasks: review the tasks in the Writer',

@@ -59,7 +59,8 @@ export function createReviewService(deps: { data: AutomationData; executors: Sta
               scheduledAt: null,
               error: {
                 code: 'LANGUAGE_MISMATCH',
-                message: 'Its text does not read as the language asked for: open it in the Writer and approve it there.',
+                message:
+                  'Its text does not read as the language asked for: open it in the Writer and approve it there.',
               },
             });
             continue;
@@ -67,7 +68,12 @@ export function createReviewService(deps: { data: AutomationData; executors: Sta
           items.push({ contentId, jobId: started.jobId, scheduledAt: started.scheduledAt, error: null });
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
-          items.push({ contentId, jobId: null, scheduledAt: null, error: { code: error.code, message: error.message } });
+          items.push({
+            contentId,
+            jobId: null,
+            scheduledAt: null,
+            error: { code: error.code, message: error.message },
+          });
         }
       }
       return { items };

@@ -27,7 +27,8 @@ export const automationRoutes: FastifyPluginAsyncZod<AutomationServices> = async
     config: { auth: read },
     schema: {
       tags,
-      summary: "A site's automation: settings, next scheduled run, the run under way, the last run, this month's credits",
+      summary:
+        "A site's automation: settings, next scheduled run, the run under way, the last run, this month's credits",
       security,
       params: ZSiteParams,
       response: { 200: reply(ZAutomationState) },
@@ -76,8 +77,7 @@ export const automationRoutes: FastifyPluginAsyncZod<AutomationServices> = async
       querystring: ZSiteRunsQuery,
       response: { 200: reply(pageOf(ZAutomationRun)) },
     },
-    handler: async (request) =>
-      ok(await runs.list(request.auth, { ...request.query, siteId: request.params.siteId })),
+    handler: async (request) => ok(await runs.list(request.auth, { ...request.query, siteId: request.params.siteId })),
   });
 
   app.get('/automation/runs', {

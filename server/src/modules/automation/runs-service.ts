@@ -85,14 +85,23 @@ export function createRunsService(deps: RunsDeps) {
     }
   }
 
-  async function move(auth: AuthContext, runId: string, from: AutomationRunStatus[], data_: Prisma.AutomationRunUncheckedUpdateInput, doing: string) {
+  async function move(
+    auth: AuthContext,
+    runId: string,
+    from: AutomationRunStatus[],
+    data_: Prisma.AutomationRunUncheckedUpdateInput,
+    doing: string,
+  ) {
     const run = await findRun(auth, runId);
     const moved = await data.updateRunIf(run.id, from, data_);
     if (moved.count === 0) {
       const now = await findRun(auth, runId);
-      throw conflict(`Run ${runId} is ${now.status}${now.stopReason ? ` (${now.stopReason})` : ''}, so it cannot be ${doing}.`, {
-        status: now.status,
-      });
+      throw conflict(
+        `Run ${runId} is ${now.status}${now.stopReason ? ` (${now.stopReason})` : ''}, so it cannot be ${doing}.`,
+        {
+          status: now.status,
+        },
+      );
     }
     return runView(await findRun(auth, runId));
   }
@@ -135,11 +144,16 @@ export function createRunsService(deps: RunsDeps) {
     async resume(auth: AuthContext, requestId: string, runId: string) {
       const run = await findRun(auth, runId);
       const resumed = await data.transaction(async (d, tx) => {
-        const moved = await d.updateRunIf(run.id, ['paused'], { status: 'running', stopReason: null, stopDetail: null });
+        const moved = await d.updateRunIf(run.id, ['paused'], {
+          status: 'running',
+          stopReason: null,
+          stopDetail: null,
+        });
         if (moved.count === 0) return null;
         return drive(tx, d, run, requestId);
       });
-      if (!resumed) throw conflict(`Run ${runId} is ${run.status}, not paused, so it cannot be resumed.`, { status: run.status });
+      if (!resumed)
+        throw conflict(`Run ${runId} is ${run.status}, not paused, so it cannot be resumed.`, { status: run.status });
       return runView(await deps.engine.snapshot(resumed));
     },
 

@@ -96,7 +96,7 @@ export function createSettingsService(deps: SettingsDeps) {
           unknown.map((id) => ({
             in: 'body',
             field: `sectorOverrides.${id}`,
-            message: 'is not a sector of this site: pick one of the site\'s sectors, or remove the override',
+            message: "is not a sector of this site: pick one of the site's sectors, or remove the override",
           })),
         );
       }

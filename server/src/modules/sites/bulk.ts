@@ -1,7 +1,8 @@
 import type { TSiteBulkResult, TSitesBulkBody, TSitesBulkResult } from '@igny8/shared';
 import { AppError, errors } from '../../errors.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import { hasRole, type AuthContext } from '../auth/credentials.ts';
+import { hasRole, hasScope, type AuthContext } from '../auth/credentials.ts';
+import type { AutomationRunsService } from '../automation/runs-service.ts';
 import type { ConnectService } from '../connect/service.ts';
 import { sitesData } from './data.ts';
 
@@ -13,6 +14,8 @@ const SITES_AT_ONCE = 10;
 
 type Site = { id: string; name: string };
 type Connect = Pick<ConnectService, 'checkHealth' | 'disconnect' | 'get'>;
+/** What the automation actions need of automation's runs service: Run now, and pausing a site's run in progress. */
+type BulkAutomation = Pick<AutomationRunsService, 'start' | 'pauseActive'>;
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
 async function inBatches<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -45,12 +48,71 @@ function failure(site: Site, error: unknown): TSiteBulkResult {
   };
 }
 
+/** Why a site's automation action failed: the automation service's own words, or a plain "try again". */
+function automationFailure(site: Site, action: 'start' | 'pause', error: unknown): TSiteBulkResult {
+  const message =
+    error instanceof AppError
+      ? error.message
+      : action === 'start'
+        ? `Starting automation on "${site.name}" failed unexpectedly; try again in a minute.`
+        : `Pausing automation on "${site.name}" failed unexpectedly; try again in a minute.`;
+  return { siteId: site.id, name: site.name, ok: false, message };
+}
+
+/** An id that is not a site of the account, as its own result (the same words whether it exists elsewhere or not). */
+const notFound = (siteId: string): TSiteBulkResult => ({
+  siteId,
+  name: siteId,
+  ok: false,
+  message: `Site ${siteId} was not found in this account; nothing was done to it.`,
+});
+
 /**
- * Actions on many sites at once (the agency view's bulk actions). Every id must be a site of the account, else 404
- * naming it and nothing is done; then each site gets its own result, so one unreachable site does not stop the rest.
+ * Actions on many sites at once (the agency view's bulk actions). Checking and disconnecting: every id must be a
+ * site of the account, else 404 naming it and nothing is done. Starting and pausing automation: an id that is not a
+ * site of the account gets a not-found result of its own and the other sites go ahead. Either way each site gets its
+ * own result, so one unreachable site (or one whose run cannot start) does not stop the rest.
  */
-export function createSitesBulk({ prisma, connect }: { prisma: PrismaClient; connect: Connect }) {
+export function createSitesBulk({
+  prisma,
+  connect,
+  automation,
+}: {
+  prisma: PrismaClient;
+  connect: Connect;
+  automation: BulkAutomation;
+}) {
   const data = sitesData(prisma);
+
+  async function startAutomation(auth: AuthContext, requestId: string, site: Site): Promise<TSiteBulkResult> {
+    const run = await automation.start(auth, requestId, site.id);
+    return {
+      siteId: site.id,
+      name: site.name,
+      ok: true,
+      runId: run.id,
+      message: `Automation started on "${site.name}".`,
+    };
+  }
+
+  async function pauseAutomation(auth: AuthContext, site: Site): Promise<TSiteBulkResult> {
+    const run = await automation.pauseActive(auth, site.id);
+    if (!run) {
+      return {
+        siteId: site.id,
+        name: site.name,
+        ok: false,
+        message: `"${site.name}" has no run in progress to pause.`,
+      };
+    }
+    return {
+      siteId: site.id,
+      name: site.name,
+      ok: true,
+      runId: run.id,
+      message: `Automation on "${site.name}" is pausing: items already started finish first.`,
+    };
+  }
 
   async function checkConnection(auth: AuthContext, site: Site): Promise<TSiteBulkResult> {
     await connect.get(auth, site.id);
@@ -76,19 +138,46 @@ export function createSitesBulk({ prisma, connect }: { prisma: PrismaClient; con
     };
   }
 
+  /** Start or pause automation on each site; ids of no site of the account get their own not-found result. */
+  async function automationBulk(
+    auth: AuthContext,
+    requestId: string,
+    action: 'automation_start' | 'automation_pause',
+    ids: string[],
+    found: Map<string, Site>,
+  ): Promise<TSiteBulkResult[]> {
+    // As the automation routes: the admin role, and for an API key the automation scope besides the sites scope.
+    if (!hasRole(auth.role, 'admin')) throw errors.roleRequired('admin');
+    if (auth.credential.kind === 'apiKey' && !hasScope(auth.credential.scopes, 'automation:write')) {
+      throw errors.insufficientScope('automation:write');
+    }
+    return inBatches(ids, SITES_AT_ONCE, async (id) => {
+      const site = found.get(id);
+      if (!site) return notFound(id);
+      return action === 'automation_start'
+        ? startAutomation(auth, requestId, site).catch((error: unknown) => automationFailure(site, 'start', error))
+        : pauseAutomation(auth, site).catch((error: unknown) => automationFailure(site, 'pause', error));
+    });
+  }
+
   return {
-    async bulk(auth: AuthContext, body: TSitesBulkBody): Promise<TSitesBulkResult> {
+    async bulk(auth: AuthContext, body: TSitesBulkBody, requestId: string): Promise<TSitesBulkResult> {
       if (body.action === 'disconnect' && !hasRole(auth.role, 'admin')) throw errors.roleRequired('admin');
       const ids = [...new Set(body.siteIds)];
       const found = new Map((await data.findSites(auth.accountId, ids)).map((s) => [s.id, s]));
-      const missing = ids.find((id) => !found.has(id));
-      if (missing) throw errors.notFound('Site', missing);
-      const act = body.action === 'check_connection' ? checkConnection : disconnect;
-      const results = await inBatches(
-        ids.map((id) => found.get(id)!),
-        SITES_AT_ONCE,
-        (site) => act(auth, site).catch((error: unknown) => failure(site, error)),
-      );
+      let results: TSiteBulkResult[];
+      if (body.action === 'automation_start' || body.action === 'automation_pause') {
+        results = await automationBulk(auth, requestId, body.action, ids, found);
+      } else {
+        const missing = ids.find((id) => !found.has(id));
+        if (missing) throw errors.notFound('Site', missing);
+        const act = body.action === 'check_connection' ? checkConnection : disconnect;
+        results = await inBatches(
+          ids.map((id) => found.get(id)!),
+          SITES_AT_ONCE,
+          (site) => act(auth, site).catch((error: unknown) => failure(site, error)),
+        );
+      }
       const succeeded = results.filter((r) => r.ok).length;
       return { action: body.action, results, succeeded, failed: results.length - succeeded };
     },

@@ -1,4 +1,10 @@
-import type { TSiteOverview, TSitesOverviewPage, TSitesOverviewQuery } from '@igny8/shared';
+import type {
+  TAutomationRunStatus,
+  TAutomationStopReason,
+  TSiteOverview,
+  TSitesOverviewPage,
+  TSitesOverviewQuery,
+} from '@igny8/shared';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { iso } from '../../lib/serialize.ts';
 import type { AuthContext } from '../auth/credentials.ts';
@@ -35,6 +41,12 @@ function overviewView(row: SiteOverviewRow): TSiteOverview {
     budgetRemaining: budget === null ? null : Math.max(0, budget - creditsThisMonth - Number(row.reserved)),
     lastPublishedAt: iso(row.lastPublishedAt),
     failedJobs: Number(row.failedJobs),
+    automation: {
+      scheduleEnabled: row.automationScheduleEnabled,
+      activeRunStatus: row.automationActiveStatus as TAutomationRunStatus | null,
+      lastStopReason: row.automationLastStopReason as TAutomationStopReason | null,
+      lastEndedAt: iso(row.automationLastEndedAt),
+    },
     createdAt: iso(row.createdAt),
   };
 }

@@ -47,14 +47,16 @@ export const siteRoutes: FastifyPluginAsyncZod<{ sites: SitesService; bulk: Site
     schema: {
       tags: ['sites'],
       summary:
-        "Check the connection of, or disconnect, several sites at once: a result per site in the product's words " +
-        '(a site of another account is 404 and nothing is done)',
+        "Check the connection of, disconnect, start or pause automation on several sites at once: a result per site in the product's words " +
+        '(checking or disconnecting a site of another account is 404 and nothing is done; starting or pausing ' +
+        'automation gives that id a not-found result and goes ahead with the others; automation needs the admin role, ' +
+        'and an API key automation:write too)',
       security,
       body: ZSitesBulkBody,
       response: { 200: reply(ZSitesBulkResult) },
     },
     handler: async (request) => {
-      const result = await bulk.bulk(request.auth, request.body);
+      const result = await bulk.bulk(request.auth, request.body, request.id);
       return ok(result, `${result.succeeded} of ${result.results.length} sites done.`);
     },
   });

@@ -1,11 +1,18 @@
-import type { TSitesBulkResult } from '@igny8/shared';
+import type { TSiteBulkAction, TSitesBulkResult } from '@igny8/shared';
 import { Notice } from '@wordpress/components';
 import { __, _n, sprintf } from '@wordpress/i18n';
+
+const ACTION_LABELS: Record<TSiteBulkAction, () => string> = {
+  check_connection: () => __('Connection check', 'igny8'),
+  disconnect: () => __('Disconnect', 'igny8'),
+  automation_start: () => __('Start automation', 'igny8'),
+  automation_pause: () => __('Pause automation', 'igny8'),
+};
 
 /** What a bulk action did, site by site, in the server's words. */
 export function BulkResults({ result, onDismiss }: { result: TSitesBulkResult; onDismiss: () => void }) {
   const status = result.failed === 0 ? 'success' : result.succeeded === 0 ? 'error' : 'warning';
-  const what = result.action === 'check_connection' ? __('Connection check', 'igny8') : __('Disconnect', 'igny8');
+  const what = ACTION_LABELS[result.action]?.() ?? result.action;
   return (
     <Notice status={status} onRemove={onDismiss} className="igny8-bulk-results">
       <p>

@@ -24,6 +24,8 @@ const LABELS: Record<string, () => string> = {
   'ai.generate_content': () => __('AI writing', 'igny8'),
   'ai.generate_image_prompts': () => __('AI image prompts', 'igny8'),
   'ai.generate_images': () => __('AI images', 'igny8'),
+  'automation.run': () => __('Automation run', 'igny8'),
+  'automation.scheduled': () => __('Scheduled automation start', 'igny8'),
 };
 
 /** A job type as people read it; an unknown type is shown as "Other job" rather than its queue name. */

@@ -1,10 +1,11 @@
 /** Links into a connected site's own wp-admin screens (the plugin's page slugs, wp-plugin/includes/Admin). */
-export type WpScreen = 'dashboard' | 'planner' | 'writer' | 'connection' | 'settings';
+export type WpScreen = 'dashboard' | 'planner' | 'writer' | 'automation' | 'connection' | 'settings';
 
 const SLUGS: Record<WpScreen, string> = {
   dashboard: 'igny8',
   planner: 'igny8-planner',
   writer: 'igny8-writer',
+  automation: 'igny8-automation',
   connection: 'igny8-connection',
   settings: 'igny8-settings',
 };

@@ -16,6 +16,7 @@ import { useSession } from '../session';
 import { siteKey } from './site/common';
 import { Sectors } from './site/sectors';
 import { RecentJobs, Publications } from './site/activity';
+import { Automation } from './site/automation';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pipeline
@@ -140,7 +141,7 @@ function Budget({ site, row }: { site: TSite; row: TSiteOverview }) {
 // ---------------------------------------------------------------------------------------------------------------
 // The page
 
-/** One site: its health, pipeline (linking into its wp-admin), budget, sectors, recent jobs and publications. */
+/** One site: its health, pipeline (linking into its wp-admin), automation, budget, sectors, recent jobs and publications. */
 export default function SitePage({ params }: { params: { siteId: string } }) {
   const { siteId } = params;
   const { can } = useSession();
@@ -228,6 +229,7 @@ export default function SitePage({ params }: { params: { siteId: string } }) {
         </Notice>
       ) : null}
       {overview ? <Pipeline site={site.data} row={overview} /> : null}
+      <Automation site={site.data} />
       {overview ? <Budget site={site.data} row={overview} /> : null}
       <Sectors site={site.data} />
       <RecentJobs site={site.data} />

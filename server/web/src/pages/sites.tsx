@@ -8,167 +8,19 @@ import type {
 } from '@igny8/shared';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button } from '@wordpress/components';
-import { DataViews, type Action, type Field, type Filter, type View } from '@wordpress/dataviews';
+import { DataViews, type Action, type Filter, type View } from '@wordpress/dataviews';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { useState } from 'react';
-import { Link } from 'wouter';
 import { get, post } from '../api/client';
 import { BulkResults } from '../components/bulk-results';
-import { HealthBadge } from '../components/health-badge';
 import { ListStates } from '../components/list-states';
 import { Page } from '../components/page';
 import { Empty, FormError, Loading } from '../components/states';
-import { formatDateTime, formatNumber, formatRelative } from '../lib/format';
 import { useSession } from '../session';
+import { fields, SORTABLE } from './sites/fields';
 
-const HEALTH_FILTER = [
-  { value: 'ok', label: __('Healthy', 'igny8') },
-  { value: 'unknown', label: __('Not checked yet', 'igny8') },
-  { value: 'unreachable', label: __('Unreachable', 'igny8') },
-  { value: 'error', label: __('Error', 'igny8') },
-];
-const CONNECTION_FILTER = [
-  { value: 'connected', label: __('Connected', 'igny8') },
-  { value: 'disconnected', label: __('Disconnected', 'igny8') },
-  { value: 'never', label: __('Never connected', 'igny8') },
-];
-const FAILED_FILTER = [
-  { value: 'true', label: __('Has failed jobs', 'igny8') },
-  { value: 'false', label: __('No failed jobs', 'igny8') },
-];
-
-/** Columns the server sorts by (the overview route's `sort`). */
-const SORTABLE = new Set<string>([
-  'name',
-  'url',
-  'health',
-  'keywords',
-  'clusters',
-  'ideasToReview',
-  'drafts',
-  'publishedThisMonth',
-  'creditsThisMonth',
-  'lastPublishedAt',
-  'failedJobs',
-  'lastContactAt',
-  'createdAt',
-] satisfies TSiteOverviewSort[]);
-
-/** A count column: sorted by the server, never filtered in the browser. */
-function countField(id: keyof TSiteOverview & TSiteOverviewSort, label: string): Field<TSiteOverview> {
-  return {
-    id,
-    label,
-    type: 'integer',
-    filterBy: false,
-    getValue: ({ item }) => item[id] as number,
-    render: ({ item }) => formatNumber(item[id] as number),
-  };
-}
-
-function credits(site: TSiteOverview): string {
-  if (site.monthlyCreditBudget === null) return formatNumber(site.creditsThisMonth);
-  return sprintf(
-    /* translators: 1: credits used this month, 2: the site's monthly budget */
-    __('%1$s of %2$s', 'igny8'),
-    formatNumber(site.creditsThisMonth),
-    formatNumber(site.monthlyCreditBudget),
-  );
-}
-
-const fields: Array<Field<TSiteOverview>> = [
-  {
-    id: 'name',
-    label: __('Site', 'igny8'),
-    enableHiding: false,
-    filterBy: false,
-    render: ({ item }) => (
-      <span className="igny8-site-cell">
-        <Link href={`/sites/${item.id}`}>{item.name}</Link>
-        <span className="igny8-muted">{item.url}</span>
-      </span>
-    ),
-  },
-  { id: 'url', label: __('Address', 'igny8'), filterBy: false },
-  {
-    id: 'health',
-    label: __('Health', 'igny8'),
-    elements: HEALTH_FILTER,
-    filterBy: { operators: ['isAny'] },
-    getValue: ({ item }) => item.health ?? '',
-    render: ({ item }) => <HealthBadge site={item} />,
-  },
-  {
-    id: 'connection',
-    label: __('Connection', 'igny8'),
-    elements: CONNECTION_FILTER,
-    filterBy: { operators: ['isAny'] },
-    enableSorting: false,
-    getValue: ({ item }) => item.connectionState,
-    render: ({ item }) => CONNECTION_FILTER.find((c) => c.value === item.connectionState)?.label,
-  },
-  {
-    id: 'versions',
-    label: __('WordPress / plugin / PHP', 'igny8'),
-    enableSorting: false,
-    filterBy: false,
-    getValue: ({ item }) => item.wpVersion ?? '',
-    render: ({ item }) =>
-      item.wpVersion || item.pluginVersion || item.phpVersion
-        ? `${item.wpVersion ?? '—'} / ${item.pluginVersion ?? '—'} / ${item.phpVersion ?? '—'}`
-        : '—',
-  },
-  countField('keywords', __('Keywords', 'igny8')),
-  countField('clusters', __('Clusters', 'igny8')),
-  countField('ideasToReview', __('Ideas to review', 'igny8')),
-  countField('drafts', __('Drafts', 'igny8')),
-  countField('publishedThisMonth', __('Published this month', 'igny8')),
-  {
-    id: 'creditsThisMonth',
-    label: __('Credits this month', 'igny8'),
-    type: 'integer',
-    filterBy: false,
-    getValue: ({ item }) => item.creditsThisMonth,
-    render: ({ item }) => credits(item),
-  },
-  {
-    id: 'lastPublishedAt',
-    label: __('Last publish', 'igny8'),
-    type: 'datetime',
-    filterBy: false,
-    render: ({ item }) => formatDateTime(item.lastPublishedAt),
-  },
-  {
-    id: 'failedJobs',
-    label: __('Failed jobs (30 days)', 'igny8'),
-    type: 'integer',
-    elements: FAILED_FILTER,
-    filterBy: { operators: ['is'] },
-    getValue: ({ item }) => String(item.failedJobs > 0),
-    render: ({ item }) =>
-      item.failedJobs > 0 ? (
-        <Link href={`/jobs?siteId=${item.id}&status=failed`} className="igny8-failed-count">
-          {formatNumber(item.failedJobs)}
-        </Link>
-      ) : (
-        formatNumber(0)
-      ),
-  },
-  {
-    id: 'lastContactAt',
-    label: __('Last contact', 'igny8'),
-    type: 'datetime',
-    filterBy: false,
-    render: ({ item }) => formatRelative(item.lastContactAt),
-  },
-  {
-    id: 'createdAt',
-    label: __('Added', 'igny8'),
-    type: 'datetime',
-    filterBy: false,
-    render: ({ item }) => formatDateTime(item.createdAt),
-  },
-];
+/** How often the table refreshes while a site shown has an automation run in progress. */
+const ACTIVE_REFRESH_MS = 5_000;
 
 const INITIAL_VIEW: View = {
   type: 'table',
@@ -180,6 +32,7 @@ const INITIAL_VIEW: View = {
   titleField: 'name',
   fields: [
     'health',
+    'automation',
     'versions',
     'keywords',
     'clusters',
@@ -285,6 +138,8 @@ export default function Sites() {
     queryKey: ['sites-overview', query],
     queryFn: ({ signal }) => get<TSitesOverviewPage>('/sites/overview', query, signal),
     placeholderData: keepPreviousData,
+    // While a site shown has a run in progress, its Automation cell follows it.
+    refetchInterval: (q) => (q.state.data?.items.some((s) => s.automation.activeRunStatus) ? ACTIVE_REFRESH_MS : false),
   });
 
   const bulk = useMutation({
@@ -312,6 +167,26 @@ export default function Sites() {
     });
   }
   if (can('admin')) {
+    // Run now on each chosen site; a site whose run cannot start says why in the results, the others go ahead.
+    actions.push({
+      id: 'automation-start',
+      label: __('Start automation', 'igny8'),
+      supportsBulk: true,
+      isEligible: (site) => connected(site) && !site.automation.activeRunStatus,
+      callback: async (items) => {
+        await run('automation_start', items).catch(() => undefined);
+      },
+    });
+    actions.push({
+      id: 'automation-pause',
+      label: __('Pause automation', 'igny8'),
+      supportsBulk: true,
+      isEligible: (site) =>
+        site.automation.activeRunStatus === 'queued' || site.automation.activeRunStatus === 'running',
+      callback: async (items) => {
+        await run('automation_pause', items).catch(() => undefined);
+      },
+    });
     actions.push({
       id: 'disconnect',
       label: __('Disconnect', 'igny8'),
@@ -329,7 +204,7 @@ export default function Sites() {
     <Page
       title={__('Sites', 'igny8')}
       description={__(
-        'Every WordPress site of this account: connection health, pipeline and credits this month (UTC).',
+        'Every WordPress site of this account: connection health, pipeline, automation and credits this month (UTC).',
         'igny8',
       )}
     >

@@ -33,6 +33,10 @@ export const jobTypeText = (type: string): string => {
       return __('Take down a post', 'igny8');
     case 'connect.site_health':
       return __('Check the connection', 'igny8');
+    case 'automation.run':
+      return __('Automation run', 'igny8');
+    case 'automation.scheduled':
+      return __('Start a scheduled automation run', 'igny8');
     default:
       return type;
   }

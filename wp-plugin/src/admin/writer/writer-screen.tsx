@@ -8,7 +8,8 @@ import { writerSettings } from './writer-settings';
 /** IGNY8 > Writer: the site's tasks; a chosen task is written, illustrated, reviewed, approved and published. */
 export function WriterScreen() {
   const settings = writerSettings();
-  const [taskId, setTaskId] = useState<string | null>(null);
+  // `&task=<id>` opens that task (IGNY8 > Automation's review queue links to it).
+  const [taskId, setTaskId] = useState<string | null>(() => new URLSearchParams(window.location.search).get('task'));
   // The task last opened: back in the list, its "Open" button gets the focus again.
   const [lastTaskId, setLastTaskId] = useState<string | null>(null);
   // What the last action did, in words; read out by screen readers.
