@@ -4,6 +4,7 @@ import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import type { z } from 'zod';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { heartbeatData, jobRunData, type JobRunData } from './data.ts';
+import { jobEnds } from './job-ends.ts';
 import { JobContext, type StoredStep } from './context.ts';
 import type { JobDefinition, JobRegistry } from './definition.ts';
 import { AppError } from '../errors.ts';
@@ -153,6 +154,7 @@ export class JobWorker {
     try {
       const result = await def.handler(ctx, parsed.data);
       await this.#runs.markSucceeded(job.id, (result ?? null) as Prisma.InputJsonValue);
+      jobEnds.announce(envelope.requestId);
       log.info('job succeeded');
     } catch (error) {
       if (error instanceof JobCancelledError) {
@@ -160,6 +162,7 @@ export class JobWorker {
         if (current?.cancelRequestedAt) {
           await this.cleanUp(def, job, parsed.data);
           await this.markCancelledIfRequested(job.id);
+          jobEnds.announce(envelope.requestId);
           log.info('job cancelled');
           return;
         }
@@ -173,6 +176,7 @@ export class JobWorker {
         // Clean up first: once the job shows as failed, what it reserved is already given back.
         await this.cleanUp(def, job, parsed.data);
         await this.finishFailed(job.id, described);
+        jobEnds.announce(envelope.requestId);
         log.warn({ code: described.code }, 'job failed permanently');
         return;
       }
@@ -181,6 +185,7 @@ export class JobWorker {
         // Clean up first: once the job shows as failed, what it reserved is already given back.
         await this.cleanUp(def, job, parsed.data);
         await this.finishFailed(job.id, described);
+        jobEnds.announce(envelope.requestId);
         log.error({ err: error }, 'job failed after its last attempt; moved to the dead-letter queue');
       } else {
         await this.#runs.requeue(job.id, described);

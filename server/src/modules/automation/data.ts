@@ -143,6 +143,19 @@ export function automationData(db: Db) {
       return db.jobRun.findFirst({ where: { accountId, idempotencyKey: key }, select: { id: true } });
     },
 
+    /** How many of these jobs ended (succeeded, failed or cancelled). */
+    endedJobCount(jobIds: string[]) {
+      return db.jobRun.count({ where: { id: { in: jobIds }, status: { notIn: ['queued', 'running'] } } });
+    },
+
+    /** These jobs, those that ended only (one query for all of a run's items). */
+    endedJobs(jobIds: string[]) {
+      return db.jobRun.findMany({
+        where: { id: { in: jobIds }, status: { notIn: ['queued', 'running'] } },
+        select: { id: true, status: true, result: true, error: true },
+      });
+    },
+
     findJob(jobId: string) {
       return db.jobRun.findUnique({
         where: { id: jobId },

@@ -18,6 +18,7 @@ import {
   type SectorPlan,
   type StageDeps,
   type Step,
+  type TickMeter,
   WORDPRESS_DOWN,
 } from './stages.ts';
 
@@ -37,6 +38,9 @@ const STOPPING_CODES: Record<string, StopRun['reason']> = {
 const claimedForWriting = (error: AppError) => (error.details as { status?: string } | undefined)?.status === 'writing';
 
 const ACTIVE_ITEM = (i: AutomationItem) => i.status === 'running' || i.status === 'pending';
+
+/** The request id of everything a run starts: its items' jobs carry it, so their ends can wake its driver. */
+export const runRequestId = (runId: string) => `automation-${runId}`;
 
 /** Whether a step runs under these settings (its stage is on and it is not after the stop-after stage). */
 export function stepEnabled(settings: TAutomationSettings, step: Step): boolean {
@@ -64,7 +68,7 @@ export function createAutomationEngine(deps: EngineDeps) {
   const { data } = deps;
   const { steps } = createStageExecutors(deps);
 
-  async function context(run: AutomationRun): Promise<RunContext> {
+  async function context(run: AutomationRun, meter: TickMeter = { startMs: 0 }): Promise<RunContext> {
     const settings = ZAutomationSettings.parse(run.settings);
     const site = await data.findSiteById(run.siteId);
     const userId = run.createdById ?? (await data.ownerOf(run.accountId)) ?? run.accountId;
@@ -110,20 +114,28 @@ export function createAutomationEngine(deps: EngineDeps) {
       run,
       settings,
       auth,
-      requestId: `automation-${run.id}`,
+      requestId: runRequestId(run.id),
       timezone: site?.timezone ?? 'UTC',
       sectors,
       guard,
+      meter,
     };
   }
 
-  /** Records items whose jobs ended; a failure that concerns the whole run comes back as a StopRun. */
-  async function settle(ctx: RunContext, items: AutomationItem[]): Promise<StopRun | null> {
+  /**
+   * Records items whose jobs ended; a failure that concerns the whole run comes back as a StopRun. `settled` says
+   * whether any item changed (the caller reads them again only then).
+   */
+  async function settle(ctx: RunContext, items: AutomationItem[]): Promise<{ stop: StopRun | null; settled: number }> {
     let stop: StopRun | null = null;
-    for (const item of items) {
-      if (item.status !== 'running' || !item.jobRunId) continue;
-      const job = await data.findJob(item.jobRunId);
-      if (!job || job.status === 'queued' || job.status === 'running') continue;
+    const running = items.filter((i) => i.status === 'running' && i.jobRunId);
+    if (!running.length) return { stop, settled: 0 };
+    const ended = new Map((await data.endedJobs(running.map((i) => i.jobRunId!))).map((j) => [j.id, j]));
+    let settled = 0;
+    for (const item of running) {
+      const job = ended.get(item.jobRunId!);
+      if (!job) continue;
+      settled++;
       const credits = await data.capturedBy(job.id);
       if (job.status === 'succeeded') {
         const outCount = steps[item.stage as Step].out(job.result);
@@ -142,7 +154,7 @@ export function createAutomationEngine(deps: EngineDeps) {
         stop = new StopRun('wordpress_unreachable', await wordpressDown(ctx, error.message));
       }
     }
-    return stop;
+    return { stop, settled };
   }
 
   /** The stop detail when publishing gave up on the site: which site, why, and what to do next. */
@@ -177,7 +189,10 @@ export function createAutomationEngine(deps: EngineDeps) {
   async function startItem(ctx: RunContext, item: AutomationItem): Promise<StopRun | 'running' | 'settled' | 'later'> {
     const key = keyOf(ctx.run, item);
     try {
-      const started = await steps[item.stage as Step].start(ctx, item.subjectId, key);
+      const began = performance.now();
+      const started = await steps[item.stage as Step].start(ctx, item.subjectId, key).finally(() => {
+        ctx.meter.startMs += performance.now() - began;
+      });
       if ('jobId' in started) {
         await data.updateItem(item.id, { status: 'running', jobRunId: started.jobId, heldCredits: started.held });
         return 'running';
@@ -313,17 +328,34 @@ export function createAutomationEngine(deps: EngineDeps) {
     }
   }
 
-  /** One look at the run. 'over' once it ended or paused (the driver stops), 'wait' while it has work under way. */
-  async function tick(runId: string): Promise<'wait' | 'over'> {
+  /**
+   * Nothing to do until one of the run's jobs ends: it runs on, with no stop asked for, no item waiting to start, and
+   * every item it started still under way. (A full look would change nothing: a stage's subjects come from the
+   * stages before it, which are done, and the last full look already started what it could.)
+   */
+  async function quiet(run: AutomationRun, items: AutomationItem[]): Promise<boolean> {
+    if (run.status !== 'running' || run.stopReason) return false;
+    const running = items.filter((i) => i.status === 'running' && i.jobRunId);
+    if (!running.length || items.some((i) => i.status === 'pending')) return false;
+    return (await data.endedJobCount(running.map((i) => i.jobRunId!))) === 0;
+  }
+
+  /**
+   * One look at the run. 'over' once it ended or paused (the driver stops), 'wait' while it has work under way.
+   * `meter` adds up the time spent starting items through the services (what starting them by hand costs too).
+   */
+  async function tick(runId: string, meter?: TickMeter): Promise<'wait' | 'over'> {
     let run = await data.findRunById(runId);
     if (!run || run.status === 'ended' || run.status === 'paused') return 'over';
+    let items = await data.itemsOf(run.id);
+    if (await quiet(run, items)) return 'wait';
     if (run.status === 'queued') run = await data.updateRun(run.id, { status: 'running', startedAt: new Date() });
-    const ctx = await context(run);
-    const failure = await settle(ctx, await data.itemsOf(run.id));
+    const ctx = await context(run, meter);
+    const { stop: failure, settled } = await settle(ctx, items);
     if (failure && !run.stopReason) {
       run = await data.updateRun(run.id, { stopReason: failure.reason, stopDetail: failure.message });
     }
-    const items = await data.itemsOf(run.id);
+    if (settled) items = await data.itemsOf(run.id);
 
     if (run.status === 'cancelling') {
       await settlePending(run);

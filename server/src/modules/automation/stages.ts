@@ -31,6 +31,13 @@ export interface RunContext {
   timezone: string;
   sectors: SectorPlan[];
   guard: CreditGuard;
+  meter: TickMeter;
+}
+
+/** What a driver measures of its ticks. */
+export interface TickMeter {
+  /** Milliseconds spent in the services' start calls (estimates, holds, enqueueing; free stages' whole work). */
+  startMs: number;
 }
 
 /** What publishing needs to know: who acts, for which site, in which zone, with which settings. */
