@@ -55,7 +55,7 @@ const STAGE_WORDS: Record<TAutomationStopAfter, string> = {
 export function createAutomationEngine(deps: EngineDeps) {
   const { data } = deps;
   const { steps } = createStageExecutors(deps);
-  const { stageStates, snapshot, end } = createSnapshots(data);
+  const { stageStates, snapshot, end, transition } = createSnapshots(data);
 
   async function context(run: AutomationRun, meter: TickMeter = { startMs: 0 }): Promise<RunContext> {
     const settings = ZAutomationSettings.parse(run.settings);
@@ -282,7 +282,11 @@ export function createAutomationEngine(deps: EngineDeps) {
     if (!run || run.status === 'ended' || run.status === 'paused') return 'over';
     let items = await data.itemsOf(run.id);
     if (await quiet(run, items)) return 'wait';
-    if (run.status === 'queued') run = await data.updateRun(run.id, { status: 'running', startedAt: new Date() });
+    if (run.status === 'queued') {
+      // Only if nobody paused or cancelled it meanwhile; either way, look at it as it is now.
+      await data.updateRunIf(run.id, ['queued'], { status: 'running', startedAt: new Date() });
+      run = (await data.findRunById(run.id))!;
+    }
     const ctx = await context(run, meter);
     const { stop: failure, settled } = await settle(ctx, items);
     if (failure && !run.stopReason) {
@@ -297,16 +301,21 @@ export function createAutomationEngine(deps: EngineDeps) {
         await snapshot(run);
         return 'wait';
       }
-      await end(run, 'cancelled', 'Cancelled: work under way was stopped and its credits given back.');
-      return 'over';
+      return (await end(run, 'cancelled', 'Cancelled: work under way was stopped and its credits given back.'))
+        ? 'over'
+        : 'wait';
     }
     if (run.status === 'pausing') {
       if (await settlePending(run)) {
         await snapshot(run);
         return 'wait';
       }
-      await snapshot(run, { status: 'paused', stopReason: 'paused', stopDetail: 'Paused: resume it to go on.' });
-      return 'over';
+      const paused = await transition(run, ['pausing'], {
+        status: 'paused',
+        stopReason: 'paused',
+        stopDetail: 'Paused: resume it to go on.',
+      });
+      return paused ? 'over' : 'wait';
     }
     if (run.stopReason) {
       // A stop was decided: let what runs finish (its credits are settled by its own job), start nothing new.
@@ -314,8 +323,7 @@ export function createAutomationEngine(deps: EngineDeps) {
         await snapshot(run);
         return 'wait';
       }
-      await end(run, run.stopReason as TAutomationStopReason, run.stopDetail);
-      return 'over';
+      return (await end(run, run.stopReason as TAutomationStopReason, run.stopDetail)) ? 'over' : 'wait';
     }
 
     for (let index = run.stageIndex; index < STEPS.length; index++) {
@@ -336,8 +344,7 @@ export function createAutomationEngine(deps: EngineDeps) {
           await snapshot(run);
           return 'wait';
         }
-        await end(run, outcome.reason, outcome.message);
-        return 'over';
+        return (await end(run, outcome.reason, outcome.message)) ? 'over' : 'wait';
       }
       if (outcome === 'wait') {
         await snapshot(run);
@@ -345,15 +352,14 @@ export function createAutomationEngine(deps: EngineDeps) {
       }
     }
     const all = await data.itemsOf(run.id);
-    run = await data.updateRun(run.id, { stageIndex: STEPS.length });
-    if (!all.length) {
-      await end(run, 'nothing_to_do', 'Nothing was waiting at any stage: import keywords or approve ideas.');
-    } else if (ctx.settings.stopAfter) {
-      await end(run, 'stopped_after_stage', `Stopped after ${STAGE_WORDS[ctx.settings.stopAfter]}.`);
-    } else {
-      await end(run, 'done', null);
-    }
-    return 'over';
+    await data.updateRun(run.id, { stageIndex: STEPS.length });
+    // Ended only if still running as this look found it: a pause asked for meanwhile pauses it instead.
+    const ended = !all.length
+      ? await end(run, 'nothing_to_do', 'Nothing was waiting at any stage: import keywords or approve ideas.')
+      : ctx.settings.stopAfter
+        ? await end(run, 'stopped_after_stage', `Stopped after ${STAGE_WORDS[ctx.settings.stopAfter]}.`)
+        : await end(run, 'done', null);
+    return ended ? 'over' : 'wait';
   }
 
   /** The driver gave up (its job failed for good, or someone cancelled it in Jobs): the run ends with the cause. */

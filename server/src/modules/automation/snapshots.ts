@@ -71,9 +71,30 @@ export function createSnapshots(data: AutomationData) {
     });
   }
 
-  async function end(run: AutomationRun, reason: TAutomationStopReason, detail: string | null) {
-    return snapshot(run, { status: 'ended', stopReason: reason, stopDetail: detail, endedAt: new Date() });
+  /**
+   * Moves the run to another status only if it is still in `from` (a pause or cancel asked for while the driver was
+   * deciding wins: the driver looks again), then writes what it shows. False when the run had moved on.
+   */
+  async function transition(
+    run: AutomationRun,
+    from: AutomationRun['status'][],
+    change: Prisma.AutomationRunUncheckedUpdateInput,
+  ): Promise<boolean> {
+    const moved = await data.updateRunIf(run.id, from, change);
+    if (!moved.count) return false;
+    await snapshot({ ...run, ...(change as Partial<AutomationRun>) });
+    return true;
   }
 
-  return { stageStates, snapshot, end };
+  /** Ends the run with its reason, unless its status changed since the driver read it (then false). */
+  async function end(run: AutomationRun, reason: TAutomationStopReason, detail: string | null) {
+    return transition(run, [run.status], {
+      status: 'ended',
+      stopReason: reason,
+      stopDetail: detail,
+      endedAt: new Date(),
+    });
+  }
+
+  return { stageStates, snapshot, end, transition };
 }
