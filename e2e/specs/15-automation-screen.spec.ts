@@ -283,8 +283,17 @@ test('the finished article waits in the review queue; approved there, it is a po
 test('a run paused at once waits to be resumed, and cancelled it ends as cancelled', async ({ page }) => {
   await logIn(page, 'admin');
   await page.goto(automationUrl());
+  // Slow answers: the run is still going when the pause arrives (a run with little to do could end first).
+  const knobs = (body: object) =>
+    fetch(`${stack().fakeAiUrl}/__knobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  expect((await knobs({ latencyMs: 3_000 })).status).toBe(200);
   await page.getByRole('button', { name: 'Run now' }).click();
   await page.getByRole('button', { name: 'Pause' }).click();
+  await knobs({ latencyMs: 0 });
   const status = page.getByTestId('igny8-run-status');
   await expect(status).toHaveAttribute('data-value', 'paused', { timeout: 60_000 });
   await expect(status).toHaveText('Paused');
