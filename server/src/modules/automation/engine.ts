@@ -1,15 +1,10 @@
-import {
-  ZAutomationSettings,
-  type TAutomationStopAfter,
-  type TAutomationSettings,
-  type TAutomationStageState,
-  type TAutomationStopReason,
-} from '@igny8/shared';
-import type { Prisma, AutomationItem, AutomationRun } from '../../generated/prisma/client.ts';
+import { ZAutomationSettings, type TAutomationStopAfter, type TAutomationStopReason } from '@igny8/shared';
+import type { AutomationItem, AutomationRun } from '../../generated/prisma/client.ts';
 import { AppError } from '../../errors.ts';
 import type { AuthContext } from '../auth/credentials.ts';
 import type { JobsService } from '../jobs/service.ts';
 import { monthStartUtc } from './data.ts';
+import { createSnapshots, stepEnabled } from './snapshots.ts';
 import {
   createStageExecutors,
   STEPS,
@@ -42,13 +37,6 @@ const ACTIVE_ITEM = (i: AutomationItem) => i.status === 'running' || i.status ==
 /** The request id of everything a run starts: its items' jobs carry it, so their ends can wake its driver. */
 export const runRequestId = (runId: string) => `automation-${runId}`;
 
-/** Whether a step runs under these settings (its stage is on and it is not after the stop-after stage). */
-export function stepEnabled(settings: TAutomationSettings, step: Step): boolean {
-  if (!settings.stages[step]) return false;
-  if (!settings.stopAfter) return true;
-  return STEPS.indexOf(step) <= STEPS.indexOf(settings.stopAfter);
-}
-
 const STAGE_WORDS: Record<TAutomationStopAfter, string> = {
   cluster: 'clustering: review the clusters in the Planner',
   ideas: 'ideas: review and approve the ideas in the Planner',
@@ -67,6 +55,7 @@ const STAGE_WORDS: Record<TAutomationStopAfter, string> = {
 export function createAutomationEngine(deps: EngineDeps) {
   const { data } = deps;
   const { steps } = createStageExecutors(deps);
+  const { stageStates, snapshot, end } = createSnapshots(data);
 
   async function context(run: AutomationRun, meter: TickMeter = { startMs: 0 }): Promise<RunContext> {
     const settings = ZAutomationSettings.parse(run.settings);
@@ -258,62 +247,6 @@ export function createAutomationEngine(deps: EngineDeps) {
       for (const p of picks) taken.add(p.subjectId);
     }
     return running > 0 ? 'wait' : 'done';
-  }
-
-  /** The seven stages as the run shows them, from its items (stages 5 and 6 from the images step's contents). */
-  async function stageStates(run: AutomationRun, settings: TAutomationSettings, items: AutomationItem[]) {
-    const states: TAutomationStageState[] = [];
-    const status = (step: Step): TAutomationStageState['status'] => {
-      if (!stepEnabled(settings, step)) return 'skipped';
-      const index = STEPS.indexOf(step);
-      if (run.status === 'ended' || index < run.stageIndex) return 'done';
-      return index === run.stageIndex && run.status !== 'queued' ? 'running' : 'pending';
-    };
-    for (const step of STEPS) {
-      const of = items.filter((i) => i.stage === step);
-      const base = {
-        status: status(step),
-        failed: of.filter((i) => i.status === 'failed').length,
-        running: of.filter(ACTIVE_ITEM).length,
-      };
-      if (step !== 'images') {
-        states.push({
-          stage: step,
-          ...base,
-          in: of.reduce((n, i) => n + i.inCount, 0),
-          out: of.reduce((n, i) => n + (i.status === 'done' ? i.outCount : 0), 0),
-        });
-        continue;
-      }
-      const counts = await data.imageCounts(of.filter((i) => !ACTIVE_ITEM(i)).map((i) => i.subjectId));
-      states.push({ stage: 'image_prompts', ...base, in: of.length, out: counts.prompts });
-      states.push({
-        stage: 'images',
-        ...base,
-        failed: counts.failed,
-        in: counts.prompts,
-        out: counts.ready,
-      });
-    }
-    return states;
-  }
-
-  /** Writes what the run shows (stages, items, credits) from its items. */
-  async function snapshot(run: AutomationRun, extra: Prisma.AutomationRunUncheckedUpdateInput = {}) {
-    const settings = ZAutomationSettings.parse(run.settings);
-    const items = await data.itemsOf(run.id);
-    const merged = { ...run, ...(extra as Partial<AutomationRun>) };
-    return data.updateRun(run.id, {
-      ...extra,
-      stages: (await stageStates(merged, settings, items)) as unknown as Prisma.InputJsonValue,
-      itemsProcessed: items.filter((i) => i.status === 'done' || i.status === 'failed').length,
-      creditsUsed: items.reduce((n, i) => n + i.credits, 0),
-      creditsHeld: items.filter(ACTIVE_ITEM).reduce((n, i) => n + i.heldCredits, 0),
-    });
-  }
-
-  async function end(run: AutomationRun, reason: TAutomationStopReason, detail: string | null) {
-    return snapshot(run, { status: 'ended', stopReason: reason, stopDetail: detail, endedAt: new Date() });
   }
 
   async function cancelInFlight(ctx: RunContext, items: AutomationItem[]) {
